@@ -1,0 +1,143 @@
+/* obs.h: what one measurement observed, as plain data.
+ *
+ * The engine (measure.c and the step files) fills these structures; the
+ * record writer (record.c) turns them into OONI's JSON; the classifier reads
+ * them. Every byte that came from the network is kept raw here, with its
+ * length, and cleaned only when serialised. Strings marked "static" point
+ * at string literals (failure strings) and are never freed. Everything else
+ * is owned by the struct prb_obs it hangs from and freed by prb_obs_free().
+ */
+#ifndef PRB_OBS_H
+#define PRB_OBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PRB_HOST_MAX 256        /* a DNS name, NUL included */
+#define PRB_IP_MAX 46           /* INET6_ADDRSTRLEN */
+#define PRB_ENDPOINT_MAX 64     /* "[v6]:port" */
+#define PRB_URL_MAX 2048        /* longest URL we accept, NUL included */
+#define PRB_MAX_ADDRS 16        /* addresses kept per name and query */
+#define PRB_MAX_HOPS 11         /* the first request and 10 redirects */
+#define PRB_BODY_MAX (512 * 1024)  /* raw response body kept */
+#define PRB_HEADERS_MAX (32 * 1024) /* response header bytes kept */
+#define PRB_MAX_HEADERS 100     /* response header lines kept */
+#define PRB_MAX_CERTS 10        /* certificates kept per chain */
+
+enum prb_rrtype {
+  PRB_RR_A = 1,
+  PRB_RR_CNAME = 5,
+  PRB_RR_AAAA = 28
+};
+
+struct prb_dns_answer {
+  int type;                     /* enum prb_rrtype */
+  char value[PRB_HOST_MAX];     /* address text, or the CNAME target */
+  uint32_t ttl;
+};
+
+struct prb_dns_query {
+  char hostname[PRB_HOST_MAX];
+  int qtype;                    /* PRB_RR_A or PRB_RR_AAAA */
+  char resolver[PRB_ENDPOINT_MAX]; /* "ip:port" of the server asked */
+  bool system;                  /* the resolver is the system's (resolv.conf) */
+  const char *failure;          /* static OONI failure string, or NULL */
+  int rcode;                    /* DNS rcode, -1 when no answer came */
+  size_t n_answers;
+  struct prb_dns_answer answers[PRB_MAX_ADDRS];
+  unsigned char *raw;           /* raw response, or NULL */
+  size_t raw_len;
+  double t0, t;                 /* seconds since the measurement started */
+  int depth;                    /* redirect depth that asked */
+  int transaction_id;
+};
+
+struct prb_tcp_connect {
+  char ip[PRB_IP_MAX];
+  int port;
+  const char *failure;          /* static, NULL on success */
+  double t0, t;
+  int transaction_id;
+};
+
+struct prb_cert {
+  unsigned char *der;
+  size_t len;
+};
+
+struct prb_tls_handshake {
+  char address[PRB_ENDPOINT_MAX]; /* "ip:port" / "[v6]:port" */
+  char server_name[PRB_HOST_MAX];
+  bool decoy;                   /* SNI replaced by a harmless decoy name */
+  const char *failure;          /* static, NULL on success */
+  char tls_version[16];         /* "TLSv1.3", "" when not negotiated */
+  char cipher_suite[64];        /* IANA name, e.g. "TLS_AES_128_GCM_SHA256" */
+  char negotiated_protocol[16]; /* ALPN, "" if none */
+  char x_verify_error[128];     /* OpenSSL's verify text, "" if verified */
+  size_t n_certs;
+  struct prb_cert certs[PRB_MAX_CERTS]; /* leaf first */
+  double t0, t;
+  int transaction_id;
+};
+
+struct prb_header {
+  char *name;                   /* raw bytes, NUL-terminated for convenience */
+  size_t name_len;
+  char *value;
+  size_t value_len;
+};
+
+struct prb_http_request {
+  char url[PRB_URL_MAX];
+  char address[PRB_ENDPOINT_MAX]; /* endpoint used, "" if none */
+  char alpn[16];
+  const char *failure;          /* static, NULL on success */
+  /* what we sent */
+  size_t n_req_headers;
+  struct prb_header req_headers[8];
+  /* what came back; code 0 when no response */
+  long code;
+  size_t n_headers;
+  struct prb_header headers[PRB_MAX_HEADERS];
+  bool headers_truncated;
+  unsigned char *body;          /* raw, at most PRB_BODY_MAX bytes */
+  size_t body_len;
+  bool body_is_truncated;
+  double t0, t;
+  int depth;
+  int transaction_id;
+};
+
+/* One measurement of one URL. */
+struct prb_obs {
+  char input[PRB_URL_MAX];
+  char measurement_start_time[20];    /* "YYYY-MM-DD hh:mm:ss" UTC */
+  double test_runtime;                /* seconds */
+  char client_resolver[PRB_IP_MAX];   /* first system resolver, "" if none */
+
+  struct prb_dns_query *queries;
+  size_t n_queries, cap_queries;
+  struct prb_tcp_connect *tcp;
+  size_t n_tcp, cap_tcp;
+  struct prb_tls_handshake *tls;
+  size_t n_tls, cap_tls;
+  /* chronological here; the record lists them newest first as OONI does */
+  struct prb_http_request *requests;
+  size_t n_requests, cap_requests;
+
+  const char *dns_experiment_failure;  /* static or NULL */
+  const char *http_experiment_failure; /* static or NULL */
+};
+
+/* Appenders return a zeroed element owned by obs, or NULL when out of
+ * memory or when the per-measurement cap for that kind is reached. */
+struct prb_dns_query *prb_obs_add_query(struct prb_obs *obs);
+struct prb_tcp_connect *prb_obs_add_tcp(struct prb_obs *obs);
+struct prb_tls_handshake *prb_obs_add_tls(struct prb_obs *obs);
+struct prb_http_request *prb_obs_add_request(struct prb_obs *obs);
+
+/* Frees everything obs owns and zeroes it; obs itself is the caller's. */
+void prb_obs_free(struct prb_obs *obs);
+
+#endif
