@@ -1,4 +1,7 @@
-/* textclean.h: network bytes made safe for JSON and for logs. */
+/* textclean.h: network bytes made safe for JSON and for logs.
+ *
+ * Jansson refuses invalid UTF-8, and everything from the network may be
+ * invalid, so no untrusted byte reaches a json_t except through here. */
 #ifndef PRB_TEXTCLEAN_H
 #define PRB_TEXTCLEAN_H
 
@@ -7,19 +10,38 @@
 #include <jansson.h>
 
 /* True when the len bytes at s are valid UTF-8 (RFC 3629: no overlongs,
- * no surrogates, nothing above U+10FFFF) and contain no NUL. */
+ * no surrogates, nothing above U+10FFFF) and contain no NUL. s may be NULL
+ * when len is 0. */
 bool prb_utf8_valid(const void *s, size_t len);
 
 /* A JSON value for untrusted bytes: a string when valid UTF-8, otherwise
- * OONI's BinaryData {"format":"base64","data":"..."}. New reference. */
+ * OONI's BinaryData {"format":"base64","data":"..."}. New reference, or
+ * NULL when out of memory. s may be NULL when len is 0. */
 json_t *prb_json_untrusted(const void *s, size_t len);
 
-/* Base64 of len bytes, malloc'd and NUL-terminated; NULL when out of
- * memory. */
+/* A JSON string for untrusted bytes where the format wants a string (URLs,
+ * names, titles): valid UTF-8 is kept, every byte that does not start a
+ * valid sequence (and NUL) becomes U+FFFD. New reference, or NULL when out
+ * of memory. */
+json_t *prb_json_text(const void *s, size_t len);
+
+/* The bytes at s as valid UTF-8, invalid bytes and NUL replaced by U+FFFD.
+ * Returns a malloc'd NUL-terminated copy (length in *outlen when outlen is
+ * not NULL), or NULL when out of memory. */
+char *prb_utf8_sanitize(const void *s, size_t len, size_t *outlen);
+
+/* Base64 (RFC 4648 section 4, padded) of len bytes, malloc'd and
+ * NUL-terminated; NULL when out of memory. */
 char *prb_base64(const void *s, size_t len);
 
+/* Decodes padded standard base64 of len chars. Returns a malloc'd buffer
+ * (NUL-terminated for convenience, length in *outlen), or NULL when the
+ * input is not canonical base64 or out of memory. */
+unsigned char *prb_base64_decode(const char *s, size_t len, size_t *outlen);
+
 /* Copies at most outlen-1 bytes of s into out for a log line: bytes outside
- * printable ASCII become '?', and "..." marks a cut. Always terminates. */
+ * printable ASCII become '?', and "..." marks a cut. Always terminates
+ * (outlen > 0). */
 void prb_log_excerpt(char *out, size_t outlen, const void *s, size_t len);
 
 #endif
