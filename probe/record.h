@@ -31,9 +31,13 @@ struct prb_runinfo {
 json_t *prb_record_build(const struct prb_runinfo *run,
                          const struct prb_obs *obs, json_t *extra);
 
-/* Serialises rec compactly, scrubs the addresses in scrub (may be NULL) and
- * appends '\n'. Returns a malloc'd NUL-terminated line (*len set, newline
- * included) the caller frees, or NULL when out of memory. */
+/* Serialises rec compactly (sorted keys), scrubs the addresses in scrub
+ * (may be NULL) and appends '\n'. Returns a malloc'd NUL-terminated line
+ * (*len set, newline included) the caller frees, or NULL when out of
+ * memory. With a scrub set, rec itself is changed first where the text
+ * pass cannot reach: base64 BinaryData values holding a scrubbed address
+ * are re-encoded scrubbed (certificates excepted), and a response whose
+ * body changed gets the x_body_sha256 of the scrubbed body. */
 char *prb_record_dump(json_t *rec, const struct prb_scrub *scrub,
                       size_t *len);
 
