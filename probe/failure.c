@@ -132,13 +132,13 @@ const char *prb_failure_ssl(int ssl_err, int err, unsigned long lib_err)
   case SSL_ERROR_ZERO_RETURN:
     return PRB_FAIL_EOF;
   case SSL_ERROR_SYSCALL:
-    if(lib_err && ERR_SYSTEM_ERROR(lib_err) && !err)
+    if(lib_err && ERR_GET_LIB(lib_err) == ERR_LIB_SYS && !err)
       err = ERR_GET_REASON(lib_err);
     if(!err)
       return PRB_FAIL_EOF;      /* the peer closed mid-handshake */
     return prb_failure_errno(err);
   case SSL_ERROR_SSL:
-    if(lib_err && ERR_SYSTEM_ERROR(lib_err))
+    if(lib_err && ERR_GET_LIB(lib_err) == ERR_LIB_SYS)
       return prb_failure_errno(ERR_GET_REASON(lib_err));
     switch(ERR_GET_REASON(lib_err)) {
     case SSL_R_UNEXPECTED_EOF_WHILE_READING:
