@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""badserver.py: misbehaving servers for the censorship lab (stdlib only).
+
+Only what nginx cannot do:
+
+  --http IP:PORT     plain HTTP, chosen by the Host header:
+      drip.lab.test     headers, then one body byte per second (up to 300 s)
+      endless.lab.test  a fast body that never ends (until the client closes;
+                        at most 60 s or 2 GiB per connection)
+      headers.lab.test  a flood of ~5,000 response headers (~500 KB)
+      anything else     404
+  --silent IP:PORT   accepts TCP, reads and discards, never writes a byte
+                     (until the client closes, at most 120 s)
+
+Every connection is bounded in time; at most 256 are served at once (more are
+closed at once). Runs in the lab's "world" namespace only.
+"""
+
+import argparse
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+MAX_CONNS = 256
+DRIP_SECONDS = 300
+ENDLESS_SECONDS = 60
+ENDLESS_MAX_BYTES = 2 << 30
+SILENT_SECONDS = 120
+HEADER_READ_TIMEOUT = 10.0
+HEADER_MAX = 16384
+FLOOD_HEADERS = 5000
+
+_slots = threading.BoundedSemaphore(MAX_CONNS)
+_log_lock = threading.Lock()
+
+
+def log(msg):
+    with _log_lock:
+        sys.stderr.write("%s badserver: %s\n" % (time.strftime("%H:%M:%S"), msg))
+        sys.stderr.flush()
+
+
+def parse_addr(text):
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise argparse.ArgumentTypeError("expected IP:PORT, got %r" % text)
+    return host, int(port)
+
+
+def read_request(conn):
+    """Reads one request head; returns the Host (lowercase, no port) or None."""
+    conn.settimeout(HEADER_READ_TIMEOUT)
+    buf = b""
+    while b"\r\n\r\n" not in buf and b"\n\n" not in buf:
+        if len(buf) > HEADER_MAX:
+            return None
+        chunk = conn.recv(4096)
+        if not chunk:
+            return None
+        buf += chunk
+    host = ""
+    for line in buf.split(b"\n")[1:]:
+        name, sep, value = line.partition(b":")
+        if sep and name.strip().lower() == b"host":
+            host = value.strip().decode("latin-1").lower()
+            break
+    if host.startswith("["):
+        return host.split("]")[0] + "]"
+    return host.split(":")[0]
+
+
+def serve_drip(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                 b"Content-Length: 100000\r\nConnection: close\r\n\r\n"
+                 b"<html><head><title>Drip</title></head><body>")
+    deadline = time.monotonic() + DRIP_SECONDS
+    while time.monotonic() < deadline:
+        conn.sendall(b".")
+        time.sleep(1.0)
+
+
+def serve_endless(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 b"Connection: close\r\n\r\n")
+    block = b"A" * 65536
+    sent = 0
+    deadline = time.monotonic() + ENDLESS_SECONDS
+    conn.settimeout(10.0)
+    while sent < ENDLESS_MAX_BYTES and time.monotonic() < deadline:
+        conn.sendall(block)
+        sent += len(block)
+
+
+def serve_header_flood(conn):
+    parts = [b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"]
+    filler = b"f" * 90
+    for i in range(FLOOD_HEADERS):
+        parts.append(b"X-Flood-%05d: %s\r\n" % (i, filler))
+    parts.append(b"Content-Length: 3\r\nConnection: close\r\n\r\nok\n")
+    conn.settimeout(20.0)
+    conn.sendall(b"".join(parts))
+
+
+def serve_http(conn, peer):
+    host = read_request(conn)
+    log("http %s:%d host=%r" % (peer[0], peer[1], host))
+    if host == "drip.lab.test":
+        serve_drip(conn)
+    elif host == "endless.lab.test":
+        serve_endless(conn)
+    elif host == "headers.lab.test":
+        serve_header_flood(conn)
+    else:
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 10\r\nConnection: close\r\n\r\nnot found\n")
+
+
+def serve_silent(conn, peer):
+    log("silent %s:%d" % peer[:2])
+    deadline = time.monotonic() + SILENT_SECONDS
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        conn.settimeout(left)
+        if not conn.recv(65536):
+            return
+
+
+def handle(conn, peer, mode):
+    try:
+        if mode == "http":
+            serve_http(conn, peer)
+        else:
+            serve_silent(conn, peer)
+    except (OSError, socket.timeout):
+        pass  # the client went away or timed out: that is the point
+    finally:
+        try:
+            conn.close()
+        finally:
+            _slots.release()
+
+
+def accept_loop(lsock, mode):
+    while True:
+        try:
+            conn, peer = lsock.accept()
+        except OSError as e:
+            log("accept: %s" % e)
+            time.sleep(0.1)
+            continue
+        if not _slots.acquire(blocking=False):
+            conn.close()
+            continue
+        t = threading.Thread(target=handle, args=(conn, peer, mode), daemon=True)
+        t.start()
+
+
+def listen(addr):
+    s = socket.socket(socket.AF_INET6 if ":" in addr[0] else socket.AF_INET,
+                      socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(addr)
+    s.listen(1024)
+    return s
+
+
+def daemonize(pidfile, logfile):
+    if os.fork() > 0:
+        os._exit(0)
+    os.setsid()
+    if os.fork() > 0:
+        os._exit(0)
+    fd = os.open(logfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    os.close(null)
+    with open(pidfile + ".tmp", "w") as f:
+        f.write("%d\n" % os.getpid())
+    os.rename(pidfile + ".tmp", pidfile)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--http", type=parse_addr, action="append", default=[])
+    ap.add_argument("--silent", type=parse_addr, action="append", default=[])
+    ap.add_argument("--pidfile")
+    ap.add_argument("--log", default=os.devnull)
+    ap.add_argument("--daemon", action="store_true")
+    args = ap.parse_args()
+    if not args.http and not args.silent:
+        ap.error("nothing to serve: give --http and/or --silent")
+    socks = []
+    try:
+        for a in args.http:
+            socks.append((listen(a), "http"))
+        for a in args.silent:
+            socks.append((listen(a), "silent"))
+    except OSError as e:
+        print("badserver.py: cannot listen: %s" % e, file=sys.stderr)
+        return 1
+    if args.daemon:
+        if not args.pidfile:
+            ap.error("--daemon needs --pidfile")
+        daemonize(args.pidfile, args.log)
+    elif args.pidfile:
+        with open(args.pidfile, "w") as f:
+            f.write("%d\n" % os.getpid())
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+    log("serving %s" % ", ".join("%s %s:%d" % (m, *s.getsockname()[:2]) for s, m in socks))
+    threads = [threading.Thread(target=accept_loop, args=(s, m), daemon=True) for s, m in socks]
+    for t in threads:
+        t.start()
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

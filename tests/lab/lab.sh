@@ -1,0 +1,645 @@
+#!/usr/bin/env bash
+# lab.sh: the censorship lab (first form) -- network namespaces joined by
+# veth pairs, with real servers in "world", an ISP resolver in "isp" and the
+# probe under test in "probe":
+#
+#   [probe 198.18.1.2] --- [198.18.1.1 isp 198.18.2.1] --- [198.18.2.2 world]
+#                                                           sites 198.19.0.0/24
+#                                                           bench 198.19.1.0/24
+#
+# plus two namespaces for "probe offline" tests: "offline" (only lo) and
+# "dark" (a link whose only neighbour, "void", drops everything).
+#
+# Usage: lab.sh up [--sites-bench N] | down | status
+#
+# Environment:
+#   LAB_PREFIX  namespace name prefix (default "aplab-")
+#   LAB_DIR     state dir: certs, configs, pid files, logs
+#               (default /tmp/aplab-state, or /tmp/${LAB_PREFIX}state)
+#
+# Safety: no namespace gets a link to the host's namespace, and none has a
+# route leaving the lab; every wait loop is bounded. Nothing here sends a
+# packet from the host's own namespace.
+set -Eeuo pipefail
+
+LAB_PREFIX="${LAB_PREFIX:-aplab-}"
+if [[ ! "${LAB_PREFIX}" =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
+  echo "lab.sh: LAB_PREFIX must be 1-16 of [a-z0-9-]: '${LAB_PREFIX}'" >&2
+  exit 2
+fi
+if [[ "${LAB_PREFIX}" == "aplab-" ]]; then
+  LAB_DIR="${LAB_DIR:-/tmp/aplab-state}"
+else
+  LAB_DIR="${LAB_DIR:-/tmp/${LAB_PREFIX}state}"
+fi
+case "${LAB_DIR}" in
+  /?*/?*|/tmp/?*) ;;
+  *) echo "lab.sh: LAB_DIR must be an absolute path two levels deep: '${LAB_DIR}'" >&2; exit 2 ;;
+esac
+LAB_DIR="${LAB_DIR%/}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MARKER=".aplab-state"
+
+NS_PROBE="${LAB_PREFIX}probe"
+NS_ISP="${LAB_PREFIX}isp"
+NS_WORLD="${LAB_PREFIX}world"
+NS_OFFLINE="${LAB_PREFIX}offline"
+NS_DARK="${LAB_PREFIX}dark"
+NS_VOID="${LAB_PREFIX}void"
+ALL_NS=("${NS_PROBE}" "${NS_ISP}" "${NS_WORLD}" "${NS_OFFLINE}" "${NS_DARK}" "${NS_VOID}")
+
+# Addresses (198.18.0.0/15, RFC 2544 benchmarking range).
+PROBE_IP=198.18.1.2
+ISP_PROBE_SIDE=198.18.1.1      # also the ISP resolver
+ISP_WORLD_SIDE=198.18.2.1
+WORLD_ISP_SIDE=198.18.2.2
+WORLD_DNS=198.19.0.1           # authoritative DNS for .test
+SITE_IPS=(198.19.0.10 198.19.0.11 198.19.0.12 198.19.0.13)
+REFUSED_IP=198.19.0.20         # nothing listens: RST
+BLACKHOLE_IP=198.19.0.21       # SYNs dropped in world
+BAD_IP=198.19.0.30             # badserver.py, plain HTTP misbehaviour
+SILENT_IP=198.19.0.31          # badserver.py, accepts and never answers
+DARK_IP=198.18.9.2
+VOID_IP=198.18.9.1
+BENCH_IP_COUNT=16              # bench sites on 198.19.1.1 .. 198.19.1.16
+
+log() { printf 'lab.sh[%s]: %s\n' "${LAB_PREFIX}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+need_root() {
+  if [[ "$(id -u)" != 0 ]]; then
+    if [[ "${CI:-}" == "true" ]]; then
+      die "must run as root (CI=true: the lab must run, not be skipped)"
+    fi
+    log "not root: skipping (exit 77)"
+    exit 77
+  fi
+  local t
+  for t in ip nginx dnsmasq iptables openssl python3 curl sysctl; do
+    command -v "${t}" >/dev/null 2>&1 || die "missing tool '${t}' (install the packages listed in tests/lab/README.md)"
+  done
+}
+
+nsx() { local ns="$1"; shift; ip netns exec "${ns}" "$@"; }
+ns_exists() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$1"; }
+
+# A single lock per prefix so concurrent up/down of the same lab serialise.
+take_lock() {
+  exec 9>"/tmp/${LAB_PREFIX}lab.lock"
+  flock -w 300 9 || die "could not take /tmp/${LAB_PREFIX}lab.lock within 300 s"
+}
+
+# ---------------------------------------------------------------- down --
+kill_ns_procs() {
+  local ns="$1" pids i
+  ns_exists "${ns}" || return 0
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    pids="$(ip netns pids "${ns}" 2>/dev/null || true)"
+    [[ -z "${pids}" ]] && return 0
+    if (( i < 8 )); then
+      # shellcheck disable=SC2086
+      kill -TERM ${pids} 2>/dev/null || true
+    else
+      # shellcheck disable=SC2086
+      kill -KILL ${pids} 2>/dev/null || true
+    fi
+    sleep 0.3
+  done
+  pids="$(ip netns pids "${ns}" 2>/dev/null || true)"
+  [[ -z "${pids}" ]] || log "warning: processes still in ${ns}: ${pids}"
+}
+
+do_down() {
+  local ns
+  # Pid files first (processes that left the namespace cannot exist, but be
+  # thorough), then whatever still lives in each lab namespace.
+  if [[ -d "${LAB_DIR}/run" ]]; then
+    local f pid
+    for f in "${LAB_DIR}"/run/*.pid; do
+      [[ -f "${f}" ]] || continue
+      pid="$(tr -dc '0-9' <"${f}" || true)"
+      [[ -n "${pid}" ]] || continue
+      # Only a process inside one of our namespaces is ours.
+      for ns in "${ALL_NS[@]}"; do
+        if ns_exists "${ns}" && ip netns identify "${pid}" 2>/dev/null | grep -qx -- "${ns}"; then
+          kill -TERM "${pid}" 2>/dev/null || true
+        fi
+      done
+    done
+  fi
+  for ns in "${ALL_NS[@]}"; do
+    kill_ns_procs "${ns}"
+  done
+  for ns in "${ALL_NS[@]}"; do
+    if ns_exists "${ns}"; then
+      ip netns del "${ns}" 2>/dev/null || log "warning: could not delete netns ${ns}"
+    fi
+    rm -rf -- "/etc/netns/${ns}"
+  done
+  if [[ -d "${LAB_DIR}" ]]; then
+    if [[ -f "${LAB_DIR}/${MARKER}" ]]; then
+      rm -rf -- "${LAB_DIR}"
+    else
+      log "warning: ${LAB_DIR} has no ${MARKER} marker; not removing it"
+    fi
+  fi
+}
+
+# ----------------------------------------------------------------- up --
+sites_bench=0
+
+make_namespaces() {
+  local ns
+  for ns in "${ALL_NS[@]}"; do
+    ip netns add "${ns}"
+    nsx "${ns}" ip link set lo up
+  done
+  # probe <-> isp, isp <-> world, dark <-> void; created directly inside the
+  # namespaces, so nothing ever appears in the host's namespace.
+  ip link add name isp0 netns "${NS_PROBE}" type veth peer name probe0 netns "${NS_ISP}"
+  ip link add name world0 netns "${NS_ISP}" type veth peer name isp0 netns "${NS_WORLD}"
+  ip link add name void0 netns "${NS_DARK}" type veth peer name dark0 netns "${NS_VOID}"
+
+  nsx "${NS_PROBE}" ip addr add "${PROBE_IP}/24" dev isp0
+  nsx "${NS_PROBE}" ip link set isp0 up
+  nsx "${NS_PROBE}" ip route add default via "${ISP_PROBE_SIDE}"
+
+  nsx "${NS_ISP}" ip addr add "${ISP_PROBE_SIDE}/24" dev probe0
+  nsx "${NS_ISP}" ip addr add "${ISP_WORLD_SIDE}/24" dev world0
+  nsx "${NS_ISP}" ip link set probe0 up
+  nsx "${NS_ISP}" ip link set world0 up
+  nsx "${NS_ISP}" ip route add 198.19.0.0/16 via "${WORLD_ISP_SIDE}"
+  nsx "${NS_ISP}" sysctl -qw net.ipv4.ip_forward=1
+
+  nsx "${NS_WORLD}" ip addr add "${WORLD_ISP_SIDE}/24" dev isp0
+  nsx "${NS_WORLD}" ip link set isp0 up
+  nsx "${NS_WORLD}" ip route add 198.18.1.0/24 via "${ISP_WORLD_SIDE}"
+  local ip
+  for ip in "${WORLD_DNS}" "${SITE_IPS[@]}" "${REFUSED_IP}" "${BLACKHOLE_IP}" "${BAD_IP}" "${SILENT_IP}"; do
+    nsx "${NS_WORLD}" ip addr add "${ip}/32" dev lo
+  done
+  if (( sites_bench > 0 )); then
+    local i
+    for (( i = 1; i <= BENCH_IP_COUNT; i++ )); do
+      nsx "${NS_WORLD}" ip addr add "198.19.1.${i}/32" dev lo
+    done
+  fi
+  nsx "${NS_WORLD}" sysctl -qw net.core.somaxconn=4096
+  nsx "${NS_WORLD}" sysctl -qw net.ipv4.tcp_max_syn_backlog=8192
+  # A TCP timeout: every SYN to the black-hole address vanishes.
+  nsx "${NS_WORLD}" iptables -w 5 -A INPUT -d "${BLACKHOLE_IP}" -p tcp -j DROP
+
+  # The probe: many short connections to few servers need TIME_WAIT reuse.
+  nsx "${NS_PROBE}" sysctl -qw net.ipv4.tcp_tw_reuse=1
+
+  # Offline probe #2: link up, default route, but the next hop eats all.
+  nsx "${NS_DARK}" ip addr add "${DARK_IP}/24" dev void0
+  nsx "${NS_DARK}" ip link set void0 up
+  nsx "${NS_DARK}" ip route add default via "${VOID_IP}"
+  nsx "${NS_VOID}" ip addr add "${VOID_IP}/24" dev dark0
+  nsx "${NS_VOID}" ip link set dark0 up
+  nsx "${NS_VOID}" iptables -w 5 -P INPUT DROP
+  nsx "${NS_VOID}" iptables -w 5 -P FORWARD DROP
+  nsx "${NS_VOID}" iptables -w 5 -P OUTPUT DROP
+
+  # Resolvers, through ip netns exec's bind mount of /etc/netns/NAME/*.
+  mkdir -p "/etc/netns/${NS_PROBE}" "/etc/netns/${NS_OFFLINE}" "/etc/netns/${NS_DARK}"
+  printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${ISP_PROBE_SIDE}" >"/etc/netns/${NS_PROBE}/resolv.conf"
+  printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${ISP_PROBE_SIDE}" >"/etc/netns/${NS_OFFLINE}/resolv.conf"
+  printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${VOID_IP}" >"/etc/netns/${NS_DARK}/resolv.conf"
+}
+
+# Lab names -> address, and which of them get a good certificate.
+# (name ip) pairs; nxdomain.lab.test is deliberately absent.
+LAB_HOSTS=(
+  http.lab.test "${SITE_IPS[0]}"
+  https.lab.test "${SITE_IPS[1]}"
+  redir1.lab.test "${SITE_IPS[2]}"
+  redir2.lab.test "${SITE_IPS[3]}"
+  redir3.lab.test "${SITE_IPS[0]}"
+  canary1.lab.test "${SITE_IPS[1]}"
+  canary2.lab.test "${SITE_IPS[2]}"
+  wrongname.lab.test "${SITE_IPS[2]}"
+  expired.lab.test "${SITE_IPS[3]}"
+  unknownca.lab.test "${SITE_IPS[1]}"
+  gzipbomb.lab.test "${SITE_IPS[3]}"
+  binary.lab.test "${SITE_IPS[3]}"
+  loop.lab.test "${SITE_IPS[0]}"
+  loop2.lab.test "${SITE_IPS[1]}"
+  loopback.lab.test "${SITE_IPS[2]}"
+  echoip.lab.test "${SITE_IPS[3]}"
+  refused.lab.test "${REFUSED_IP}"
+  blackhole.lab.test "${BLACKHOLE_IP}"
+  drip.lab.test "${BAD_IP}"
+  endless.lab.test "${BAD_IP}"
+  headers.lab.test "${BAD_IP}"
+  silent.lab.test "${SILENT_IP}"
+)
+GOOD_CERT_NAMES=(http.lab.test https.lab.test redir1.lab.test redir2.lab.test redir3.lab.test
+  canary1.lab.test canary2.lab.test gzipbomb.lab.test binary.lab.test loop.lab.test
+  loop2.lab.test loopback.lab.test echoip.lab.test)
+
+write_ca_conf() {
+  local dir="$1"
+  mkdir -p "${dir}/newcerts"
+  : >"${dir}/index.txt"
+  printf '1000\n' >"${dir}/serial"
+  cat >"${dir}/ca.cnf" <<EOF
+[ca]
+default_ca = lab_ca
+[lab_ca]
+dir = ${dir}
+database = \$dir/index.txt
+new_certs_dir = \$dir/newcerts
+serial = \$dir/serial
+certificate = \$dir/ca.pem
+private_key = \$dir/ca.key
+default_md = sha256
+default_days = 825
+policy = policy_any
+unique_subject = no
+copy_extensions = copy
+email_in_dn = no
+[policy_any]
+commonName = supplied
+[leaf_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+}
+
+make_ca() {
+  local dir="$1" cn="$2"
+  write_ca_conf "${dir}"
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "${dir}/ca.key" -out "${dir}/ca.pem" -days 3650 -subj "/CN=${cn}" \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "subjectKeyIdentifier=hash" 2>/dev/null
+}
+
+# issue CA_DIR OUT_BASENAME CN SAN [startdate enddate]
+issue() {
+  local ca="$1" out="$2" cn="$3" san="$4" start="${5:-}" end="${6:-}"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "${out}.key" -out "${out}.csr" -subj "/CN=${cn}" \
+    -addext "subjectAltName=${san}" 2>/dev/null
+  local dates=()
+  if [[ -n "${start}" ]]; then dates=(-startdate "${start}" -enddate "${end}"); fi
+  openssl ca -batch -notext -config "${ca}/ca.cnf" -extensions leaf_ext \
+    "${dates[@]}" -in "${out}.csr" -out "${out}.crt" 2>"${out}.calog" \
+    || { cat "${out}.calog" >&2; die "openssl ca failed for ${cn}"; }
+  rm -f "${out}.csr" "${out}.calog"
+  chmod 0600 "${out}.key"
+}
+
+make_certs() {
+  local ca="${LAB_DIR}/ca" rogue="${LAB_DIR}/rogue-ca" certs="${LAB_DIR}/certs" n
+  mkdir -p "${ca}" "${rogue}" "${certs}"
+  make_ca "${ca}" "accessprobe lab CA"
+  make_ca "${rogue}" "accessprobe lab rogue CA (not trusted)"
+  for n in "${GOOD_CERT_NAMES[@]}"; do
+    issue "${ca}" "${certs}/${n}" "${n}" "DNS:${n}"
+  done
+  # Valid chain, but for another name.
+  issue "${ca}" "${certs}/wrongname.lab.test" "elsewhere.lab.test" "DNS:elsewhere.lab.test"
+  # Right name, expired in 2021.
+  issue "${ca}" "${certs}/expired.lab.test" "expired.lab.test" "DNS:expired.lab.test" \
+    20200101000000Z 20210101000000Z
+  # Right name, issued by a CA the probe is not told about.
+  issue "${rogue}" "${certs}/unknownca.lab.test" "unknownca.lab.test" "DNS:unknownca.lab.test"
+  # Fallback for unknown SNI.
+  issue "${ca}" "${certs}/default.lab.test" "default.lab.test" "DNS:default.lab.test"
+  if (( sites_bench > 0 )); then
+    issue "${ca}" "${certs}/wild.bench.test" "*.bench.test" "DNS:*.bench.test"
+  fi
+}
+
+make_content() {
+  local www="${LAB_DIR}/www"
+  mkdir -p "${www}"
+  # gzip bomb: 64 MiB of zeros in about 64 KiB, served as Content-Encoding: gzip.
+  python3 - "${www}/bomb.html.gz" <<'EOF'
+import gzip, sys
+with open(sys.argv[1], "wb") as f:
+    with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=9, mtime=0) as g:
+        block = b"\0" * (1 << 20)
+        for _ in range(64):
+            g.write(block)
+EOF
+  # A body that is not UTF-8 (latin-1 text, a NUL, invalid sequences).
+  printf '<html><head><title>Bin\xe4r</title></head><body>\xff\xfe\x00\x80\xc3\x28 caf\xe9</body></html>\n' >"${www}/binary.bin"
+  chmod -R a+rX "${www}"
+}
+
+nginx_site() { # name, then the body of the server block
+  local name="$1" body="$2" tls="${3:-both}"
+  {
+    echo "  server {"
+    [[ "${tls}" != https ]] && echo "    include ${LAB_DIR}/nginx/listen80.conf;"
+    if [[ "${tls}" != http ]]; then
+      echo "    include ${LAB_DIR}/nginx/listen443.conf;"
+      echo "    ssl_certificate ${LAB_DIR}/certs/${name}.crt;"
+      echo "    ssl_certificate_key ${LAB_DIR}/certs/${name}.key;"
+    fi
+    echo "    server_name ${name};"
+    printf '%s\n' "${body}"
+    echo "  }"
+  }
+}
+
+page() { # title -> an HTML body for nginx's return
+  printf "'<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%s</title></head><body><h1>%s</h1><p>accessprobe lab</p></body></html>\\\\n'" "$1" "$1"
+}
+
+make_nginx_conf() {
+  local d="${LAB_DIR}/nginx" ip workers=1 i
+  mkdir -p "${d}/tmp" "${LAB_DIR}/logs"
+  chmod 0755 "${d}" "${d}/tmp"
+  : >"${d}/listen80.conf"; : >"${d}/listen443.conf"; : >"${d}/listen-default.conf"
+  for ip in "${SITE_IPS[@]}"; do
+    echo "listen ${ip}:80;" >>"${d}/listen80.conf"
+    echo "listen ${ip}:443 ssl;" >>"${d}/listen443.conf"
+    echo "listen ${ip}:80 default_server backlog=4096;" >>"${d}/listen-default.conf"
+    echo "listen ${ip}:443 ssl default_server backlog=4096;" >>"${d}/listen-default.conf"
+  done
+  (( sites_bench > 0 )) && workers=2
+  {
+    cat <<EOF
+# generated by tests/lab/lab.sh
+user nobody nogroup;
+worker_processes ${workers};
+worker_rlimit_nofile 16384;
+pid ${LAB_DIR}/run/nginx.pid;
+lock_file ${d}/nginx.lock;
+error_log ${LAB_DIR}/logs/nginx-error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log $( (( sites_bench > 0 )) && echo off || echo "${LAB_DIR}/logs/nginx-access.log" );
+  client_body_temp_path ${d}/tmp/body;
+  proxy_temp_path ${d}/tmp/proxy;
+  fastcgi_temp_path ${d}/tmp/fastcgi;
+  uwsgi_temp_path ${d}/tmp/uwsgi;
+  scgi_temp_path ${d}/tmp/scgi;
+  default_type text/html;
+  server_tokens off;
+  keepalive_timeout 5s;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_session_cache off;
+  ssl_session_tickets off;
+
+  server {
+    include ${d}/listen-default.conf;
+    ssl_certificate ${LAB_DIR}/certs/default.lab.test.crt;
+    ssl_certificate_key ${LAB_DIR}/certs/default.lab.test.key;
+    server_name _;
+    return 404 'no such lab site\\n';
+  }
+EOF
+    nginx_site http.lab.test "    location / { return 200 $(page 'Lab HTTP site'); }"
+    nginx_site https.lab.test "    location / { return 200 $(page 'Lab HTTPS site'); }"
+    nginx_site canary1.lab.test "    location / { return 200 $(page 'Lab canary one'); }"
+    nginx_site canary2.lab.test "    location / { return 200 $(page 'Lab canary two'); }"
+    # Redirect chain: http://redir1/start -> https://redir2/hop2 -> https://redir3/final
+    nginx_site redir1.lab.test "    location / { return 301 https://redir2.lab.test/hop2; }"
+    nginx_site redir2.lab.test "    location / { return 302 https://redir3.lab.test/final; }"
+    nginx_site redir3.lab.test "    location / { return 200 $(page 'Redirect chain end'); }"
+    nginx_site wrongname.lab.test "    location / { return 200 $(page 'Wrong name'); }" https
+    nginx_site expired.lab.test "    location / { return 200 $(page 'Expired'); }" https
+    nginx_site unknownca.lab.test "    location / { return 200 $(page 'Unknown CA'); }" https
+    nginx_site gzipbomb.lab.test "    location / { root ${LAB_DIR}/www; try_files /bomb.html.gz =404; add_header Content-Encoding gzip always; }"
+    nginx_site binary.lab.test "    location / { root ${LAB_DIR}/www; default_type 'text/html; charset=iso-8859-1'; try_files /binary.bin =404; }"
+    # A redirect loop between two hosts, forever.
+    nginx_site loop.lab.test "    location / { return 302 http://loop2.lab.test/; }"
+    nginx_site loop2.lab.test "    location / { return 302 http://loop.lab.test/; }"
+    nginx_site loopback.lab.test "    location / { return 302 http://127.0.0.1/; }"
+    nginx_site echoip.lab.test "    location / {
+      add_header X-Client-IP \$remote_addr always;
+      add_header X-Forwarded-For \$remote_addr always;
+      return 200 '<!DOCTYPE html><html><head><title>Your address</title></head><body><p>Your address is \$remote_addr.</p><p>Seen from \$remote_addr port \$remote_port.</p></body></html>\\n';
+    }"
+    if (( sites_bench > 0 )); then
+      echo "  server {"
+      for (( i = 1; i <= BENCH_IP_COUNT; i++ )); do
+        echo "    listen 198.19.1.${i}:443 ssl backlog=4096;"
+      done
+      echo "    ssl_certificate ${LAB_DIR}/certs/wild.bench.test.crt;"
+      echo "    ssl_certificate_key ${LAB_DIR}/certs/wild.bench.test.key;"
+      echo "    server_name *.bench.test;"
+      echo "    location / { return 200 '<!DOCTYPE html><html><head><title>Bench \$host</title></head><body><p>bench site \$host</p></body></html>\\n'; }"
+      echo "  }"
+    fi
+    echo "}"
+  } >"${d}/nginx.conf"
+}
+
+make_dns_conf() {
+  local d="${LAB_DIR}/dns" i n ip
+  mkdir -p "${d}"
+  {
+    echo "# world: authoritative for .test (generated by tests/lab/lab.sh)"
+    echo "no-resolv"
+    echo "no-hosts"
+    echo "no-poll"
+    echo "bind-interfaces"
+    echo "listen-address=${WORLD_DNS}"
+    echo "port=53"
+    echo "local=/test/"
+    echo "local-ttl=60"
+    echo "cache-size=0"
+    echo "user=root"
+    echo "pid-file=${LAB_DIR}/run/dns-world.pid"
+    echo "log-facility=${LAB_DIR}/logs/dns-world.log"
+    for (( i = 0; i < ${#LAB_HOSTS[@]}; i += 2 )); do
+      echo "host-record=${LAB_HOSTS[i]},${LAB_HOSTS[i+1]}"
+    done
+    for (( n = 0; n < sites_bench; n++ )); do
+      ip="198.19.1.$(( n % BENCH_IP_COUNT + 1 ))"
+      echo "host-record=s${n}.bench.test,${ip}"
+    done
+  } >"${d}/world.conf"
+  {
+    echo "# isp: the resolver the probe uses; forwards .test to world"
+    echo "no-resolv"
+    echo "no-hosts"
+    echo "no-poll"
+    echo "bind-interfaces"
+    echo "listen-address=${ISP_PROBE_SIDE}"
+    echo "port=53"
+    echo "server=/test/${WORLD_DNS}"
+    echo "no-negcache"
+    echo "cache-size=10000"
+    echo "dns-forward-max=4096"
+    echo "user=root"
+    echo "pid-file=${LAB_DIR}/run/dns-isp.pid"
+    echo "log-facility=${LAB_DIR}/logs/dns-isp.log"
+  } >"${d}/isp.conf"
+}
+
+# Daemons get no stdio of ours and not the lock's descriptor (9), so that a
+# caller waiting on our pipes (ctest) or on the lock is not held up by them.
+start_daemon() { # ns logname cmd...
+  local ns="$1" logf="${LAB_DIR}/logs/$2.out"; shift 2
+  ip netns exec "${ns}" "$@" </dev/null >>"${logf}" 2>&1 9>&- \
+    || { tail -n 20 "${logf}" >&2 || true; return 1; }
+}
+
+start_services() {
+  mkdir -p "${LAB_DIR}/run" "${LAB_DIR}/logs"
+  start_daemon "${NS_WORLD}" dns-world dnsmasq --conf-file="${LAB_DIR}/dns/world.conf" \
+    || die "world dnsmasq failed (see ${LAB_DIR}/logs/dns-world.*)"
+  start_daemon "${NS_ISP}" dns-isp dnsmasq --conf-file="${LAB_DIR}/dns/isp.conf" \
+    || die "isp dnsmasq failed (see ${LAB_DIR}/logs/dns-isp.*)"
+  start_daemon "${NS_WORLD}" nginx-t nginx -t -q -c "${LAB_DIR}/nginx/nginx.conf" -p "${LAB_DIR}/nginx" \
+    || die "nginx config invalid"
+  start_daemon "${NS_WORLD}" nginx nginx -c "${LAB_DIR}/nginx/nginx.conf" -p "${LAB_DIR}/nginx" \
+    || die "nginx failed (see ${LAB_DIR}/logs/nginx-error.log)"
+  # badserver daemonises itself once bound; it writes its own pid file.
+  start_daemon "${NS_WORLD}" badserver python3 "${HERE}/badserver.py" \
+    --http "${BAD_IP}:80" --silent "${SILENT_IP}:80" --silent "${SILENT_IP}:443" \
+    --pidfile "${LAB_DIR}/run/badserver.pid" --log "${LAB_DIR}/logs/badserver.log" \
+    --daemon || die "badserver.py failed (see ${LAB_DIR}/logs/badserver.*)"
+}
+
+write_env() {
+  cat >"${LAB_DIR}/lab.env" <<EOF
+LAB_PREFIX=${LAB_PREFIX}
+LAB_DIR=${LAB_DIR}
+NS_PROBE=${NS_PROBE}
+NS_ISP=${NS_ISP}
+NS_WORLD=${NS_WORLD}
+NS_OFFLINE=${NS_OFFLINE}
+NS_DARK=${NS_DARK}
+PROBE_IP=${PROBE_IP}
+ISP_RESOLVER=${ISP_PROBE_SIDE}
+WORLD_DNS=${WORLD_DNS}
+CA_FILE=${LAB_DIR}/ca/ca.pem
+CERT_DIR=${LAB_DIR}/certs
+WWW_DIR=${LAB_DIR}/www
+SITES_BENCH=${sites_bench}
+EOF
+}
+
+# Checks run from inside the probe namespace (lab traffic only).
+self_check() {
+  local ca="${LAB_DIR}/ca/ca.pem" i out ok=0
+  for (( i = 0; i < 40; i++ )); do
+    if out="$(nsx "${NS_PROBE}" curl -sS --max-time 3 --cacert "${ca}" https://https.lab.test/ 2>&1)" \
+        && [[ "${out}" == *"Lab HTTPS site"* ]]; then
+      ok=1; break
+    fi
+    sleep 0.25
+  done
+  (( ok )) || die "self-check failed: https://https.lab.test/ from ${NS_PROBE}: ${out}"
+  nsx "${NS_PROBE}" curl -sS --max-time 3 -o /dev/null http://http.lab.test/ \
+    || die "self-check failed: http://http.lab.test/"
+  if (( sites_bench > 0 )); then
+    nsx "${NS_PROBE}" curl -sS --max-time 3 --cacert "${ca}" -o /dev/null "https://s$(( sites_bench - 1 )).bench.test/" \
+      || die "self-check failed: bench site"
+  fi
+}
+
+healthy() {
+  local ns f
+  [[ -f "${LAB_DIR}/lab.env" ]] || return 1
+  for ns in "${ALL_NS[@]}"; do ns_exists "${ns}" || return 1; done
+  for f in nginx dns-world dns-isp badserver; do
+    [[ -s "${LAB_DIR}/run/${f}.pid" ]] || return 1
+    kill -0 "$(tr -dc '0-9' <"${LAB_DIR}/run/${f}.pid")" 2>/dev/null || return 1
+  done
+  local want
+  want="$(sed -n 's/^SITES_BENCH=//p' "${LAB_DIR}/lab.env")"
+  [[ "${want}" == "${sites_bench}" ]] || return 1
+  nsx "${NS_PROBE}" curl -sS --max-time 3 --cacert "${LAB_DIR}/ca/ca.pem" -o /dev/null https://https.lab.test/ 2>/dev/null || return 1
+}
+
+up_failed() {
+  local rc=$?
+  trap - EXIT
+  (( rc == 0 )) && return 0
+  log "up failed (exit ${rc}); last lines of the lab logs:"
+  local f
+  for f in "${LAB_DIR}"/logs/*; do
+    [[ -s "${f}" ]] || continue
+    echo "---- ${f}" >&2
+    tail -n 15 "${f}" >&2 || true
+  done
+  log "tearing the partial lab down"
+  do_down
+  exit "${rc}"
+}
+
+do_up() {
+  if healthy; then
+    log "already up (${LAB_DIR})"
+    return 0
+  fi
+  do_down
+  trap 'up_failed' EXIT
+  mkdir -p "${LAB_DIR}"
+  chmod 0755 "${LAB_DIR}"
+  : >"${LAB_DIR}/${MARKER}"
+  mkdir -p "${LAB_DIR}/run" "${LAB_DIR}/logs"
+  make_namespaces
+  make_certs
+  make_content
+  make_nginx_conf
+  make_dns_conf
+  start_services
+  write_env
+  self_check
+  trap - EXIT
+  log "up: namespaces ${NS_PROBE} ${NS_ISP} ${NS_WORLD} (+ ${NS_OFFLINE} ${NS_DARK} ${NS_VOID}); CA ${LAB_DIR}/ca/ca.pem"
+}
+
+do_status() {
+  local ns f rc=0
+  echo "prefix ${LAB_PREFIX}, state ${LAB_DIR}"
+  for ns in "${ALL_NS[@]}"; do
+    if ns_exists "${ns}"; then echo "netns ${ns}: present"; else echo "netns ${ns}: absent"; rc=1; fi
+  done
+  for f in nginx dns-world dns-isp badserver; do
+    if [[ -s "${LAB_DIR}/run/${f}.pid" ]] && kill -0 "$(tr -dc '0-9' <"${LAB_DIR}/run/${f}.pid")" 2>/dev/null; then
+      echo "${f}: running (pid $(tr -dc '0-9' <"${LAB_DIR}/run/${f}.pid"))"
+    else
+      echo "${f}: not running"; rc=1
+    fi
+  done
+  if (( rc == 0 )); then
+    if nsx "${NS_PROBE}" curl -sS --max-time 3 --cacert "${LAB_DIR}/ca/ca.pem" -o /dev/null https://https.lab.test/; then
+      echo "reachability from ${NS_PROBE}: ok"
+    else
+      echo "reachability from ${NS_PROBE}: FAILED"; rc=1
+    fi
+  fi
+  return "${rc}"
+}
+
+usage() {
+  echo "usage: lab.sh up [--sites-bench N] | down | status" >&2
+  exit 2
+}
+
+main() {
+  [[ $# -ge 1 ]] || usage
+  local cmd="$1"; shift
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --sites-bench)
+        [[ $# -ge 2 && "$2" =~ ^[0-9]+$ && "$2" -le 20000 ]] || usage
+        sites_bench="$2"; shift 2 ;;
+      *) usage ;;
+    esac
+  done
+  case "${cmd}" in
+    up) need_root; take_lock; do_up ;;
+    down) need_root; take_lock; do_down; log "down" ;;
+    status) need_root; do_status ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
