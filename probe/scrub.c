@@ -147,6 +147,12 @@ bool prb_scrub_add(struct prb_scrub *s, const char *addr)
     addr++;
     len -= 2;
   }
+  /* A zone ("fe80::1%eth0") names our interface, not another address. */
+  {
+    const char *pct = memchr(addr, '%', len);
+    if(pct)
+      len = (size_t)(pct - addr);
+  }
   memset(&a, 0, sizeof(a));
   if(parse_v4(addr, len, a.bytes))
     a.family = AF_INET;

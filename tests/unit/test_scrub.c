@@ -97,8 +97,9 @@ static void test_adding(void)
   CHECK(prb_scrub_add(s, "::ffff:192.0.2.7"));
   CHECK(prb_scrub_add(s, "[2001:db8::9]"));
   CHECK(prb_scrub_add(s, "192.0.2.7"));
-  out = prb_scrub_text(s, "192.0.2.7 2001:db8::9", 21, &n);
-  CHECK_STR(out, "[scrubbed] [scrubbed]");
+  CHECK(prb_scrub_add(s, "fe80::abcd%eth0"));
+  out = prb_scrub_text(s, "192.0.2.7 2001:db8::9 fe80::ABCD%eth0", 37, &n);
+  CHECK_STR(out, "[scrubbed] [scrubbed] [scrubbed]%eth0");
   free(out);
 
   /* Interfaces: loopback never added, so 127.0.0.1 stays. */
