@@ -1,0 +1,533 @@
+/* measure.c: the state machine of one URL: DNS, connect, fetch, redirect. */
+#include "measure.h"
+#include "conn.h"
+#include "failure.h"
+#include "loop.h"
+#include "policy.h"
+#include "record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Go's http client words this failure so; OONI records it as unknown. */
+#define PRB_FAIL_REDIRECTS "unknown_failure: stopped after 10 redirects"
+#define PRB_FAIL_BAD_REDIRECT "http_unexpected_redirect_url"
+
+enum state { ST_DNS, ST_CONNECT, ST_FETCH, ST_HOP_DNS, ST_DONE };
+
+struct endpoint {
+  char ip[PRB_IP_MAX];
+  struct prb_conn *conn;
+  struct prb_conn *decoy;
+  bool tcp_ok;
+  bool verified;
+  const char *failure;          /* of TCP, or of TLS once TCP worked */
+  int transaction_id;
+};
+
+struct prb_meas {
+  struct prb_engine *e;
+  enum prb_meas_mode mode;
+  prb_meas_done done;
+  void *arg;
+  struct prb_obs obs;
+  double t_base;
+  enum state state;
+  int pending;                  /* callbacks still to come in this state */
+  struct prb_url url;           /* the current hop */
+  int depth;
+  struct endpoint eps[PRB_MAX_ENDPOINTS];
+  size_t n_eps;
+  bool reached;
+  /* addresses the current hop resolved through the system resolver */
+  char hop_addrs[2 * PRB_MAX_ADDRS][PRB_IP_MAX];
+  size_t n_hop_addrs;
+  const char *hop_failure[2];   /* system A and AAAA failures */
+  struct prb_fetch *fetch;
+  int next_txid;
+  struct prb_timer kick;
+};
+
+static void start_connect(struct prb_meas *m);
+static void start_fetch(struct prb_meas *m, const char *ip);
+static void start_hop_dns(struct prb_meas *m);
+
+const struct prb_obs *prb_meas_obs(const struct prb_meas *m)
+{
+  return &m->obs;
+}
+
+bool prb_meas_reached(const struct prb_meas *m)
+{
+  return m->reached;
+}
+
+static double rel(const struct prb_meas *m)
+{
+  return prb_now() - m->t_base;
+}
+
+static void on_kick(void *arg)
+{
+  struct prb_meas *m = arg;
+  m->done(m->arg, m);
+}
+
+/* Completes from the loop, so no caller is inside a callback of ours. */
+static void finish(struct prb_meas *m)
+{
+  m->state = ST_DONE;
+  m->obs.test_runtime = rel(m);
+  prb_timer_start(m->e->loop, &m->kick, 0, on_kick, m);
+}
+
+void prb_meas_free(struct prb_meas *m)
+{
+  if(!m)
+    return;
+  prb_timer_stop(m->e->loop, &m->kick);
+  for(size_t i = 0; i < m->n_eps; i++) {
+    prb_conn_cancel(m->eps[i].conn);
+    prb_conn_cancel(m->eps[i].decoy);
+  }
+  prb_fetch_cancel(m->fetch);
+  prb_obs_free(&m->obs);
+  free(m);
+}
+
+/* ---- DNS ------------------------------------------------------------ */
+
+static bool have_hop_addr(const struct prb_meas *m, const char *ip)
+{
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    if(!strcmp(m->hop_addrs[i], ip))
+      return true;
+  return false;
+}
+
+/* Keeps a copy of the lookup in the record; system answers also become
+ * candidate addresses for this hop. */
+static void keep_query(struct prb_meas *m, struct prb_dns_query *q)
+{
+  struct prb_dns_query *slot = prb_obs_add_query(&m->obs);
+  if(slot) {
+    *slot = *q;
+    q->raw = NULL;              /* the record owns it now */
+  }
+  if(q->system) {
+    m->hop_failure[q->qtype == PRB_RR_A ? 0 : 1] = q->failure;
+    for(size_t i = 0; i < q->n_answers; i++) {
+      const struct prb_dns_answer *a = &q->answers[i];
+      if(a->type == PRB_RR_CNAME || have_hop_addr(m, a->value) ||
+         m->n_hop_addrs >= sizeof(m->hop_addrs) / sizeof(m->hop_addrs[0]))
+        continue;
+      snprintf(m->hop_addrs[m->n_hop_addrs++], PRB_IP_MAX, "%.45s", a->value);
+    }
+  }
+}
+
+/* What the system lookup of this hop failed with, NXDOMAIN first. */
+static const char *hop_dns_failure(const struct prb_meas *m)
+{
+  if(m->n_hop_addrs)
+    return NULL;
+  for(int i = 0; i < 2; i++)
+    if(m->hop_failure[i] && !strcmp(m->hop_failure[i], PRB_FAIL_NXDOMAIN))
+      return m->hop_failure[i];
+  if(m->hop_failure[0])
+    return m->hop_failure[0];
+  return m->hop_failure[1] ? m->hop_failure[1] : PRB_FAIL_NO_ANSWER;
+}
+
+/* A before AAAA: many volunteers have no IPv6 route. */
+static void sort_v4_first(struct prb_meas *m)
+{
+  char tmp[2 * PRB_MAX_ADDRS][PRB_IP_MAX];
+  size_t n = 0;
+  for(int pass = 0; pass < 2; pass++)
+    for(size_t i = 0; i < m->n_hop_addrs; i++)
+      if((strchr(m->hop_addrs[i], ':') != NULL) == (pass == 1))
+        memcpy(tmp[n++], m->hop_addrs[i], PRB_IP_MAX);
+  memcpy(m->hop_addrs, tmp, n * PRB_IP_MAX);
+}
+
+/* Every lookup of the current state has answered or failed. */
+static void dns_over(struct prb_meas *m)
+{
+  if(m->state == ST_DNS) {
+    sort_v4_first(m);
+    m->obs.dns_experiment_failure = hop_dns_failure(m);
+    if(!m->n_hop_addrs) {
+      finish(m);
+      return;
+    }
+    start_connect(m);
+  }
+  else if(m->state == ST_HOP_DNS)
+    start_hop_dns(m);           /* answers are in: pick an address */
+}
+
+static void on_dns(void *arg, struct prb_dns_query *q)
+{
+  struct prb_meas *m = arg;
+  keep_query(m, q);
+  if(--m->pending == 0)
+    dns_over(m);
+}
+
+static void lookup(struct prb_meas *m, struct prb_resolver *r)
+{
+  static const int qtypes[2] = {PRB_RR_A, PRB_RR_AAAA};
+  for(int i = 0; i < 2; i++) {
+    m->pending++;
+    if(!prb_dns_lookup(r, m->url.host, qtypes[i], m->t_base, m->depth,
+                       m->next_txid++, on_dns, m))
+      m->pending--;
+  }
+}
+
+static void start_dns(struct prb_meas *m)
+{
+  m->state = ST_DNS;
+  m->pending = 1;               /* held until every lookup has started */
+  lookup(m, m->e->system);
+  if(m->mode == PRB_MEAS_FULL)
+    for(size_t i = 0; i < m->e->n_extra; i++)
+      lookup(m, m->e->extra[i]);
+  if(--m->pending == 0)         /* every lookup ended at once */
+    dns_over(m);
+}
+
+/* ---- TCP and TLS ---------------------------------------------------- */
+
+static struct endpoint *endpoint_of(struct prb_meas *m, int txid)
+{
+  for(size_t i = 0; i < m->n_eps; i++)
+    if(m->eps[i].transaction_id == txid)
+      return &m->eps[i];
+  return NULL;
+}
+
+static void keep_conn(struct prb_meas *m, struct prb_conn_result *res)
+{
+  if(res->local_ip[0])
+    prb_scrub_add(m->e->scrub, res->local_ip);
+  if(!res->tls.decoy) {
+    struct prb_tcp_connect *tcp = prb_obs_add_tcp(&m->obs);
+    if(tcp)
+      *tcp = res->tcp;
+    if(!res->tcp.failure)
+      m->reached = true;
+  }
+  if(res->tls_attempted) {
+    struct prb_tls_handshake *hs = prb_obs_add_tls(&m->obs);
+    if(hs) {
+      *hs = res->tls;
+      res->tls.n_certs = 0;     /* the record owns the chain now */
+    }
+  }
+}
+
+static void connect_phase_over(struct prb_meas *m)
+{
+  if(m->mode == PRB_MEAS_CANARY) {
+    finish(m);
+    return;
+  }
+  bool tls = !strcmp(m->url.scheme, "https");
+  for(size_t i = 0; i < m->n_eps; i++) {
+    struct endpoint *ep = &m->eps[i];
+    if(ep->tcp_ok && (!tls || ep->verified)) {
+      start_fetch(m, ep->ip);
+      return;
+    }
+  }
+  /* No endpoint to fetch through: the GET would fail as the first one
+   * did, so that failure is the HTTP experiment's (as OONI's v0.4 would
+   * record it), and no request is invented. */
+  m->obs.http_experiment_failure = m->n_eps ? m->eps[0].failure :
+                                   PRB_FAIL_REFUSED_ADDR;
+  finish(m);
+}
+
+static void on_decoy(void *arg, struct prb_conn_result *res)
+{
+  struct prb_meas *m = arg;
+  struct endpoint *ep = endpoint_of(m, res->tcp.transaction_id);
+  if(ep)
+    ep->decoy = NULL;
+  keep_conn(m, res);
+  if(--m->pending == 0)
+    connect_phase_over(m);
+}
+
+/* A handshake that failed without a verdict on the certificate (timeout,
+ * reset, EOF) after TCP worked: retry with a decoy name to see whether the
+ * name itself is what is filtered. */
+static bool wants_decoy(const struct prb_conn_result *res)
+{
+  const char *f = res->tls.failure;
+  return res->tls_attempted && !res->tcp.failure && f && !res->tls_done;
+}
+
+static void start_decoy(struct prb_meas *m, struct endpoint *ep)
+{
+  struct prb_conn_params p;
+  memset(&p, 0, sizeof(p));
+  p.ip = ep->ip;
+  p.port = m->url.port;
+  p.tls = m->e->tls;
+  p.sni = m->e->decoy_sni;
+  p.verify_name = NULL;
+  p.decoy = true;
+  p.t_base = m->t_base;
+  p.tcp_deadline = m->e->step_deadline;
+  p.tls_deadline = m->e->step_deadline;
+  p.transaction_id = ep->transaction_id;
+  m->pending++;
+  ep->decoy = prb_conn_start(m->e->loop, &p, on_decoy, m);
+  if(!ep->decoy)
+    m->pending--;
+}
+
+static void on_conn(void *arg, struct prb_conn_result *res)
+{
+  struct prb_meas *m = arg;
+  struct endpoint *ep = endpoint_of(m, res->tcp.transaction_id);
+  if(ep) {
+    ep->conn = NULL;
+    ep->tcp_ok = !res->tcp.failure;
+    ep->verified = res->verified;
+    ep->failure = res->tcp.failure ? res->tcp.failure : res->tls.failure;
+    if(wants_decoy(res) && m->e->decoy_sni && m->e->decoy_sni[0])
+      start_decoy(m, ep);
+  }
+  keep_conn(m, res);
+  if(--m->pending == 0)
+    connect_phase_over(m);
+}
+
+/* Refused addresses are recorded as a connect that was never made. */
+static void record_refused(struct prb_meas *m, const char *ip)
+{
+  struct prb_tcp_connect *tcp = prb_obs_add_tcp(&m->obs);
+  if(!tcp)
+    return;
+  snprintf(tcp->ip, sizeof(tcp->ip), "%s", ip);
+  tcp->port = m->url.port;
+  tcp->failure = PRB_FAIL_REFUSED_ADDR;
+  tcp->t0 = tcp->t = rel(m);
+  tcp->transaction_id = m->next_txid++;
+}
+
+static void start_connect(struct prb_meas *m)
+{
+  m->state = ST_CONNECT;
+  bool tls = m->mode == PRB_MEAS_FULL && !strcmp(m->url.scheme, "https");
+  for(size_t i = 0; i < m->n_hop_addrs; i++) {
+    const char *ip = m->hop_addrs[i];
+    if(!prb_policy_allows(ip)) {
+      record_refused(m, ip);
+      continue;
+    }
+    if(m->n_eps >= PRB_MAX_ENDPOINTS)
+      break;
+    struct endpoint *ep = &m->eps[m->n_eps++];
+    snprintf(ep->ip, sizeof(ep->ip), "%s", ip);
+    ep->transaction_id = m->next_txid++;
+  }
+  m->pending = 1;
+  for(size_t i = 0; i < m->n_eps; i++) {
+    struct endpoint *ep = &m->eps[i];
+    struct prb_conn_params p;
+    memset(&p, 0, sizeof(p));
+    p.ip = ep->ip;
+    p.port = m->url.port;
+    p.tls = tls ? m->e->tls : NULL;
+    p.sni = m->url.host_is_ip ? NULL : m->url.host;
+    p.verify_name = m->url.host;
+    p.t_base = m->t_base;
+    p.tcp_deadline = m->e->step_deadline;
+    p.tls_deadline = m->e->step_deadline;
+    p.transaction_id = ep->transaction_id;
+    m->pending++;
+    ep->conn = prb_conn_start(m->e->loop, &p, on_conn, m);
+    if(!ep->conn) {
+      m->pending--;
+      ep->failure = PRB_FAIL_UNKNOWN;
+    }
+  }
+  if(--m->pending == 0)
+    connect_phase_over(m);
+}
+
+/* ---- HTTP and redirects --------------------------------------------- */
+
+static const char *header_value(const struct prb_http_request *req,
+                                const char *name)
+{
+  for(size_t i = 0; i < req->n_headers; i++)
+    if(!strcasecmp(req->headers[i].name, name))
+      return req->headers[i].value;
+  return NULL;
+}
+
+static bool is_redirect(long code)
+{
+  return code == 301 || code == 302 || code == 303 || code == 307 ||
+         code == 308;
+}
+
+/* A request we refused to make still belongs in the record. */
+static void record_refused_request(struct prb_meas *m, const char *failure)
+{
+  struct prb_http_request *req = prb_obs_add_request(&m->obs);
+  if(req) {
+    prb_url_format(&m->url, req->url, sizeof(req->url));
+    req->failure = failure;
+    req->depth = m->depth;
+    req->t0 = req->t = rel(m);
+    req->transaction_id = m->next_txid++;
+  }
+  m->obs.http_experiment_failure = failure;
+}
+
+static void drop_request(struct prb_http_request *req)
+{
+  for(size_t i = 0; i < req->n_headers; i++) {
+    free(req->headers[i].name);
+    free(req->headers[i].value);
+  }
+  for(size_t i = 0; i < req->n_req_headers; i++) {
+    free(req->req_headers[i].name);
+    free(req->req_headers[i].value);
+  }
+  free(req->body);
+}
+
+static void on_fetch(void *arg, struct prb_http_request *req,
+                     const char *local_ip)
+{
+  struct prb_meas *m = arg;
+  m->fetch = NULL;
+  if(local_ip[0])
+    prb_scrub_add(m->e->scrub, local_ip);
+  const char *location = req->failure ? NULL : header_value(req, "location");
+  long code = req->code;
+  struct prb_url next;
+  const char *reason = NULL;
+  bool follow = location && is_redirect(code) &&
+                prb_url_resolve(&m->url, location, &next, &reason) == 0;
+  if(location && is_redirect(code) && !follow)
+    m->obs.http_experiment_failure = PRB_FAIL_BAD_REDIRECT;
+
+  struct prb_http_request *slot = prb_obs_add_request(&m->obs);
+  if(slot)
+    *slot = *req;
+  else                          /* over the cap: drop the bytes */
+    drop_request(req);
+  if(req->failure) {
+    m->obs.http_experiment_failure = req->failure;
+    finish(m);
+    return;
+  }
+  if(!follow) {
+    finish(m);
+    return;
+  }
+  if(m->depth >= PRB_MAX_REDIRECTS) {
+    m->obs.http_experiment_failure = PRB_FAIL_REDIRECTS;
+    finish(m);
+    return;
+  }
+  m->url = next;
+  m->depth++;
+  m->n_hop_addrs = 0;
+  m->hop_failure[0] = m->hop_failure[1] = NULL;
+  if(m->url.host_is_ip) {
+    snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", m->url.host);
+    m->n_hop_addrs = 1;
+    start_hop_dns(m);
+    return;
+  }
+  m->state = ST_HOP_DNS;
+  m->pending = 1;
+  lookup(m, m->e->system);
+  if(--m->pending == 0)
+    dns_over(m);
+}
+
+/* Picks the first address of this hop the policy allows, and fetches. */
+static void start_hop_dns(struct prb_meas *m)
+{
+  sort_v4_first(m);
+  if(!m->n_hop_addrs) {
+    m->obs.http_experiment_failure = hop_dns_failure(m);
+    finish(m);
+    return;
+  }
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    if(prb_policy_allows(m->hop_addrs[i])) {
+      start_fetch(m, m->hop_addrs[i]);
+      return;
+    }
+  record_refused_request(m, PRB_FAIL_REFUSED_ADDR);
+  finish(m);
+}
+
+static void start_fetch(struct prb_meas *m, const char *ip)
+{
+  char url[PRB_URL_MAX];
+  m->state = ST_FETCH;
+  if(prb_url_format(&m->url, url, sizeof(url)) < 0) {
+    record_refused_request(m, PRB_FAIL_BAD_REDIRECT);
+    finish(m);
+    return;
+  }
+  struct prb_fetch_params p;
+  memset(&p, 0, sizeof(p));
+  p.url = url;
+  p.host = m->url.host;
+  p.port = m->url.port;
+  p.ip = ip;
+  p.t_base = m->t_base;
+  p.deadline = m->e->step_deadline;
+  p.depth = m->depth;
+  p.transaction_id = m->next_txid++;
+  m->fetch = prb_http_fetch(m->e->http, &p, on_fetch, m);
+  if(!m->fetch) {
+    record_refused_request(m, PRB_FAIL_UNKNOWN);
+    finish(m);
+  }
+}
+
+struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
+                                enum prb_meas_mode mode, prb_meas_done done,
+                                void *arg)
+{
+  struct prb_meas *m = calloc(1, sizeof(*m));
+  if(!m)
+    return NULL;
+  m->e = e;
+  m->mode = mode;
+  m->done = done;
+  m->arg = arg;
+  m->url = *url;
+  m->t_base = prb_now();
+  m->next_txid = 1;
+  prb_timer_init(&m->kick);
+  prb_url_format(url, m->obs.input, sizeof(m->obs.input));
+  prb_record_time(m->obs.measurement_start_time, prb_wall());
+  snprintf(m->obs.client_resolver, sizeof(m->obs.client_resolver), "%s",
+           prb_resolver_ip(e->system));
+  if(url->host_is_ip) {
+    snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", url->host);
+    m->n_hop_addrs = 1;
+    start_connect(m);
+  }
+  else
+    start_dns(m);
+  return m;
+}
