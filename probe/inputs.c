@@ -57,6 +57,13 @@ static size_t find(const struct prb_inputs *in, const char *url)
   }
 }
 
+const struct prb_input *prb_inputs_find(const struct prb_inputs *in,
+                                        const char *url)
+{
+  size_t i = find(in, url);
+  return i == SIZE_MAX ? NULL : &in->items[i];
+}
+
 static void slot_put(size_t *slots, size_t n_slots, const char *url,
                      size_t item)
 {

@@ -61,4 +61,9 @@ int prb_inputs_add_url(struct prb_inputs *in, const char *url,
  * read fails, PRB_INPUTS_EFULL or PRB_INPUTS_ENOMEM. */
 int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err);
 
+/* The entry whose canonical URL is url, or NULL. The pointer is valid until
+ * the list changes. */
+const struct prb_input *prb_inputs_find(const struct prb_inputs *in,
+                                        const char *url);
+
 #endif
