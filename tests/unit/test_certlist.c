@@ -168,7 +168,7 @@ static void test_bad_rows(void)
 {
   struct prb_certlist l;
   size_t bad = 0;
-  char *out = NULL, want[1300], p[1200];
+  char *out = NULL, want[4400], p[1200];
   size_t outlen = 0;
   FILE *err = open_memstream(&out, &outlen);
   snprintf(p, sizeof p, "%s/lists/bad-interception-certs.csv", datadir);

@@ -127,7 +127,7 @@ static void test_bad_rows(void)
 {
   struct prb_fpset s;
   size_t bad = 0;
-  char dir[1100], *out = NULL, want[1300];
+  char dir[1100], *out = NULL, want[4400];
   size_t outlen = 0;
   FILE *err = open_memstream(&out, &outlen);
   snprintf(dir, sizeof dir, "%s/lists", datadir);

@@ -54,7 +54,7 @@ static void test_arguments(void)
 static void test_plain_file(void)
 {
   struct prb_inputs in;
-  char *out, want[2300];
+  char *out, want[4400];
   size_t outlen;
   FILE *err = capture(&out, &outlen);
   const char *p = fixture("plain.txt");
@@ -88,7 +88,7 @@ static void test_plain_file(void)
 static void test_citizenlab_file(void)
 {
   struct prb_inputs in;
-  char *out, want[2300];
+  char *out, want[4400];
   size_t outlen;
   FILE *err = capture(&out, &outlen);
   const char *p = fixture("citizenlab-small.csv");
