@@ -8,6 +8,14 @@
 #include "lists_check.h"
 #define PRB_HAVE_LISTS_CHECK 1
 #endif
+#if __has_include("report.h")
+#include "report.h"
+#define PRB_HAVE_REPORT 1
+#endif
+#if __has_include("helper.h")
+#include "helper.h"
+#define PRB_HAVE_HELPER 1
+#endif
 #include "run.h"
 #include "version.h"
 
@@ -50,6 +58,11 @@ static void usage(FILE *f)
 "                            (default 10000; DNS uses at most 4000)\n"
 "      --decoy-sni NAME      harmless server name for the SNI-filter check\n"
 "                            (default example.com; '' turns it off)\n"
+"      --control URL         control vantage point (OONI test-helper\n"
+"                            protocol); repeatable, tried in order\n"
+"      --no-control          measure without a control\n"
+"      --max-runtime SECS    stop starting measurements after SECS; those\n"
+"                            in flight finish and are written\n"
 "  -q, --quiet               no progress lines\n"
 "\n"
 "Exit status: 0 run completed (whatever it found), 1 internal error,\n"
@@ -62,7 +75,8 @@ static void usage(FILE *f)
 
 enum {
   OPT_CA = 256, OPT_RESOLVER, OPT_ASN, OPT_CC, OPT_NETNAME, OPT_CANARIES,
-  OPT_NO_PREFLIGHT, OPT_STEP_TIMEOUT, OPT_DECOY
+  OPT_NO_PREFLIGHT, OPT_STEP_TIMEOUT, OPT_DECOY, OPT_CONTROL, OPT_NO_CONTROL,
+  OPT_MAX_RUNTIME
 };
 
 static bool parse_long(const char *s, long min, long max, long *out)
@@ -108,6 +122,9 @@ static int cmd_run(int argc, char **argv)
     {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
     {"step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT},
     {"decoy-sni", required_argument, NULL, OPT_DECOY},
+    {"control", required_argument, NULL, OPT_CONTROL},
+    {"no-control", no_argument, NULL, OPT_NO_CONTROL},
+    {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
     {NULL, 0, NULL, 0}
   };
   struct prb_run_opts o;
@@ -202,6 +219,25 @@ static int cmd_run(int argc, char **argv)
     case OPT_DECOY:
       o.decoy_sni = optarg;
       break;
+    case OPT_CONTROL:
+      if(o.n_controls == PRB_MAX_CONTROLS) {
+        fprintf(stderr, "accessprobe: at most %d --control\n",
+                PRB_MAX_CONTROLS);
+        return PRB_EXIT_USAGE;
+      }
+      o.controls[o.n_controls++] = optarg;
+      break;
+    case OPT_NO_CONTROL:
+      o.no_control = true;
+      break;
+    case OPT_MAX_RUNTIME:
+      if(!parse_long(optarg, 1, 7 * 86400, &v)) {
+        fprintf(stderr, "accessprobe: --max-runtime takes 1 to 604800 "
+                "seconds\n");
+        return PRB_EXIT_USAGE;
+      }
+      o.max_runtime = (double)v;
+      break;
     default:
       usage(stderr);
       return PRB_EXIT_USAGE;
@@ -252,7 +288,7 @@ static int cmd_run(int argc, char **argv)
     goto out;
   }
   o.inputs = &in;
-  rc = prb_run(&o);
+  rc = prb_run(&o, NULL);
 out:
   prb_inputs_free(&in);
   return rc;
@@ -289,6 +325,14 @@ int main(int argc, char **argv)
 #ifdef PRB_HAVE_LISTS_CHECK
   if(!strcmp(cmd, "lists"))
     return prb_lists_check_main(argc - 1, argv + 1);
+#endif
+#ifdef PRB_HAVE_REPORT
+  if(!strcmp(cmd, "report"))
+    return prb_report_main(argc - 1, argv + 1);
+#endif
+#ifdef PRB_HAVE_HELPER
+  if(!strcmp(cmd, "helper"))
+    return prb_helper_main(argc - 1, argv + 1);
 #endif
   fprintf(stderr, "accessprobe: unknown command '%s'\n", cmd);
   usage(stderr);

@@ -29,6 +29,8 @@ struct run {
   int signo;
   bool write_failed;
   int write_errno;
+  bool budget_spent;            /* --max-runtime reached */
+  struct prb_timer budget;
   /* preflight */
   size_t canaries_pending, canaries_reached;
   bool preflight_expired;
@@ -177,26 +179,29 @@ static void on_measured(void *arg, struct prb_meas *m)
   json_t *rec = prb_record_build(&r->info, obs, NULL);
   size_t len = 0;
   char *line = rec ? prb_record_dump(rec, r->e.scrub, &len) : NULL;
-  json_decref(rec);
   if(!line || !prb_writer_add(r->w, line, len)) {
     fprintf(stderr, "accessprobe: out of memory writing the record of %s\n",
             obs->input);
     r->write_failed = true;
     r->write_errno = ENOMEM;
   }
+  if(r->o->on_record)
+    r->o->on_record(r->o->on_record_ctx, obs->input, rec,
+                    prb_writer_count(r->w) + 1, r->o->inputs->n);
   if(!r->o->quiet) {
     char what[160];
     fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s)\n", r->finished,
             r->o->inputs->n, obs->input, summary(obs, what, sizeof(what)),
             obs->test_runtime);
   }
+  json_decref(rec);
   prb_meas_free(m);
 }
 
 static void admit(struct run *r)
 {
   const struct prb_inputs *in = r->o->inputs;
-  while(!r->stop && !r->write_failed && r->next < in->n &&
+  while(!r->stop && !r->write_failed && !r->budget_spent && r->next < in->n &&
         r->in_flight < (size_t)r->o->parallel) {
     const struct prb_input *item = &in->items[r->next++];
     struct prb_url u;
@@ -321,9 +326,18 @@ static int open_output(struct run *r)
   return PRB_EXIT_OK;
 }
 
-static int measure_all(struct run *r)
+static void on_budget(void *arg)
+{
+  struct run *r = arg;
+  r->budget_spent = true;
+}
+
+static int measure_all(struct run *r, struct prb_run_stats *stats)
 {
   double t0 = prb_now();
+  prb_timer_init(&r->budget);
+  if(r->o->max_runtime > 0)
+    prb_timer_start(r->e.loop, &r->budget, r->o->max_runtime, on_budget, r);
   r->active = calloc((size_t)r->o->parallel, sizeof(*r->active));
   if(!r->active) {
     fprintf(stderr, "accessprobe: out of memory\n");
@@ -331,9 +345,12 @@ static int measure_all(struct run *r)
   }
   prb_loop_before_sleep(r->e.loop, before_sleep, r);
   admit(r);
+  /* With the budget spent, measurements in flight still finish (their
+   * own deadlines bound them) and are written; no new one starts. */
   while(!r->stop && !r->write_failed &&
-        (r->in_flight || r->next < r->o->inputs->n))
+        (r->in_flight || (r->next < r->o->inputs->n && !r->budget_spent)))
     prb_loop_run_once(r->e.loop, 1.0);
+  prb_timer_stop(r->e.loop, &r->budget);
   prb_loop_before_sleep(r->e.loop, NULL, NULL);
   if(!r->write_failed && prb_writer_flush(r->w) < 0) {
     r->write_failed = true;
@@ -341,6 +358,12 @@ static int measure_all(struct run *r)
   }
   size_t kept = prb_writer_count(r->w);
   const char *path = prb_writer_path(r->w);
+  if(stats) {
+    stats->written = kept;
+    stats->not_started = r->o->inputs->n - r->next;
+    stats->seconds = prb_now() - t0;
+    snprintf(stats->output, sizeof(stats->output), "%s", path);
+  }
   if(r->write_failed) {
     fprintf(stderr, "accessprobe: cannot write %s: %s; stopped with %zu "
             "complete records kept\n", path, strerror(r->write_errno), kept);
@@ -354,15 +377,22 @@ static int measure_all(struct run *r)
     return PRB_EXIT_INTERRUPTED;
   }
   double secs = prb_now() - t0;
-  if(!r->o->quiet)
+  if(r->budget_spent)
+    fprintf(stderr, "accessprobe: time budget of %.0f s reached: %zu "
+            "complete records kept in %s; %zu inputs left for the next "
+            "run\n", r->o->max_runtime, kept, path,
+            r->o->inputs->n - r->next);
+  else if(!r->o->quiet)
     fprintf(stderr, "accessprobe: measured %zu URLs in %.1f s (%.1f/s); "
             "records in %s\n", kept, secs, secs > 0 ? (double)kept / secs : 0,
             path);
   return PRB_EXIT_OK;
 }
 
-int prb_run(const struct prb_run_opts *o)
+int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
 {
+  if(stats)
+    memset(stats, 0, sizeof(*stats));
   struct run r;
   memset(&r, 0, sizeof(r));
   r.o = o;
@@ -382,7 +412,7 @@ int prb_run(const struct prb_run_opts *o)
   rc = open_output(&r);
   if(rc != PRB_EXIT_OK)
     goto out;
-  rc = measure_all(&r);
+  rc = measure_all(&r, stats);
 out:
   /* Measurements cut short by a signal or a write error are dropped
    * whole: a record is written complete or not at all. */

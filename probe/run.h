@@ -12,9 +12,11 @@
 #include <stddef.h>
 #include "engine.h"
 #include "inputs.h"
+#include <jansson.h>
 
 #define PRB_DEFAULT_PARALLEL 64
 #define PRB_MAX_PARALLEL 1024
+#define PRB_MAX_CONTROLS 4
 
 struct prb_run_opts {
   struct prb_inputs *inputs;    /* what to measure (borrowed) */
@@ -28,10 +30,30 @@ struct prb_run_opts {
   bool no_preflight;
   double step_timeout;          /* seconds */
   const char *decoy_sni;
-  bool quiet;
+  bool quiet;                   /* no progress lines of run.c's own */
+  double max_runtime;           /* seconds; 0: no budget */
+  /* Control vantage points (OONI test-helper URLs), tried in order; none
+   * (or no_control) measures without one. */
+  const char *controls[PRB_MAX_CONTROLS];
+  size_t n_controls;
+  bool no_control;
+  /* Called after each record is durable (may be NULL): progress display,
+   * run bookkeeping. rec is borrowed; done counts records written. */
+  void (*on_record)(void *ctx, const char *input, const json_t *rec,
+                    size_t done, size_t total);
+  void *on_record_ctx;
 };
 
-/* Runs the whole measurement; returns an enum prb_exit. */
-int prb_run(const struct prb_run_opts *o);
+/* What the run did, for the caller's bookkeeping; filled by prb_run. */
+struct prb_run_stats {
+  size_t written;               /* complete records kept */
+  size_t not_started;           /* inputs left (budget, signal, error) */
+  double seconds;
+  char output[4096];            /* the results file, "" if none */
+};
+
+/* Runs the whole measurement; returns an enum prb_exit. stats may be
+ * NULL. */
+int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats);
 
 #endif
