@@ -422,7 +422,18 @@ int prb_lists_check_main(int argc, char **argv)
 
   memset(&given, 0, sizeof given);
   memset(&found, 0, sizeof found);
-  for(int i = 1; i < argc; i++) {
+  /* Called as ("lists", "check", FILE...) from main, or ("check", FILE...)
+   * by a driver. */
+  int start = 1;
+  if(argc > 0 && strcmp(argv[0], "lists") == 0) {
+    if(argc < 2 || strcmp(argv[1], "check") != 0) {
+      usage(stderr);
+      return PRB_EXIT_USAGE;
+    }
+    start = 2;
+  }
+  first_file = start;
+  for(int i = start; i < argc; i++) {
     if(strcmp(argv[i], "--") == 0) {
       first_file = i + 1;
       break;

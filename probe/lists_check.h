@@ -15,8 +15,9 @@
 #ifndef PRB_LISTS_CHECK_H
 #define PRB_LISTS_CHECK_H
 
-/* argv[0] is the subcommand's name and is ignored; argv[1..argc-1] are
- * options ("-h", "--help", "--") and files. Returns the exit status:
+/* argv is either {"lists", "check", ARGS...} (as main.c passes it) or
+ * {NAME, ARGS...} with NAME ignored; ARGS are options ("-h", "--help",
+ * "--") and files. Returns the exit status:
  * 0 every file usable and clean, 7 (PRB_EXIT_LISTS) some file has bad rows
  * or is not a known kind (the probe still uses good rows), 3
  * (PRB_EXIT_INPUT) some file cannot be read, 2 (PRB_EXIT_USAGE) no file
