@@ -1,0 +1,1026 @@
+/* test_classify.c: one row per classification rule. Each row builds an
+ * observation by hand, gives the control's reply as JSON (parsed by
+ * prb_control_parse, as in the probe), and states OONI's keys and our
+ * verdict. The two OONI Kazakhstan cases (TLS timeout after the
+ * ClientHello with consistent DNS; an ISCA-issued chain) are rows too. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "check.h"
+#include "classify.h"
+
+static struct prb_obs obs;
+
+/* ---- building observations --------------------------------------------- */
+
+static void oom(void)
+{
+  fprintf(stderr, "out of memory\n");
+  exit(1);
+}
+
+static void start(const char *url)
+{
+  prb_obs_free(&obs);
+  snprintf(obs.input, sizeof(obs.input), "%s", url);
+}
+
+/* A system-resolver lookup at depth 0 with up to two answers. */
+static void query(const char *host, int qtype, const char *failure,
+                  const char *a1, const char *a2)
+{
+  struct prb_dns_query *q = prb_obs_add_query(&obs);
+  const char *as[2] = {a1, a2};
+  size_t i;
+
+  if(!q)
+    oom();
+  snprintf(q->hostname, sizeof(q->hostname), "%s", host);
+  q->qtype = qtype;
+  q->system = true;
+  q->failure = failure;
+  q->rcode = failure ? 3 : 0;
+  for(i = 0; i < 2; i++) {
+    if(!as[i])
+      continue;
+    q->answers[q->n_answers].type = strchr(as[i], ':') ? PRB_RR_AAAA
+                                                      : PRB_RR_A;
+    snprintf(q->answers[q->n_answers].value, PRB_HOST_MAX, "%s", as[i]);
+    q->answers[q->n_answers++].ttl = 300;
+  }
+}
+
+static void tcp(const char *ip, int port, const char *failure)
+{
+  struct prb_tcp_connect *t = prb_obs_add_tcp(&obs);
+
+  if(!t)
+    oom();
+  snprintf(t->ip, sizeof(t->ip), "%s", ip);
+  t->port = port;
+  t->failure = failure;
+  t->t0 = 0.1;
+  t->t = failure ? 10.1 : 0.15;
+}
+
+static struct prb_tls_handshake *tls(const char *addr, const char *sni,
+                                     bool decoy, const char *failure,
+                                     const char *verify_error, double secs)
+{
+  struct prb_tls_handshake *h = prb_obs_add_tls(&obs);
+
+  if(!h)
+    oom();
+  snprintf(h->address, sizeof(h->address), "%s", addr);
+  snprintf(h->server_name, sizeof(h->server_name), "%s", sni);
+  h->decoy = decoy;
+  h->failure = failure;
+  snprintf(h->x_verify_error, sizeof(h->x_verify_error), "%s",
+           verify_error ? verify_error : "");
+  if(!failure)
+    snprintf(h->tls_version, sizeof(h->tls_version), "TLSv1.3");
+  h->t0 = 0.2;
+  h->t = 0.2 + secs;
+  return h;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+  char *p = malloc(n + 1);
+
+  if(!p)
+    oom();
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+/* headers: "Name: value" lines separated by '\n'. body may hold any bytes
+ * up to body_len; NULL for none. */
+static struct prb_http_request *request(const char *url, const char *failure,
+                                        long code, const char *headers,
+                                        const char *body, size_t body_len)
+{
+  struct prb_http_request *r = prb_obs_add_request(&obs);
+  const char *p = headers;
+
+  if(!r)
+    oom();
+  snprintf(r->url, sizeof(r->url), "%s", url);
+  r->failure = failure;
+  r->code = code;
+  while(p && *p && r->n_headers < PRB_MAX_HEADERS) {
+    const char *nl = strchr(p, '\n'), *colon = strchr(p, ':');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    struct prb_header *h = &r->headers[r->n_headers++];
+    if(!colon || colon > p + len)
+      colon = p + len;
+    h->name = dupn(p, (size_t)(colon - p));
+    h->name_len = (size_t)(colon - p);
+    h->value = dupn(colon + 1 < p + len ? colon + 2 : p + len,
+                    colon + 1 < p + len ? (size_t)(p + len - colon - 2) : 0);
+    h->value_len = strlen(h->value);
+    p = nl ? nl + 1 : p + len;
+  }
+  if(body) {
+    r->body = (unsigned char *)dupn(body, body_len);
+    r->body_len = body_len;
+  }
+  r->t0 = 0.3;
+  r->t = 0.8;
+  return r;
+}
+
+/* A page of exactly len bytes titled title. */
+static char page[300 * 1024];
+static const char *make_page(const char *title, size_t len)
+{
+  int n = snprintf(page, sizeof(page), "<html><head><TITLE>%s</title>"
+                   "</head><body>", title);
+  size_t i;
+
+  for(i = (size_t)n; i < len && i < sizeof(page); i++)
+    page[i] = 'x';
+  return page;
+}
+
+/* A certificate whose issuer is O=org, CN=cn, self-signed with a fresh
+ * key: enough for issuer and hash evidence. */
+static void add_cert(struct prb_tls_handshake *h, const char *org,
+                     const char *cn)
+{
+  EVP_PKEY *key = EVP_EC_gen("P-256");
+  X509 *x = X509_new();
+  X509_NAME *name = X509_NAME_new();
+  unsigned char *der = NULL;
+  int len;
+
+  if(!key || !x || !name)
+    oom();
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+  X509_gmtime_adj(X509_getm_notBefore(x), 0);
+  X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+  X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC,
+                             (const unsigned char *)"KZ", -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                             (const unsigned char *)org, -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             (const unsigned char *)cn, -1, -1, 0);
+  X509_set_issuer_name(x, name);
+  X509_set_subject_name(x, name);
+  X509_set_pubkey(x, key);
+  if(!X509_sign(x, key, EVP_sha256()))
+    oom();
+  len = i2d_X509(x, &der);
+  if(len <= 0)
+    oom();
+  /* obs frees with free(): copy out of OpenSSL's allocator */
+  h->certs[h->n_certs].der = (unsigned char *)dupn((const char *)der,
+                                                   (size_t)len);
+  h->certs[h->n_certs++].len = (size_t)len;
+  OPENSSL_free(der);
+  X509_NAME_free(name);
+  X509_free(x);
+  EVP_PKEY_free(key);
+}
+
+static void leaf_hex(const struct prb_tls_handshake *h, char out[65])
+{
+  unsigned char md[32];
+  unsigned int n = 0;
+  size_t i;
+
+  EVP_Digest(h->certs[0].der, h->certs[0].len, md, &n, EVP_sha256(), NULL);
+  for(i = 0; i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* ---- scenarios --------------------------------------------------------- */
+
+#define EX_IP "93.184.215.14"
+#define EX_EP EX_IP ":443"
+#define EX_HEADERS "Content-Type: text/html\nEtag: \"abc\"\nX-Cache: HIT"
+
+/* The control's reply when everything works for example.com. */
+#define CTL_DNS_OK "\"dns\":{\"failure\":null,\"addrs\":[\"" EX_IP "\"]}"
+#define CTL_IPINFO "\"ip_info\":{\"" EX_IP "\":{\"asn\":15133,\"flags\":11}}"
+#define CTL_HTTP_OK(len) "\"http_request\":{\"body_length\":" #len ","       \
+  "\"failure\":null,\"title\":\"Example Domain\",\"status_code\":200,"        \
+  "\"headers\":{\"Content-Type\":\"text/html\",\"Etag\":\"x\","             \
+  "\"X-Cache\":\"HIT\"}}"
+#define CTL_HTTP_FAIL(f) "\"http_request\":{\"body_length\":-1,\"failure\":\"" \
+  f "\",\"title\":\"\",\"headers\":{},\"status_code\":-1}"
+#define CTL_TCP_OK "\"tcp_connect\":{\"" EX_EP "\":{\"status\":true," \
+  "\"failure\":null}}"
+#define CTL_TLS_OK "\"tls_handshake\":{\"" EX_EP "\":{\"server_name\":" \
+  "\"example.com\",\"status\":true,\"failure\":null}}"
+
+static const char ctl_all_ok[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  CTL_TLS_OK "," CTL_HTTP_OK(1000) "," CTL_IPINFO "}";
+static const char ctl_all_ok_http[] = "{" CTL_DNS_OK ",\"tcp_connect\":{\""
+  EX_IP ":80\":{\"status\":true,\"failure\":null}}," CTL_HTTP_OK(1000) ","
+  CTL_IPINFO "}";
+
+static void example_dns(void)
+{
+  query("example.com", PRB_RR_A, NULL, EX_IP, NULL);
+  query("example.com", PRB_RR_AAAA, "dns_no_answer", NULL, NULL);
+}
+
+static void b_ok_https(void)
+{
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  request("https://example.com/", NULL, 200, EX_HEADERS,
+          make_page("Example Domain", 1000), 1000);
+}
+
+static void b_ok_http(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 200, EX_HEADERS,
+          make_page("Example Domain", 950), 950);
+}
+
+/* Status and title match, body length far off: a legitimate variant. */
+static void b_legit_different(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 200, "Server: other\nX-Other: 1",
+          make_page("example DOMAIN", 300), 300);
+}
+
+/* OONI KZ case 1 (2024 report): consistent DNS, TCP works, the ClientHello
+ * is dropped and the handshake times out; the control's works. */
+static const char ctl_meduza[] = "{\"dns\":{\"failure\":null,\"addrs\":"
+  "[\"104.22.4.1\",\"104.22.5.1\"]},\"tcp_connect\":{\"104.22.4.1:443\":"
+  "{\"status\":true,\"failure\":null}},\"tls_handshake\":{\"104.22.4.1:443\":"
+  "{\"server_name\":\"meduza.io\",\"status\":true,\"failure\":null}},"
+  "\"http_request\":{\"body_length\":150000,\"failure\":null,\"title\":"
+  "\"Meduza\",\"headers\":{\"Server\":\"cloudflare\"},\"status_code\":200},"
+  "\"ip_info\":{\"104.22.4.1\":{\"asn\":13335,\"flags\":11}}}";
+
+static void b_kz_tls_timeout(void)
+{
+  start("https://meduza.io/");
+  query("meduza.io", PRB_RR_A, NULL, "104.22.4.1", "104.22.5.1");
+  tcp("104.22.4.1", 443, NULL);
+  tls("104.22.4.1:443", "meduza.io", false, "generic_timeout_error", NULL,
+      10.0);
+  obs.http_experiment_failure = "generic_timeout_error";
+}
+
+static void b_sni_filtered(void)
+{
+  b_kz_tls_timeout();
+  /* the decoy's certificate cannot match the decoy name: still completed */
+  tls("104.22.4.1:443", "example.org", true, "ssl_invalid_hostname",
+      "hostname mismatch", 0.1);
+}
+
+static void b_tls_reset(void)
+{
+  start("https://meduza.io/");
+  query("meduza.io", PRB_RR_A, NULL, "104.22.4.1", NULL);
+  tcp("104.22.4.1", 443, NULL);
+  tls("104.22.4.1:443", "meduza.io", false, "connection_reset", NULL, 0.05);
+  request("https://meduza.io/", "connection_reset", 0, NULL, NULL, 0);
+}
+
+/* OONI KZ case 2: the handshake completes but with an ISCA-issued chain. */
+#define RT_IP "104.21.32.1"
+static const char ctl_rutracker_fmt[] = "{\"dns\":{\"failure\":null,"
+  "\"addrs\":[\"" RT_IP "\"]},\"tcp_connect\":{\"" RT_IP ":443\":{\"status\":"
+  "true,\"failure\":null}},\"tls_handshake\":{\"" RT_IP ":443\":"
+  "{\"server_name\":\"rutracker.org\",\"status\":true,\"failure\":null,"
+  "\"x_leaf_sha256\":\"%s\"}},\"http_request\":{\"body_length\":90000,"
+  "\"failure\":null,\"title\":\"RuTracker.org\",\"headers\":{},"
+  "\"status_code\":200}}";
+static char ctl_rutracker[2048];
+static char ctl_rutracker_same[2048];
+
+static void b_kz_isca(void)
+{
+  struct prb_tls_handshake *h;
+  char hex[65];
+
+  start("https://rutracker.org/");
+  query("rutracker.org", PRB_RR_A, NULL, RT_IP, NULL);
+  tcp(RT_IP, 443, NULL);
+  h = tls(RT_IP ":443", "rutracker.org", false, "ssl_unknown_authority",
+          "unable to get local issuer certificate", 0.3);
+  add_cert(h, "ISCA", "Information Security Certification Authority");
+  request("https://rutracker.org/", "ssl_unknown_authority", 0, NULL, NULL,
+          0);
+  /* the control saw some other leaf; a second reply claims this one */
+  snprintf(ctl_rutracker, sizeof(ctl_rutracker), ctl_rutracker_fmt,
+           "0000000000000000000000000000000000000000000000000000000000000000");
+  leaf_hex(h, hex);
+  snprintf(ctl_rutracker_same, sizeof(ctl_rutracker_same), ctl_rutracker_fmt,
+           hex);
+}
+
+static const char ctl_tls_broken[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  "\"tls_handshake\":{\"" EX_EP "\":{\"server_name\":\"example.com\","
+  "\"status\":false,\"failure\":\"ssl_invalid_certificate\"}},"
+  CTL_HTTP_FAIL("ssl_invalid_certificate") "}";
+
+static void b_cert_expired(void)
+{
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, "ssl_invalid_certificate",
+      "certificate has expired", 0.2);
+  request("https://example.com/", "ssl_invalid_certificate", 0, NULL, NULL,
+          0);
+}
+
+static void b_nxdomain(void)
+{
+  start("https://example.com/");
+  query("example.com", PRB_RR_A, "dns_nxdomain_error", NULL, NULL);
+  query("example.com", PRB_RR_AAAA, "dns_nxdomain_error", NULL, NULL);
+  obs.dns_experiment_failure = "dns_nxdomain_error";
+}
+
+static const char ctl_nxdomain_legacy[] = "{\"dns\":{\"failure\":"
+  "\"dns_name_error\",\"addrs\":[]},\"tcp_connect\":{},\"http_request\":"
+  "{\"body_length\":-1,\"failure\":\"dns_lookup_error\",\"title\":\"\","
+  "\"headers\":{},\"status_code\":-1}}";
+
+/* A lying resolver: a bogon and a blockpage on plain http. */
+static void b_dns_bogus(void)
+{
+  start("http://example.com/");
+  query("example.com", PRB_RR_A, NULL, "10.10.34.35", NULL);
+  tcp("10.10.34.35", 80, NULL);
+  request("http://example.com/", NULL, 200, "Server: nginx",
+          make_page("Access denied", 400), 400);
+}
+
+/* Another address in the same AS (a CDN), fetched over https. */
+static const char ctl_cdn[] = "{\"dns\":{\"failure\":null,\"addrs\":"
+  "[\"93.184.215.99\"]},\"tcp_connect\":{},\"http_request\":{\"body_length\":"
+  "1000,\"failure\":null,\"title\":\"Example Domain\",\"headers\":{},"
+  "\"status_code\":200},\"ip_info\":{\"93.184.215.99\":{\"asn\":15133,"
+  "\"flags\":2},\"" EX_IP "\":{\"asn\":15133,\"flags\":1}}}";
+static const char ctl_cdn_noasn[] = "{\"dns\":{\"failure\":null,\"addrs\":"
+  "[\"93.184.215.99\"]},\"http_request\":{\"body_length\":1000,\"failure\":"
+  "null,\"title\":\"Example Domain\",\"headers\":{},\"status_code\":200}}";
+
+/* Other AS, but the control's own handshake on our answer verified. */
+static const char ctl_cdn_flag8[] = "{\"dns\":{\"failure\":null,\"addrs\":"
+  "[\"151.101.1.1\"]},\"http_request\":{\"body_length\":1000,\"failure\":"
+  "null,\"title\":\"Example Domain\",\"headers\":{},\"status_code\":200},"
+  "\"ip_info\":{\"151.101.1.1\":{\"asn\":54113,\"flags\":2},\"" EX_IP
+  "\":{\"asn\":15133,\"flags\":9}}}";
+
+static void b_cdn_http(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 200, EX_HEADERS,
+          make_page("Example Domain", 1000), 1000);
+}
+
+/* Different address and AS, but a verified handshake for the name. */
+static void b_tls_vouches(void)
+{
+  start("https://example.com/");
+  query("example.com", PRB_RR_A, NULL, "151.101.1.1", NULL);
+  tcp("151.101.1.1", 443, NULL);
+  tls("151.101.1.1:443", "example.com", false, NULL, NULL, 0.1);
+  request("https://example.com/", NULL, 200, EX_HEADERS,
+          make_page("Example Domain", 1000), 1000);
+}
+
+static void b_tcp_timeout(void)
+{
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, "generic_timeout_error");
+  obs.http_experiment_failure = "generic_timeout_error";
+}
+
+static void b_tcp_reset(void)
+{
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, "connection_reset");
+  /* no IPv6 route here: ignored, not counted as blocking */
+  tcp("2606:2800:21f:cb07:6820:80da:af6b:8b2c", 443, "network_unreachable");
+}
+
+static const char ctl_tcp_down[] = "{" CTL_DNS_OK ",\"tcp_connect\":{\""
+  EX_EP "\":{\"status\":false,\"failure\":\"generic_timeout_error\"}},"
+  CTL_HTTP_FAIL("generic_timeout_error") "}";
+
+static void b_http_reset(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", "connection_reset", 0, NULL, NULL, 0);
+}
+
+static void b_http_timeout(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", "generic_timeout_error", 0, NULL, NULL, 0);
+}
+
+static const char ctl_http_down[] = "{" CTL_DNS_OK ",\"tcp_connect\":{\""
+  EX_IP ":80\":{\"status\":true,\"failure\":null}},"
+  CTL_HTTP_FAIL("generic_timeout_error") "}";
+
+static void b_blockpage(void)
+{
+  static const char body[] = "<html><head><title>\xd0\x91\xd0\xbb\xd0\xbe"
+    "\xd0\xba</title></head><body>\xd0\xa1\xd1\x82\xd1\x80\xd0\xb0\xd0\xbd"
+    "\xd0\xb8\xd1\x86\xd0\xb0 \xd0\xb7\xd0\xb0\xd0\xb1\xd0\xbb\xd0\xbe\xd0\xba"
+    "\xd0\xb8\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb0\xd0\xbd\xd0\xb0</body></html>";
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 200, "Server: nginx", body,
+          sizeof(body) - 1);
+}
+
+static void b_http_diff(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 403, "Server: squid",
+          make_page("Forbidden", 200), 200);
+}
+
+/* A site that serves a different page over https (geo page, 451). */
+static void b_https_geo(void)
+{
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  request("https://example.com/", NULL, 451, "Server: x",
+          make_page("Not available in your country", 200), 200);
+}
+
+static void b_probe_dns_timeout(void)
+{
+  start("https://example.com/");
+  query("example.com", PRB_RR_A, "generic_timeout_error", NULL, NULL);
+  obs.dns_experiment_failure = "generic_timeout_error";
+}
+
+/* 200 KiB in 20 s against the control's 200 KiB in 0.5 s. */
+static const char ctl_fast[] = "{" CTL_DNS_OK "," CTL_TCP_OK "," CTL_TLS_OK
+  "," CTL_HTTP_OK(204800) "," CTL_IPINFO ",\"x_timing\":{\"http_request\":"
+  "0.5}}";
+
+static void b_slow(void)
+{
+  struct prb_http_request *r;
+
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  r = request("https://example.com/", NULL, 200, EX_HEADERS,
+              make_page("Example Domain", 204800), 204800);
+  r->t = 20.3;
+}
+
+/* Slow too, but a small page: latency, not bandwidth. */
+static const char ctl_fast_small[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  CTL_TLS_OK "," CTL_HTTP_OK(1000) "," CTL_IPINFO ",\"x_timing\":"
+  "{\"http_request\":0.01}}";
+
+static void b_slow_small(void)
+{
+  b_ok_https();
+  obs.requests[0].t = 5.0;
+}
+
+static void b_ip_literal(void)
+{
+  start("http://" EX_IP "/");
+  tcp(EX_IP, 80, NULL);
+  request("http://" EX_IP "/", NULL, 200, EX_HEADERS,
+          make_page("Example Domain", 1000), 1000);
+}
+
+/* The control failed on our endpoints but fetched the page elsewhere. */
+static const char ctl_tcp_mixed[] = "{" CTL_DNS_OK ",\"tcp_connect\":{\""
+  EX_EP "\":{\"status\":false,\"failure\":\"connection_refused_error\"}},"
+  CTL_HTTP_OK(1000) "," CTL_IPINFO "}";
+
+/* The control answered 503: status_code_match is null (OONI v0.4). */
+static const char ctl_503[] = "{" CTL_DNS_OK ",\"http_request\":"
+  "{\"body_length\":100,\"failure\":null,\"title\":\"Service Unavailable\","
+  "\"headers\":{},\"status_code\":503}," CTL_IPINFO "}";
+
+/* ---- the table ---------------------------------------------------------- */
+
+#define N_ "null"
+struct row {
+  const char *name;
+  void (*build)(void);
+  const char *control;          /* reply JSON, NULL: no control */
+  const char *control_failure;
+  const char *dns_fp, *http_fp, *cert_fp;
+  enum prb_tri canaries;
+  bool asn_cb;                  /* give the ASN lookup callback */
+  /* expected OONI keys; "null" for JSON null */
+  const char *dns_consistency;
+  const char *blocking;         /* "false", "dns", ..., "null" */
+  const char *accessible;       /* "true", "false", "null" */
+  /* expected x_analysis; method/detail NULL unless blocked */
+  const char *verdict, *method, *detail;
+  bool confirmed;
+  const char *evidence_has;     /* a phrase some evidence sentence holds */
+};
+
+static const char *const ctl_rutracker_p = ctl_rutracker;
+static const char *const ctl_rutracker_same_p = ctl_rutracker_same;
+
+static const struct row rows[] = {
+  {"site works over https", b_ok_https, ctl_all_ok, NULL, NULL, NULL, NULL,
+   PRB_TRI_TRUE, false, "consistent", "false", "true", "ok", NULL, NULL,
+   false, "the page matches"},
+  {"site works over http, same page", b_ok_http, ctl_all_ok_http, NULL, NULL,
+   NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true", "ok", NULL,
+   NULL, false, "the page matches"},
+  {"legitimate different page: status and title match", b_legit_different,
+   ctl_all_ok_http, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "false", "true", "ok", NULL, NULL, false, "title \"Example Domain\""},
+  {"OONI KZ: TLS timeout after ClientHello, consistent DNS",
+   b_kz_tls_timeout, ctl_meduza, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
+   "consistent", "http-failure", "false", "blocked", "tls",
+   "tls.timeout_after_clienthello", false, "generic_timeout_error after 10.0"},
+  {"decoy SNI completes where the real one times out", b_sni_filtered,
+   ctl_meduza, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "http-failure", "false", "blocked", "tls", "tls.sni_filtered", true,
+   "decoy SNI example.org"},
+  {"decoy SNI test needs no control", b_sni_filtered, NULL,
+   "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_TRUE, false, N_, N_, N_,
+   "blocked", "tls", "tls.sni_filtered", true, "the name is filtered"},
+  {"TLS reset, control's handshake works", b_tls_reset, ctl_meduza, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-failure",
+   "false", "blocked", "tls", "tls.reset", false, "connection_reset"},
+  {"OONI KZ: ISCA-issued chain, known interception certificate", b_kz_isca,
+   ctl_rutracker_p, NULL, NULL, NULL, "ISCA 2021 intermediate", PRB_TRI_TRUE,
+   false, "consistent", "http-failure", "false", "blocked", "tls",
+   "tls.interception", true, "O=ISCA/CN=Information Security"},
+  {"unverifiable chain, other leaf than the control's", b_kz_isca,
+   ctl_rutracker_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "http-failure", "false", "blocked", "tls", "tls.interception", false,
+   "different leaf"},
+  {"unverifiable chain, same leaf as the control's", b_kz_isca,
+   ctl_rutracker_same_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
+   "consistent", "http-failure", "false", "inconclusive", NULL, NULL, false,
+   "same leaf"},
+  {"certificate broken everywhere", b_cert_expired, ctl_tls_broken, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", N_, N_, "down", NULL,
+   NULL, false, "failed too"},
+  {"NXDOMAIN where the control resolves", b_nxdomain, ctl_all_ok, NULL, NULL,
+   NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns", "false", "blocked",
+   "dns", "dns.nxdomain", false, "resolved it to " EX_IP},
+  {"dead domain: NXDOMAIN everywhere (legacy helper)", b_nxdomain,
+   ctl_nxdomain_legacy, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
+   "consistent", "false", "false", "down", NULL, NULL, false,
+   "does not resolve anywhere"},
+  {"bogon answer and a different page", b_dns_bogus, ctl_all_ok_http, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns", "false",
+   "blocked", "dns", "dns.bogus_answer", false, "10.10.34.35 is a private"},
+  {"bogon answer matching a DNS fingerprint", b_dns_bogus, ctl_all_ok_http,
+   NULL, "ooni.xx_1", NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns",
+   "false", "blocked", "dns", "dns.bogus_answer", true, "ooni.xx_1"},
+  {"CDN: other address, same AS (control ip_info)", b_cdn_http, ctl_cdn,
+   NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true",
+   "ok", NULL, NULL, false, NULL},
+  {"CDN: other address, same AS (caller's lookup)", b_cdn_http,
+   ctl_cdn_noasn, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, true, "consistent",
+   "false", "true", "ok", NULL, NULL, false, NULL},
+  {"CDN without ASN data: inconsistent, page still expected", b_cdn_http,
+   ctl_cdn_noasn, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "inconsistent",
+   "false", "true", "ok", NULL, NULL, false, NULL},
+  {"other AS, the control's handshake on our answer verified", b_cdn_http,
+   ctl_cdn_flag8, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "false", "true", "ok", NULL, NULL, false, "the control completed"},
+  {"other AS, but a verified handshake for the name", b_tls_vouches,
+   ctl_cdn_noasn, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "false", "true", "ok", NULL, NULL, false, NULL},
+  {"TCP timeout, control connects", b_tcp_timeout, ctl_all_ok, NULL, NULL,
+   NULL, NULL, PRB_TRI_TRUE, false, "consistent", "tcp_ip", "false",
+   "blocked", "tcp", "tcp.timeout", false, "control connected"},
+  {"TCP reset, IPv6 unreachable ignored", b_tcp_reset, ctl_all_ok, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "tcp_ip", "false",
+   "blocked", "tcp", "tcp.reset", false, "none of 1 connects"},
+  {"TCP fails here and at the control: down", b_tcp_timeout, ctl_tcp_down,
+   NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false",
+   "false", "down", NULL, NULL, false, "could not connect either"},
+  {"TCP fails on our addresses only, control fetched elsewhere",
+   b_tcp_timeout, ctl_tcp_mixed, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
+   "consistent", "false", "false", "inconclusive", NULL, NULL, false,
+   "elsewhere"},
+  {"HTTP reset, control fetches", b_http_reset, ctl_all_ok_http, NULL, NULL,
+   NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-failure", "false",
+   "blocked", "http", "http.reset", false, "control fetched the page"},
+  {"HTTP timeout here and at the control: down", b_http_timeout,
+   ctl_http_down, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   N_, N_, "down", NULL, NULL, false, "the site is down"},
+  {"blockpage fingerprint", b_blockpage, ctl_all_ok_http, NULL, NULL,
+   "cp.d_corp_kz_ps", NULL, PRB_TRI_TRUE, false, "consistent", "http-diff",
+   "false", "blocked", "http", "http.blockpage", true, "cp.d_corp_kz_ps"},
+  {"blockpage fingerprint without a control", b_blockpage, NULL,
+   "generic_timeout_error", NULL, "cp.d_corp_kz_ps", NULL, PRB_TRI_TRUE,
+   false, N_, N_, N_, "blocked", "http", "http.blockpage", true, NULL},
+  {"http-diff: another status and page", b_http_diff, ctl_all_ok_http, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-diff", "false",
+   "blocked", "http", "http.diff", false, "status 403 vs 200"},
+  {"control answered 503: status match unknown", b_http_diff, ctl_503, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-diff", "false",
+   "blocked", "http", "http.diff", false, NULL},
+  {"different page over https: the site's own doing", b_https_geo,
+   ctl_all_ok, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "false", "true", "ok", NULL, NULL, false, "site's own doing"},
+  {"control unreachable, TLS timeout", b_kz_tls_timeout, NULL,
+   "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_TRUE, false, N_, N_, N_,
+   "inconclusive", NULL, NULL, false, "no control measurement"},
+  {"control unreachable, https works", b_ok_https, NULL,
+   "connection_refused", NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
+   "false", "true", "inconclusive", NULL, NULL, false, "status 200"},
+  {"probe offline: canaries and control unreachable", b_probe_dns_timeout,
+   NULL, "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_FALSE, false, N_,
+   N_, N_, "probe_offline", NULL, NULL, false, "canary hosts unreachable"},
+  {"canaries unknown: not offline, inconclusive", b_probe_dns_timeout, NULL,
+   "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_NULL, false, N_, N_, N_,
+   "inconclusive", NULL, NULL, false, NULL},
+  {"DNS timeout here, control resolves", b_probe_dns_timeout, ctl_all_ok,
+   NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns",
+   "false", "blocked", "dns", "dns.timeout", false, NULL},
+  {"DNS timeout, canaries unreachable but control reached",
+   b_probe_dns_timeout, ctl_all_ok, NULL, NULL, NULL, NULL, PRB_TRI_FALSE,
+   false, "inconsistent", "dns", "false", "inconclusive", NULL, NULL, false,
+   "own network is unhealthy"},
+  {"TLS timeout, canaries unreachable but control reached", b_kz_tls_timeout,
+   ctl_meduza, NULL, NULL, NULL, NULL, PRB_TRI_FALSE, false, "consistent",
+   "http-failure", "false", "inconclusive", NULL, NULL, false, NULL},
+  {"NXDOMAIN is a lie even with canaries unreachable", b_nxdomain,
+   ctl_all_ok, NULL, NULL, NULL, NULL, PRB_TRI_FALSE, false, "inconsistent",
+   "dns", "false", "blocked", "dns", "dns.nxdomain", false, NULL},
+  {"throttled: under a tenth of the control's rate", b_slow, ctl_fast, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true",
+   "throttled", NULL, NULL, false, "bytes/s"},
+  {"slow small page is not throttling", b_slow_small, ctl_fast_small, NULL,
+   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true", "ok",
+   NULL, NULL, false, NULL},
+  {"IP-literal host", b_ip_literal, ctl_all_ok_http, NULL, NULL, NULL, NULL,
+   PRB_TRI_TRUE, false, "consistent", "false", "true", "ok", NULL, NULL,
+   false, NULL},
+};
+
+static uint32_t fake_asn(void *ctx, const char *ip)
+{
+  (void)ctx;
+  return !strncmp(ip, "93.184.215.", 11) ? 15133 : 0;
+}
+
+static const char *json_kind(const json_t *v)
+{
+  static char buf[32];
+
+  if(!v || json_is_null(v))
+    return "null";
+  if(json_is_true(v))
+    return "true";
+  if(json_is_false(v))
+    return "false";
+  if(json_is_string(v)) {
+    snprintf(buf, sizeof(buf), "%s", json_string_value(v));
+    return buf;
+  }
+  return "?";
+}
+
+static bool evidence_has(const struct prb_analysis *a, const char *phrase)
+{
+  size_t i;
+
+  for(i = 0; i < a->n_evidence; i++)
+    if(strstr(a->evidence[i], phrase))
+      return true;
+  return false;
+}
+
+static void dump(const struct prb_classification *c)
+{
+  size_t i;
+
+  for(i = 0; i < c->x_analysis.n_evidence; i++)
+    fprintf(stderr, "    evidence: %s\n", c->x_analysis.evidence[i]);
+}
+
+static struct prb_control ctl;
+
+static const char *nz_or_null(const char *s)
+{
+  return s ? s : "null";
+}
+
+static void run_row(const struct row *r)
+{
+  struct prb_classify_in in;
+  struct prb_classification out, again;
+  json_t *j, *x;
+  int before = check_failed;
+
+  memset(&in, 0, sizeof(in));
+  r->build();
+  in.obs = &obs;
+  if(r->control) {
+    json_error_t err;
+    json_t *reply = json_loads(r->control, 0, &err);
+    char why[256];
+    if(!reply)
+      fprintf(stderr, "%s: bad JSON: %s\n", r->name, err.text);
+    CHECK(reply != NULL);
+    CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+    json_decref(reply);
+    in.control = &ctl;
+  }
+  in.control_failure = r->control_failure;
+  in.dns_fingerprint = r->dns_fp;
+  in.http_fingerprint = r->http_fp;
+  in.cert_fingerprint = r->cert_fp;
+  in.canaries_ok = r->canaries;
+  if(r->asn_cb)
+    in.asn_lookup = fake_asn;
+  prb_classify(&in, &out);
+  j = prb_classify_to_json(&out);
+  CHECK(j != NULL);
+  if(!j)
+    return;
+  CHECK_STR(json_kind(json_object_get(j, "dns_consistency")),
+            r->dns_consistency);
+  CHECK_STR(json_kind(json_object_get(j, "blocking")), r->blocking);
+  CHECK_STR(json_kind(json_object_get(j, "accessible")), r->accessible);
+  x = json_object_get(j, "x_analysis");
+  CHECK_STR(json_kind(json_object_get(x, "verdict")), r->verdict);
+  CHECK_STR(json_kind(json_object_get(x, "method")),
+            r->method ? r->method : "null");
+  CHECK_STR(json_kind(json_object_get(x, "detail")),
+            r->detail ? r->detail : "null");
+  CHECK_STR(json_kind(json_object_get(x, "confirmed")),
+            r->confirmed ? "true" : "false");
+  CHECK(json_array_size(json_object_get(x, "evidence")) >= 1);
+  CHECK_STR(json_kind(json_object_get(j, "control_failure")),
+            r->control ? "null" : nz_or_null(r->control_failure));
+  if(r->evidence_has)
+    CHECK(evidence_has(&out.x_analysis, r->evidence_has));
+  /* pure: the same input gives the same output */
+  prb_classify(&in, &again);
+  CHECK(!memcmp(&out, &again, sizeof(out)));
+  if(check_failed != before || getenv("PRB_TEST_VERBOSE")) {
+    fprintf(stderr, "  in row \"%s\"\n", r->name);
+    dump(&out);
+  }
+  json_decref(j);
+}
+
+/* ---- the comparisons, one at a time -------------------------------------- */
+
+static void test_title_extraction(void)
+{
+  char t[PRB_CTL_TITLE_MAX];
+  static const char a[] = "<html><TiTlE>Hello  World</tItLe>";
+  static const char b[] = "<title></title><title>Second</title>";
+  static const char c[] = "<title>never closed";
+  static const char d[] = "<title attr=1>x</title>";
+  static const char e[] = "<title>ab<b>c</b></title><title>ok</title>";
+
+  prb_classify_title((const unsigned char *)a, sizeof(a) - 1, t, sizeof(t));
+  CHECK_STR(t, "Hello  World");
+  /* an empty title does not match OONI's pattern; the next one does */
+  prb_classify_title((const unsigned char *)b, sizeof(b) - 1, t, sizeof(t));
+  CHECK_STR(t, "Second");
+  prb_classify_title((const unsigned char *)c, sizeof(c) - 1, t, sizeof(t));
+  CHECK_STR(t, "");
+  prb_classify_title((const unsigned char *)d, sizeof(d) - 1, t, sizeof(t));
+  CHECK_STR(t, "");
+  prb_classify_title((const unsigned char *)e, sizeof(e) - 1, t, sizeof(t));
+  CHECK_STR(t, "ok");
+  /* the scan stops at len: the closing tag lies beyond it */
+  prb_classify_title((const unsigned char *)a, 20, t, sizeof(t));
+  CHECK_STR(t, "");
+  /* small output buffers cut the title */
+  prb_classify_title((const unsigned char *)a, sizeof(a) - 1, t, 6);
+  CHECK_STR(t, "Hello");
+  prb_classify_title(NULL, 0, t, sizeof(t));
+  CHECK_STR(t, "");
+}
+
+/* Runs one http:// comparison against a control with the given title,
+ * headers JSON and body length; returns the classification. */
+static void compare(const char *our_title, const char *our_headers,
+                    size_t our_len, long our_code, const char *ctl_title,
+                    const char *ctl_headers, long ctl_len, long ctl_code,
+                    struct prb_classification *out)
+{
+  char reply[2048];
+  struct prb_classify_in in;
+  json_t *j;
+  char why[128];
+
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, our_code, our_headers,
+          make_page(our_title, our_len), our_len);
+  snprintf(reply, sizeof(reply), "{" CTL_DNS_OK ",\"http_request\":"
+           "{\"body_length\":%ld,\"failure\":null,\"title\":\"%s\","
+           "\"headers\":%s,\"status_code\":%ld}}", ctl_len, ctl_title,
+           ctl_headers, ctl_code);
+  j = json_loads(reply, 0, NULL);
+  CHECK(j != NULL);
+  CHECK_INT(prb_control_parse(j, &ctl, why, sizeof(why)), 0);
+  json_decref(j);
+  memset(&in, 0, sizeof(in));
+  in.obs = &obs;
+  in.control = &ctl;
+  in.canaries_ok = PRB_TRI_TRUE;
+  prb_classify(&in, out);
+}
+
+static void test_comparisons(void)
+{
+  struct prb_classification c;
+
+  /* body proportion: 700/1000 is not > 0.7; 701/1000 is */
+  compare("A", "X-A: 1", 700, 200, "B", "{}", 1000, 200, &c);
+  CHECK(fabs(c.body_proportion - 0.7) < 1e-9);
+  CHECK_INT(c.body_length_match, PRB_TRI_FALSE);
+  CHECK_INT(c.headers_match, PRB_TRI_NULL);   /* control sent none */
+  compare("A", "X-A: 1", 1000, 200, "B", "{}", 701, 200, &c);
+  CHECK_INT(c.body_length_match, PRB_TRI_TRUE);
+  CHECK(fabs(c.body_proportion - 0.701) < 1e-9);
+  CHECK_INT(c.status_code_match, PRB_TRI_TRUE);
+
+  /* headers: only common names shared -> false; an uncommon one -> true;
+   * identical sets -> true even when all are common */
+  compare("A", "Date: x\nServer: y\nX-Ours: 1", 100, 200, "A",
+          "{\"date\":\"x\",\"server\":\"y\",\"X-Theirs\":\"2\"}", 5000,
+          200, &c);
+  CHECK_INT(c.headers_match, PRB_TRI_FALSE);
+  CHECK_INT(c.title_match, PRB_TRI_TRUE);     /* no word of 5+ bytes */
+  compare("A", "Date: x\nX-Drupal-Cache: MISS", 100, 200, "A",
+          "{\"date\":\"x\",\"x-drupal-cache\":\"HIT\"}", 5000, 200, &c);
+  CHECK_INT(c.headers_match, PRB_TRI_TRUE);
+  compare("A", "Date: x\nServer: y", 100, 200, "A",
+          "{\"SERVER\":\"y\",\"Date\":\"x\"}", 5000, 200, &c);
+  CHECK_INT(c.headers_match, PRB_TRI_TRUE);
+
+  /* titles: every 5+ byte word on both sides, case folded (Cyrillic and
+   * Kazakh letters too); short words ignored */
+  compare("\xd0\x9d\xd0\x9e\xd0\x92\xd0\x9e\xd0\xa1\xd0\xa2\xd0\x98 of "
+          "\xd2\x9a\xd0\x90\xd0\x97\xd0\x90\xd2\x9a\xd0\xa1\xd0\xa2\xd0\x90"
+          "\xd0\x9d", "X-A: 1", 100, 200,
+          "\u043d\u043e\u0432\u043e\u0441\u0442\u0438 to "
+          "\u049b\u0430\u0437\u0430\u049b\u0441\u0442\u0430\u043d",
+          "{}", 5000, 200, &c);
+  CHECK_INT(c.title_match, PRB_TRI_TRUE);
+  compare("Breaking news today", "X-A: 1", 100, 200, "Breaking news",
+          "{}", 5000, 200, &c);
+  CHECK_INT(c.title_match, PRB_TRI_FALSE);    /* "today" only on our side */
+  CHECK_INT(c.blocking, PRB_BLOCKING_HTTP_DIFF);
+
+  /* status: different and the control's is not 5xx -> false */
+  compare("A", "X-A: 1", 100, 302, "A", "{}", 5000, 200, &c);
+  CHECK_INT(c.status_code_match, PRB_TRI_FALSE);
+  compare("A", "X-A: 1", 100, 200, "A", "{}", 5000, 502, &c);
+  CHECK_INT(c.status_code_match, PRB_TRI_NULL);
+}
+
+/* Bytes that are not UTF-8 (a windows-1251 title) still give valid JSON. */
+static void test_hostile_text(void)
+{
+  struct prb_classification c;
+  json_t *j;
+  char *s;
+
+  compare("\xcd\xee\xe2\xee\xf1\xf2\xe8\x01\xff", "X-A: 1", 100, 403,
+          "Example Domain", "{}", 5000, 200, &c);
+  CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_BLOCKED);
+  CHECK_STR(c.x_analysis.detail, "http.diff");
+  j = prb_classify_to_json(&c);
+  CHECK(j != NULL);
+  s = json_dumps(j, JSON_COMPACT);
+  CHECK(s != NULL);
+  if(s)
+    CHECK(strstr(s, "??????") != NULL);
+  free(s);
+  json_decref(j);
+}
+
+static void test_json_shape(void)
+{
+  struct prb_classification c;
+  struct prb_classify_in in;
+  json_t *j, *x;
+
+  memset(&in, 0, sizeof(in));
+  b_ok_https();
+  in.obs = &obs;
+  in.control_failure = "json_parse_error";
+  in.canaries_ok = PRB_TRI_TRUE;
+  prb_classify(&in, &c);
+  j = prb_classify_to_json(&c);
+  CHECK(j != NULL);
+  if(!j)
+    return;
+  CHECK_INT(json_object_size(j), 10);
+  CHECK(json_is_real(json_object_get(j, "body_proportion")));
+  CHECK(json_is_null(json_object_get(j, "body_length_match")));
+  CHECK(json_is_null(json_object_get(j, "headers_match")));
+  CHECK(json_is_null(json_object_get(j, "status_code_match")));
+  CHECK(json_is_null(json_object_get(j, "title_match")));
+  CHECK(json_is_false(json_object_get(j, "blocking")));
+  CHECK(json_is_true(json_object_get(j, "accessible")));
+  CHECK_STR(json_string_value(json_object_get(j, "control_failure")),
+            "json_parse_error");
+  x = json_object_get(j, "x_analysis");
+  CHECK_INT(json_object_size(x), 5);
+  CHECK(json_is_null(json_object_get(x, "method")));
+  CHECK(json_is_null(json_object_get(x, "detail")));
+  CHECK(json_is_false(json_object_get(x, "confirmed")));
+  CHECK(json_is_array(json_object_get(x, "evidence")));
+  json_decref(j);
+
+  /* no observations at all */
+  in.obs = NULL;
+  prb_classify(&in, &c);
+  CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_INCONCLUSIVE);
+  CHECK_INT(c.blocking, PRB_BLOCKING_NULL);
+
+  CHECK_STR(prb_classify_verdict_name(PRB_VERDICT_PROBE_OFFLINE),
+            "probe_offline");
+  CHECK_STR(prb_classify_blocking_name(PRB_BLOCKING_TCP_IP), "tcp_ip");
+  CHECK(prb_classify_blocking_name(PRB_BLOCKING_FALSE) == NULL);
+  CHECK(prb_classify_method_name(PRB_METHOD_NONE) == NULL);
+}
+
+/* Explicit rates from the caller (a same-network baseline) win. */
+static void test_throttle_override(void)
+{
+  struct prb_classification c;
+  struct prb_classify_in in;
+  json_t *reply = json_loads(ctl_all_ok, 0, NULL);
+  char why[128];
+
+  CHECK(reply != NULL);
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+  json_decref(reply);
+  b_ok_https();
+  memset(&in, 0, sizeof(in));
+  in.obs = &obs;
+  in.control = &ctl;
+  in.canaries_ok = PRB_TRI_TRUE;
+  in.probe_rate = 1000;
+  in.control_rate = 50000;
+  prb_classify(&in, &c);
+  CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_THROTTLED);
+  in.probe_rate = 6000;
+  prb_classify(&in, &c);
+  CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_OK);
+}
+
+int main(void)
+{
+  size_t i;
+
+  for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+    run_row(&rows[i]);
+  test_title_extraction();
+  test_comparisons();
+  test_hostile_text();
+  test_json_shape();
+  test_throttle_override();
+  prb_obs_free(&obs);
+  return test_summary();
+}
