@@ -981,8 +981,11 @@ static void ev_answers(struct ctx *c)
                used + PRB_IP_MAX + 2 < sizeof(theirs); i++)
       used += (size_t)snprintf(theirs + used, sizeof(theirs) - used, "%s%s",
                                i ? ", " : "", c->ctl->dns.addrs[i]);
-  ev(c->an, "DNS: the probe's resolver answered %s; the control resolved "
-     "%s", nz(ours, "nothing"), nz(theirs, "nothing"));
+  if(c->ctl)
+    ev(c->an, "DNS: the probe's resolver answered %s; the control resolved "
+       "%s", nz(ours, "nothing"), nz(theirs, "nothing"));
+  else
+    ev(c->an, "DNS: the probe's resolver answered %s", nz(ours, "nothing"));
   for(i = 0; i < c->n_paddr; i++) {
     if(is_bogon(&c->paddr[i]) &&
        (!c->ctl || !addr_in(&c->paddr[i], c->ctl->dns.bin,

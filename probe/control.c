@@ -11,14 +11,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* The headers the helper honours (only these three). They describe a
- * common browser so the control fetches the page a person would get. */
+/* The headers the helper honours (only these three), the same values as
+ * the probe's own GET (http.c) so both sides ask for the same page. */
 static const char req_user_agent[] =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-  "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+  "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 static const char req_accept[] =
   "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-static const char req_accept_language[] = "en-US;q=0.8,en;q=0.5";
+static const char req_accept_language[] = "en-US,en;q=0.9";
 
 /* Longest piece of an untrusted key quoted in a reason. */
 #define WHY_KEY_MAX 48
