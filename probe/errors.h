@@ -12,7 +12,11 @@ enum prb_exit {
   PRB_EXIT_OUTPUT = 4,      /* the output cannot be written */
   PRB_EXIT_OFFLINE = 5,     /* the probe's own network is unavailable */
   PRB_EXIT_INTERRUPTED = 6, /* stopped by SIGINT/SIGTERM; records kept */
-  PRB_EXIT_LISTS = 7        /* `lists check` found unusable rows */
+  PRB_EXIT_LISTS = 7,       /* `lists check` found unusable rows */
+  PRB_EXIT_DISK_FULL = 8,   /* no space left for the results; records kept */
+  PRB_EXIT_BUSY = 9,        /* another run holds the output folder's lock */
+  PRB_EXIT_NO_CONSENT = 10, /* scheduled run without the volunteer's consent */
+  PRB_EXIT_CONFIG = 11      /* the configuration file is malformed */
 };
 
 #endif
