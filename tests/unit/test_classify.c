@@ -1010,6 +1010,52 @@ static void test_throttle_override(void)
   CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_OK);
 }
 
+/* Observations no sane engine makes still classify without harm. */
+static void test_odd_observations(void)
+{
+  struct prb_classification c;
+  struct prb_classify_in in;
+  struct prb_dns_query *q;
+  struct prb_tls_handshake *h;
+  json_t *reply = json_loads(ctl_all_ok, 0, NULL), *j;
+  char why[128];
+
+  CHECK(reply != NULL);
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+  json_decref(reply);
+  start("not a url");
+  q = prb_obs_add_query(&obs);
+  if(!q)
+    oom();
+  q->answers[0].type = PRB_RR_A;
+  snprintf(q->answers[0].value, PRB_HOST_MAX, "not-an-address");
+  q->n_answers = 1;
+  tcp("garbage", 443, NULL);
+  h = tls("nonsense", "", false, NULL, "self-signed", 0);
+  h->n_certs = 1;               /* a chain of one empty certificate */
+  h->certs[0].der = (unsigned char *)dupn("\x30\x03\x02\x01", 4);
+  h->certs[0].len = 4;
+  tls("nonsense", "", true, NULL, NULL, 0);
+  request("", NULL, 0, NULL, NULL, 0);  /* no failure, no response */
+  memset(&in, 0, sizeof(in));
+  in.obs = &obs;
+  in.control = &ctl;
+  in.canaries_ok = PRB_TRI_TRUE;
+  prb_classify(&in, &c);
+  j = prb_classify_to_json(&c);
+  CHECK(j != NULL);
+  json_decref(j);
+  CHECK(c.x_analysis.n_evidence >= 1);
+  /* the same without a control, and with every fingerprint given */
+  in.control = NULL;
+  in.dns_fingerprint = "a";
+  prb_classify(&in, &c);
+  CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_BLOCKED);
+  j = prb_classify_to_json(&c);
+  CHECK(j != NULL);
+  json_decref(j);
+}
+
 int main(void)
 {
   size_t i;
@@ -1021,6 +1067,7 @@ int main(void)
   test_hostile_text();
   test_json_shape();
   test_throttle_override();
+  test_odd_observations();
   prb_obs_free(&obs);
   return test_summary();
 }

@@ -397,6 +397,39 @@ static void test_request(void)
                                 PRB_CTL_MAX_REQ_ENDPOINTS + 1) == NULL);
 }
 
+/* Deterministic byte mutations of a real reply: whatever parses as JSON
+ * must give 0 or -1 with a terminated reason, never a crash (run under
+ * PRB_SANITIZE to catch memory errors). */
+static void test_mutations(void)
+{
+  char buf[sizeof(real_reply)];
+  unsigned long seed = 12345;
+  int i, k, parsed = 0;
+
+  for(i = 0; i < 3000; i++) {
+    json_t *j;
+    char why[64];
+    int rc;
+    memcpy(buf, real_reply, sizeof(buf));
+    for(k = 0; k < 3; k++) {
+      size_t at;
+      seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+      at = (size_t)(seed >> 33) % (sizeof(buf) - 1);
+      buf[at] = "0123456789:[]{}\",.-tnfx\\"[(seed >> 20) % 24];
+    }
+    j = json_loads(buf, JSON_DECODE_ANY, NULL);
+    if(!j)
+      continue;
+    parsed++;
+    memset(why, 'Z', sizeof(why));
+    rc = prb_control_parse(j, &ctl, why, sizeof(why));
+    CHECK(rc == 0 || rc == -1);
+    CHECK(memchr(why, '\0', sizeof(why)) != NULL);
+    json_decref(j);
+  }
+  CHECK(parsed > 100);
+}
+
 int main(void)
 {
   test_real_reply();
@@ -406,5 +439,6 @@ int main(void)
   test_missing();
   test_addr();
   test_request();
+  test_mutations();
   return test_summary();
 }
