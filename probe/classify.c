@@ -824,7 +824,7 @@ static void http_compare(struct ctx *c)
                       o->title_match == PRB_TRI_TRUE);
 }
 
-/* The control's TCP result for the endpoints we failed to reach. */
+/* How the control's fetch went. */
 static enum cstate ctl_http_state(const struct prb_control *ctl)
 {
   if(!ctl->http.present)
@@ -834,6 +834,8 @@ static enum cstate ctl_http_state(const struct prb_control *ctl)
   return ctl->http.status_code > 0 ? CS_OK : CS_UNKNOWN;
 }
 
+/* The control's TCP result for the endpoints we failed to reach;
+ * entries_only ignores its fetch (for OONI's keys). */
 static enum cstate ctl_tcp_state(const struct ctx *c, bool entries_only)
 {
   bool found = false;
@@ -858,8 +860,8 @@ static enum cstate ctl_tcp_state(const struct ctx *c, bool entries_only)
   return ctl_http_state(c->ctl);
 }
 
-/* The control's TLS result for the endpoints where ours failed; *leaf
- * gets the control's leaf hash for the first failing endpoint, if any. */
+/* The control's TLS result for the endpoints where ours failed; *first
+ * gets the control's entry for the first of them, NULL if it has none. */
 static enum cstate ctl_tls_state(const struct ctx *c,
                                  const struct prb_ctl_tls **first)
 {
@@ -1093,8 +1095,8 @@ static const char *dns_detail(enum fclass f)
 }
 
 /* Rule 5: a decoy-SNI handshake completed where the real one failed. */
-static const struct prb_tls_handshake *decoy_for(const struct ctx *c,
-                              const struct prb_tls_handshake **real)
+static const struct prb_tls_handshake *
+decoy_for(const struct ctx *c, const struct prb_tls_handshake **real)
 {
   size_t i, j;
 
