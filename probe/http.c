@@ -330,19 +330,27 @@ void prb_http_free(struct prb_http *h)
   free(h);
 }
 
-static bool set_request_headers(struct prb_fetch *f)
+static const char *const control_headers[][2] = {
+  {"Accept", "application/json"},
+  {"Content-Type", "application/json"},
+  {"User-Agent", "accessprobe/" PRB_VERSION},
+};
+
+static bool set_request_headers(struct prb_fetch *f, bool control)
 {
-  for(size_t i = 0; i < N_REQUEST_HEADERS; i++) {
+  const char *const (*hdrs)[2] = control ? control_headers : request_headers;
+  size_t n = control ? sizeof(control_headers) / sizeof(control_headers[0])
+                     : N_REQUEST_HEADERS;
+  for(size_t i = 0; i < n; i++) {
     char line[512];
-    snprintf(line, sizeof(line), "%s: %s", request_headers[i][0],
-             request_headers[i][1]);
+    snprintf(line, sizeof(line), "%s: %s", hdrs[i][0], hdrs[i][1]);
     struct curl_slist *l = curl_slist_append(f->headers, line);
     if(!l)
       return false;
     f->headers = l;
     if(!add_header(f->req.req_headers, &f->req.n_req_headers, 8,
-                   request_headers[i][0], strlen(request_headers[i][0]),
-                   request_headers[i][1], strlen(request_headers[i][1])))
+                   hdrs[i][0], strlen(hdrs[i][0]), hdrs[i][1],
+                   strlen(hdrs[i][1])))
       return false;
   }
   return true;
@@ -378,7 +386,7 @@ struct prb_fetch *prb_http_fetch(struct prb_http *h,
            p->port, p->ip);
   f->resolve = curl_slist_append(NULL, pin);
   f->easy = curl_easy_init();
-  if(!f->resolve || !f->easy || !set_request_headers(f))
+  if(!f->resolve || !f->easy || !set_request_headers(f, p->post != NULL))
     goto fail;
 
   CURL *e = f->easy;
@@ -415,6 +423,10 @@ struct prb_fetch *prb_http_fetch(struct prb_http *h,
   rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
   rc |= curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  if(p->post) {
+    rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)p->post_len);
+    rc |= curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, p->post);
+  }
   if(rc != CURLE_OK)
     goto fail;
   if(curl_multi_add_handle(h->multi, e) != CURLM_OK)

@@ -26,6 +26,10 @@ struct prb_fetch_params {
   double deadline;              /* seconds for the whole transfer */
   int depth;
   int transaction_id;
+  /* A POST of post_len bytes of JSON instead of a GET (the control
+   * request), sent as accessprobe; NULL for a GET as a browser would. */
+  const char *post;
+  size_t post_len;
 };
 
 /* Called once, from the loop. The callee owns every pointer in *req

@@ -6,6 +6,7 @@
 #include "policy.h"
 #include "record.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ enum state { ST_DNS, ST_CONNECT, ST_FETCH, ST_HOP_DNS, ST_DONE };
 
 struct endpoint {
   char ip[PRB_IP_MAX];
+  int port;
+  bool tls;
   struct prb_conn *conn;
   struct prb_conn *decoy;
   bool tcp_ok;
@@ -48,9 +51,28 @@ struct prb_meas {
   struct prb_fetch *fetch;
   int next_txid;
   struct prb_timer kick;
+  bool steps_done;              /* our own steps are over */
+  /* the whole-measurement deadline */
+  struct prb_timer deadline;
+  bool expired;
+  /* the probe's endpoints, measured by the helper beside its own */
+  struct prb_ctl_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
+  size_t n_extra;
+  /* the control */
+  bool want_control;
+  size_t control_idx;           /* which of e->controls is being asked */
+  struct prb_fetch *ctl_fetch;
+  bool ctl_done;
+  bool ctl_unreachable;
+  struct prb_control *ctl;      /* parsed answer, or NULL */
+  char ctl_failure[PRB_CTL_FAILURE_MAX];
+  json_t *ctl_request;
+  json_t *ctl_reply;
+  char *ctl_body;               /* the request, serialised once */
 };
 
 static void start_connect(struct prb_meas *m);
+static void start_control(struct prb_meas *m);
 static void start_fetch(struct prb_meas *m, const char *ip);
 static void start_hop_dns(struct prb_meas *m);
 
@@ -75,12 +97,48 @@ static void on_kick(void *arg)
   m->done(m->arg, m);
 }
 
-/* Completes from the loop, so no caller is inside a callback of ours. */
-static void finish(struct prb_meas *m)
+const struct prb_control *prb_meas_control(const struct prb_meas *m)
 {
+  return m->ctl;
+}
+
+const char *prb_meas_control_failure(const struct prb_meas *m)
+{
+  return m->ctl_failure[0] ? m->ctl_failure : NULL;
+}
+
+bool prb_meas_control_unreachable(const struct prb_meas *m)
+{
+  return m->ctl_unreachable;
+}
+
+json_t *prb_meas_control_request(const struct prb_meas *m)
+{
+  return m->ctl_request;
+}
+
+json_t *prb_meas_control_reply(const struct prb_meas *m)
+{
+  return m->ctl_reply;
+}
+
+/* Done when our steps and the control are both over; completes from the
+ * loop, so no caller is inside a callback of ours. */
+static void maybe_complete(struct prb_meas *m)
+{
+  if(!m->steps_done || (m->want_control && !m->ctl_done) ||
+     m->state == ST_DONE)
+    return;
   m->state = ST_DONE;
   m->obs.test_runtime = rel(m);
+  prb_timer_stop(m->e->loop, &m->deadline);
   prb_timer_start(m->e->loop, &m->kick, 0, on_kick, m);
+}
+
+static void finish(struct prb_meas *m)
+{
+  m->steps_done = true;
+  maybe_complete(m);
 }
 
 void prb_meas_free(struct prb_meas *m)
@@ -88,12 +146,18 @@ void prb_meas_free(struct prb_meas *m)
   if(!m)
     return;
   prb_timer_stop(m->e->loop, &m->kick);
+  prb_timer_stop(m->e->loop, &m->deadline);
   for(size_t i = 0; i < m->n_eps; i++) {
     prb_conn_cancel(m->eps[i].conn);
     prb_conn_cancel(m->eps[i].decoy);
   }
   prb_fetch_cancel(m->fetch);
+  prb_fetch_cancel(m->ctl_fetch);
   prb_obs_free(&m->obs);
+  free(m->ctl);
+  json_decref(m->ctl_request);
+  json_decref(m->ctl_reply);
+  free(m->ctl_body);
   free(m);
 }
 
@@ -159,7 +223,9 @@ static void dns_over(struct prb_meas *m)
   if(m->state == ST_DNS) {
     sort_v4_first(m);
     m->obs.dns_experiment_failure = hop_dns_failure(m);
-    if(!m->n_hop_addrs) {
+    if(m->want_control)
+      start_control(m);         /* even after a failure: it resolves too */
+    if(!m->n_hop_addrs && !m->n_extra) {
       finish(m);
       return;
     }
@@ -236,10 +302,15 @@ static void connect_phase_over(struct prb_meas *m)
     finish(m);
     return;
   }
+  if(m->expired) {
+    m->obs.http_experiment_failure = PRB_FAIL_TIMEOUT;
+    finish(m);
+    return;
+  }
   bool tls = !strcmp(m->url.scheme, "https");
   for(size_t i = 0; i < m->n_eps; i++) {
     struct endpoint *ep = &m->eps[i];
-    if(ep->tcp_ok && (!tls || ep->verified)) {
+    if(ep->port == m->url.port && ep->tcp_ok && (!tls || ep->verified)) {
       start_fetch(m, ep->ip);
       return;
     }
@@ -277,7 +348,7 @@ static void start_decoy(struct prb_meas *m, struct endpoint *ep)
   struct prb_conn_params p;
   memset(&p, 0, sizeof(p));
   p.ip = ep->ip;
-  p.port = m->url.port;
+  p.port = ep->port;
   p.tls = m->e->tls;
   p.sni = m->e->decoy_sni;
   p.verify_name = NULL;
@@ -301,7 +372,8 @@ static void on_conn(void *arg, struct prb_conn_result *res)
     ep->tcp_ok = !res->tcp.failure;
     ep->verified = res->verified;
     ep->failure = res->tcp.failure ? res->tcp.failure : res->tls.failure;
-    if(wants_decoy(res) && m->e->decoy_sni && m->e->decoy_sni[0])
+    if(m->mode == PRB_MEAS_FULL && wants_decoy(res) && m->e->decoy_sni &&
+       m->e->decoy_sni[0])
       start_decoy(m, ep);
   }
   keep_conn(m, res);
@@ -310,33 +382,59 @@ static void on_conn(void *arg, struct prb_conn_result *res)
 }
 
 /* Refused addresses are recorded as a connect that was never made. */
-static void record_refused(struct prb_meas *m, const char *ip)
+static void record_refused(struct prb_meas *m, const char *ip, int port)
 {
   struct prb_tcp_connect *tcp = prb_obs_add_tcp(&m->obs);
   if(!tcp)
     return;
   snprintf(tcp->ip, sizeof(tcp->ip), "%s", ip);
-  tcp->port = m->url.port;
+  tcp->port = port;
   tcp->failure = PRB_FAIL_REFUSED_ADDR;
   tcp->t0 = tcp->t = rel(m);
   tcp->transaction_id = m->next_txid++;
 }
 
+/* The helper measures only what a website could be: never private or
+ * reserved space on its own network (labs excepted). */
+static bool allowed(const struct prb_meas *m, const char *ip)
+{
+  if(!prb_policy_allows(ip))
+    return false;
+  return m->mode != PRB_MEAS_CONTROL || m->e->allow_bogons ||
+         !prb_policy_is_bogon(ip);
+}
+
+static void add_endpoint(struct prb_meas *m, const char *ip, int port)
+{
+  for(size_t i = 0; i < m->n_eps; i++)
+    if(m->eps[i].port == port && !strcmp(m->eps[i].ip, ip))
+      return;
+  if(!allowed(m, ip)) {
+    record_refused(m, ip, port);
+    return;
+  }
+  if(m->n_eps >= PRB_MAX_ENDPOINTS)
+    return;
+  bool https = !strcmp(m->url.scheme, "https");
+  struct endpoint *ep = &m->eps[m->n_eps++];
+  snprintf(ep->ip, sizeof(ep->ip), "%.45s", ip);
+  ep->port = port;
+  /* As OONI's helper does: TLS on the URL's port for https, and on 443
+   * whatever the scheme. */
+  ep->tls = m->mode != PRB_MEAS_CANARY &&
+            ((https && port == m->url.port) || port == 443);
+  ep->transaction_id = m->next_txid++;
+}
+
 static void start_connect(struct prb_meas *m)
 {
   m->state = ST_CONNECT;
-  bool tls = m->mode == PRB_MEAS_FULL && !strcmp(m->url.scheme, "https");
-  for(size_t i = 0; i < m->n_hop_addrs; i++) {
-    const char *ip = m->hop_addrs[i];
-    if(!prb_policy_allows(ip)) {
-      record_refused(m, ip);
-      continue;
-    }
-    if(m->n_eps >= PRB_MAX_ENDPOINTS)
-      break;
-    struct endpoint *ep = &m->eps[m->n_eps++];
-    snprintf(ep->ip, sizeof(ep->ip), "%s", ip);
-    ep->transaction_id = m->next_txid++;
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    add_endpoint(m, m->hop_addrs[i], m->url.port);
+  for(size_t i = 0; i < m->n_extra; i++) {
+    char ip[PRB_IP_MAX];
+    inet_ntop(m->extra[i].family, m->extra[i].bytes, ip, sizeof(ip));
+    add_endpoint(m, ip, m->extra[i].port);
   }
   m->pending = 1;
   for(size_t i = 0; i < m->n_eps; i++) {
@@ -344,8 +442,8 @@ static void start_connect(struct prb_meas *m)
     struct prb_conn_params p;
     memset(&p, 0, sizeof(p));
     p.ip = ep->ip;
-    p.port = m->url.port;
-    p.tls = tls ? m->e->tls : NULL;
+    p.port = ep->port;
+    p.tls = ep->tls ? m->e->tls : NULL;
     p.sni = m->url.host_is_ip ? NULL : m->url.host;
     p.verify_name = m->url.host;
     p.t_base = m->t_base;
@@ -463,13 +561,18 @@ static void on_fetch(void *arg, struct prb_http_request *req,
 static void start_hop_dns(struct prb_meas *m)
 {
   sort_v4_first(m);
+  if(m->expired) {
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    finish(m);
+    return;
+  }
   if(!m->n_hop_addrs) {
     m->obs.http_experiment_failure = hop_dns_failure(m);
     finish(m);
     return;
   }
   for(size_t i = 0; i < m->n_hop_addrs; i++)
-    if(prb_policy_allows(m->hop_addrs[i])) {
+    if(allowed(m, m->hop_addrs[i])) {
       start_fetch(m, m->hop_addrs[i]);
       return;
     }
@@ -503,8 +606,143 @@ static void start_fetch(struct prb_meas *m, const char *ip)
   }
 }
 
+/* ---- the control ---------------------------------------------------- */
+
+#define PRB_CTL_FAIL_JSON "json_parse_error"
+#define PRB_CTL_FAIL_STATUS "http_unexpected_status_code"
+
+static void ask_control(struct prb_meas *m);
+
+static void control_failed(struct prb_meas *m, const char *failure,
+                           bool unreachable)
+{
+  snprintf(m->ctl_failure, sizeof(m->ctl_failure), "%s", failure);
+  m->ctl_unreachable = unreachable;
+  if(++m->control_idx < m->e->n_controls) {
+    ask_control(m);             /* the next control, from the start */
+    return;
+  }
+  m->ctl_done = true;
+  maybe_complete(m);
+}
+
+static void on_control(void *arg, struct prb_http_request *req,
+                       const char *local_ip)
+{
+  struct prb_meas *m = arg;
+  m->ctl_fetch = NULL;
+  if(local_ip[0])
+    prb_scrub_add(m->e->scrub, local_ip);
+  const char *failure = NULL;
+  bool unreachable = false;
+  json_t *reply = NULL;
+  if(req->failure) {
+    failure = req->failure;
+    unreachable = true;
+  }
+  else if(req->code != 200)
+    failure = PRB_CTL_FAIL_STATUS;
+  else {
+    json_error_t err;
+    reply = json_loadb((const char *)req->body, req->body_len,
+                       JSON_REJECT_DUPLICATES, &err);
+    if(!reply || req->body_is_truncated)
+      failure = PRB_CTL_FAIL_JSON;
+  }
+  if(!failure) {
+    struct prb_control *ctl = calloc(1, sizeof(*ctl));
+    char why[128];
+    if(!ctl)
+      failure = PRB_FAIL_UNKNOWN;
+    else if(prb_control_parse(reply, ctl, why, sizeof(why)) < 0) {
+      failure = PRB_CTL_FAIL_JSON;
+      free(ctl);
+    }
+    else {
+      m->ctl = ctl;
+      m->ctl_reply = reply;
+      reply = NULL;
+      m->ctl_failure[0] = 0;
+      m->ctl_unreachable = false;
+    }
+  }
+  json_decref(reply);
+  drop_request(req);
+  if(failure) {
+    control_failed(m, failure, unreachable);
+    return;
+  }
+  m->ctl_done = true;
+  maybe_complete(m);
+}
+
+static void ask_control(struct prb_meas *m)
+{
+  const struct prb_control_ep *c = &m->e->controls[m->control_idx];
+  struct prb_fetch_params p;
+  memset(&p, 0, sizeof(p));
+  p.url = c->url;
+  p.host = c->u.host;
+  p.port = c->u.port;
+  p.ip = c->ip;
+  p.t_base = m->t_base;
+  p.deadline = m->e->control_deadline;
+  p.post = m->ctl_body;
+  p.post_len = strlen(m->ctl_body);
+  if(!c->ip[0]) {
+    control_failed(m, PRB_FAIL_NXDOMAIN, true);
+    return;
+  }
+  m->ctl_fetch = prb_http_fetch(m->e->http, &p, on_control, m);
+  if(!m->ctl_fetch)
+    control_failed(m, PRB_FAIL_UNKNOWN, false);
+}
+
+/* Asks the control about the URL and the endpoints we resolved, as OONI's
+ * probe does: in parallel with our own steps. */
+static void start_control(struct prb_meas *m)
+{
+  const char *eps[PRB_MAX_ENDPOINTS];
+  char text[PRB_MAX_ENDPOINTS][PRB_ENDPOINT_MAX];
+  size_t n = 0;
+  for(size_t i = 0; i < m->n_hop_addrs && n < PRB_MAX_ENDPOINTS; i++) {
+    if(!prb_policy_allows(m->hop_addrs[i]))
+      continue;
+    snprintf(text[n], sizeof(text[n]),
+             strchr(m->hop_addrs[i], ':') ? "[%.45s]:%d" : "%.45s:%d",
+             m->hop_addrs[i], m->url.port);
+    eps[n] = text[n];
+    n++;
+  }
+  m->ctl_request = prb_control_request_new(m->obs.input, eps, n);
+  m->ctl_body = m->ctl_request ? json_dumps(m->ctl_request, JSON_COMPACT) :
+                NULL;
+  if(!m->ctl_body) {
+    m->control_idx = m->e->n_controls;
+    control_failed(m, PRB_FAIL_UNKNOWN, false);
+    return;
+  }
+  ask_control(m);
+}
+
+/* The whole measurement's budget: what is in flight when it runs out ends
+ * as a timeout; steps already over keep their results. */
+static void on_deadline(void *arg)
+{
+  struct prb_meas *m = arg;
+  m->expired = true;
+  if(m->state == ST_FETCH && m->fetch) {
+    prb_fetch_cancel(m->fetch);
+    m->fetch = NULL;
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    finish(m);
+  }
+}
+
 struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
-                                enum prb_meas_mode mode, prb_meas_done done,
+                                enum prb_meas_mode mode,
+                                const struct prb_ctl_addr *extra,
+                                size_t n_extra, prb_meas_done done,
                                 void *arg)
 {
   struct prb_meas *m = calloc(1, sizeof(*m));
@@ -518,6 +756,15 @@ struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
   m->t_base = prb_now();
   m->next_txid = 1;
   prb_timer_init(&m->kick);
+  prb_timer_init(&m->deadline);
+  if(n_extra > PRB_CTL_MAX_REQ_ENDPOINTS)
+    n_extra = PRB_CTL_MAX_REQ_ENDPOINTS;
+  if(n_extra)
+    memcpy(m->extra, extra, n_extra * sizeof(*extra));
+  m->n_extra = n_extra;
+  m->want_control = mode == PRB_MEAS_FULL && e->n_controls > 0;
+  if(e->meas_deadline > 0)
+    prb_timer_start(e->loop, &m->deadline, e->meas_deadline, on_deadline, m);
   prb_url_format(url, m->obs.input, sizeof(m->obs.input));
   prb_record_time(m->obs.measurement_start_time, prb_wall());
   snprintf(m->obs.client_resolver, sizeof(m->obs.client_resolver), "%s",
@@ -525,6 +772,8 @@ struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
   if(url->host_is_ip) {
     snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", url->host);
     m->n_hop_addrs = 1;
+    if(m->want_control)
+      start_control(m);
     start_connect(m);
   }
   else

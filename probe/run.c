@@ -120,7 +120,8 @@ static int preflight(struct run *r)
     if(prb_url_parse(canaries.items[i].url, &u, NULL) < 0)
       continue;
     cs[i].r = r;
-    cs[i].m = prb_meas_start(&r->e, &u, PRB_MEAS_CANARY, on_canary, &cs[i]);
+    cs[i].m = prb_meas_start(&r->e, &u, PRB_MEAS_CANARY, NULL, 0,
+                           on_canary, &cs[i]);
     if(cs[i].m)
       r->canaries_pending++;
   }
@@ -211,7 +212,7 @@ static void admit(struct run *r)
               why ? why : "bad URL");
       continue;
     }
-    struct prb_meas *m = prb_meas_start(&r->e, &u, PRB_MEAS_FULL,
+    struct prb_meas *m = prb_meas_start(&r->e, &u, PRB_MEAS_FULL, NULL, 0,
                                         on_measured, r);
     if(!m) {
       fprintf(stderr, "accessprobe: out of memory\n");

@@ -1,0 +1,27 @@
+/* helper.h: `accessprobe helper`, the control vantage point.
+ *
+ * An HTTP server, run outside the censored network, that measures the URL
+ * a probe asks about with the same engine the probe uses and answers in
+ * OONI's Web Connectivity test-helper protocol, so a probe can use this or
+ * an OONI-compatible helper. Single-threaded: libmicrohttpd runs inside
+ * our epoll loop, and each request's connection is suspended while its
+ * measurement runs.
+ */
+#ifndef PRB_HELPER_H
+#define PRB_HELPER_H
+
+#include <jansson.h>
+#include "obs.h"
+
+/* argv[0] is "helper". Returns an enum prb_exit. */
+int prb_helper_main(int argc, char **argv);
+
+/* The test-helper reply for a finished measurement: OONI's keys
+ * (tcp_connect, tls_handshake, http_request, dns, ip_info) and ours
+ * (x_timing, x_leaf_sha256, x_body_sha256). probe_eps (n) are the
+ * endpoints the probe sent, for ip_info flags. New reference, or NULL when
+ * out of memory. Pure: exposed for tests. */
+json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps,
+                         size_t n);
+
+#endif
