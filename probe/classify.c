@@ -1196,6 +1196,14 @@ static void verdict_tls(struct ctx *c)
     ev_chain(c, h);
     if(ct && ct->has_leaf_sha256 && leaf_sha256(h, md)) {
       if(!memcmp(md, ct->leaf_sha256, 32)) {
+        if(st == CS_FAIL) {
+          /* Expired or wrong-name for everyone: the site's own fault. */
+          ev(c->an, "TLS: the control received the same leaf certificate "
+             "and could not verify it either (%s): the site's certificate "
+             "is broken, not blocked", fstr(ct->failure));
+          set_verdict(c, PRB_VERDICT_DOWN, PRB_METHOD_NONE, NULL, false);
+          return;
+        }
         ev(c->an, "TLS: the control received the same leaf certificate: a "
            "local trust problem, not interception");
         return;

@@ -21,6 +21,7 @@ struct prb_control_ep {
 
 struct prb_engine {
   struct prb_loop *loop;
+  X509_STORE *store;            /* trust anchors, parsed once */
   struct prb_resolver *system;  /* resolv.conf; required */
   struct prb_resolver *extra[PRB_MAX_RESOLVERS]; /* --resolver, measured */
   size_t n_extra;
@@ -38,5 +39,24 @@ struct prb_engine {
   bool allow_bogons;            /* the helper: may it measure private and
                                    reserved addresses? (labs only) */
 };
+
+/* What a run or the helper asks of the engine. */
+struct prb_engine_cfg {
+  const char *ca_file;          /* NULL: PRB_DEFAULT_CA */
+  double step_timeout;          /* seconds */
+  const char *decoy_sni;        /* NULL or "": no decoy handshakes */
+  const char *const *resolvers; /* extra resolvers, n_resolvers of them */
+  size_t n_resolvers;
+  const char *const *controls;  /* control URLs, n_controls of them */
+  size_t n_controls;
+};
+
+/* Builds the shared resources: trust anchors, TLS context, resolvers,
+ * libcurl, and resolves the controls' names once (a control whose name
+ * does not resolve is kept, and reported as unreachable per
+ * measurement). Messages go to stderr. Returns an enum prb_exit; on
+ * failure what was built is freed by prb_engine_down all the same. */
+int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg);
+void prb_engine_down(struct prb_engine *e);
 
 #endif

@@ -6,6 +6,7 @@
 #include "loop.h"
 #include "measure.h"
 #include "tlsctx.h"
+#include "engine.h"
 #include "url.h"
 #include "version.h"
 
@@ -326,25 +327,19 @@ static int serve(struct helper *h, const char *listen, const char *ca)
     fprintf(stderr, "accessprobe helper: --listen takes IP:PORT\n");
     return PRB_EXIT_USAGE;
   }
-  char why[512];
-  size_t n = 0;
-  X509_STORE *store = prb_tls_store_load(ca, &n, why, sizeof(why));
-  if(!store) {
-    fprintf(stderr, "accessprobe helper: %s\n", why);
-    return PRB_EXIT_INPUT;
-  }
-  int rc = PRB_EXIT_INTERNAL;
+  struct prb_engine_cfg cfg;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.ca_file = ca;
+  cfg.step_timeout = h->e.step_deadline;
+  bool bogons = h->e.allow_bogons;
+  int rc = prb_engine_up(&h->e, &cfg);
   struct prb_engine *e = &h->e;
-  e->loop = prb_loop_new();
-  e->scrub = prb_scrub_new();
-  e->tls = prb_tls_ctx_new(store);
-  e->http = e->loop ? prb_http_new(e->loop, store, why, sizeof(why)) : NULL;
-  e->system = e->loop ? prb_resolver_new(e->loop, NULL, e->dns_deadline,
-                                         why, sizeof(why)) : NULL;
-  if(!e->loop || !e->scrub || !e->tls || !e->http || !e->system) {
-    fprintf(stderr, "accessprobe helper: cannot start: %s\n", why);
+  e->allow_bogons = bogons;
+  /* The probe waits 3 steps + DNS + 5 s for us: answer well before. */
+  e->meas_deadline = 3.0 * e->step_deadline;
+  if(rc != PRB_EXIT_OK)
     goto out;
-  }
+  rc = PRB_EXIT_INTERNAL;
   prb_timer_init(&h->mhd_timer);
   unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_ERROR_LOG;
@@ -388,12 +383,7 @@ static int serve(struct helper *h, const char *listen, const char *ca)
     close(sfd);
   rc = PRB_EXIT_OK;
 out:
-  prb_http_free(e->http);
-  prb_resolver_free(e->system);
-  SSL_CTX_free(e->tls);
-  prb_scrub_free(e->scrub);
-  prb_loop_free(e->loop);
-  X509_STORE_free(store);
+  prb_engine_down(&h->e);
   return rc;
 }
 
@@ -464,9 +454,6 @@ int prb_helper_main(int argc, char **argv)
     return PRB_EXIT_USAGE;
   }
   h.e.step_deadline = step;
-  h.e.dns_deadline = step < 4.0 ? step : 4.0;
-  /* The probe waits 3 steps + DNS + 5 s for us: answer well before. */
-  h.e.meas_deadline = 3.0 * step;
   signal(SIGPIPE, SIG_IGN);
   if(curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
      !prb_dns_global_init()) {

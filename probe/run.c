@@ -1,10 +1,11 @@
-/* run.c: preflight, admission control, records, signals. */
+/* run.c: `accessprobe run`: preflight, admission, verdicts, durable
+ * records, signals. */
 #include "run.h"
-#include "datadir.h"
+#include "analyze.h"
+#include "canary.h"
 #include "errors.h"
 #include "measure.h"
 #include "record.h"
-#include "tlsctx.h"
 #include "url.h"
 #include "writer.h"
 
@@ -16,25 +17,40 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#define PRB_PREFLIGHT_MAX 30.0  /* seconds, whatever the step deadlines */
+#define PRB_CANARY_MAX 30.0     /* seconds for one canary check */
+#define PRB_CANARY_FRESH 30.0   /* a check younger than this is reused */
+
+struct slot {
+  struct prb_meas *m;
+  size_t input;                 /* index into o->inputs */
+};
 
 struct run {
   const struct prb_run_opts *o;
   struct prb_engine e;
+  struct prb_evidence ev;
+  struct prb_canaries *canaries;
   struct prb_runinfo info;
   struct prb_writer *w;
-  size_t next, in_flight, finished;
-  struct prb_meas **active;     /* the in_flight measurements */
+  size_t next, finished;
+  struct slot *active;          /* measurements in flight */
+  size_t in_flight;
+  /* measurements done but waiting for a canary check before their
+   * verdict (they failed with no control to compare with) */
+  struct slot *held;
+  size_t n_held;
+  enum prb_tri canaries_ok;     /* the latest check's answer */
+  double canaries_at;           /* when it was made (prb_now) */
+  bool offline;                 /* a check mid-run found no canary */
+  /* records written, waiting to be announced once they are durable */
+  json_t **announce;
+  size_t n_announce, cap_announce;
   bool stop;                    /* a signal came */
   int signo;
   bool write_failed;
   int write_errno;
   bool budget_spent;            /* --max-runtime reached */
   struct prb_timer budget;
-  /* preflight */
-  size_t canaries_pending, canaries_reached;
-  bool preflight_expired;
-  struct prb_timer preflight_timer;
 };
 
 /* ---- signals -------------------------------------------------------- */
@@ -62,149 +78,144 @@ static int watch_signals(struct run *r)
   return fd;
 }
 
-/* ---- preflight ------------------------------------------------------ */
+/* ---- records -------------------------------------------------------- */
 
-struct canary {
-  struct run *r;
-  struct prb_meas *m;
-};
-
-static void on_canary(void *arg, struct prb_meas *m)
+static const char *summary(const struct prb_classification *c,
+                           const struct prb_obs *obs, char *buf, size_t len)
 {
-  struct canary *c = arg;
-  if(prb_meas_reached(m))
-    c->r->canaries_reached++;
-  c->r->canaries_pending--;
-  prb_meas_free(m);
-  c->m = NULL;
-}
-
-static void on_preflight_expired(void *arg)
-{
-  struct run *r = arg;
-  r->preflight_expired = true;
-}
-
-/* True when at least one canary host answered a TCP connect. */
-static int preflight(struct run *r)
-{
-  char path[4096];
-  const char *file = r->o->canaries;
-  if(!file) {
-    if(!prb_datafile("canaries.csv", path, sizeof(path))) {
-      fprintf(stderr, "accessprobe: lists/canaries.csv not found; name a "
-              "file with --canaries, or skip the check with "
-              "--no-preflight\n");
-      return PRB_EXIT_INPUT;
-    }
-    file = path;
-  }
-  struct prb_inputs canaries;
-  prb_inputs_init(&canaries);
-  int rc = prb_inputs_add_file(&canaries, file, stderr);
-  if(rc != PRB_INPUTS_OK || !canaries.n) {
-    fprintf(stderr, "accessprobe: %s: no usable canary URL\n", file);
-    prb_inputs_free(&canaries);
-    return PRB_EXIT_INPUT;
-  }
-  struct canary *cs = calloc(canaries.n, sizeof(*cs));
-  if(!cs) {
-    prb_inputs_free(&canaries);
-    return PRB_EXIT_INTERNAL;
-  }
-  prb_timer_init(&r->preflight_timer);
-  prb_timer_start(r->e.loop, &r->preflight_timer, PRB_PREFLIGHT_MAX,
-                  on_preflight_expired, r);
-  for(size_t i = 0; i < canaries.n; i++) {
-    struct prb_url u;
-    if(prb_url_parse(canaries.items[i].url, &u, NULL) < 0)
-      continue;
-    cs[i].r = r;
-    cs[i].m = prb_meas_start(&r->e, &u, PRB_MEAS_CANARY, NULL, 0,
-                           on_canary, &cs[i]);
-    if(cs[i].m)
-      r->canaries_pending++;
-  }
-  size_t total = r->canaries_pending;
-  while(r->canaries_pending && !r->canaries_reached && !r->stop &&
-        !r->preflight_expired)
-    prb_loop_run_once(r->e.loop, 1.0);
-  prb_timer_stop(r->e.loop, &r->preflight_timer);
-  /* One answer is enough: the canaries still running are stopped. */
-  size_t reached = r->canaries_reached;
-  for(size_t i = 0; i < canaries.n; i++)
-    prb_meas_free(cs[i].m);
-  r->canaries_pending = 0;
-  free(cs);
-  prb_inputs_free(&canaries);
-  if(r->stop)
-    return PRB_EXIT_INTERRUPTED;
-  if(!reached) {
-    fprintf(stderr,
-            "accessprobe: the probe's own network is unavailable: none of "
-            "the %zu canary hosts in %s could be reached.\n"
-            "accessprobe: nothing was measured, and no site is reported as "
-            "blocked. Check the connection and run again.\n", total, file);
-    return PRB_EXIT_OFFLINE;
-  }
-  return PRB_EXIT_OK;
-}
-
-/* ---- measuring ------------------------------------------------------ */
-
-static const char *summary(const struct prb_obs *obs, char *buf, size_t len)
-{
-  if(obs->dns_experiment_failure)
-    snprintf(buf, len, "dns: %s", obs->dns_experiment_failure);
+  const struct prb_analysis *a = &c->x_analysis;
+  if(a->verdict == PRB_VERDICT_BLOCKED)
+    snprintf(buf, len, "blocked (%s%s)", a->detail,
+             a->confirmed ? ", confirmed" : "");
+  else if(obs->dns_experiment_failure)
+    snprintf(buf, len, "%s, dns: %s", prb_classify_verdict_name(a->verdict),
+             obs->dns_experiment_failure);
   else if(obs->http_experiment_failure)
-    snprintf(buf, len, "%s", obs->http_experiment_failure);
+    snprintf(buf, len, "%s, %s", prb_classify_verdict_name(a->verdict),
+             obs->http_experiment_failure);
   else if(obs->n_requests)
-    snprintf(buf, len, "HTTP %ld",
+    snprintf(buf, len, "%s, HTTP %ld", prb_classify_verdict_name(a->verdict),
              obs->requests[obs->n_requests - 1].code);
   else
-    snprintf(buf, len, "no request");
+    snprintf(buf, len, "%s", prb_classify_verdict_name(a->verdict));
   return buf;
 }
 
-static void on_measured(void *arg, struct prb_meas *m)
+static void write_failed(struct run *r, int err)
 {
-  struct run *r = arg;
+  r->write_failed = true;
+  r->write_errno = err;
+}
+
+/* Classifies, builds and queues the record of a finished measurement. */
+static void emit(struct run *r, struct prb_meas *m, size_t input)
+{
   const struct prb_obs *obs = prb_meas_obs(m);
-  for(size_t i = 0; i < r->in_flight; i++)
-    if(r->active[i] == m) {
-      r->active[i] = r->active[r->in_flight - 1];
-      break;
-    }
-  r->in_flight--;
-  r->finished++;
-  json_t *rec = prb_record_build(&r->info, obs, NULL);
+  const struct prb_input *item = &r->o->inputs->items[input];
+  struct prb_classification c;
+  json_t *keys = prb_analyze(&r->ev, m, r->canaries_ok, &c);
+  if(keys)
+    json_object_set_new(keys, "x_category_code", item->category_code[0] ?
+                        json_string(item->category_code) : json_null());
+  json_t *rec = keys ? prb_record_build(&r->info, obs, keys) : NULL;
+  json_decref(keys);
   size_t len = 0;
   char *line = rec ? prb_record_dump(rec, r->e.scrub, &len) : NULL;
   if(!line || !prb_writer_add(r->w, line, len)) {
     fprintf(stderr, "accessprobe: out of memory writing the record of %s\n",
             obs->input);
-    r->write_failed = true;
-    r->write_errno = ENOMEM;
+    write_failed(r, ENOMEM);
+    json_decref(rec);
+    return;
   }
-  if(r->o->on_record)
-    r->o->on_record(r->o->on_record_ctx, obs->input, rec,
-                    prb_writer_count(r->w) + 1, r->o->inputs->n);
+  r->finished++;
   if(!r->o->quiet) {
-    char what[160];
+    char what[200];
     fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s)\n", r->finished,
-            r->o->inputs->n, obs->input, summary(obs, what, sizeof(what)),
+            r->o->inputs->n, obs->input, summary(&c, obs, what, sizeof(what)),
             obs->test_runtime);
   }
-  json_decref(rec);
+  if(r->n_announce == r->cap_announce) {
+    size_t cap = r->cap_announce ? 2 * r->cap_announce : 64;
+    json_t **a = realloc(r->announce, cap * sizeof(*a));
+    if(!a) {
+      json_decref(rec);
+      return;                   /* only the progress display misses it */
+    }
+    r->announce = a;
+    r->cap_announce = cap;
+  }
+  r->announce[r->n_announce++] = rec;
+}
+
+/* ---- canaries during the run ---------------------------------------- */
+
+static void on_recheck(void *arg, bool reached)
+{
+  struct run *r = arg;
+  r->canaries_ok = reached ? PRB_TRI_TRUE : PRB_TRI_FALSE;
+  r->canaries_at = prb_now();
+  if(!reached && !r->offline) {
+    r->offline = true;
+    fprintf(stderr, "accessprobe: the probe's own network went down during "
+            "the run (no canary host answers); stopping\n");
+  }
+  for(size_t i = 0; i < r->n_held; i++) {
+    emit(r, r->held[i].m, r->held[i].input);
+    prb_meas_free(r->held[i].m);
+  }
+  r->n_held = 0;
+}
+
+/* A failure with no control to compare with could be our own network
+ * going down: those records wait for a fresh canary check. */
+static bool needs_recheck(const struct run *r, const struct prb_meas *m)
+{
+  if(!r->canaries || prb_meas_control(m))
+    return false;
+  if(r->e.n_controls && !prb_meas_control_unreachable(m))
+    return false;
+  const struct prb_obs *obs = prb_meas_obs(m);
+  bool failed = obs->dns_experiment_failure || obs->http_experiment_failure ||
+                !obs->n_requests;
+  return failed && prb_now() - r->canaries_at > PRB_CANARY_FRESH;
+}
+
+static void on_measured(void *arg, struct prb_meas *m)
+{
+  struct run *r = arg;
+  size_t input = 0;
+  for(size_t i = 0; i < r->in_flight; i++)
+    if(r->active[i].m == m) {
+      input = r->active[i].input;
+      r->active[i] = r->active[--r->in_flight];
+      break;
+    }
+  if(needs_recheck(r, m)) {
+    r->held[r->n_held].m = m;
+    r->held[r->n_held++].input = input;
+    if(!prb_canaries_busy(r->canaries))
+      prb_canaries_check(r->canaries, &r->e, PRB_CANARY_MAX, on_recheck, r);
+    return;
+  }
+  emit(r, m, input);
   prb_meas_free(m);
+}
+
+/* ---- the main loop -------------------------------------------------- */
+
+static bool admitting(const struct run *r)
+{
+  return !r->stop && !r->write_failed && !r->budget_spent && !r->offline &&
+         r->next < r->o->inputs->n;
 }
 
 static void admit(struct run *r)
 {
   const struct prb_inputs *in = r->o->inputs;
-  while(!r->stop && !r->write_failed && !r->budget_spent && r->next < in->n &&
-        r->in_flight < (size_t)r->o->parallel) {
-    const struct prb_input *item = &in->items[r->next++];
+  while(admitting(r) && r->in_flight + r->n_held < (size_t)r->o->parallel) {
+    size_t idx = r->next++;
+    const struct prb_input *item = &in->items[idx];
     struct prb_url u;
     const char *why = NULL;
     if(prb_url_parse(item->url, &u, &why) < 0) {
@@ -216,27 +227,142 @@ static void admit(struct run *r)
                                         on_measured, r);
     if(!m) {
       fprintf(stderr, "accessprobe: out of memory\n");
-      r->write_failed = true;
-      r->write_errno = ENOMEM;
+      write_failed(r, ENOMEM);
       return;
     }
-    r->active[r->in_flight++] = m;
+    r->active[r->in_flight].m = m;
+    r->active[r->in_flight++].input = idx;
   }
 }
 
-/* Before each sleep: make finished records durable, then refill. */
+/* Before each sleep: make finished records durable, tell the caller, and
+ * refill. */
 static void before_sleep(void *arg)
 {
   struct run *r = arg;
-  if(r->w && !r->write_failed && prb_writer_flush(r->w) < 0) {
-    r->write_failed = true;
-    r->write_errno = errno;
+  if(!r->write_failed && prb_writer_flush(r->w) < 0)
+    write_failed(r, errno);
+  size_t durable = prb_writer_count(r->w);
+  size_t first = durable >= r->n_announce ? durable - r->n_announce : 0;
+  for(size_t i = 0; i < r->n_announce; i++) {
+    const json_t *rec = r->announce[i];
+    if(r->o->on_record && !r->write_failed)
+      r->o->on_record(r->o->on_record_ctx,
+                      json_string_value(json_object_get(rec, "input")), rec,
+                      first + i + 1, r->o->inputs->n);
+    json_decref(r->announce[i]);
   }
-  if(r->w)
-    admit(r);
+  r->n_announce = 0;
+  admit(r);
+}
+
+static void on_budget(void *arg)
+{
+  struct run *r = arg;
+  r->budget_spent = true;
+}
+
+static void fill_stats(const struct run *r, double t0,
+                       struct prb_run_stats *stats)
+{
+  if(!stats)
+    return;
+  stats->written = prb_writer_count(r->w);
+  stats->not_started = r->o->inputs->n - r->next;
+  stats->seconds = prb_now() - t0;
+  snprintf(stats->output, sizeof(stats->output), "%s",
+           prb_writer_path(r->w));
+}
+
+static int measure_all(struct run *r, struct prb_run_stats *stats)
+{
+  const struct prb_run_opts *o = r->o;
+  double t0 = prb_now();
+  prb_timer_init(&r->budget);
+  if(o->max_runtime > 0)
+    prb_timer_start(r->e.loop, &r->budget, o->max_runtime, on_budget, r);
+  r->active = calloc((size_t)o->parallel, sizeof(*r->active));
+  r->held = calloc((size_t)o->parallel, sizeof(*r->held));
+  if(!r->active || !r->held) {
+    fprintf(stderr, "accessprobe: out of memory\n");
+    return PRB_EXIT_INTERNAL;
+  }
+  prb_loop_before_sleep(r->e.loop, before_sleep, r);
+  admit(r);
+  /* With the budget spent, measurements in flight still finish (their
+   * own deadlines bound them) and are written; no new one starts. */
+  while(!r->stop && !r->write_failed &&
+        (r->in_flight || r->n_held || admitting(r)))
+    prb_loop_run_once(r->e.loop, 1.0);
+  prb_timer_stop(r->e.loop, &r->budget);
+  before_sleep(r);              /* the last records */
+  prb_loop_before_sleep(r->e.loop, NULL, NULL);
+  fill_stats(r, t0, stats);
+  size_t kept = prb_writer_count(r->w);
+  size_t left = o->inputs->n - r->next;
+  const char *path = prb_writer_path(r->w);
+  if(r->write_failed) {
+    fprintf(stderr, "accessprobe: cannot write %s: %s; stopped with %zu "
+            "complete records kept, %zu inputs not measured\n", path,
+            strerror(r->write_errno), kept, left + r->in_flight);
+    return PRB_EXIT_OUTPUT;
+  }
+  if(r->stop) {
+    fprintf(stderr, "accessprobe: stopped by signal %d: %zu complete "
+            "records kept in %s; %zu measurements in flight discarded, "
+            "%zu not started\n", r->signo, kept, path,
+            r->in_flight + r->n_held, left);
+    return PRB_EXIT_INTERRUPTED;
+  }
+  if(r->offline) {
+    fprintf(stderr, "accessprobe: %zu complete records kept in %s (those "
+            "measured while offline say probe_offline); %zu inputs not "
+            "measured\n", kept, path, left);
+    return PRB_EXIT_OFFLINE;
+  }
+  double secs = prb_now() - t0;
+  if(r->budget_spent && left)
+    fprintf(stderr, "accessprobe: time budget of %.0f s reached: %zu "
+            "complete records kept in %s; %zu inputs left for the next "
+            "run\n", o->max_runtime, kept, path, left);
+  else if(!o->quiet)
+    fprintf(stderr, "accessprobe: measured %zu URLs in %.1f s (%.1f/s); "
+            "records in %s\n", kept, secs, secs > 0 ? (double)kept / secs : 0,
+            path);
+  return PRB_EXIT_OK;
 }
 
 /* ---- set-up --------------------------------------------------------- */
+
+static void on_preflight(void *arg, bool reached)
+{
+  struct run *r = arg;
+  r->canaries_ok = reached ? PRB_TRI_TRUE : PRB_TRI_FALSE;
+  r->canaries_at = prb_now();
+}
+
+/* Refuses to measure when none of the canaries answers. */
+static int preflight(struct run *r)
+{
+  if(!r->canaries)
+    return PRB_EXIT_INPUT;      /* load_canaries said why */
+  r->canaries_ok = PRB_TRI_NULL;
+  prb_canaries_check(r->canaries, &r->e, PRB_CANARY_MAX, on_preflight, r);
+  while(prb_canaries_busy(r->canaries) && !r->stop)
+    prb_loop_run_once(r->e.loop, 1.0);
+  if(r->stop)
+    return PRB_EXIT_INTERRUPTED;
+  if(r->canaries_ok != PRB_TRI_TRUE) {
+    fprintf(stderr,
+            "accessprobe: the probe's own network is unavailable: none of "
+            "the %zu canary hosts in %s could be reached.\n"
+            "accessprobe: nothing was measured, and no site is reported as "
+            "blocked. Check the connection and run again.\n",
+            prb_canaries_count(r->canaries), prb_canaries_file(r->canaries));
+    return PRB_EXIT_OFFLINE;
+  }
+  return PRB_EXIT_OK;
+}
 
 static void fill_runinfo(struct run *r)
 {
@@ -252,62 +378,6 @@ static void fill_runinfo(struct run *r)
            prb_resolver_ip(r->e.system));
   prb_record_make_report_id(r->info.report_id, sizeof(r->info.report_id),
                             r->info.probe_cc, r->info.probe_asn);
-}
-
-static int engine_up(struct run *r, X509_STORE **store)
-{
-  const struct prb_run_opts *o = r->o;
-  char why[512];
-  size_t n = 0;
-  const char *ca = o->ca_file ? o->ca_file : PRB_DEFAULT_CA;
-  *store = prb_tls_store_load(ca, &n, why, sizeof(why));
-  if(!*store) {
-    fprintf(stderr, "accessprobe: %s\n", why);
-    return PRB_EXIT_INPUT;
-  }
-  struct prb_engine *e = &r->e;
-  e->step_deadline = o->step_timeout;
-  e->dns_deadline = o->step_timeout < 4.0 ? o->step_timeout : 4.0;
-  e->decoy_sni = o->decoy_sni;
-  if(!(e->loop = prb_loop_new()) || !(e->scrub = prb_scrub_new()) ||
-     !(e->tls = prb_tls_ctx_new(*store))) {
-    fprintf(stderr, "accessprobe: out of memory\n");
-    return PRB_EXIT_INTERNAL;
-  }
-  prb_scrub_add_interfaces(e->scrub);
-  e->system = prb_resolver_new(e->loop, NULL, e->dns_deadline, why,
-                               sizeof(why));
-  if(!e->system) {
-    fprintf(stderr, "accessprobe: system resolver: %s\n", why);
-    return PRB_EXIT_INTERNAL;
-  }
-  for(size_t i = 0; i < o->n_resolvers; i++) {
-    e->extra[i] = prb_resolver_new(e->loop, o->resolvers[i], e->dns_deadline,
-                                   why, sizeof(why));
-    if(!e->extra[i]) {
-      fprintf(stderr, "accessprobe: %s\n", why);
-      return PRB_EXIT_USAGE;
-    }
-    e->n_extra++;
-  }
-  e->http = prb_http_new(e->loop, *store, why, sizeof(why));
-  if(!e->http) {
-    fprintf(stderr, "accessprobe: %s\n", why);
-    return PRB_EXIT_INTERNAL;
-  }
-  return PRB_EXIT_OK;
-}
-
-static void engine_down(struct run *r)
-{
-  struct prb_engine *e = &r->e;
-  prb_http_free(e->http);
-  for(size_t i = 0; i < e->n_extra; i++)
-    prb_resolver_free(e->extra[i]);
-  prb_resolver_free(e->system);
-  SSL_CTX_free(e->tls);
-  prb_scrub_free(e->scrub);
-  prb_loop_free(e->loop);
 }
 
 static int open_output(struct run *r)
@@ -327,69 +397,6 @@ static int open_output(struct run *r)
   return PRB_EXIT_OK;
 }
 
-static void on_budget(void *arg)
-{
-  struct run *r = arg;
-  r->budget_spent = true;
-}
-
-static int measure_all(struct run *r, struct prb_run_stats *stats)
-{
-  double t0 = prb_now();
-  prb_timer_init(&r->budget);
-  if(r->o->max_runtime > 0)
-    prb_timer_start(r->e.loop, &r->budget, r->o->max_runtime, on_budget, r);
-  r->active = calloc((size_t)r->o->parallel, sizeof(*r->active));
-  if(!r->active) {
-    fprintf(stderr, "accessprobe: out of memory\n");
-    return PRB_EXIT_INTERNAL;
-  }
-  prb_loop_before_sleep(r->e.loop, before_sleep, r);
-  admit(r);
-  /* With the budget spent, measurements in flight still finish (their
-   * own deadlines bound them) and are written; no new one starts. */
-  while(!r->stop && !r->write_failed &&
-        (r->in_flight || (r->next < r->o->inputs->n && !r->budget_spent)))
-    prb_loop_run_once(r->e.loop, 1.0);
-  prb_timer_stop(r->e.loop, &r->budget);
-  prb_loop_before_sleep(r->e.loop, NULL, NULL);
-  if(!r->write_failed && prb_writer_flush(r->w) < 0) {
-    r->write_failed = true;
-    r->write_errno = errno;
-  }
-  size_t kept = prb_writer_count(r->w);
-  const char *path = prb_writer_path(r->w);
-  if(stats) {
-    stats->written = kept;
-    stats->not_started = r->o->inputs->n - r->next;
-    stats->seconds = prb_now() - t0;
-    snprintf(stats->output, sizeof(stats->output), "%s", path);
-  }
-  if(r->write_failed) {
-    fprintf(stderr, "accessprobe: cannot write %s: %s; stopped with %zu "
-            "complete records kept\n", path, strerror(r->write_errno), kept);
-    return PRB_EXIT_OUTPUT;
-  }
-  if(r->stop) {
-    fprintf(stderr, "accessprobe: stopped by signal %d: %zu complete "
-            "records kept in %s; %zu measurements in flight discarded, "
-            "%zu not started\n", r->signo, kept, path, r->in_flight,
-            r->o->inputs->n - r->next);
-    return PRB_EXIT_INTERRUPTED;
-  }
-  double secs = prb_now() - t0;
-  if(r->budget_spent)
-    fprintf(stderr, "accessprobe: time budget of %.0f s reached: %zu "
-            "complete records kept in %s; %zu inputs left for the next "
-            "run\n", r->o->max_runtime, kept, path,
-            r->o->inputs->n - r->next);
-  else if(!r->o->quiet)
-    fprintf(stderr, "accessprobe: measured %zu URLs in %.1f s (%.1f/s); "
-            "records in %s\n", kept, secs, secs > 0 ? (double)kept / secs : 0,
-            path);
-  return PRB_EXIT_OK;
-}
-
 int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
 {
   if(stats)
@@ -397,13 +404,29 @@ int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   struct run r;
   memset(&r, 0, sizeof(r));
   r.o = o;
-  X509_STORE *store = NULL;
+  r.canaries_ok = PRB_TRI_NULL;
   int sigfd = -1;
   signal(SIGPIPE, SIG_IGN);     /* a closed stdout is an error, not death */
-  int rc = engine_up(&r, &store);
+  struct prb_engine_cfg cfg;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.ca_file = o->ca_file;
+  cfg.step_timeout = o->step_timeout;
+  cfg.decoy_sni = o->decoy_sni;
+  cfg.resolvers = o->resolvers;
+  cfg.n_resolvers = o->n_resolvers;
+  cfg.controls = o->no_control ? NULL : o->controls;
+  cfg.n_controls = o->no_control ? 0 : o->n_controls;
+  prb_evidence_load(&r.ev, stderr);
+  int rc = prb_engine_up(&r.e, &cfg);
   if(rc != PRB_EXIT_OK)
     goto out;
   sigfd = watch_signals(&r);
+  /* Without a preflight the canaries still serve the checks made when a
+   * site fails with no control to compare with. */
+  char why[512];
+  r.canaries = prb_canaries_load(o->canaries, why, sizeof(why));
+  if(!r.canaries && !o->no_preflight)
+    fprintf(stderr, "accessprobe: %s\n", why);
   if(!o->no_preflight) {
     rc = preflight(&r);
     if(rc != PRB_EXIT_OK)
@@ -418,13 +441,20 @@ out:
   /* Measurements cut short by a signal or a write error are dropped
    * whole: a record is written complete or not at all. */
   for(size_t i = 0; i < r.in_flight; i++)
-    prb_meas_free(r.active[i]);
+    prb_meas_free(r.active[i].m);
+  for(size_t i = 0; i < r.n_held; i++)
+    prb_meas_free(r.held[i].m);
+  for(size_t i = 0; i < r.n_announce; i++)
+    json_decref(r.announce[i]);
+  free(r.announce);
   free(r.active);
+  free(r.held);
+  prb_canaries_free(r.canaries);
   if(r.w)
     prb_writer_close(r.w);
-  engine_down(&r);
   if(sigfd >= 0)
     close(sigfd);
-  X509_STORE_free(store);
+  prb_engine_down(&r.e);
+  prb_evidence_free(&r.ev);
   return rc;
 }

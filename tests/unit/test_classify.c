@@ -309,6 +309,15 @@ static const char ctl_rutracker_fmt[] = "{\"dns\":{\"failure\":null,"
   "\"status_code\":200}}";
 static char ctl_rutracker[2048];
 static char ctl_rutracker_same[2048];
+/* the same leaf, which the control could not verify either */
+static const char ctl_same_broken_fmt[] = "{\"dns\":{\"failure\":null,"
+  "\"addrs\":[\"" RT_IP "\"]},\"tcp_connect\":{\"" RT_IP ":443\":{\"status\":"
+  "true,\"failure\":null}},\"tls_handshake\":{\"" RT_IP ":443\":"
+  "{\"server_name\":\"rutracker.org\",\"status\":false,\"failure\":"
+  "\"ssl_unknown_authority\",\"x_leaf_sha256\":\"%s\"}},\"http_request\":"
+  "{\"body_length\":-1,\"failure\":\"ssl_unknown_authority\",\"title\":\"\","
+  "\"headers\":{},\"status_code\":-1}}";
+static char ctl_same_broken[2048];
 
 static void b_kz_isca(void)
 {
@@ -328,6 +337,8 @@ static void b_kz_isca(void)
            "0000000000000000000000000000000000000000000000000000000000000000");
   leaf_hex(h, hex);
   snprintf(ctl_rutracker_same, sizeof(ctl_rutracker_same), ctl_rutracker_fmt,
+           hex);
+  snprintf(ctl_same_broken, sizeof(ctl_same_broken), ctl_same_broken_fmt,
            hex);
 }
 
@@ -558,6 +569,7 @@ struct row {
 
 static const char *const ctl_rutracker_p = ctl_rutracker;
 static const char *const ctl_rutracker_same_p = ctl_rutracker_same;
+static const char *const ctl_same_broken_p = ctl_same_broken;
 
 static const struct row rows[] = {
   {"site works over https", b_ok_https, ctl_all_ok, NULL, NULL, NULL, NULL,
@@ -595,6 +607,10 @@ static const struct row rows[] = {
    ctl_rutracker_same_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
    "consistent", "http-failure", "false", "inconclusive", NULL, NULL, false,
    "same leaf"},
+  {"same unverifiable leaf at the control: broken everywhere", b_kz_isca,
+   ctl_same_broken_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
+   "consistent", N_, N_, "down", NULL, NULL, false,
+   "could not verify it either"},
   {"certificate broken everywhere", b_cert_expired, ctl_tls_broken, NULL,
    NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", N_, N_, "down", NULL,
    NULL, false, "failed too"},

@@ -1,0 +1,124 @@
+/* engine.c: building and tearing down what measurements share. */
+#include "engine.h"
+#include "errors.h"
+#include "tlsctx.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct control_lookup {
+  struct prb_control_ep *c;
+  int pending;
+};
+
+static void on_control_addr(void *arg, struct prb_dns_query *q)
+{
+  struct control_lookup *lk = arg;
+  lk->pending--;
+  for(size_t i = 0; i < q->n_answers && !lk->c->ip[0]; i++)
+    if(q->answers[i].type != PRB_RR_CNAME)
+      snprintf(lk->c->ip, sizeof(lk->c->ip), "%.45s", q->answers[i].value);
+}
+
+/* Resolves each control's name once, A before AAAA. */
+static int add_controls(struct prb_engine *e, const struct prb_engine_cfg *cfg)
+{
+  struct control_lookup lk[PRB_MAX_CONTROL_EPS];
+  memset(lk, 0, sizeof(lk));
+  for(size_t i = 0; i < cfg->n_controls && i < PRB_MAX_CONTROL_EPS; i++) {
+    struct prb_control_ep *c = &e->controls[e->n_controls];
+    const char *why = NULL;
+    if(prb_url_parse(cfg->controls[i], &c->u, &why) < 0) {
+      fprintf(stderr, "accessprobe: --control %s: %s\n", cfg->controls[i],
+              why ? why : "not an http(s) URL");
+      return PRB_EXIT_USAGE;
+    }
+    prb_url_format(&c->u, c->url, sizeof(c->url));
+    e->n_controls++;
+    if(c->u.host_is_ip) {
+      size_t n = strnlen(c->u.host, sizeof(c->ip) - 1);
+      memcpy(c->ip, c->u.host, n);
+      c->ip[n] = 0;
+      continue;
+    }
+    lk[i].c = c;
+    static const int qtypes[2] = {PRB_RR_A, PRB_RR_AAAA};
+    for(int k = 0; k < 2; k++) {
+      lk[i].pending++;
+      if(!prb_dns_lookup(e->system, c->u.host, qtypes[k], prb_now(), 0, 0,
+                         on_control_addr, &lk[i]))
+        lk[i].pending--;
+    }
+  }
+  for(;;) {
+    int pending = 0;
+    for(size_t i = 0; i < e->n_controls; i++)
+      pending += lk[i].pending;
+    if(!pending)
+      break;
+    prb_loop_run_once(e->loop, 1.0);
+  }
+  for(size_t i = 0; i < e->n_controls; i++)
+    if(!e->controls[i].ip[0])
+      fprintf(stderr, "accessprobe: control %s: its name does not resolve; "
+              "measurements will record it as unreachable\n",
+              e->controls[i].url);
+  return PRB_EXIT_OK;
+}
+
+int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
+{
+  char why[512];
+  size_t n = 0;
+  const char *ca = cfg->ca_file ? cfg->ca_file : PRB_DEFAULT_CA;
+  e->store = prb_tls_store_load(ca, &n, why, sizeof(why));
+  if(!e->store) {
+    fprintf(stderr, "accessprobe: %s\n", why);
+    return PRB_EXIT_INPUT;
+  }
+  e->step_deadline = cfg->step_timeout;
+  e->dns_deadline = cfg->step_timeout < 4.0 ? cfg->step_timeout : 4.0;
+  e->decoy_sni = cfg->decoy_sni;
+  /* A control answers after its own DNS, connect and fetch steps. */
+  e->control_deadline = 3.0 * e->step_deadline + e->dns_deadline + 5.0;
+  if(!(e->loop = prb_loop_new()) || !(e->scrub = prb_scrub_new()) ||
+     !(e->tls = prb_tls_ctx_new(e->store))) {
+    fprintf(stderr, "accessprobe: out of memory\n");
+    return PRB_EXIT_INTERNAL;
+  }
+  prb_scrub_add_interfaces(e->scrub);
+  e->system = prb_resolver_new(e->loop, NULL, e->dns_deadline, why,
+                               sizeof(why));
+  if(!e->system) {
+    fprintf(stderr, "accessprobe: system resolver: %s\n", why);
+    return PRB_EXIT_INTERNAL;
+  }
+  for(size_t i = 0; i < cfg->n_resolvers && i < PRB_MAX_RESOLVERS; i++) {
+    e->extra[i] = prb_resolver_new(e->loop, cfg->resolvers[i],
+                                   e->dns_deadline, why, sizeof(why));
+    if(!e->extra[i]) {
+      fprintf(stderr, "accessprobe: %s\n", why);
+      return PRB_EXIT_USAGE;
+    }
+    e->n_extra++;
+  }
+  e->http = prb_http_new(e->loop, e->store, why, sizeof(why));
+  if(!e->http) {
+    fprintf(stderr, "accessprobe: %s\n", why);
+    return PRB_EXIT_INTERNAL;
+  }
+  return add_controls(e, cfg);
+}
+
+void prb_engine_down(struct prb_engine *e)
+{
+  prb_http_free(e->http);
+  for(size_t i = 0; i < e->n_extra; i++)
+    prb_resolver_free(e->extra[i]);
+  prb_resolver_free(e->system);
+  SSL_CTX_free(e->tls);
+  prb_scrub_free(e->scrub);
+  prb_loop_free(e->loop);
+  X509_STORE_free(e->store);
+  memset(e, 0, sizeof(*e));
+}
