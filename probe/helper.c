@@ -33,6 +33,7 @@ struct helper {
   bool stop;
   bool quiet;
   unsigned long served, refused;
+  struct request *suspended;    /* requests waiting for a measurement */
 };
 
 struct request {
@@ -47,7 +48,33 @@ struct request {
   size_t n_eps;
   unsigned status;              /* 0 until the answer is ready */
   char *answer;
+  struct request *prev, *next;  /* in helper.suspended while suspended */
 };
+
+static void suspend(struct request *rq)
+{
+  struct helper *h = rq->h;
+  rq->suspended = true;
+  rq->prev = NULL;
+  rq->next = h->suspended;
+  if(h->suspended)
+    h->suspended->prev = rq;
+  h->suspended = rq;
+  MHD_suspend_connection(rq->conn);
+}
+
+static void resume(struct request *rq)
+{
+  struct helper *h = rq->h;
+  if(rq->prev)
+    rq->prev->next = rq->next;
+  else
+    h->suspended = rq->next;
+  if(rq->next)
+    rq->next->prev = rq->prev;
+  rq->suspended = false;
+  MHD_resume_connection(rq->conn);
+}
 
 static void rearm(struct helper *h);
 
@@ -126,8 +153,7 @@ static void on_measured(void *arg, struct prb_meas *m)
   else
     answer(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, error_json("out of memory"));
   if(rq->suspended) {
-    rq->suspended = false;
-    MHD_resume_connection(rq->conn);
+    resume(rq);
     MHD_run(h->daemon);
     rearm(h);
   }
@@ -188,8 +214,7 @@ static void start(struct request *rq)
   }
   h->inflight++;
   h->served++;
-  rq->suspended = true;
-  MHD_suspend_connection(rq->conn);
+  suspend(rq);
 }
 
 static enum MHD_Result send_answer(struct MHD_Connection *conn,
@@ -378,6 +403,17 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   if(!h->quiet)
     fprintf(stderr, "accessprobe helper: stopping after %lu measurements "
             "(%lu refused as over capacity)\n", h->served, h->refused);
+  /* libmicrohttpd cannot stop with suspended connections: answer them. */
+  while(h->suspended) {
+    struct request *rq = h->suspended;
+    prb_meas_free(rq->m);
+    rq->m = NULL;
+    h->inflight--;
+    answer(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+           error_json("the helper is shutting down"));
+    resume(rq);
+  }
+  MHD_run(h->daemon);
   MHD_stop_daemon(h->daemon);  /* frees what requests remain */
   if(sfd >= 0)
     close(sfd);

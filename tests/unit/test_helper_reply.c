@@ -1,0 +1,115 @@
+/* test_helper_reply.c: the control's answer built from what it observed. */
+#include "check.h"
+#include "control.h"
+#include "helper.h"
+
+#include <stdlib.h>
+
+static void add_request(struct prb_obs *obs, const char *url, long code,
+                        const char *body, double t0, double t)
+{
+  struct prb_http_request *r = prb_obs_add_request(obs);
+  snprintf(r->url, sizeof(r->url), "%s", url);
+  r->code = code;
+  r->body_len = strlen(body);
+  r->body = malloc(r->body_len);
+  memcpy(r->body, body, r->body_len);
+  r->headers[0].name = strdup("Server");
+  r->headers[0].name_len = 6;
+  r->headers[0].value = strdup("nginx");
+  r->headers[0].value_len = 5;
+  r->headers[1].name = strdup("Server");
+  r->headers[1].name_len = 6;
+  r->headers[1].value = strdup("second");
+  r->headers[1].value_len = 6;
+  r->n_headers = 2;
+  r->t0 = t0;
+  r->t = t;
+}
+
+int main(void)
+{
+  struct prb_obs obs;
+  memset(&obs, 0, sizeof(obs));
+  struct prb_dns_query *q = prb_obs_add_query(&obs);
+  strcpy(q->hostname, "example.test");
+  q->qtype = PRB_RR_A;
+  q->n_answers = 1;
+  q->answers[0].type = PRB_RR_A;
+  strcpy(q->answers[0].value, "198.51.100.7");
+  q->t = 0.01;
+  struct prb_tcp_connect *t = prb_obs_add_tcp(&obs);
+  strcpy(t->ip, "198.51.100.7");
+  t->port = 443;
+  t->t = 0.02;
+  t = prb_obs_add_tcp(&obs);
+  strcpy(t->ip, "203.0.113.9");
+  t->port = 443;
+  t->failure = "connection_refused";
+  struct prb_tls_handshake *h = prb_obs_add_tls(&obs);
+  strcpy(h->address, "198.51.100.7:443");
+  strcpy(h->server_name, "example.test");
+  h->n_certs = 1;
+  h->certs[0].der = malloc(3);
+  memcpy(h->certs[0].der, "abc", 3);
+  h->certs[0].len = 3;
+  add_request(&obs, "https://example.test/", 200,
+              "<html><title>Hello page</title></html>", 0.1, 0.3);
+
+  const char *eps[] = {"203.0.113.9:443"};
+  json_t *reply = prb_helper_reply(&obs, eps, 1);
+  CHECK(reply != NULL);
+
+  /* It parses as an OONI test-helper reply, with our additions. */
+  struct prb_control ctl;
+  char why[128] = "";
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+  if(why[0])
+    fprintf(stderr, "parse: %s\n", why);
+  CHECK_INT(ctl.dns.n_addrs, 1);
+  CHECK_STR(ctl.dns.addrs[0], "198.51.100.7");
+  CHECK_INT(ctl.n_tcp, 2);
+  CHECK_INT(ctl.http.status_code, 200);
+  CHECK_INT(ctl.http.body_length, 38);
+  CHECK_STR(ctl.http.title, "Hello page");
+  CHECK(ctl.http.has_body_sha256);
+  CHECK_INT(ctl.n_tls, 1);
+  CHECK(ctl.tls[0].status);
+  /* SHA-256("abc") */
+  CHECK(ctl.tls[0].has_leaf_sha256 && ctl.tls[0].leaf_sha256[0] == 0xba &&
+        ctl.tls[0].leaf_sha256[31] == 0xad);
+
+  json_t *tcp = json_object_get(reply, "tcp_connect");
+  json_t *refused = json_object_get(tcp, "203.0.113.9:443");
+  CHECK_STR(json_string_value(json_object_get(refused, "failure")),
+            "connection_refused");
+  CHECK(json_is_false(json_object_get(refused, "status")));
+  /* Headers keep the first value of each name, as OONI's helper does. */
+  json_t *headers = json_object_get(json_object_get(reply, "http_request"),
+                                    "headers");
+  CHECK_STR(json_string_value(json_object_get(headers, "Server")), "nginx");
+  /* ip_info: flag 2 for our own answer, 1 for the probe's endpoint, 4 for
+   * documentation space (a bogon), 8 where TLS verified for the name. */
+  json_t *info = json_object_get(reply, "ip_info");
+  CHECK_INT(json_integer_value(json_object_get(
+    json_object_get(info, "198.51.100.7"), "flags")), 2 | 4 | 8);
+  CHECK_INT(json_integer_value(json_object_get(
+    json_object_get(info, "203.0.113.9"), "flags")), 1 | 4);
+  json_decref(reply);
+
+  /* Nothing fetched: body_length and status_code are -1 with a failure. */
+  struct prb_obs empty;
+  memset(&empty, 0, sizeof(empty));
+  empty.dns_experiment_failure = "dns_nxdomain_error";
+  empty.http_experiment_failure = "dns_nxdomain_error";
+  reply = prb_helper_reply(&empty, NULL, 0);
+  json_t *http = json_object_get(reply, "http_request");
+  CHECK_INT(json_integer_value(json_object_get(http, "status_code")), -1);
+  CHECK_INT(json_integer_value(json_object_get(http, "body_length")), -1);
+  CHECK_STR(json_string_value(json_object_get(
+    json_object_get(reply, "dns"), "failure")), "dns_nxdomain_error");
+  json_decref(reply);
+
+  prb_obs_free(&obs);
+  return test_summary();
+}
