@@ -45,20 +45,6 @@ struct prb_fetch {
   struct prb_http_request req;
 };
 
-static void free_request(struct prb_http_request *req)
-{
-  for(size_t i = 0; i < req->n_headers; i++) {
-    free(req->headers[i].name);
-    free(req->headers[i].value);
-  }
-  for(size_t i = 0; i < req->n_req_headers; i++) {
-    free(req->req_headers[i].name);
-    free(req->req_headers[i].value);
-  }
-  free(req->body);
-  memset(req, 0, sizeof(*req));
-}
-
 static void fetch_free(struct prb_fetch *f)
 {
   struct prb_http *h = f->h;
@@ -74,7 +60,7 @@ static void fetch_free(struct prb_fetch *f)
   }
   curl_slist_free_all(f->resolve);
   curl_slist_free_all(f->headers);
-  free_request(&f->req);
+  prb_obs_request_free(&f->req);
   free(f);
 }
 

@@ -492,19 +492,6 @@ static void record_refused_request(struct prb_meas *m, const char *failure)
   m->obs.http_experiment_failure = failure;
 }
 
-static void drop_request(struct prb_http_request *req)
-{
-  for(size_t i = 0; i < req->n_headers; i++) {
-    free(req->headers[i].name);
-    free(req->headers[i].value);
-  }
-  for(size_t i = 0; i < req->n_req_headers; i++) {
-    free(req->req_headers[i].name);
-    free(req->req_headers[i].value);
-  }
-  free(req->body);
-}
-
 static void on_fetch(void *arg, struct prb_http_request *req,
                      const char *local_ip)
 {
@@ -521,13 +508,14 @@ static void on_fetch(void *arg, struct prb_http_request *req,
   if(location && is_redirect(code) && !follow)
     m->obs.http_experiment_failure = PRB_FAIL_BAD_REDIRECT;
 
+  const char *failure = req->failure;
   struct prb_http_request *slot = prb_obs_add_request(&m->obs);
   if(slot)
     *slot = *req;
   else                          /* over the cap: drop the bytes */
-    drop_request(req);
-  if(req->failure) {
-    m->obs.http_experiment_failure = req->failure;
+    prb_obs_request_free(req);
+  if(failure) {
+    m->obs.http_experiment_failure = failure;
     finish(m);
     return;
   }
@@ -667,7 +655,7 @@ static void on_control(void *arg, struct prb_http_request *req,
     }
   }
   json_decref(reply);
-  drop_request(req);
+  prb_obs_request_free(req);
   if(failure) {
     control_failed(m, failure, unreachable);
     return;

@@ -92,6 +92,15 @@ static void free_headers(struct prb_header *h, size_t n)
   }
 }
 
+void prb_obs_request_free(struct prb_http_request *r)
+{
+  free_headers(r->req_headers, sizeof(r->req_headers) /
+               sizeof(r->req_headers[0]));
+  free_headers(r->headers, PRB_MAX_HEADERS);
+  free(r->body);
+  memset(r, 0, sizeof(*r));
+}
+
 /* Every slot of an appended element started zeroed, so all of them are
  * freed, not only the first n: a filler that allocated and failed before
  * counting leaks nothing. */

@@ -137,6 +137,10 @@ struct prb_tcp_connect *prb_obs_add_tcp(struct prb_obs *obs);
 struct prb_tls_handshake *prb_obs_add_tls(struct prb_obs *obs);
 struct prb_http_request *prb_obs_add_request(struct prb_obs *obs);
 
+/* Frees what one request owns (headers, body) and zeroes it; for a
+ * request that never made it into an obs. */
+void prb_obs_request_free(struct prb_http_request *req);
+
 /* Frees everything obs owns and zeroes it; obs itself is the caller's. */
 void prb_obs_free(struct prb_obs *obs);
 
