@@ -1,0 +1,76 @@
+/* config.h: the one configuration file (JSON, versioned schema).
+ *
+ * What to measure and how: lists, controls, resolvers, parallelism, time
+ * budget, state folder, network identity, retention. The format is in
+ * docs/config.md. Options on the command line override the file.
+ *
+ * Search order when no file is named: $XDG_CONFIG_HOME/accessprobe/
+ * config.json (or ~/.config/accessprobe/config.json), then
+ * /etc/accessprobe/config.json. The first file that exists is the only one
+ * read. A malformed file is refused with "FILE:LINE: reason", never
+ * replaced by defaults: a half-read configuration would measure the wrong
+ * thing or under the wrong identity.
+ */
+#ifndef PRB_CONFIG_H
+#define PRB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define PRB_CONFIG_VERSION 1          /* the schema this build reads */
+#define PRB_CONFIG_MAX_LISTS 64
+#define PRB_CONFIG_MAX_CONTROLS 4     /* = PRB_MAX_CONTROLS (run.h) */
+#define PRB_CONFIG_MAX_RESOLVERS 8    /* = PRB_MAX_RESOLVERS (engine.h) */
+#define PRB_CONFIG_RETENTION_DAYS 90
+#define PRB_CONFIG_RETENTION_MB 200
+#define PRB_CONFIG_SYSTEM_FILE "/etc/accessprobe/config.json"
+
+/* Every string is owned by the struct (NULL when the key was absent);
+ * numbers are 0 when absent unless said otherwise. */
+struct prb_config {
+  char path[4096];              /* the file read; "" when none */
+  int version;
+  char *lists[PRB_CONFIG_MAX_LISTS];   /* resolved paths */
+  size_t n_lists;
+  char *controls[PRB_CONFIG_MAX_CONTROLS];
+  size_t n_controls;
+  bool no_control;              /* "controls": [] */
+  char *resolvers[PRB_CONFIG_MAX_RESOLVERS];
+  size_t n_resolvers;
+  long parallel;
+  long max_runtime;             /* seconds */
+  long step_timeout_ms;
+  char *state_dir, *ca_file, *canaries;  /* resolved paths */
+  char *probe_asn;              /* normalised "AS1234" */
+  char *probe_cc, *probe_network_name;
+  long retention_days;          /* PRB_CONFIG_RETENTION_DAYS when absent */
+  long retention_max_mb;        /* PRB_CONFIG_RETENTION_MB when absent */
+};
+
+/* Empty configuration with the defaults above. */
+void prb_config_init(struct prb_config *c);
+
+/* Frees what c owns; c may be NULL. */
+void prb_config_free(struct prb_config *c);
+
+/* The file the search order finds, written to out; false when none
+ * exists. */
+bool prb_config_find(char *out, size_t outlen);
+
+/* Loads path, or when path is NULL the file prb_config_find() gives (none
+ * at all is fine: c keeps its defaults). Problems are written to err as
+ * "FILE:LINE: reason" (or "FILE: reason" when no line applies). Returns
+ * true when c is usable. Relative paths in the file are taken relative to
+ * the file's folder; a list name without '/' is first looked up among the
+ * shipped lists. */
+bool prb_config_load(struct prb_config *c, const char *path, FILE *err);
+
+/* Checks and normalises an AS number: "AS1234" or "1234" give "AS1234" in
+ * out. */
+bool prb_config_parse_asn(const char *s, char *out, size_t outlen);
+
+/* True for a two-letter upper-case country code. */
+bool prb_config_valid_cc(const char *s);
+
+#endif

@@ -1,0 +1,117 @@
+/* state.h: the state folder of scheduled runs, and its run index.
+ *
+ *   STATE/.accessprobe.lock                 one run at a time (lock.h)
+ *   STATE/consent.json                      the volunteer's answer (onboard.h)
+ *   STATE/runs.json                         the run index (below)
+ *   STATE/results/YYYY-MM-DD/RUN_ID.jsonl   the records of one run
+ *   STATE/results/YYYY-MM-DD/RUN_ID.jsonl.partial  a torn last line, set aside
+ *
+ * The index is small and rewritten whole (temporary file, fsync, rename,
+ * fsync of the folder), so a crash leaves the old or the new one, never a
+ * mix. It holds no address of the probe: when, which network (ASN, CC,
+ * name), how the run ended and how many sites had each verdict.
+ * Retention deletes whole runs, oldest first, by age and by total size,
+ * and never the file of the run in progress.
+ */
+#ifndef PRB_STATE_H
+#define PRB_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define PRB_STATE_INDEX "runs.json"
+#define PRB_STATE_INDEX_VERSION 1
+
+/* x_analysis.verdict values, and "unclassified" for records without one. */
+enum prb_state_verdict {
+  PRB_V_OK = 0, PRB_V_BLOCKED, PRB_V_THROTTLED, PRB_V_DOWN,
+  PRB_V_PROBE_OFFLINE, PRB_V_INCONCLUSIVE, PRB_V_UNCLASSIFIED, PRB_V_N
+};
+
+const char *prb_state_verdict_name(int v);
+
+/* The verdict of one record (borrowed JSON): an enum prb_state_verdict. */
+int prb_state_record_verdict(const void *json_record);
+
+struct prb_run_entry {
+  char id[96];                  /* also the file's base name */
+  char file[256];               /* relative to the state folder */
+  char started[24];             /* "YYYY-MM-DDThh:mm:ssZ" */
+  char finished[24];            /* "" while running or when it died */
+  char status[16];              /* running, complete, budget, interrupted,
+                                   disk_full, failed, offline */
+  char asn[16], cc[3];
+  char network[128];
+  size_t inputs;                /* the size of the list */
+  size_t left;                  /* inputs not measured when it ended */
+  size_t resumed;               /* times it was resumed */
+  size_t counts[PRB_V_N];       /* records by verdict */
+};
+
+struct prb_index {
+  struct prb_run_entry *runs;   /* oldest first */
+  size_t n, cap;
+};
+
+/* The default state folder: $STATE_DIRECTORY (set by systemd; the first
+ * of a colon-separated list), else $XDG_STATE_HOME/accessprobe, else
+ * ~/.local/state/accessprobe. False when none can be made up. */
+bool prb_state_default_dir(char *out, size_t outlen);
+
+/* Creates dir and dir/results when missing. 0, or -1 with why. */
+int prb_state_prepare(const char *dir, char *why, size_t whylen);
+
+/* A new run: fills e->id, e->file (creating its dated folder) and
+ * e->started for now; status "running". 0, or -1 with why. */
+int prb_state_new_run(const char *dir, const char *asn, const char *cc,
+                      struct prb_run_entry *e, char *why, size_t whylen);
+
+/* dir/rel into out; false when too long. */
+bool prb_state_path(const char *dir, const char *rel, char *out,
+                    size_t outlen);
+
+/* Loads dir/runs.json; a missing file is an empty index. A malformed one
+ * is reported on err as FILE:LINE: reason and -1 returned (it is never
+ * silently replaced). */
+int prb_state_index_load(const char *dir, struct prb_index *ix, FILE *err);
+
+/* Writes dir/runs.json atomically. 0, or -1 with why. */
+int prb_state_index_save(const char *dir, const struct prb_index *ix,
+                         char *why, size_t whylen);
+
+/* Adds e, or replaces the entry with the same id. False when out of
+ * memory. */
+bool prb_state_index_put(struct prb_index *ix, const struct prb_run_entry *e);
+
+/* The entry with this id (or, when no id matches, the only one whose id
+ * starts with it), or NULL. */
+struct prb_run_entry *prb_state_index_find(struct prb_index *ix,
+                                           const char *id);
+
+void prb_state_index_free(struct prb_index *ix);
+
+/* Seconds since e started; -1 when its start time is unreadable. */
+long prb_state_age(const struct prb_run_entry *e);
+
+/* "YYYY-MM-DDThh:mm:ssZ" for now. */
+void prb_state_now(char out[24]);
+
+/* Counts the records of a results file by verdict into counts (zeroed
+ * first); *total gets the number of records. -1 when it cannot be read. */
+int prb_state_count(const char *path, size_t counts[PRB_V_N],
+                    size_t *total);
+
+/* Deletes runs older than days, then the oldest runs until the results
+ * take at most max_mb MiB; keep_id (may be NULL) is never deleted. Updates
+ * ix (the caller saves it). Each deletion is reported on log (may be
+ * NULL). Returns the number of runs deleted. */
+size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
+                        long max_mb, const char *keep_id, FILE *log);
+
+/* Writes data to path atomically and durably (temporary file, fsync,
+ * rename, fsync of the folder), mode 0640. 0, or -1 with why. */
+int prb_state_write_atomic(const char *path, const char *data, size_t len,
+                           char *why, size_t whylen);
+
+#endif
