@@ -1,0 +1,46 @@
+/* report_read.h: JSON Lines from a file, plain or gzip-compressed, one line
+ * at a time in bounded memory.
+ *
+ * zlib's gzread reads both forms (and concatenated gzip members). Lines end
+ * at '\n' (a '\r' before it is left to the JSON scanner, which treats it as
+ * whitespace). A line longer than the reader's max_line is consumed to its
+ * end and reported as PRB_LINES_TOO_LONG, never buffered; memory stays below
+ * max_line plus one read chunk. A last line without '\n' is returned as is.
+ */
+#ifndef PRB_REPORT_READ_H
+#define PRB_REPORT_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PRB_LINES_MAX (16u * 1024 * 1024)  /* default longest line */
+
+enum prb_lines_status {
+  PRB_LINES_LINE = 0,     /* line and len hold a line (no '\n'), valid until
+                             the next call */
+  PRB_LINES_EOF,
+  PRB_LINES_TOO_LONG,     /* a line was skipped; *lineno is its number */
+  PRB_LINES_ERROR         /* read error or truncated gzip: stop reading;
+                             prb_lines_error() says why */
+};
+
+struct prb_lines;
+
+/* Opens path ("-": standard input) for reading. max_line 0 means
+ * PRB_LINES_MAX. NULL on failure, with *err set to a static reason. */
+struct prb_lines *prb_lines_open(const char *path, size_t max_line,
+                                 const char **err);
+
+enum prb_lines_status prb_lines_next(struct prb_lines *r, const char **line,
+                                     size_t *len, uint64_t *lineno);
+
+/* Why the last PRB_LINES_ERROR happened; a string owned by r. */
+const char *prb_lines_error(const struct prb_lines *r);
+
+/* Uncompressed bytes consumed so far. */
+uint64_t prb_lines_bytes(const struct prb_lines *r);
+
+/* Closes the file and frees r; NULL is allowed. */
+void prb_lines_close(struct prb_lines *r);
+
+#endif

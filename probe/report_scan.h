@@ -1,0 +1,89 @@
+/* report_scan.h: one JSON Lines record to the few fields a report counts.
+ *
+ * The scanner validates the whole line as JSON (RFC 8259 syntax, nesting at
+ * most PRB_SCAN_DEPTH) but builds no tree: it walks the text once and copies
+ * out only the keys below, so a record with a 512 KiB body costs one pass
+ * over its bytes and no allocation. Copied strings are checked to be UTF-8.
+ *
+ * Records written by OONI Probe carry no x_analysis; their verdict is
+ * derived from blocking/accessible as OONI's fastpath reads them (see
+ * report_scan.c).
+ */
+#ifndef PRB_REPORT_SCAN_H
+#define PRB_REPORT_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PRB_SCAN_DEPTH 64
+#define PRB_SCAN_INPUT_MAX 2048   /* bytes of `input`, NUL included */
+#define PRB_SCAN_SITE_MAX 256
+#define PRB_SCAN_SHORT_MAX 128    /* report_id, network name, category */
+
+/* Our verdicts (x_analysis.verdict), in the order counts keep them. */
+enum prb_rep_verdict {
+  PRB_REP_V_OK = 0,
+  PRB_REP_V_BLOCKED,
+  PRB_REP_V_THROTTLED,
+  PRB_REP_V_DOWN,
+  PRB_REP_V_INCONCLUSIVE,
+  PRB_REP_V_OFFLINE,            /* "probe_offline" */
+  PRB_REP_V_COUNT
+};
+
+/* Blocking methods; NONE is a blocked verdict whose method is unknown. */
+enum prb_rep_method {
+  PRB_REP_M_NONE = 0,
+  PRB_REP_M_DNS,
+  PRB_REP_M_TCP,
+  PRB_REP_M_TLS,
+  PRB_REP_M_HTTP,
+  PRB_REP_M_COUNT
+};
+
+enum prb_scan_result {
+  PRB_SCAN_OK = 0,      /* a web_connectivity record; fields filled */
+  PRB_SCAN_OTHER_TEST,  /* valid, but another test_name: not counted */
+  PRB_SCAN_BAD          /* malformed; *reason says why (static string) */
+};
+
+struct prb_scan_rec {
+  char input[PRB_SCAN_INPUT_MAX];
+  char site[PRB_SCAN_SITE_MAX];        /* host, lower-case, "www." cut */
+  char asn[16];                        /* "AS9198" */
+  char cc[4];                          /* "KZ" */
+  char network_name[PRB_SCAN_SHORT_MAX]; /* "" when absent */
+  char report_id[PRB_SCAN_SHORT_MAX];    /* "" when absent */
+  char category[PRB_SCAN_SHORT_MAX];     /* x_category_code, "" when null */
+  int32_t day;                         /* days since 1970-01-01 (UTC) */
+  enum prb_rep_verdict verdict;
+  enum prb_rep_method method;          /* meaningful when blocked */
+  bool confirmed;
+  bool derived;                        /* no x_analysis: from OONI's keys */
+};
+
+/* Scans line[0..len) (no newline) into *rec. Never reads past len. */
+enum prb_scan_result prb_scan_record(const char *line, size_t len,
+                                     struct prb_scan_rec *rec,
+                                     const char **reason);
+
+/* The site of a URL: its host lower-cased (ASCII letters only), a trailing
+ * dot and one leading "www." removed; IPv6 literals keep their brackets.
+ * Returns false when url has no "scheme://host". */
+bool prb_scan_site(const char *url, char *out, size_t outlen);
+
+/* "YYYY-MM-DD hh:mm:ss" (or 'T' for the space) to days since the epoch;
+ * false when malformed or out of range (years 1970-9999). */
+bool prb_scan_day(const char *s, int32_t *day);
+
+/* Days since the epoch for a valid civil date (no range check). */
+int32_t prb_scan_days_from_civil(int y, int m, int d);
+
+/* Writes "YYYY-MM-DD" for day into out (at least 11 bytes). */
+void prb_scan_day_str(int32_t day, char *out, size_t outlen);
+
+const char *prb_scan_verdict_name(enum prb_rep_verdict v);
+const char *prb_scan_method_name(enum prb_rep_method m); /* NONE: "unknown" */
+
+#endif
