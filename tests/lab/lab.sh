@@ -74,8 +74,15 @@ need_root() {
     log "not root: skipping (exit 77)"
     exit 77
   fi
+  if ! unshare --net true 2>/dev/null; then
+    if [[ "${CI:-}" == "true" ]]; then
+      die "network namespaces are unavailable here (unshare --net failed); CI=true: the lab must run"
+    fi
+    log "network namespaces are unavailable (unshare --net failed): skipping (exit 77)"
+    exit 77
+  fi
   local t
-  for t in ip nginx dnsmasq iptables openssl python3 curl sysctl; do
+  for t in ip nginx dnsmasq iptables openssl python3 curl sysctl flock unshare; do
     command -v "${t}" >/dev/null 2>&1 || die "missing tool '${t}' (install the packages listed in tests/lab/README.md)"
   done
 }

@@ -662,8 +662,15 @@ def main():
         ap.error("--probe is required")
     if os.geteuid() != 0:
         skip_or_fail("the lab needs root (network namespaces)")
-    if not os.path.isdir("/run/netns") and shutil.which("ip") is None:
-        skip_or_fail("no network namespace support (ip netns)")
+    if shutil.which("ip") is None:
+        skip_or_fail("no 'ip' command (iproute2): cannot use network namespaces")
+    try:
+        ns_ok = subprocess.run(["unshare", "--net", "true"], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ns_ok = False
+    if not ns_ok:
+        skip_or_fail("network namespaces are unavailable (unshare --net failed)")
     ctx = Ctx()
     ctx.env = load_lab_env()
     ctx.probe = os.path.abspath(args.probe)
