@@ -1,0 +1,205 @@
+/* test_config.c: the configuration file: good files, every error with its
+ * FILE:LINE, search order, command-line helpers. */
+#include "check.h"
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/test_config.XXXXXX";
+
+static void write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  if(f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+/* Loads text as DIR/name; the messages land in msg. */
+static bool load(const char *text, struct prb_config *c, char *msg,
+                 size_t msglen)
+{
+  char path[256];
+  snprintf(path, sizeof(path), "%s/c.json", dir);
+  write_file(path, text);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *err = open_memstream(&buf, &len);
+  prb_config_init(c);
+  bool ok = prb_config_load(c, path, err);
+  fclose(err);
+  /* Messages start with the path; keep what follows it. */
+  const char *m = buf && !strncmp(buf, path, strlen(path)) ?
+                  buf + strlen(path) : (buf ? buf : "");
+  snprintf(msg, msglen, "%s", m);
+  free(buf);
+  return ok;
+}
+
+static void test_good(void)
+{
+  struct prb_config c;
+  char msg[512];
+  bool ok = load("{\n"
+                 "  \"version\": 1,\n"
+                 "  \"_comment\": \"notes are fine\",\n"
+                 "  \"lists\": [\"mine.txt\", \"/abs/list.csv\"],\n"
+                 "  \"controls\": [\"https://th.example.org/\"],\n"
+                 "  \"resolvers\": [\"8.8.8.8\"],\n"
+                 "  \"parallel\": 16,\n"
+                 "  \"max_runtime\": 1800,\n"
+                 "  \"step_timeout_ms\": 5000,\n"
+                 "  \"state_dir\": \"state\",\n"
+                 "  \"network\": {\"asn\": \"9198\", \"cc\": \"KZ\", "
+                 "\"name\": \"Kazakhtelecom\"},\n"
+                 "  \"retention\": {\"days\": 30, \"max_mb\": 50}\n"
+                 "}\n", &c, msg, sizeof(msg));
+  CHECK(ok);
+  CHECK_STR(msg, "");
+  CHECK_INT(c.version, 1);
+  CHECK_INT(c.n_lists, 2);
+  char want[256];
+  snprintf(want, sizeof(want), "%s/mine.txt", dir);
+  CHECK_STR(c.lists[0], want);
+  CHECK_STR(c.lists[1], "/abs/list.csv");
+  CHECK_INT(c.n_controls, 1);
+  CHECK(!c.no_control);
+  CHECK_INT(c.n_resolvers, 1);
+  CHECK_INT(c.parallel, 16);
+  CHECK_INT(c.max_runtime, 1800);
+  CHECK_INT(c.step_timeout_ms, 5000);
+  snprintf(want, sizeof(want), "%s/state", dir);
+  CHECK_STR(c.state_dir, want);
+  CHECK_STR(c.probe_asn, "AS9198");
+  CHECK_STR(c.probe_cc, "KZ");
+  CHECK_STR(c.probe_network_name, "Kazakhtelecom");
+  CHECK_INT(c.retention_days, 30);
+  CHECK_INT(c.retention_max_mb, 50);
+  prb_config_free(&c);
+
+  ok = load("{\"version\": 1, \"controls\": [], \"network\": {\"asn\": 0}}",
+            &c, msg, sizeof(msg));
+  CHECK(ok);
+  CHECK(c.no_control);
+  CHECK_STR(c.probe_asn, "AS0");
+  CHECK_INT(c.retention_days, PRB_CONFIG_RETENTION_DAYS);
+  CHECK_INT(c.retention_max_mb, PRB_CONFIG_RETENTION_MB);
+  prb_config_free(&c);
+}
+
+struct bad {
+  const char *text, *msg;
+};
+
+static void test_bad(void)
+{
+  static const struct bad cases[] = {
+    {"{\"version\": 1,\n \"lists\": [\"a\",]\n}\n",
+     ":2: unexpected token near ']'\n"},
+    {"{\"version\": 1,\n\n \"paralel\": 3\n}\n",
+     ":3: unknown key \"paralel\" (see docs/config.md)\n"},
+    {"{\"version\": 1,\n \"parallel\": 0\n}\n",
+     ":2: parallel: expected a whole number from 1 to 1024\n"},
+    {"{\"version\": 1,\n \"parallel\": \"8\"\n}\n",
+     ":2: parallel: expected a whole number from 1 to 1024\n"},
+    {"{\"version\": 1,\n \"network\": {\n  \"cc\": \"kz\"}\n}\n",
+     ":3: network.cc: expected a two-letter upper-case country code, "
+     "e.g. \"KZ\"\n"},
+    {"{\"version\": 1,\n \"network\": {\"asn\": \"AS-1\"}}\n",
+     ":2: network.asn: expected \"AS1234\" or 1234\n"},
+    {"{\"version\": 1,\n \"network\": {\"city\": \"Almaty\"}}\n",
+     ":2: network: unknown key \"city\" (known: asn, cc, name)\n"},
+    {"{\"version\": 2}\n",
+     ":1: version 2 is newer than this accessprobe reads (1); upgrade "
+     "accessprobe\n"},
+    {"{\"parallel\": 3}\n",
+     ": no \"version\": this file needs \"version\": 1\n"},
+    {"[1, 2]\n", ": expected a JSON object { \"version\": 1, ... }\n"},
+    {"{\"version\": 1, \"version\": 1}\n",
+     ":1: duplicate object key near '\"version\"'\n"},
+    {"{\"version\": 1,\n\"informed_consent\": true}\n",
+     ":2: informed_consent: consent is not a configuration setting; run "
+     "`accessprobe onboard`\n"},
+    {"{\"version\": 1,\n \"lists\": []}\n",
+     ":2: lists: empty; remove the key to measure the default list\n"},
+    {"{\"version\": 1,\n \"controls\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}\n",
+     ":2: controls: at most 4 entries\n"},
+    {"{\"version\": 1,\n \"retention\": {\"days\": 0}}\n",
+     ":2: days: expected a whole number from 1 to 36500\n"},
+    {"{\"version\": 1,\n \"state_dir\": \"\"}\n",
+     ":2: state_dir: expected a non-empty string\n"},
+    {"", ":1: '[' or '{' expected near end of file\n"},
+  };
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct prb_config c;
+    char msg[512];
+    bool ok = load(cases[i].text, &c, msg, sizeof(msg));
+    CHECK(!ok);
+    CHECK_STR(msg, cases[i].msg);
+    prb_config_free(&c);
+  }
+  /* A file that does not exist, named by --config, is an error. */
+  struct prb_config c;
+  prb_config_init(&c);
+  CHECK(!prb_config_load(&c, "/nonexistent/accessprobe.json", NULL));
+  prb_config_free(&c);
+}
+
+static void test_search(void)
+{
+  char xdg[256], path[256], found[4096];
+  snprintf(xdg, sizeof(xdg), "%s/xdg", dir);
+  snprintf(path, sizeof(path), "%s/xdg/accessprobe", dir);
+  CHECK(mkdir(xdg, 0700) == 0);
+  CHECK(mkdir(path, 0700) == 0);
+  snprintf(path, sizeof(path), "%s/xdg/accessprobe/config.json", dir);
+  write_file(path, "{\"version\": 1, \"parallel\": 7}\n");
+  setenv("XDG_CONFIG_HOME", xdg, 1);
+  CHECK(prb_config_find(found, sizeof(found)));
+  CHECK_STR(found, path);
+  struct prb_config c;
+  prb_config_init(&c);
+  CHECK(prb_config_load(&c, NULL, stderr));
+  CHECK_INT(c.parallel, 7);
+  CHECK_STR(c.path, path);
+  prb_config_free(&c);
+  unlink(path);
+}
+
+static void test_helpers(void)
+{
+  char asn[16];
+  CHECK(prb_config_parse_asn("AS9198", asn, sizeof(asn)));
+  CHECK_STR(asn, "AS9198");
+  CHECK(prb_config_parse_asn("48503", asn, sizeof(asn)));
+  CHECK_STR(asn, "AS48503");
+  CHECK(prb_config_parse_asn("4294967295", asn, sizeof(asn)));
+  CHECK(!prb_config_parse_asn("4294967296", asn, sizeof(asn)));
+  CHECK(!prb_config_parse_asn("AS", asn, sizeof(asn)));
+  CHECK(!prb_config_parse_asn("AS-5", asn, sizeof(asn)));
+  CHECK(!prb_config_parse_asn("12a", asn, sizeof(asn)));
+  CHECK(prb_config_valid_cc("KZ"));
+  CHECK(!prb_config_valid_cc("kz"));
+  CHECK(!prb_config_valid_cc("KAZ"));
+}
+
+int main(void)
+{
+  if(!mkdtemp(dir)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  test_good();
+  test_bad();
+  test_search();
+  test_helpers();
+  char cmd[300];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  if(system(cmd) != 0)
+    fprintf(stderr, "could not remove %s\n", dir);
+  return test_summary();
+}

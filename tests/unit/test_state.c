@@ -1,0 +1,210 @@
+/* test_state.c: run index round trip, verdict counts, retention by age and
+ * size (never the current run), state folder defaults. */
+#include "check.h"
+#include "state.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/test_state.XXXXXX";
+
+static void write_file(const char *path, const char *text, size_t repeat)
+{
+  FILE *f = fopen(path, "w");
+  if(f) {
+    for(size_t i = 0; i < repeat; i++)
+      fputs(text, f);
+    fclose(f);
+  }
+}
+
+static bool exists(const char *rel)
+{
+  char p[4096];
+  snprintf(p, sizeof(p), "%s/%s", dir, rel);
+  return access(p, F_OK) == 0;
+}
+
+/* An entry whose file holds `records` copies of a record. */
+static void add_run(struct prb_index *ix, const char *id, const char *day,
+                    const char *verdict_line, size_t records)
+{
+  struct prb_run_entry e;
+  memset(&e, 0, sizeof(e));
+  snprintf(e.id, sizeof(e.id), "%s", id);
+  snprintf(e.started, sizeof(e.started), "%sT10:00:00Z", day);
+  snprintf(e.status, sizeof(e.status), "complete");
+  snprintf(e.asn, sizeof(e.asn), "AS9198");
+  snprintf(e.cc, sizeof(e.cc), "KZ");
+  snprintf(e.file, sizeof(e.file), "results/%s/%s.jsonl", day, id);
+  char p[4096];
+  snprintf(p, sizeof(p), "%s/results/%s", dir, day);
+  mkdir(p, 0750);
+  snprintf(p, sizeof(p), "%s/%s", dir, e.file);
+  write_file(p, verdict_line, records);
+  CHECK(prb_state_index_put(ix, &e));
+}
+
+static void test_index(void)
+{
+  char why[256];
+  CHECK_INT(prb_state_prepare(dir, why, sizeof(why)), 0);
+  struct prb_index ix;
+  CHECK_INT(prb_state_index_load(dir, &ix, stderr), 0);   /* none yet */
+  CHECK_INT(ix.n, 0);
+  struct prb_run_entry e;
+  CHECK_INT(prb_state_new_run(dir, "AS9198", "KZ", &e, why, sizeof(why)), 0);
+  CHECK_STR(e.status, "running");
+  CHECK(!strncmp(e.file, "results/", 8));
+  CHECK(strstr(e.file, e.id) != NULL);
+  CHECK(strstr(e.id, "_KZ_") != NULL);
+  e.inputs = 97;
+  e.left = 3;
+  e.counts[PRB_V_BLOCKED] = 5;
+  snprintf(e.network, sizeof(e.network), "Kazakhtelecom");
+  CHECK(prb_state_index_put(&ix, &e));
+  CHECK(prb_state_index_put(&ix, &e));                     /* replaces */
+  CHECK_INT(ix.n, 1);
+  CHECK_INT(prb_state_index_save(dir, &ix, why, sizeof(why)), 0);
+  prb_state_index_free(&ix);
+  CHECK_INT(prb_state_index_load(dir, &ix, stderr), 0);
+  CHECK_INT(ix.n, 1);
+  struct prb_run_entry *got = prb_state_index_find(&ix, e.id);
+  CHECK(got != NULL);
+  if(got) {
+    CHECK_STR(got->file, e.file);
+    CHECK_STR(got->network, "Kazakhtelecom");
+    CHECK_INT(got->inputs, 97);
+    CHECK_INT(got->left, 3);
+    CHECK_INT(got->counts[PRB_V_BLOCKED], 5);
+    CHECK_STR(got->finished, "");
+  }
+  /* A unique prefix finds it too. */
+  char prefix[16];
+  snprintf(prefix, sizeof(prefix), "%.15s", e.id);
+  CHECK(prb_state_index_find(&ix, prefix) == got);
+  CHECK(prb_state_index_find(&ix, "nope") == NULL);
+  CHECK(prb_state_age(got) >= 0 && prb_state_age(got) < 60);
+  prb_state_index_free(&ix);
+
+  /* A file name escaping results/ is refused. */
+  char p[4096];
+  snprintf(p, sizeof(p), "%s/%s", dir, PRB_STATE_INDEX);
+  write_file(p, "{\"version\":1,\"runs\":[{\"id\":\"x\",\"file\":"
+             "\"results/../../etc/passwd\"}]}", 1);
+  CHECK_INT(prb_state_index_load(dir, &ix, NULL), 0);
+  CHECK_INT(ix.n, 0);
+  prb_state_index_free(&ix);
+  /* A malformed index is an error, not an empty one. */
+  write_file(p, "{\"version\":1,\"runs\":[", 1);
+  CHECK_INT(prb_state_index_load(dir, &ix, NULL), -1);
+  unlink(p);
+}
+
+static void test_count(void)
+{
+  char p[4096];
+  snprintf(p, sizeof(p), "%s/count.jsonl", dir);
+  FILE *f = fopen(p, "w");
+  if(!f)
+    return;
+  fputs("{\"input\":\"a\",\"test_keys\":{\"x_analysis\":{\"verdict\":\"ok\"}}}\n"
+        "{\"input\":\"b\",\"test_keys\":{\"x_analysis\":{\"verdict\":"
+        "\"blocked\"}}}\n"
+        "{\"input\":\"c\",\"test_keys\":{\"x_analysis\":{\"verdict\":"
+        "\"blocked\"}}}\n"
+        "{\"input\":\"d\",\"test_keys\":{}}\n"
+        "{\"input\":\"e\",\"test_keys\":{\"x_analysis\":{\"verdict\":"
+        "\"weird\"}}}\n"
+        "{\"input\":\"torn", f);
+  fclose(f);
+  size_t counts[PRB_V_N], total;
+  CHECK_INT(prb_state_count(p, counts, &total), 0);
+  CHECK_INT(total, 5);
+  CHECK_INT(counts[PRB_V_OK], 1);
+  CHECK_INT(counts[PRB_V_BLOCKED], 2);
+  CHECK_INT(counts[PRB_V_UNCLASSIFIED], 2);
+  CHECK_STR(prb_state_verdict_name(PRB_V_PROBE_OFFLINE), "probe_offline");
+  CHECK_INT(prb_state_count("/nonexistent", counts, &total), -1);
+}
+
+static void test_retention(void)
+{
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  char line[1024];
+  memset(line, 'x', sizeof(line) - 2);
+  line[sizeof(line) - 2] = '\n';
+  line[sizeof(line) - 1] = '\0';
+  add_run(&ix, "old1", "2001-01-01", line, 10);
+  add_run(&ix, "old2", "2001-01-02", line, 10);
+  char day[16], day2[16];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+  time_t before = now - 86400;
+  gmtime_r(&before, &tm);
+  strftime(day2, sizeof(day2), "%Y-%m-%d", &tm);
+  add_run(&ix, "big1", day2, line, 700);        /* ~0.7 MiB each */
+  add_run(&ix, "big2", day, line, 700);
+  add_run(&ix, "cur", day, line, 700);
+  /* The current run is kept even when it is old. */
+  add_run(&ix, "keepme", "2001-01-03", line, 1);
+  /* keep "keepme" (as the run in progress); 1 MiB cap. */
+  size_t n = prb_state_retain(dir, &ix, 30, 1, "keepme", NULL);
+  CHECK(exists("results/2001-01-03/keepme.jsonl"));
+  CHECK(!exists("results/2001-01-01/old1.jsonl"));
+  CHECK(!exists("results/2001-01-01"));             /* empty dated folder */
+  CHECK(!exists("results/2001-01-02/old2.jsonl"));
+  /* Oldest first until under 1 MiB: big1 and big2 go, cur stays. */
+  CHECK(!exists("results/big1.jsonl"));
+  char rel[128];
+  snprintf(rel, sizeof(rel), "results/%s/big1.jsonl", day2);
+  CHECK(!exists(rel));
+  snprintf(rel, sizeof(rel), "results/%s/big2.jsonl", day);
+  CHECK(!exists(rel));
+  snprintf(rel, sizeof(rel), "results/%s/cur.jsonl", day);
+  CHECK(exists(rel));
+  CHECK_INT(n, 4);
+  CHECK_INT(ix.n, 2);
+  CHECK(prb_state_index_find(&ix, "cur") != NULL);
+  CHECK(prb_state_index_find(&ix, "keepme") != NULL);
+  prb_state_index_free(&ix);
+}
+
+static void test_default_dir(void)
+{
+  char out[4096];
+  setenv("STATE_DIRECTORY", "/var/lib/accessprobe:/var/lib/other", 1);
+  CHECK(prb_state_default_dir(out, sizeof(out)));
+  CHECK_STR(out, "/var/lib/accessprobe");
+  unsetenv("STATE_DIRECTORY");
+  setenv("XDG_STATE_HOME", "/home/v/.st", 1);
+  CHECK(prb_state_default_dir(out, sizeof(out)));
+  CHECK_STR(out, "/home/v/.st/accessprobe");
+  unsetenv("XDG_STATE_HOME");
+  setenv("HOME", "/home/v", 1);
+  CHECK(prb_state_default_dir(out, sizeof(out)));
+  CHECK_STR(out, "/home/v/.local/state/accessprobe");
+}
+
+int main(void)
+{
+  if(!mkdtemp(dir)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  test_index();
+  test_count();
+  test_retention();
+  test_default_dir();
+  char cmd[300];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  if(system(cmd) != 0)
+    fprintf(stderr, "could not remove %s\n", dir);
+  return test_summary();
+}
