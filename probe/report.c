@@ -361,7 +361,7 @@ int prb_report_main(int argc, char **argv)
   int ch;
   optind = 1;
   opterr = 0;
-  while((ch = getopt_long(argc, argv, "+o:F:l:h", longopts, NULL)) != -1) {
+  while((ch = getopt_long(argc, argv, "o:F:l:h", longopts, NULL)) != -1) {
     switch(ch) {
     case 'o': out_path = optarg; break;
     case 'F':

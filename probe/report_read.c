@@ -115,7 +115,7 @@ enum prb_lines_status prb_lines_next(struct prb_lines *r, const char **line,
       r->start = r->scan = at + 1;
       r->lineno++;
       *lineno = r->lineno;
-      if(r->skipping) {
+      if(r->skipping || at - s > r->max_line) {
         r->skipping = 0;
         return PRB_LINES_TOO_LONG;
       }

@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Writes the report fixtures under tests/report/fixtures/ (deterministic).
+
+feb/   February 2024 from two networks: a probe's JSONL, a gzip file, OONI
+       Probe records (no x_analysis) and malformed lines. The scenarios and
+       the counts they must give are in test_report.py.
+edge/  a truncated gzip file.
+
+Records start from template.json (a record the probe wrote in the lab) and
+change only what a scenario needs, so every "ours" record stays valid
+against results/schema/measurement.schema.json.
+"""
+import copy
+import gzip
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "fixtures")
+TEMPLATE = json.load(open(os.path.join(FIX, "template.json")))
+
+NETS = {
+    "AS9198": "JSC Kazakhtelecom",
+    "AS21299": "Kar-Tel LLP",
+    "AS12389": "PJSC Rostelecom",
+}
+
+DETAIL = {"dns": "dns.nxdomain", "tcp": "tcp.timeout",
+          "tls": "tls.timeout_after_clienthello", "http": "http.diff"}
+BLOCKING = {"dns": "dns", "tcp": "tcp_ip", "tls": "http-failure",
+            "http": "http-diff"}
+
+
+def ours(url, day, asn, verdict, method=None, confirmed=False, cat="NEWS",
+         cc="KZ", hour=10):
+    r = copy.deepcopy(TEMPLATE)
+    ts = "2024-%s %02d:00:00" % (day, hour)
+    r["input"] = url
+    r["measurement_start_time"] = ts
+    r["test_start_time"] = ts
+    r["probe_asn"] = asn
+    r["probe_cc"] = cc
+    r["probe_network_name"] = NETS[asn]
+    r["report_id"] = "2024%sT%02d0000Z_webconnectivity_%s_%s_n0_Fixture%s" % (
+        day.replace("-", ""), hour, cc, asn[2:], "0123456789"[hour % 10] * 7)
+    tk = r["test_keys"]
+    tk["x_category_code"] = cat
+    blocked = verdict == "blocked"
+    tk["blocking"] = BLOCKING[method] if blocked else (
+        False if verdict in ("ok", "down", "throttled") else None)
+    tk["accessible"] = {"ok": True, "throttled": True, "down": False,
+                        "blocked": False}.get(verdict)
+    tk["x_analysis"] = {
+        "verdict": verdict,
+        "method": method if blocked else None,
+        "detail": (("dns.bogus_answer" if confirmed and method == "dns"
+                    else DETAIL[method]) if blocked else None),
+        "confirmed": bool(confirmed and blocked),
+        "evidence": ["fixture: %s" % verdict],
+    }
+    return r
+
+
+def ooni(url, day, asn, blocking, accessible, http_failure=None,
+         test="web_connectivity"):
+    """A record as OONI Probe writes it: no x_ keys."""
+    ts = "2024-%s 12:00:00" % day
+    return {
+        "annotations": {"engine_name": "ooniprobe-engine",
+                        "platform": "linux"},
+        "data_format_version": "0.2.0",
+        "input": url,
+        "measurement_start_time": ts,
+        "probe_asn": asn,
+        "probe_cc": "KZ",
+        "probe_ip": "127.0.0.1",
+        "probe_network_name": NETS[asn],
+        "report_id": "2024%sT120000Z_webconnectivity_KZ_%s_n1_OoniFixture12345"
+                     % (day.replace("-", ""), asn[2:]),
+        "software_name": "ooniprobe-cli",
+        "software_version": "3.20.0",
+        "test_keys": {"blocking": blocking, "accessible": accessible,
+                      "http_experiment_failure": http_failure,
+                      "dns_experiment_failure": None, "queries": [],
+                      "requests": [], "tcp_connect": []},
+        "test_name": test,
+        "test_start_time": ts,
+        "test_version": "0.4.3",
+    }
+
+
+def line(r):
+    return json.dumps(r, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False) + "\n"
+
+
+def main():
+    K, B = "AS9198", "AS21299"
+    a = []   # probe A: feb/probe-kazakhtelecom.jsonl
+    g = []   # probe B: feb/probe-kartel.jsonl.gz
+    # 1 vlast.kz: TLS-blocked three days on K (2 each), fine on B
+    for d in ("02-05", "02-06", "02-07"):
+        a += [ours("https://vlast.kz/", d, K, "blocked", "tls", hour=h)
+              for h in (9, 15)]
+    g += [ours("https://vlast.kz/", "02-05", B, "ok", hour=h) for h in (9, 15)]
+    # 2 www.Example-News.kz and example-news.kz are one site; one confirmed
+    # DNS measurement blocks it on B, a plain http URL is fine on K
+    g.append(ours("https://www.Example-News.kz/politics?id=1", "02-10", B,
+                  "blocked", "dns", confirmed=True))
+    a.append(ours("http://example-news.kz/", "02-10", K, "ok"))
+    # 3 contra.kz: 1 blocked vs 2 ok (ok day), then 1 vs 1 (anomaly day)
+    a += [ours("https://contra.kz/", "02-12", K, "blocked", "http", hour=8),
+          ours("https://contra.kz/", "02-12", K, "ok", hour=12),
+          ours("https://contra.kz/", "02-12", K, "ok", hour=16),
+          ours("https://contra.kz/", "02-13", K, "blocked", "http", hour=8),
+          ours("https://contra.kz/", "02-13", K, "ok", hour=12)]
+    # 4 lone.kz: a single unconfirmed blocked measurement: anomaly
+    a.append(ours("https://lone.kz/", "02-14", K, "blocked", "tcp"))
+    # 5 downthen.kz: down on the 1st, DNS-blocked on the 2nd
+    a += [ours("https://downthen.kz/", "02-01", K, "down", hour=h)
+          for h in (9, 15)]
+    a += [ours("https://downthen.kz/", "02-02", K, "blocked", "dns", hour=h)
+          for h in (9, 15)]
+    # 6 disagree.kz: blocked (tcp) x3 on K, ok x3 on B, same day
+    a += [ours("https://disagree.kz/", "02-20", K, "blocked", "tcp", hour=h,
+               cat="HUMR") for h in (8, 12, 16)]
+    g += [ours("https://disagree.kz/", "02-20", B, "ok", hour=h, cat="HUMR")
+          for h in (8, 12, 16)]
+    # 7 outage.kz: down on both networks
+    a += [ours("https://outage.kz/", "02-15", K, "down", hour=h)
+          for h in (9, 15)]
+    g += [ours("https://outage.kz/", "02-15", B, "down", hour=h)
+          for h in (9, 15)]
+    # 8 slow.kz: throttled on B
+    g += [ours("https://slow.kz/", "02-16", B, "throttled", hour=h)
+          for h in (9, 15)]
+    # 9 ok.kz: fine everywhere; one probe_offline record says nothing
+    a += [ours("https://ok.kz/", d, K, "ok") for d in ("02-01", "02-29")]
+    g += [ours("https://ok.kz/", "02-01", B, "ok")]
+    a.append(ours("https://ok.kz/", "02-03", K, "probe_offline"))
+    # 10 nocontrol.kz: only inconclusive measurements
+    a += [ours("https://nocontrol.kz/", "02-03", K, "inconclusive", hour=h)
+          for h in (9, 15)]
+    # outside the period or the country: filtered
+    a.append(ours("https://vlast.kz/", "03-01", K, "blocked", "tls"))
+    a.append(ours("https://vlast.kz/", "01-31", K, "blocked", "tls"))
+    g.append(ours("https://ok.kz/", "02-01", "AS12389", "blocked", "dns",
+                  cc="RU"))
+
+    o = []   # feb/ooni-probe.jsonl
+    o += [ooni("https://ooni-dns.kz/", "02-21", K, "dns", False)
+          for _ in range(2)]
+    o += [ooni("https://ooni-tls.kz/", "02-22", K, "http-failure", False,
+               "ssl_invalid_hostname") for _ in range(2)]
+    o.append(ooni("https://ooni-ok.kz/", "02-22", K, False, True))
+    o.append(ooni("https://ooni-down.kz/", "02-22", K, False, False))
+    o.append(ooni("https://ooni-null.kz/", "02-22", K, None, None))
+    o.append(ooni("https://ooni-tg.kz/", "02-22", K, None, None,
+                  test="telegram"))
+
+    os.makedirs(os.path.join(FIX, "feb"), exist_ok=True)
+    os.makedirs(os.path.join(FIX, "edge"), exist_ok=True)
+    with open(os.path.join(FIX, "feb", "probe-kazakhtelecom.jsonl"), "w") as f:
+        for i, r in enumerate(a):
+            f.write(line(r))
+            if i == 3:
+                f.write("\n")                        # blank: not a record
+                f.write("{not json\n")               # malformed 1
+            if i == 7:
+                f.write('{"input":"https://x.kz/","test_name":'
+                        '"web_connectivity"}\n')     # malformed 2: no time
+                f.write('[1,2,3]\n')                 # malformed 3
+    with open(os.path.join(FIX, "feb", "ooni-probe.jsonl"), "w") as f:
+        for r in o:
+            f.write(line(r))
+        bad = dict(o[-2])
+        bad["measurement_start_time"] = "22/02/2024 12:00"
+        f.write(line(bad))                           # malformed 4
+        f.write(line(o[0])[:200] + "\n")             # malformed 5: cut
+    # gzip, fixed mtime so the file is reproducible
+    with open(os.path.join(FIX, "feb", "probe-kartel.jsonl.gz"), "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
+                           filename="") as z:
+            for r in g:
+                z.write(line(r).encode())
+    # edge/truncated.jsonl.gz: 40 ok records, the gzip cut in the middle
+    recs = [ours("https://trunc%d.kz/" % i, "02-0%d" % (1 + i % 9), K, "ok",
+                 hour=i % 24) for i in range(40)]
+    for i, r in enumerate(recs):   # less repetitive: deflate emits more
+        r["test_keys"]["x_analysis"]["evidence"] = [
+            "fixture %d: %s" % (i, "".join(chr(97 + (i * j * 7) % 26)
+                                          for j in range(600)))]
+    data = gzip.compress("".join(line(r) for r in recs).encode(), mtime=0)
+    with open(os.path.join(FIX, "edge", "truncated.jsonl.gz"), "wb") as f:
+        f.write(data[:len(data) * 3 // 4])
+
+
+if __name__ == "__main__":
+    main()
