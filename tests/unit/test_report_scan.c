@@ -1,0 +1,174 @@
+/* test_report_scan.c: the report's record scanner, site rule, dates,
+ * plural rules and the day rule of the counts. */
+#include "check.h"
+#include "report_count.h"
+#include "report_i18n.h"
+#include "report_scan.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum prb_scan_result scan(const char *s, struct prb_scan_rec *r,
+                                 const char **why)
+{
+  return prb_scan_record(s, strlen(s), r, why);
+}
+
+#define REC(tk) "{\"input\":\"https://WWW.Vlast.KZ:443/a\",\"test_name\":" \
+  "\"web_connectivity\",\"measurement_start_time\":\"2024-02-29 23:59:59\"," \
+  "\"probe_asn\":\"AS9198\",\"probe_cc\":\"KZ\",\"test_keys\":" tk "}"
+
+static void test_records(void)
+{
+  struct prb_scan_rec r;
+  const char *why;
+  CHECK_INT(scan(REC("{\"x_analysis\":{\"verdict\":\"blocked\",\"method\":"
+                     "\"tls\",\"confirmed\":true,\"evidence\":[\"a\\u00e9\"]},"
+                     "\"x_category_code\":\"NEWS\"}"), &r, &why), PRB_SCAN_OK);
+  CHECK_STR(r.site, "vlast.kz");
+  CHECK_INT(r.verdict, PRB_REP_V_BLOCKED);
+  CHECK_INT(r.method, PRB_REP_M_TLS);
+  CHECK(r.confirmed);
+  CHECK(!r.derived);
+  CHECK_STR(r.category, "NEWS");
+  CHECK_INT(r.day, prb_scan_days_from_civil(2024, 2, 29));
+  /* OONI Probe's keys */
+  CHECK_INT(scan(REC("{\"blocking\":\"http-failure\",\"accessible\":false,"
+                     "\"http_experiment_failure\":\"ssl_unknown_authority\"}"),
+                 &r, &why), PRB_SCAN_OK);
+  CHECK(r.derived);
+  CHECK_INT(r.method, PRB_REP_M_TLS);
+  CHECK_INT(scan(REC("{\"blocking\":\"http-failure\",\"accessible\":false,"
+                     "\"http_experiment_failure\":\"connection_reset\"}"),
+                 &r, &why), PRB_SCAN_OK);
+  CHECK_INT(r.method, PRB_REP_M_HTTP);
+  CHECK_INT(scan(REC("{\"blocking\":\"tcp_ip\"}"), &r, &why), PRB_SCAN_OK);
+  CHECK_INT(r.method, PRB_REP_M_TCP);
+  CHECK_INT(scan(REC("{\"blocking\":false,\"accessible\":false}"), &r, &why),
+            PRB_SCAN_OK);
+  CHECK_INT(r.verdict, PRB_REP_V_DOWN);
+  CHECK_INT(scan(REC("{\"blocking\":false,\"accessible\":true}"), &r, &why),
+            PRB_SCAN_OK);
+  CHECK_INT(r.verdict, PRB_REP_V_OK);
+  CHECK_INT(scan(REC("null"), &r, &why), PRB_SCAN_OK);
+  CHECK_INT(r.verdict, PRB_REP_V_INCONCLUSIVE);
+  /* malformed */
+  CHECK_INT(scan(REC("{\"x_analysis\":{\"verdict\":\"maybe\"}}"), &r, &why),
+            PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{}") "x", &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":[1,2,]}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":01}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":\"\\ud800\"}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":\"\x01\"}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":{},}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan("{\"input\":\"https://\xff.kz/\",\"test_name\":"
+                 "\"web_connectivity\"}", &r, &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "a string is not valid UTF-8");
+  CHECK_INT(scan("{\"test_name\":\"telegram\"}", &r, &why),
+            PRB_SCAN_OTHER_TEST);
+  char deep[400];
+  memset(deep, '[', 200);
+  memset(deep + 200, ']', 199);
+  deep[399] = '\0';
+  CHECK_INT(scan(deep, &r, &why), PRB_SCAN_BAD);
+}
+
+static void test_sites_days(void)
+{
+  char s[64], d[16];
+  int32_t day;
+  CHECK(prb_scan_site("http://user@www.Example.KZ.:8080/x?y", s, sizeof(s)));
+  CHECK_STR(s, "example.kz");
+  CHECK(prb_scan_site("https://[2001:db8::1]:443/", s, sizeof(s)));
+  CHECK_STR(s, "[2001:db8::1]");
+  CHECK(prb_scan_site("https://www./", s, sizeof(s)));
+  CHECK_STR(s, "www");          /* trailing dot first: nothing to cut */
+  CHECK(!prb_scan_site("vlast.kz", s, sizeof(s)));
+  CHECK(!prb_scan_site("https:///x", s, sizeof(s)));
+  CHECK(prb_scan_day("2024-02-29 00:00:00", &day));
+  prb_scan_day_str(day, d, sizeof(d));
+  CHECK_STR(d, "2024-02-29");
+  CHECK(!prb_scan_day("2023-02-29 00:00:00", &day));
+  CHECK(!prb_scan_day("2024-02-30 00:00:00", &day));
+  CHECK(prb_scan_day("1970-01-01T00:00:00Z", &day));
+  CHECK_INT(day, 0);
+}
+
+static void test_plurals(void)
+{
+  static const struct { uint64_t n; const char *ru; } ru[] = {
+    {0, "сайтов"}, {1, "сайт"}, {2, "сайта"}, {4, "сайта"}, {5, "сайтов"},
+    {11, "сайтов"}, {12, "сайтов"}, {14, "сайтов"}, {21, "сайт"},
+    {22, "сайта"}, {111, "сайтов"}, {101, "сайт"}, {1000004, "сайта"}
+  };
+  for(size_t i = 0; i < sizeof(ru) / sizeof(ru[0]); i++)
+    CHECK_STR(prb_i18n_noun(PRB_LANG_RU, PRB_N_SITE, ru[i].n), ru[i].ru);
+  CHECK_STR(prb_i18n_noun(PRB_LANG_EN, PRB_N_MEASUREMENT, 1), "measurement");
+  CHECK_STR(prb_i18n_noun(PRB_LANG_EN, PRB_N_MEASUREMENT, 0), "measurements");
+  CHECK_INT(prb_i18n_plural(PRB_LANG_KK, 1), PRB_PLURAL_ONE);
+  CHECK_INT(prb_i18n_plural(PRB_LANG_KK, 21), PRB_PLURAL_OTHER);
+  CHECK_STR(prb_i18n_noun(PRB_LANG_KK, PRB_N_MEASUREMENT, 5), "өлшем");
+  CHECK_STR(prb_i18n_noun(PRB_LANG_RU, PRB_N_NETWORK_LOC, 1), "сети");
+  CHECK_STR(prb_i18n_noun(PRB_LANG_RU, PRB_N_NETWORK_LOC, 3), "сетях");
+}
+
+/* The day rule: counts of one cell in, its status out. */
+static int day_status(int ok, int blocked, int confirmed, int down,
+                      int incon)
+{
+  struct prb_rep_opts o;
+  memset(&o, 0, sizeof(o));
+  o.from = INT32_MIN;
+  o.to = INT32_MAX;
+  struct prb_rep *r = prb_rep_new(&o);
+  struct prb_scan_rec rec;
+  memset(&rec, 0, sizeof(rec));
+  snprintf(rec.site, sizeof(rec.site), "a.kz");
+  snprintf(rec.input, sizeof(rec.input), "https://a.kz/");
+  snprintf(rec.asn, sizeof(rec.asn), "AS1");
+  snprintf(rec.cc, sizeof(rec.cc), "KZ");
+  rec.day = 100;
+  uint32_t file = prb_rep_file(r, "f");
+  uint64_t line = 0;
+  struct { int n; enum prb_rep_verdict v; bool conf; } k[] = {
+    {ok, PRB_REP_V_OK, false}, {blocked, PRB_REP_V_BLOCKED, false},
+    {confirmed, PRB_REP_V_BLOCKED, true}, {down, PRB_REP_V_DOWN, false},
+    {incon, PRB_REP_V_INCONCLUSIVE, false}
+  };
+  for(size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+    for(int j = 0; j < k[i].n; j++) {
+      rec.verdict = k[i].v;
+      rec.method = PRB_REP_M_DNS;
+      rec.confirmed = k[i].conf;
+      prb_rep_add(r, &rec, file, ++line);
+    }
+  prb_rep_finish(r);
+  size_t n;
+  const struct prb_rep_cell *c = prb_rep_cells(r, &n);
+  int st = n == 1 ? c[0].status : -1;
+  prb_rep_free(r);
+  return st;
+}
+
+static void test_day_rule(void)
+{
+  CHECK_INT(day_status(0, 2, 0, 0, 0), PRB_REP_S_BLOCKED);
+  CHECK_INT(day_status(0, 1, 0, 0, 0), PRB_REP_S_ANOMALY);   /* lone */
+  CHECK_INT(day_status(0, 0, 1, 0, 0), PRB_REP_S_BLOCKED);   /* confirmed */
+  CHECK_INT(day_status(2, 1, 0, 0, 0), PRB_REP_S_OK);
+  CHECK_INT(day_status(1, 1, 0, 0, 0), PRB_REP_S_ANOMALY);   /* no majority */
+  CHECK_INT(day_status(1, 2, 0, 0, 5), PRB_REP_S_BLOCKED);   /* incon. no say */
+  CHECK_INT(day_status(0, 0, 0, 0, 3), PRB_REP_S_NOVERDICT);
+  CHECK_INT(day_status(1, 0, 0, 2, 0), PRB_REP_S_DOWN);
+  CHECK_INT(day_status(2, 2, 0, 0, 0), PRB_REP_S_ANOMALY);
+}
+
+int main(void)
+{
+  test_records();
+  test_sites_days();
+  test_plurals();
+  test_day_rule();
+  return test_summary();
+}
