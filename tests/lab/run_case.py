@@ -114,6 +114,61 @@ def walk(obj):
             yield from walk(v)
 
 
+SENTINEL = r"""
+import select, socket, sys, time
+socks = []
+for port in (80, 443):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port)); s.listen(16); s.setblocking(False)
+    socks.append(s)
+print("ready", flush=True)
+n = 0
+deadline = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < deadline:
+    r, _, _ = select.select(socks + [sys.stdin], [], [], 0.2)
+    for s in r:
+        if s is sys.stdin:
+            deadline = 0
+        else:
+            try:
+                conn, _ = s.accept(); conn.close(); n += 1
+            except OSError:
+                pass
+print("accepted %d" % n, flush=True)
+"""
+
+
+def start_sentinel(case, ns):
+    """A listener on 127.0.0.1:80 and :443 inside the probe namespace for the
+    length of a run: the probe must never connect to loopback, and this
+    proves it (not only that nothing was recorded)."""
+    p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", SENTINEL,
+                          str(RUN_TIMEOUT_S + 30)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    ready = p.stdout.readline().strip()
+    if ready != "ready":
+        p.kill()
+        _, err = p.communicate()
+        case.expect(False, "loopback sentinel did not start: %r %r" % (ready, err))
+        return None
+    return p
+
+
+def stop_sentinel(case, p):
+    try:
+        out, _ = p.communicate(input="", timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    m = re.search(r"accepted (\d+)", out or "")
+    case.expect(m is not None, "loopback sentinel gave no count: %r" % out)
+    if m:
+        case.expect(int(m.group(1)) == 0, "%s connection(s) reached 127.0.0.1:80/443 in the "
+                    "probe namespace" % m.group(1))
+
+
 class Run:
     def __init__(self, cmd, rc, stdout, stderr, elapsed, text, records, parse_errors):
         self.cmd, self.rc, self.stdout, self.stderr = cmd, rc, stdout, stderr
@@ -132,11 +187,12 @@ class Case:
         self.ctx, self.name = ctx, name
         self.problems = []
         self.runs = []
+        self.prefix = ""
 
     # -- expectations (all are checked; the case fails if any is false) --
     def expect(self, cond, what):
         if not cond:
-            self.problems.append(what)
+            self.problems.append(self.prefix + what)
         return bool(cond)
 
     def eq(self, actual, expected, what):
@@ -153,6 +209,7 @@ class Case:
                "--probe-asn", PROBE_ASN, "--probe-cc", PROBE_CC,
                "--probe-network-name", "accessprobe lab ISP",
                "-o", out] + list(extra) + list(urls)
+        sentinel = start_sentinel(self, ns) if ns == ctx.env["NS_PROBE"] else None
         t0 = time.monotonic()
         try:
             p = subprocess.run(cmd, cwd=ctx.workdir, stdin=subprocess.DEVNULL,
@@ -160,7 +217,10 @@ class Case:
             rc, so, se = p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
             rc, so, se = None, e.stdout or b"", e.stderr or b""
-        elapsed = time.monotonic() - t0
+        finally:
+            elapsed = time.monotonic() - t0
+            if sentinel:
+                stop_sentinel(self, sentinel)
         text = ""
         if os.path.exists(out):
             with open(out, "rb") as f:
@@ -299,9 +359,20 @@ def check_tls_failure(case, rec, host, ip, failure, cert_name):
 
 # ---------------------------------------------------------------- cases --
 
-def case_http_ok(c):
-    url = "http://http.lab.test/"
-    _, rec = c.one_record(url)
+SINGLE = {}  # name -> (url, check(c, run, rec, url))
+
+
+def single(url):
+    """Registers a one-URL case: the probe measures url alone, check() judges
+    its record. all_at_once applies the same checks to one concurrent run."""
+    def deco(fn):
+        SINGLE[fn.__name__[len("check_"):]] = (url, fn)
+        return fn
+    return deco
+
+
+@single("http://http.lab.test/")
+def check_http_ok(c, run, rec, url):
     check_dns_ok(c, rec, "http.lab.test", "198.19.0.10")
     conns = tcp_to(rec, "198.19.0.10", 80)
     c.expect(conns, "no tcp_connect to 198.19.0.10:80")
@@ -319,9 +390,8 @@ def case_http_ok(c):
     c.eq(tk(rec).get("http_experiment_failure"), None, "http_experiment_failure")
 
 
-def case_https_ok(c):
-    url = "https://https.lab.test/"
-    _, rec = c.one_record(url)
+@single("https://https.lab.test/")
+def check_https_ok(c, run, rec, url):
     check_dns_ok(c, rec, "https.lab.test", "198.19.0.11")
     conns = tcp_to(rec, "198.19.0.11", 443)
     c.expect(conns and all(status(t).get("success") is True for t in conns),
@@ -345,9 +415,8 @@ def case_https_ok(c):
     c.eq(tk(rec).get("http_experiment_failure"), None, "http_experiment_failure")
 
 
-def case_redirect_chain(c):
-    url = "http://redir1.lab.test/start"
-    _, rec = c.one_record(url)
+@single("http://redir1.lab.test/start")
+def check_redirect_chain(c, run, rec, url):
     reqs = lst(rec, "requests")
     c.eq(len(reqs), 3, "number of requests")
     want = ["https://redir3.lab.test/final", "https://redir2.lab.test/hop2", url]
@@ -360,9 +429,8 @@ def case_redirect_chain(c):
     c.eq(tk(rec).get("http_experiment_failure"), None, "http_experiment_failure")
 
 
-def case_nxdomain(c):
-    url = "https://nxdomain.lab.test/"
-    _, rec = c.one_record(url)
+@single("https://nxdomain.lab.test/")
+def check_nxdomain(c, run, rec, url):
     c.eq(tk(rec).get("dns_experiment_failure"), "dns_nxdomain_error", "dns_experiment_failure")
     qs = [q for q in lst(rec, "queries") if isinstance(q, dict)
           and q.get("hostname") == "nxdomain.lab.test"]
@@ -373,9 +441,8 @@ def case_nxdomain(c):
     no_http_response(c, rec)
 
 
-def case_refused(c):
-    url = "https://refused.lab.test/"
-    _, rec = c.one_record(url)
+@single("https://refused.lab.test/")
+def check_refused(c, run, rec, url):
     conns = tcp_to(rec, "198.19.0.20", 443)
     c.expect(conns, "no tcp_connect to 198.19.0.20:443")
     for t in conns:
@@ -385,27 +452,26 @@ def case_refused(c):
     no_http_response(c, rec)
 
 
-def case_wrong_name(c):
-    _, rec = c.one_record("https://wrongname.lab.test/")
+@single("https://wrongname.lab.test/")
+def check_wrong_name(c, run, rec, url):
     check_tls_failure(c, rec, "wrongname.lab.test", "198.19.0.12", "ssl_invalid_hostname",
                       "wrongname.lab.test")
 
 
-def case_expired(c):
-    _, rec = c.one_record("https://expired.lab.test/")
+@single("https://expired.lab.test/")
+def check_expired(c, run, rec, url):
     check_tls_failure(c, rec, "expired.lab.test", "198.19.0.13", "ssl_invalid_certificate",
                       "expired.lab.test")
 
 
-def case_unknown_ca(c):
-    _, rec = c.one_record("https://unknownca.lab.test/")
+@single("https://unknownca.lab.test/")
+def check_unknown_ca(c, run, rec, url):
     check_tls_failure(c, rec, "unknownca.lab.test", "198.19.0.11", "ssl_unknown_authority",
                       "unknownca.lab.test")
 
 
-def case_silent(c):
-    url = "https://silent.lab.test/"
-    run, rec = c.one_record(url)
+@single("https://silent.lab.test/")
+def check_silent(c, run, rec, url):
     conns = tcp_to(rec, "198.19.0.31", 443)
     c.expect(conns and all(status(t).get("success") is True for t in conns),
              "tcp_connect to the silent server did not succeed: %r" % conns)
@@ -417,9 +483,8 @@ def case_silent(c):
     c.expect(run.elapsed < 20, "run took %.1f s with a 2 s step timeout" % run.elapsed)
 
 
-def case_syn_drop(c):
-    url = "https://blackhole.lab.test/"
-    run, rec = c.one_record(url)
+@single("https://blackhole.lab.test/")
+def check_syn_drop(c, run, rec, url):
     conns = tcp_to(rec, "198.19.0.21", 443)
     c.expect(conns, "no tcp_connect to 198.19.0.21:443")
     for t in conns:
@@ -429,9 +494,8 @@ def case_syn_drop(c):
     c.expect(run.elapsed < 20, "run took %.1f s with a 2 s step timeout" % run.elapsed)
 
 
-def case_drip(c):
-    url = "http://drip.lab.test/"
-    run, rec = c.one_record(url)
+@single("http://drip.lab.test/")
+def check_drip(c, run, rec, url):
     r = req(rec)
     seen = [r.get("failure"), tk(rec).get("http_experiment_failure")]
     c.expect("generic_timeout_error" in seen,
@@ -445,9 +509,8 @@ def case_drip(c):
                  "the request lasted %.2f s (t - t0), step deadline 2 s" % (t1 - t0))
 
 
-def case_endless(c):
-    url = "http://endless.lab.test/"
-    run, rec = c.one_record(url)
+@single("http://endless.lab.test/")
+def check_endless(c, run, rec, url):
     rs = resp(req(rec))
     c.eq(rs.get("code"), 200, "response code")
     c.eq(rs.get("body_is_truncated"), True, "body_is_truncated")
@@ -458,9 +521,8 @@ def case_endless(c):
     c.expect(run.elapsed < 30, "run took %.1f s" % run.elapsed)
 
 
-def case_header_flood(c):
-    url = "http://headers.lab.test/"
-    run, rec = c.one_record(url)
+@single("http://headers.lab.test/")
+def check_header_flood(c, run, rec, url):
     lines = run.text.splitlines()
     c.expect(all(len(l) < (1 << 20) for l in lines),
              "a record line is %d bytes (headers not capped)" % max([len(l) for l in lines] or [0]))
@@ -473,9 +535,8 @@ def case_header_flood(c):
     c.expect(run.elapsed < 30, "run took %.1f s" % run.elapsed)
 
 
-def case_gzip_bomb(c):
-    url = "http://gzipbomb.lab.test/"
-    _, rec = c.one_record(url)
+@single("http://gzipbomb.lab.test/")
+def check_gzip_bomb(c, run, rec, url):
     with open(os.path.join(c.ctx.env["WWW_DIR"], "bomb.html.gz"), "rb") as f:
         bomb = f.read()
     rs = resp(req(rec))
@@ -489,9 +550,8 @@ def case_gzip_bomb(c):
     c.eq(rs.get("body_is_truncated"), False, "body_is_truncated")
 
 
-def case_redirect_loop(c):
-    url = "http://loop.lab.test/"
-    run, rec = c.one_record(url)
+@single("http://loop.lab.test/")
+def check_redirect_loop(c, run, rec, url):
     reqs = lst(rec, "requests")
     c.expect(10 <= len(reqs) <= 11, "%d requests recorded; the probe follows at most 10 "
              "redirects (10 or 11 requests)" % len(reqs))
@@ -501,55 +561,10 @@ def case_redirect_loop(c):
     c.expect(run.elapsed < 60, "run took %.1f s" % run.elapsed)
 
 
-SENTINEL = r"""
-import select, socket, sys, time
-socks = []
-for port in (80, 443):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", port)); s.listen(16); s.setblocking(False)
-    socks.append(s)
-print("ready", flush=True)
-n = 0
-deadline = time.monotonic() + float(sys.argv[1])
-while time.monotonic() < deadline:
-    r, _, _ = select.select(socks + [sys.stdin], [], [], 0.2)
-    for s in r:
-        if s is sys.stdin:
-            deadline = 0
-        else:
-            try:
-                conn, _ = s.accept(); conn.close(); n += 1
-            except OSError:
-                pass
-print("accepted %d" % n, flush=True)
-"""
 
 
-def case_loopback_redirect(c):
-    url = "http://loopback.lab.test/"
-    # A listener on the probe namespace's own loopback proves that nothing
-    # connected there (not only that nothing was recorded).
-    sentinel = subprocess.Popen(
-        ["ip", "netns", "exec", c.ctx.env["NS_PROBE"], sys.executable, "-c", SENTINEL,
-         str(RUN_TIMEOUT_S + 30)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        ready = sentinel.stdout.readline().strip()
-        if ready != "ready":
-            c.expect(False, "loopback sentinel did not start: %r %r" % (ready, sentinel.stderr.read()))
-            return
-        run, rec = c.one_record(url)
-    finally:
-        try:
-            out, _ = sentinel.communicate(input="", timeout=10)
-        except subprocess.TimeoutExpired:
-            sentinel.kill()
-            out, _ = sentinel.communicate()
-    m = re.search(r"accepted (\d+)", out or "")
-    c.expect(m is not None, "loopback sentinel gave no count: %r" % out)
-    if m:
-        c.eq(int(m.group(1)), 0, "connections accepted on 127.0.0.1 in the probe namespace")
+@single("http://loopback.lab.test/")
+def check_loopback_redirect(c, run, rec, url):
     seen = [req(rec).get("failure"), tk(rec).get("http_experiment_failure")]
     c.expect("address_refused_by_policy" in seen,
              "no address_refused_by_policy on the final hop (saw %r)" % seen)
@@ -559,11 +574,12 @@ def case_loopback_redirect(c):
     first = [r for r in lst(rec, "requests") if isinstance(r, dict) and req_url(r) == url]
     c.expect(first and resp(first[0]).get("code") == 302,
              "the first hop (302 from loopback.lab.test) is not recorded")
+    # (every run in the probe namespace also asserts that its loopback
+    # sentinel accepted nothing: see Case.probe)
 
 
-def case_binary_body(c):
-    url = "http://binary.lab.test/"
-    _, rec = c.one_record(url)
+@single("http://binary.lab.test/")
+def check_binary_body(c, run, rec, url):
     with open(os.path.join(c.ctx.env["WWW_DIR"], "binary.bin"), "rb") as f:
         raw = f.read()
     rs = resp(req(rec))
@@ -576,9 +592,8 @@ def case_binary_body(c):
     c.eq(rs.get("x_body_length"), len(raw), "x_body_length")
 
 
-def case_client_ip_echo(c):
-    url = "http://echoip.lab.test/"
-    run, rec = c.one_record(url)
+@single("http://echoip.lab.test/")
+def check_client_ip_echo(c, run, rec, url):
     ip = c.ctx.env["PROBE_IP"]
     c.eq(resp(req(rec)).get("code"), 200, "response code")
     c.expect(ip not in run.text, "the probe's address %s appears in the output file" % ip)
@@ -637,8 +652,34 @@ def case_batch(c):
                  "refused tcp_connect failures %r" % f)
 
 
-CASES = {name[5:]: fn for name, fn in sorted(globals().items())
+def case_all_at_once(c):
+    """Every one-URL case in a single run, all in flight together: a dripping,
+    endless or silent server must not disturb the other measurements."""
+    urls = [u for u, _ in SINGLE.values()]
+    run = c.probe(urls, extra=["-p", str(len(urls))])
+    c.eq(run.rc, 0, "exit code")
+    c.eq(len(run.records), len(urls), "number of records")
+    for name, (url, check) in sorted(SINGLE.items()):
+        c.prefix = "[%s] " % name
+        recs = run.record_for(url)
+        c.eq(len(recs), 1, "number of records with input %s" % url)
+        if recs:
+            c.common(recs[0], url)
+            check(c, run, recs[0], url)
+    c.prefix = ""
+
+
+def _single_case(url, check):
+    def case(c):
+        run, rec = c.one_record(url)
+        check(c, run, rec, url)
+    return case
+
+
+CASES = {name[5:]: fn for name, fn in globals().items()
          if name.startswith("case_") and callable(fn)}
+CASES.update({name: _single_case(url, fn) for name, (url, fn) in SINGLE.items()})
+CASES = dict(sorted(CASES.items()))
 
 
 class Ctx:
