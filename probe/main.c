@@ -108,6 +108,9 @@ enum {
 #define SCHEDULED_BUDGET 7200   /* seconds, when none is configured */
 #define RESUME_MAX_AGE (2 * 86400) /* scheduled runs resume younger runs */
 #define MIN_FREE_BYTES (1024 * 1024) /* below this, a run cannot start */
+/* 2025-01-01: a clock before this is wrong (a Raspberry Pi without a clock
+ * battery boots in the past), and every TLS handshake would fail. */
+#define CLOCK_FLOOR 1735689600L
 
 static bool parse_long(const char *s, long min, long max, long *out)
 {
@@ -493,6 +496,14 @@ static const char *status_for(int rc, size_t left)
   }
 }
 
+/* Inputs without a record after the run: those never started and those
+ * cut short (signal, full disk). */
+static size_t unmeasured(const struct prb_inputs *in,
+                         const struct prb_run_stats *st)
+{
+  return st->written < in->n ? in->n - st->written : 0;
+}
+
 /* Everything a run needs besides the options: the display, the hook. */
 static int measure(struct cli *c, struct prb_inputs *in, size_t already,
                    const char *run_id, struct prb_run_stats *st)
@@ -516,7 +527,7 @@ static int measure(struct cli *c, struct prb_inputs *in, size_t already,
   if(pg) {
     if(rc == PRB_EXIT_OK || rc == PRB_EXIT_INTERRUPTED ||
        rc == PRB_EXIT_DISK_FULL || rc == PRB_EXIT_OUTPUT)
-      prb_progress_finish(pg, st->not_started, rc, st->output);
+      prb_progress_finish(pg, unmeasured(in, st), rc, st->output);
     prb_progress_free(pg);
   }
   return rc;
@@ -563,6 +574,12 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
       fprintf(stderr, "accessprobe: not measuring: %s\n", why);
       return PRB_EXIT_NO_CONSENT;
     }
+    if((long)time(NULL) < CLOCK_FLOOR) {
+      fprintf(stderr, "accessprobe: not measuring: this computer's clock is "
+              "wrong (it says before 2025), so every TLS check would fail; "
+              "wait for the time to be synchronised (NTP) and run again\n");
+      return PRB_EXIT_OFFLINE;
+    }
   }
   if(prb_state_prepare(dir, why, sizeof(why)) < 0) {
     fprintf(stderr, "accessprobe: %s\n", why);
@@ -587,7 +604,7 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
   struct prb_run_entry e;
   struct prb_run_entry *prev = (c->resume || c->scheduled) ?
                                resumable(&ix, c->scheduled) : NULL;
-  size_t already = 0, all = in->n;
+  size_t already = 0;
   char path[4096];
   if(prev) {
     e = *prev;
@@ -646,14 +663,14 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
     c->o.max_runtime = SCHEDULED_BUDGET;
   c->o.output = path;
   struct prb_run_stats st;
+  memset(&st, 0, sizeof(st));
   rc = measure(c, in, already, e.id, &st);
-  (void)all;
   struct prb_run_entry *cur = prb_state_index_find(&ix, e.id);
   if(cur) {
     size_t total = 0;
-    cur->left = st.not_started;
+    cur->left = unmeasured(in, &st);
     snprintf(cur->status, sizeof(cur->status), "%s",
-             status_for(rc, st.not_started));
+             status_for(rc, cur->left));
     prb_state_now(cur->finished);
     if(prb_state_count(path, cur->counts, &total) < 0)
       memset(cur->counts, 0, sizeof(cur->counts));
@@ -701,6 +718,7 @@ static int run_plain(struct cli *c, struct prb_inputs *in)
     }
   }
   struct prb_run_stats st;
+  memset(&st, 0, sizeof(st));
   rc = measure(c, in, already, NULL, &st);
   prb_lock_release(lock);
   return rc;
