@@ -39,10 +39,6 @@ IN_CI = os.environ.get("CI") == "true"
 
 # ------------------------------------------------------------ utilities --
 
-class Skip(Exception):
-    pass
-
-
 def skip_or_fail(msg):
     if IN_CI:
         print("FAIL (CI=true, the lab tests must run): %s" % msg, file=sys.stderr)
