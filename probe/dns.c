@@ -22,11 +22,16 @@ struct prb_resolver {
   char ip[PRB_IP_MAX];
 };
 
-struct lookup {
+/* A lookup lives until c-ares has called back and the answer has been
+ * delivered (or dropped, once cancelled). */
+struct prb_dns_lookup {
   struct prb_resolver *r;
-  prb_dns_done done;
+  prb_dns_done done;            /* NULL once cancelled */
   void *arg;
   double t_base;
+  bool starting;                /* inside ares_query() */
+  bool answered;                /* c-ares has called back */
+  struct prb_timer kick;        /* delivers an answer that came at once */
   struct prb_dns_query q;
 };
 
@@ -294,12 +299,27 @@ void prb_dns_parse(struct prb_dns_query *q, int status,
     q->failure = NULL;
 }
 
+static void deliver(struct prb_dns_lookup *lk)
+{
+  if(lk->done)
+    lk->done(lk->arg, &lk->q);
+  free(lk->q.raw);
+  free(lk);
+}
+
+static void on_kick(void *arg)
+{
+  deliver(arg);
+}
+
 static void on_answer(void *arg, int status, int timeouts,
                       unsigned char *abuf, int alen)
 {
-  struct lookup *lk = arg;
-  if(status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) {
-    free(lk);                   /* the run is ending: nobody waits */
+  struct prb_dns_lookup *lk = arg;
+  lk->answered = true;
+  if(!lk->done || (status == ARES_EDESTRUCTION && !lk->starting)) {
+    if(!lk->starting)
+      free(lk);                 /* nobody waits for it */
     return;
   }
   struct prb_dns_query *q = &lk->q;
@@ -312,22 +332,36 @@ static void on_answer(void *arg, int status, int timeouts,
       q->raw_len = (size_t)alen;
     }
   }
-  lk->done(lk->arg, q);
-  free(q->raw);
-  free(lk);
+  if(!lk->starting)
+    deliver(lk);
 }
 
-bool prb_dns_lookup(struct prb_resolver *r, const char *name, int qtype,
-                    double t_base, int depth, int transaction_id,
-                    prb_dns_done done, void *arg)
+void prb_dns_cancel(struct prb_dns_lookup *lk)
 {
-  struct lookup *lk = calloc(1, sizeof(*lk));
   if(!lk)
-    return false;
+    return;
+  lk->done = NULL;
+  if(prb_timer_armed(&lk->kick)) {
+    prb_timer_stop(lk->r->loop, &lk->kick);
+    free(lk->q.raw);
+    free(lk);
+  }
+}
+
+struct prb_dns_lookup *prb_dns_lookup(struct prb_resolver *r,
+                                      const char *name, int qtype,
+                                      double t_base, int depth,
+                                      int transaction_id, prb_dns_done done,
+                                      void *arg)
+{
+  struct prb_dns_lookup *lk = calloc(1, sizeof(*lk));
+  if(!lk)
+    return NULL;
   lk->r = r;
   lk->done = done;
   lk->arg = arg;
   lk->t_base = t_base;
+  prb_timer_init(&lk->kick);
   struct prb_dns_query *q = &lk->q;
   snprintf(q->hostname, sizeof(q->hostname), "%s", name);
   q->qtype = qtype;
@@ -337,7 +371,13 @@ bool prb_dns_lookup(struct prb_resolver *r, const char *name, int qtype,
   q->depth = depth;
   q->transaction_id = transaction_id;
   q->t0 = prb_now() - t_base;
+  lk->starting = true;
   ares_query(r->channel, name, 1 /* C_IN */, qtype, on_answer, lk);
+  lk->starting = false;
+  /* c-ares fails some lookups at once: deliver those from the loop, so
+   * callers never see done() before this returns. */
+  if(lk->answered)
+    prb_timer_start(r->loop, &lk->kick, 0, on_kick, lk);
   rearm(r);
-  return true;
+  return lk;
 }

@@ -39,12 +39,20 @@ const char *prb_resolver_address(const struct prb_resolver *r);
 const char *prb_resolver_ip(const struct prb_resolver *r);
 bool prb_resolver_is_system(const struct prb_resolver *r);
 
+struct prb_dns_lookup;
+
 /* Starts one lookup. t_base is the measurement's start (prb_now()) that
- * t0/t are relative to. done may be called before this returns (c-ares
- * fails some lookups at once). Returns false when out of memory. */
-bool prb_dns_lookup(struct prb_resolver *r, const char *name, int qtype,
-                    double t_base, int depth, int transaction_id,
-                    prb_dns_done done, void *arg);
+ * t0/t are relative to. done is always called later, from the loop, never
+ * from here. Returns a handle valid until done is called or the lookup is
+ * cancelled; NULL when out of memory. */
+struct prb_dns_lookup *prb_dns_lookup(struct prb_resolver *r,
+                                      const char *name, int qtype,
+                                      double t_base, int depth,
+                                      int transaction_id, prb_dns_done done,
+                                      void *arg);
+
+/* The caller is going away: done will never be called for lk. */
+void prb_dns_cancel(struct prb_dns_lookup *lk);
 
 /* Parses a DNS response into q (rcode, answers, failure). Exposed for
  * tests. qtype is PRB_RR_A or PRB_RR_AAAA. */

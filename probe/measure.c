@@ -52,6 +52,12 @@ struct prb_meas {
   int next_txid;
   struct prb_timer kick;
   bool steps_done;              /* our own steps are over */
+  /* lookups in flight, cancelled if we are freed first */
+  struct {
+    struct prb_dns_lookup *lk;
+    int transaction_id;
+  } lookups[2 * (PRB_MAX_RESOLVERS + 1)];
+  size_t n_lookups;
   /* the whole-measurement deadline */
   struct prb_timer deadline;
   bool expired;
@@ -147,6 +153,8 @@ void prb_meas_free(struct prb_meas *m)
     return;
   prb_timer_stop(m->e->loop, &m->kick);
   prb_timer_stop(m->e->loop, &m->deadline);
+  for(size_t i = 0; i < m->n_lookups; i++)
+    prb_dns_cancel(m->lookups[i].lk);
   for(size_t i = 0; i < m->n_eps; i++) {
     prb_conn_cancel(m->eps[i].conn);
     prb_conn_cancel(m->eps[i].decoy);
@@ -238,6 +246,11 @@ static void dns_over(struct prb_meas *m)
 static void on_dns(void *arg, struct prb_dns_query *q)
 {
   struct prb_meas *m = arg;
+  for(size_t i = 0; i < m->n_lookups; i++)
+    if(m->lookups[i].transaction_id == q->transaction_id) {
+      m->lookups[i] = m->lookups[--m->n_lookups];
+      break;
+    }
   keep_query(m, q);
   if(--m->pending == 0)
     dns_over(m);
@@ -247,10 +260,17 @@ static void lookup(struct prb_meas *m, struct prb_resolver *r)
 {
   static const int qtypes[2] = {PRB_RR_A, PRB_RR_AAAA};
   for(int i = 0; i < 2; i++) {
+    if(m->n_lookups == sizeof(m->lookups) / sizeof(m->lookups[0]))
+      return;
+    int txid = m->next_txid++;
+    struct prb_dns_lookup *lk = prb_dns_lookup(r, m->url.host, qtypes[i],
+                                               m->t_base, m->depth, txid,
+                                               on_dns, m);
+    if(!lk)
+      continue;
     m->pending++;
-    if(!prb_dns_lookup(r, m->url.host, qtypes[i], m->t_base, m->depth,
-                       m->next_txid++, on_dns, m))
-      m->pending--;
+    m->lookups[m->n_lookups].lk = lk;
+    m->lookups[m->n_lookups++].transaction_id = txid;
   }
 }
 
