@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 
@@ -682,21 +683,37 @@ out:
   return rc;
 }
 
+/* Only results files are locked: not "-", nor a device like /dev/null
+ * (whose folder is no place for a lock file). */
+static bool lockable(const char *out)
+{
+  struct stat st;
+  if(!out)
+    return true;
+  if(!strcmp(out, "-"))
+    return false;
+  return stat(out, &st) < 0 || S_ISREG(st.st_mode);
+}
+
 /* A plain run: -o FILE, standard output, or results/ as before. */
 static int run_plain(struct cli *c, struct prb_inputs *in)
 {
   const char *out = c->o.output;
   int lock = -1, rc;
   size_t already = 0;
-  if(!out || strcmp(out, "-")) {
+  if(lockable(out)) {
     char dir[4096];
     if(out)
       dir_of(out, dir, sizeof(dir));
     else
       snprintf(dir, sizeof(dir), "results");
     rc = take_lock(dir, &lock);
-    if(rc != PRB_EXIT_OK)
+    if(rc == PRB_EXIT_BUSY)
       return rc;
+    /* A folder where no lock file can be made (read-only, not ours) is
+     * reported by the writer if the results cannot go there either. */
+    if(rc != PRB_EXIT_OK)
+      lock = -1;
   }
   if(c->resume) {
     if(!out) {

@@ -341,9 +341,12 @@ def case_kill_resume(c):
         path["f"] = c.run_file(state, runs[-1])
         return count_lines(path["f"]) >= 3
 
-    ok = wait_for(some_written, 60)
-    os.kill(p.pid, signal.SIGKILL)       # ip netns exec execs the probe: same pid
+    ok = wait_for(lambda: some_written() or p.poll() is not None, 60)
+    died_early = p.poll() is not None
+    if not died_early:
+        os.kill(p.pid, signal.SIGKILL)   # ip netns exec execs the probe: same pid
     killed = c.collect(p)
+    c.expect(not died_early, "the run ended by itself before it was killed (rc %r)" % p.returncode)
     c.expect(ok, "no 3 records within 60 s")
     c.expect(killed.rc == -signal.SIGKILL, "the run was not killed (rc %r)" % killed.rc)
     if "f" not in path:
