@@ -60,7 +60,9 @@ static const char *match_http(const struct prb_evidence *ev,
 }
 
 /* "<family> (<role>, matched by <how>)" for the first listed certificate
- * in a chain presented for the real name. */
+ * in a chain presented for the real name. A chain that verified against
+ * the pristine roots is skipped: browsers' root programs never admitted
+ * these CAs, and parsing every chain would double our CPU per URL. */
 static const char *match_cert(const struct prb_evidence *ev,
                               const struct prb_obs *obs, char *buf,
                               size_t len)
@@ -68,7 +70,9 @@ static const char *match_cert(const struct prb_evidence *ev,
   for(size_t i = 0; i < obs->n_tls; i++) {
     const struct prb_tls_handshake *h = &obs->tls[i];
     struct prb_certmatch m;
-    if(h->decoy || !prb_certlist_match(&ev->certs, h->certs, h->n_certs, &m))
+    bool verified = !h->failure && !h->x_verify_error[0];
+    if(h->decoy || verified ||
+       !prb_certlist_match(&ev->certs, h->certs, h->n_certs, &m))
       continue;
     snprintf(buf, len, "%s (%s, matched by %s)", m.row->family, m.row->role,
              prb_certlist_how_name(m.how));
