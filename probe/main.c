@@ -598,9 +598,14 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
     snprintf(aside, sizeof(aside), "%s.bad-%ld", old, (long)time(NULL));
     if(rename(old, aside) == 0)
       fprintf(stderr, "accessprobe: the run index was unreadable; kept as "
-              "%s, starting a new one (the results files are untouched)\n",
-              aside);
+              "%s, and rebuilt from the results files\n", aside);
     memset(&ix, 0, sizeof(ix));
+    /* Retention must still see every run, or the card fills up. */
+    if(prb_state_index_rebuild(dir, &ix) < 0) {
+      rc = PRB_EXIT_INTERNAL;
+      prb_lock_release(lock);
+      return rc;
+    }
   }
   struct prb_run_entry e;
   struct prb_run_entry *prev = (c->resume || c->scheduled) ?

@@ -3,6 +3,7 @@
 #include "lock.h"
 #include "record.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -378,6 +379,102 @@ int prb_state_count(const char *path, size_t counts[PRB_V_N], size_t *total)
   free(line);
   fclose(f);
   return 0;
+}
+
+/* ---- recovery ------------------------------------------------------- */
+
+static bool is_day(const char *s)
+{
+  static const char pat[] = "dddd-dd-dd";
+  if(strlen(s) != 10)
+    return false;
+  for(size_t i = 0; i < 10; i++)
+    if(pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+      return false;
+  return true;
+}
+
+/* Network of the run from its first record (empty when unreadable). */
+static void first_record_network(const char *path, struct prb_run_entry *e)
+{
+  FILE *f = fopen(path, "rbe");
+  if(!f)
+    return;
+  char *line = NULL;
+  size_t cap = 0;
+  if(getline(&line, &cap, f) > 0) {
+    json_t *j = json_loads(line, 0, NULL);
+    copy_str(e->asn, sizeof(e->asn), json_object_get(j, "probe_asn"));
+    copy_str(e->cc, sizeof(e->cc), json_object_get(j, "probe_cc"));
+    copy_str(e->network, sizeof(e->network),
+             json_object_get(j, "probe_network_name"));
+    json_decref(j);
+  }
+  free(line);
+  fclose(f);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+  const struct prb_run_entry *x = a, *y = b;
+  int c = strcmp(x->started, y->started);
+  return c ? c : strcmp(x->id, y->id);
+}
+
+long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
+{
+  char results[4096];
+  if(!prb_state_path(dir, "results", results, sizeof(results)))
+    return 0;
+  DIR *top = opendir(results);
+  if(!top)
+    return 0;
+  long found = 0;
+  struct dirent *d;
+  while((d = readdir(top))) {
+    if(!is_day(d->d_name))
+      continue;
+    char day[4200];
+    snprintf(day, sizeof(day), "%s/%s", results, d->d_name);
+    DIR *sub = opendir(day);
+    if(!sub)
+      continue;
+    struct dirent *f;
+    while((f = readdir(sub))) {
+      size_t len = strlen(f->d_name);
+      if(len <= 6 || len - 6 >= sizeof(ix->runs[0].id) ||
+         strcmp(f->d_name + len - 6, ".jsonl"))
+        continue;
+      struct prb_run_entry e;
+      memset(&e, 0, sizeof(e));
+      snprintf(e.id, sizeof(e.id), "%.*s", (int)(len - 6), f->d_name);
+      bool known = false;
+      for(size_t i = 0; i < ix->n && !known; i++)
+        known = !strcmp(ix->runs[i].id, e.id);
+      if(known)
+        continue;
+      snprintf(e.file, sizeof(e.file), "results/%s/%s", d->d_name,
+               f->d_name);
+      snprintf(e.started, sizeof(e.started), "%sT00:00:00Z", d->d_name);
+      snprintf(e.status, sizeof(e.status), "recovered");
+      char path[4400];
+      snprintf(path, sizeof(path), "%s/%s", day, f->d_name);
+      first_record_network(path, &e);
+      size_t total;
+      prb_state_count(path, e.counts, &total);
+      if(!prb_state_index_put(ix, &e)) {
+        closedir(sub);
+        closedir(top);
+        return -1;
+      }
+      found++;
+    }
+    closedir(sub);
+  }
+  closedir(top);
+  if(ix->n > 1)
+    qsort(ix->runs, ix->n, sizeof(ix->runs[0]), cmp_entry);
+  return found;
 }
 
 /* ---- retention ------------------------------------------------------ */

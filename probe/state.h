@@ -76,6 +76,13 @@ bool prb_state_path(const char *dir, const char *rel, char *out,
  * silently replaced). */
 int prb_state_index_load(const char *dir, struct prb_index *ix, FILE *err);
 
+/* Builds an index from the files under dir/results/DATE/ (when runs.json
+ * was lost or damaged), so retention still sees every run: id from the
+ * file name, start from the folder's date, network from the first record,
+ * status "recovered". Returns the number of runs found, -1 out of
+ * memory. */
+long prb_state_index_rebuild(const char *dir, struct prb_index *ix);
+
 /* Writes dir/runs.json atomically. 0, or -1 with why. */
 int prb_state_index_save(const char *dir, const struct prb_index *ix,
                          char *why, size_t whylen);

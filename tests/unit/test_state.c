@@ -176,6 +176,42 @@ static void test_retention(void)
   prb_state_index_free(&ix);
 }
 
+static void test_rebuild(void)
+{
+  char p[4096];
+  snprintf(p, sizeof(p), "%s/results/2030-01-02", dir);
+  CHECK(mkdir(p, 0750) == 0);
+  snprintf(p, sizeof(p), "%s/results/2030-01-02/RUNB.jsonl", dir);
+  write_file(p, "{\"input\":\"a\",\"probe_asn\":\"AS9198\",\"probe_cc\":"
+             "\"KZ\",\"test_keys\":{\"x_analysis\":{\"verdict\":\"ok\"}}}\n", 3);
+  snprintf(p, sizeof(p), "%s/results/2030-01-02/RUNB.jsonl.partial", dir);
+  write_file(p, "{\"inp", 1);
+  snprintf(p, sizeof(p), "%s/results/notaday", dir);
+  CHECK(mkdir(p, 0750) == 0);
+  snprintf(p, sizeof(p), "%s/results/notaday/X.jsonl", dir);
+  write_file(p, "{}\n", 1);
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  long n = prb_state_index_rebuild(dir, &ix);
+  CHECK(n >= 1);
+  struct prb_run_entry *e = prb_state_index_find(&ix, "RUNB");
+  CHECK(e != NULL);
+  if(e) {
+    CHECK_STR(e->file, "results/2030-01-02/RUNB.jsonl");
+    CHECK_STR(e->started, "2030-01-02T00:00:00Z");
+    CHECK_STR(e->status, "recovered");
+    CHECK_STR(e->asn, "AS9198");
+    CHECK_STR(e->cc, "KZ");
+    CHECK_INT(e->counts[PRB_V_OK], 3);
+  }
+  CHECK(prb_state_index_find(&ix, "X") == NULL);
+  /* Oldest first, and a second pass adds nothing. */
+  for(size_t i = 1; i < ix.n; i++)
+    CHECK(strcmp(ix.runs[i - 1].started, ix.runs[i].started) <= 0);
+  CHECK_INT(prb_state_index_rebuild(dir, &ix), 0);
+  prb_state_index_free(&ix);
+}
+
 static void test_default_dir(void)
 {
   char out[4096];
@@ -201,6 +237,7 @@ int main(void)
   test_index();
   test_count();
   test_retention();
+  test_rebuild();
   test_default_dir();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
