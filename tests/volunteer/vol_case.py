@@ -635,8 +635,11 @@ def case_units(c):
     shutil.copy(os.path.join(SRC, "dist", "systemd", "accessprobe.timer"), d)
     env = dict(os.environ, MANPATH=os.path.join(c.work, "man"))
     files = [os.path.join(d, "accessprobe.service"), os.path.join(d, "accessprobe.timer")]
-    p = subprocess.run([sa, "verify"] + files, capture_output=True, text=True, env=env, timeout=60)
-    c.procs.append(Proc([sa, "verify"] + files, p.returncode, p.stdout, p.stderr, 0))
+    # verify checks Documentation=man:accessprobe(1) with man(1) (man-db),
+    # against the page in this tree; without man-db that check is skipped.
+    verify = [sa, "verify"] + ([] if shutil.which("man") else ["--man=no"]) + files
+    p = subprocess.run(verify, capture_output=True, text=True, env=env, timeout=60)
+    c.procs.append(Proc(verify, p.returncode, p.stdout, p.stderr, 0))
     c.eq(p.returncode, 0, "systemd-analyze verify")
     c.eq(p.stderr.strip(), "", "systemd-analyze verify messages")
     p = subprocess.run([sa, "security", "--offline=true", files[0]], capture_output=True,
