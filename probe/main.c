@@ -27,6 +27,7 @@
 #include "version.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,17 +404,15 @@ static unsigned long long free_bytes(const char *dir)
   return (unsigned long long)sv.f_bavail * sv.f_frsize;
 }
 
-/* run.c reports every write failure as PRB_EXIT_OUTPUT without its errno;
- * a file system with (almost) nothing left tells ENOSPC apart. */
-static int map_output_error(int rc, const char *output, char *dir,
-                            size_t dirlen)
+/* A write that failed for lack of space is "disk full": the volunteer
+ * can act on it, and the next run resumes. */
+static int map_output_error(int rc, const struct prb_run_stats *st,
+                            char *dir, size_t dirlen)
 {
-  if(rc != PRB_EXIT_OUTPUT || !output || !output[0] ||
-     !strcmp(output, "-"))
+  if(rc != PRB_EXIT_OUTPUT || !st->output[0] || !strcmp(st->output, "-") ||
+     (st->write_errno != ENOSPC && st->write_errno != EDQUOT))
     return rc;
-  dir_of(output, dir, dirlen);
-  if(free_bytes(dir) >= 2 * MIN_FREE_BYTES)
-    return rc;
+  dir_of(st->output, dir, dirlen);
   fprintf(stderr, "accessprobe: the disk holding %s is full: measuring "
           "stopped; every complete record is kept and the unfinished one "
           "was removed. Free some space (or lower the retention limits) "
@@ -447,7 +446,7 @@ static int take_lock(const char *dir, int *fd)
 /* Drops recorded inputs from *in (replacing it). Returns an exit status;
  * *already gets the number of complete records in path. */
 static int resume_file(const char *path, struct prb_inputs *in,
-                       size_t *already)
+                       size_t *already, char *report_id, size_t idlen)
 {
   struct prb_resume r;
   prb_resume_init(&r);
@@ -467,6 +466,7 @@ static int resume_file(const char *path, struct prb_inputs *in,
   prb_inputs_init(&rest);
   long skipped = prb_resume_filter(&r, in, &rest);
   *already = r.kept;
+  snprintf(report_id, idlen, "%s", r.report_id);
   prb_resume_free(&r);
   if(skipped < 0) {
     prb_inputs_free(&rest);
@@ -505,6 +505,12 @@ static size_t unmeasured(const struct prb_inputs *in,
   return st->written < in->n ? in->n - st->written : 0;
 }
 
+/* run.c's own messages join the chosen log format. */
+static void on_run_message(void *ctx, bool error, const char *text)
+{
+  prb_progress_message(ctx, error ? "error" : "info", text);
+}
+
 /* Everything a run needs besides the options: the display, the hook. */
 static int measure(struct cli *c, struct prb_inputs *in, size_t already,
                    const char *run_id, struct prb_run_stats *st)
@@ -522,9 +528,13 @@ static int measure(struct cli *c, struct prb_inputs *in, size_t already,
     o.on_record_ctx = pg;
     o.quiet = prb_progress_owns_output(pg);
   }
+  if(pg) {
+    o.on_message = on_run_message;
+    o.on_message_ctx = pg;
+  }
   int rc = prb_run(&o, st);
   char dir[4096];
-  rc = map_output_error(rc, st->output, dir, sizeof(dir));
+  rc = map_output_error(rc, st, dir, sizeof(dir));
   if(pg) {
     if(rc == PRB_EXIT_OK || rc == PRB_EXIT_INTERRUPTED ||
        rc == PRB_EXIT_DISK_FULL || rc == PRB_EXIT_OUTPUT)
@@ -612,15 +622,18 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
                                resumable(&ix, c->scheduled) : NULL;
   size_t already = 0;
   char path[4096];
+  char report_id[96] = "";      /* a resumed run keeps its report_id */
   if(prev) {
     e = *prev;
     if(!prb_state_path(dir, e.file, path, sizeof(path))) {
       rc = PRB_EXIT_INTERNAL;
       goto out;
     }
-    rc = resume_file(path, in, &already);
+    rc = resume_file(path, in, &already, report_id, sizeof(report_id));
     if(rc != PRB_EXIT_OK)
       goto out;
+    if(report_id[0])
+      c->o.report_id = report_id;
     if(!in->n) {
       /* It had finished; only its index entry had not been updated. */
       prb_state_count(path, e.counts, &already);
@@ -705,6 +718,7 @@ static int run_plain(struct cli *c, struct prb_inputs *in)
 {
   const char *out = c->o.output;
   int lock = -1, rc;
+  char report_id[96] = "";      /* a resumed run keeps its report_id */
   size_t already = 0;
   if(lockable(out)) {
     char dir[4096];
@@ -727,7 +741,9 @@ static int run_plain(struct cli *c, struct prb_inputs *in)
       prb_lock_release(lock);
       return PRB_EXIT_USAGE;
     }
-    rc = resume_file(out, in, &already);
+    rc = resume_file(out, in, &already, report_id, sizeof(report_id));
+    if(rc == PRB_EXIT_OK && report_id[0])
+      c->o.report_id = report_id;
     if(rc == PRB_EXIT_OK && !in->n) {
       fprintf(stderr, "accessprobe: every input already has a record in "
               "%s\n", out);

@@ -136,6 +136,9 @@ static int collect(int fd, off_t end, struct prb_resume *r, char *why,
     if(!json_is_object(j) || !in)
       r->bad_lines++;
     else {
+      const char *rid = json_string_value(json_object_get(j, "report_id"));
+      if(rid && !r->report_id[0] && strlen(rid) < sizeof(r->report_id))
+        memcpy(r->report_id, rid, strlen(rid) + 1);
       r->kept++;
       if(prb_inputs_add_url(&r->done, in, NULL, "resumed", NULL) ==
          PRB_INPUTS_ENOMEM) {

@@ -20,6 +20,8 @@ struct prb_resume {
   size_t bad_lines;             /* complete lines that are not JSON records
                                    (left in place, inputs not counted) */
   size_t moved;                 /* bytes moved to FILE.partial */
+  char report_id[96];           /* the first record's, "" if none: a
+                                   resumed run keeps writing under it */
 };
 
 /* Makes an empty state. */

@@ -10,6 +10,7 @@
 #include "writer.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,24 @@ struct run {
   bool budget_spent;            /* --max-runtime reached */
   struct prb_timer budget;
 };
+
+/* The run's own messages go to the caller's hook when there is one (a
+ * JSON log, say), else to stderr. */
+static void say(const struct run *r, bool error, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+static void say(const struct run *r, bool error, const char *fmt, ...)
+{
+  char text[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  if(r->o->on_message)
+    r->o->on_message(r->o->on_message_ctx, error, text);
+  else
+    fprintf(stderr, "accessprobe: %s\n", text);
+}
 
 /* ---- signals -------------------------------------------------------- */
 
@@ -122,8 +141,7 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   size_t len = 0;
   char *line = rec ? prb_record_dump(rec, r->e.scrub, &len) : NULL;
   if(!line || !prb_writer_add(r->w, line, len)) {
-    fprintf(stderr, "accessprobe: out of memory writing the record of %s\n",
-            obs->input);
+    say(r, true, "out of memory writing the record of %s", obs->input);
     write_failed(r, ENOMEM);
     json_decref(rec);
     return;
@@ -157,8 +175,8 @@ static void on_recheck(void *arg, bool reached)
   r->canaries_at = prb_now();
   if(!reached && !r->offline) {
     r->offline = true;
-    fprintf(stderr, "accessprobe: the probe's own network went down during "
-            "the run (no canary host answers); stopping\n");
+    say(r, true, "the probe's own network went down during the run (no "
+        "canary host answers); stopping");
   }
   for(size_t i = 0; i < r->n_held; i++) {
     emit(r, r->held[i].m, r->held[i].input);
@@ -226,7 +244,7 @@ static void admit(struct run *r)
     struct prb_meas *m = prb_meas_start(&r->e, &u, PRB_MEAS_FULL, NULL, 0,
                                         on_measured, r);
     if(!m) {
-      fprintf(stderr, "accessprobe: out of memory\n");
+      say(r, true, "out of memory");
       write_failed(r, ENOMEM);
       return;
     }
@@ -270,8 +288,11 @@ static void fill_stats(const struct run *r, double t0,
   stats->written = prb_writer_count(r->w);
   stats->not_started = r->o->inputs->n - r->next;
   stats->seconds = prb_now() - t0;
+  stats->write_errno = r->write_failed ? r->write_errno : 0;
   snprintf(stats->output, sizeof(stats->output), "%s",
            prb_writer_path(r->w));
+  snprintf(stats->report_id, sizeof(stats->report_id), "%s",
+           r->info.report_id);
 }
 
 static int measure_all(struct run *r, struct prb_run_stats *stats)
@@ -284,7 +305,7 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
   r->active = calloc((size_t)o->parallel, sizeof(*r->active));
   r->held = calloc((size_t)o->parallel, sizeof(*r->held));
   if(!r->active || !r->held) {
-    fprintf(stderr, "accessprobe: out of memory\n");
+    say(r, true, "out of memory");
     return PRB_EXIT_INTERNAL;
   }
   prb_loop_before_sleep(r->e.loop, before_sleep, r);
@@ -302,33 +323,31 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
   size_t left = o->inputs->n - r->next;
   const char *path = prb_writer_path(r->w);
   if(r->write_failed) {
-    fprintf(stderr, "accessprobe: cannot write %s: %s; stopped with %zu "
-            "complete records kept, %zu inputs not measured\n", path,
-            strerror(r->write_errno), kept, left + r->in_flight);
+    say(r, true, "cannot write %s: %s; stopped with %zu complete records "
+        "kept, %zu inputs not measured", path, strerror(r->write_errno),
+        kept, left + r->in_flight);
     return PRB_EXIT_OUTPUT;
   }
   if(r->stop) {
-    fprintf(stderr, "accessprobe: stopped by signal %d: %zu complete "
-            "records kept in %s; %zu measurements in flight discarded, "
-            "%zu not started\n", r->signo, kept, path,
-            r->in_flight + r->n_held, left);
+    say(r, true, "stopped by signal %d: %zu complete records kept in %s; "
+        "%zu measurements in flight discarded, %zu not started", r->signo,
+        kept, path, r->in_flight + r->n_held, left);
     return PRB_EXIT_INTERRUPTED;
   }
   if(r->offline) {
-    fprintf(stderr, "accessprobe: %zu complete records kept in %s (those "
-            "measured while offline say probe_offline); %zu inputs not "
-            "measured\n", kept, path, left);
+    say(r, true, "%zu complete records kept in %s (those measured while "
+        "offline say probe_offline); %zu inputs not measured", kept, path,
+        left);
     return PRB_EXIT_OFFLINE;
   }
   double secs = prb_now() - t0;
   if(r->budget_spent && left)
-    fprintf(stderr, "accessprobe: time budget of %.0f s reached: %zu "
-            "complete records kept in %s; %zu inputs left for the next "
-            "run\n", o->max_runtime, kept, path, left);
+    say(r, false, "time budget of %.0f s reached: %zu complete records "
+        "kept in %s; %zu inputs left for the next run", o->max_runtime, kept,
+        path, left);
   else if(!o->quiet)
-    fprintf(stderr, "accessprobe: measured %zu URLs in %.1f s (%.1f/s); "
-            "records in %s\n", kept, secs, secs > 0 ? (double)kept / secs : 0,
-            path);
+    say(r, false, "measured %zu URLs in %.1f s (%.1f/s); records in %s", kept,
+        secs, secs > 0 ? (double)kept / secs : 0, path);
   return PRB_EXIT_OK;
 }
 
@@ -353,12 +372,10 @@ static int preflight(struct run *r)
   if(r->stop)
     return PRB_EXIT_INTERRUPTED;
   if(r->canaries_ok != PRB_TRI_TRUE) {
-    fprintf(stderr,
-            "accessprobe: the probe's own network is unavailable: none of "
-            "the %zu canary hosts in %s could be reached.\n"
-            "accessprobe: nothing was measured, and no site is reported as "
-            "blocked. Check the connection and run again.\n",
-            prb_canaries_count(r->canaries), prb_canaries_file(r->canaries));
+    say(r, true, "the probe's own network is unavailable: none of the %zu "
+        "canary hosts in %s could be reached. Nothing was measured, and no "
+        "site is reported as blocked. Check the connection and run again.",
+        prb_canaries_count(r->canaries), prb_canaries_file(r->canaries));
     return PRB_EXIT_OFFLINE;
   }
   return PRB_EXIT_OK;
@@ -376,8 +393,12 @@ static void fill_runinfo(struct run *r)
            "%s", o->probe_network_name ? o->probe_network_name : "");
   snprintf(r->info.resolver_ip, sizeof(r->info.resolver_ip), "%s",
            prb_resolver_ip(r->e.system));
-  prb_record_make_report_id(r->info.report_id, sizeof(r->info.report_id),
-                            r->info.probe_cc, r->info.probe_asn);
+  if(o->report_id)
+    snprintf(r->info.report_id, sizeof(r->info.report_id), "%s",
+             o->report_id);
+  else
+    prb_record_make_report_id(r->info.report_id, sizeof(r->info.report_id),
+                              r->info.probe_cc, r->info.probe_asn);
 }
 
 static int open_output(struct run *r)
@@ -391,7 +412,7 @@ static int open_output(struct run *r)
   char why[512];
   r->w = prb_writer_open(out, why, sizeof(why));
   if(!r->w) {
-    fprintf(stderr, "accessprobe: cannot write the results: %s\n", why);
+    say(r, true, "cannot write the results: %s", why);
     return PRB_EXIT_OUTPUT;
   }
   return PRB_EXIT_OK;
@@ -426,7 +447,7 @@ int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   char why[512];
   r.canaries = prb_canaries_load(o->canaries, why, sizeof(why));
   if(!r.canaries && !o->no_preflight)
-    fprintf(stderr, "accessprobe: %s\n", why);
+    say(&r, true, "%s", why);
   if(!o->no_preflight) {
     rc = preflight(&r);
     if(rc != PRB_EXIT_OK)

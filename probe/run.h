@@ -37,11 +37,19 @@ struct prb_run_opts {
   const char *controls[PRB_MAX_CONTROLS];
   size_t n_controls;
   bool no_control;
-  /* Called after each record is durable (may be NULL): progress display,
+  /* Called once each record is durable (may be NULL): progress display,
    * run bookkeeping. rec is borrowed; done counts records written. */
   void (*on_record)(void *ctx, const char *input, const json_t *rec,
                     size_t done, size_t total);
   void *on_record_ctx;
+  /* The run's own messages (errors, budget, summary), one sentence each,
+   * without a trailing newline; NULL prints "accessprobe: TEXT" on
+   * stderr. error is true for problems, false for information. */
+  void (*on_message)(void *ctx, bool error, const char *text);
+  void *on_message_ctx;
+  /* The report_id to write (a resumed run keeps its own); NULL makes a
+   * new one. */
+  const char *report_id;
 };
 
 /* What the run did, for the caller's bookkeeping; filled by prb_run. */
@@ -50,6 +58,8 @@ struct prb_run_stats {
   size_t not_started;           /* inputs left (budget, signal, error) */
   double seconds;
   char output[4096];            /* the results file, "" if none */
+  int write_errno;              /* errno of a failed write, 0 if none */
+  char report_id[96];           /* the records' report_id */
 };
 
 /* Runs the whole measurement; returns an enum prb_exit. stats may be
