@@ -43,6 +43,8 @@ static void usage(FILE *f)
 "       accessprobe onboard [--lang kk|ru|en] [--yes] [--state-dir DIR]\n"
 "       accessprobe results [show RUN] [--json] [--state-dir DIR]\n"
 "       accessprobe lists check FILE...\n"
+"       accessprobe report [options] FILE|DIR...   (see report --help)\n"
+"       accessprobe helper [options]               (see helper --help)\n"
 "       accessprobe --help | --version\n"
 "\n"
 "Measures whether websites are reachable from this network, the way OONI\n"
