@@ -4,13 +4,27 @@
 # probe under test in "probe":
 #
 #   [probe 198.18.1.2] --- [198.18.1.1 isp 198.18.2.1] --- [198.18.2.2 world]
-#                                                           sites 198.19.0.0/24
-#                                                           bench 198.19.1.0/24
+#                          the censor                       sites 198.19.0.0/24
+#                          198.18.3.0/24                    bench 198.19.1.0/24
+#                                                           control 198.19.0.250
+#
+# The ISP is also the censor: iptables string matching on the SNI and the
+# Host header, address blocking, forged TCP resets, a lying resolver, an
+# interception TLS server with a fake national CA (and one whose
+# intermediate has expired), a blockpage server and an HTTP injector, tc tbf
+# for throttling, and an uplink that dies when the probe looks up
+# uplinkcut.lab.test. Every rule is scoped to its own lab site's address or
+# name, so every scenario coexists with every other case in one lab.
 #
 # plus two namespaces for "probe offline" tests: "offline" (only lo) and
 # "dark" (a link whose only neighbour, "void", drops everything).
 #
-# Usage: lab.sh up [--sites-bench N] | down | status
+# Usage: lab.sh up [--sites-bench N] [--helper PATH] | down | status | uplink-restore
+#
+#   --helper PATH   the accessprobe binary whose `helper` subcommand runs in
+#                   world as the control (default: ../../build/probe/accessprobe
+#                   when it exists; without one there is no control)
+#   uplink-restore  ends an uplink cut early (clears the trigger's list)
 #
 # Environment:
 #   LAB_PREFIX  namespace name prefix (default "aplab-")
@@ -46,6 +60,7 @@ NS_WORLD="${LAB_PREFIX}world"
 NS_OFFLINE="${LAB_PREFIX}offline"
 NS_DARK="${LAB_PREFIX}dark"
 NS_VOID="${LAB_PREFIX}void"
+RECENT_LIST="uplinkcut"
 ALL_NS=("${NS_PROBE}" "${NS_ISP}" "${NS_WORLD}" "${NS_OFFLINE}" "${NS_DARK}" "${NS_VOID}")
 
 # Addresses (198.18.0.0/15, RFC 2544 benchmarking range).
@@ -62,6 +77,34 @@ SILENT_IP=198.19.0.31          # badserver.py, accepts and never answers
 DARK_IP=198.18.9.2
 VOID_IP=198.18.9.1
 BENCH_IP_COUNT=16              # bench sites on 198.19.1.1 .. 198.19.1.16
+
+# Scenario sites (world), one address each so that each censor rule is scoped
+# to its own site.
+OPEN_IP=198.19.0.40            # reachable, untouched
+SNIDROP_IP=198.19.0.41         # isp drops ClientHellos naming the site
+SNIRESET_IP=198.19.0.42        # isp answers such ClientHellos with a RST
+IPBLOCK_IP=198.19.0.43         # isp drops every packet to the address
+TCPRESET_IP=198.19.0.44        # isp answers every SYN with a forged RST
+DNSNX_IP=198.19.0.45           # the ISP resolver says NXDOMAIN
+DNSBP_IP=198.19.0.46           # the ISP resolver answers with the blockpage server
+INJECT_IP=198.19.0.47          # isp injects a blockpage for its Host header
+INTERCEPT_IP=198.19.0.48       # isp intercepts TLS (fake national CA)
+INTERCEPT_OLD_IP=198.19.0.49   # same, with an expired intermediate
+GEO_IP=198.19.0.50             # a different page for the probe's network
+THROTTLE_IP=198.19.0.51        # isp shapes it to 2 Mbit/s (tc tbf)
+SCENARIO_IPS=("${OPEN_IP}" "${SNIDROP_IP}" "${SNIRESET_IP}" "${IPBLOCK_IP}" "${TCPRESET_IP}"
+  "${DNSNX_IP}" "${DNSBP_IP}" "${INJECT_IP}" "${INTERCEPT_IP}" "${INTERCEPT_OLD_IP}" "${GEO_IP}"
+  "${THROTTLE_IP}")
+SITE_IPS+=("${SCENARIO_IPS[@]}")
+HELPER_IP=198.19.0.250         # the control: accessprobe helper (world)
+DEAD_CONTROL_IP=198.19.0.251   # a control the censor blocks (isp drops it)
+HELPER_SMALL_IP=198.19.0.252   # a second helper with --max-inflight 1
+# The censor's own servers (isp, on lo).
+BLOCKPAGE_IP=198.18.3.10       # blockpage server (http, any Host)
+MITM_IP=198.18.3.11            # interception TLS server, valid national chain
+MITM_OLD_IP=198.18.3.12        # same, the intermediate expired in 2023
+THROTTLE_RATE=2mbit
+UPLINK_CUT_SECONDS=90          # how long an uplink cut lasts at most
 
 log() { printf 'lab.sh[%s]: %s\n' "${LAB_PREFIX}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -154,6 +197,21 @@ do_down() {
 
 # ----------------------------------------------------------------- up --
 sites_bench=0
+helper_bin=""
+
+# Without --helper, the build tree's binary when there is one.
+default_helper() {
+  local b="${HERE}/../../build/probe/accessprobe"
+  if [[ -z "${helper_bin}" && -x "${b}" ]]; then
+    helper_bin="$(cd "$(dirname "${b}")" && pwd)/accessprobe"
+  fi
+  [[ -n "${helper_bin}" ]] || log "warning: no accessprobe binary for the control (--helper): the lab has no control"
+}
+
+helper_from_env() {
+  [[ -f "${LAB_DIR}/lab.env" ]] && helper_bin="$(sed -n 's/^HELPER_BIN=//p' "${LAB_DIR}/lab.env")"
+  return 0
+}
 
 make_namespaces() {
   local ns
@@ -182,7 +240,8 @@ make_namespaces() {
   nsx "${NS_WORLD}" ip link set isp0 up
   nsx "${NS_WORLD}" ip route add 198.18.1.0/24 via "${ISP_WORLD_SIDE}"
   local ip
-  for ip in "${WORLD_DNS}" "${SITE_IPS[@]}" "${REFUSED_IP}" "${BLACKHOLE_IP}" "${BAD_IP}" "${SILENT_IP}"; do
+  for ip in "${WORLD_DNS}" "${SITE_IPS[@]}" "${REFUSED_IP}" "${BLACKHOLE_IP}" "${BAD_IP}" "${SILENT_IP}" \
+      "${HELPER_IP}" "${HELPER_SMALL_IP}"; do
     nsx "${NS_WORLD}" ip addr add "${ip}/32" dev lo
   done
   if (( sites_bench > 0 )); then
@@ -214,6 +273,71 @@ make_namespaces() {
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${ISP_PROBE_SIDE}" >"/etc/netns/${NS_PROBE}/resolv.conf"
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${ISP_PROBE_SIDE}" >"/etc/netns/${NS_OFFLINE}/resolv.conf"
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${VOID_IP}" >"/etc/netns/${NS_DARK}/resolv.conf"
+  # The control (world) resolves with the world's authoritative DNS.
+  mkdir -p "/etc/netns/${NS_WORLD}"
+  printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${WORLD_DNS}" >"/etc/netns/${NS_WORLD}/resolv.conf"
+  make_censor
+}
+
+# ------------------------------------------------------------ censor --
+# The censor lives in isp, between the probe and everything else.
+make_censor() {
+  local ip
+  for ip in "${BLOCKPAGE_IP}" "${MITM_IP}" "${MITM_OLD_IP}"; do
+    nsx "${NS_ISP}" ip addr add "${ip}/32" dev lo
+  done
+  local ipt=(nsx "${NS_ISP}" iptables -w 5)
+  # The probe's own uplink dies (probe_offline scenario): its DNS query for
+  # uplinkcut.lab.test (after the preflight, while measuring) puts it on a
+  # list, and for UPLINK_CUT_SECONDS nothing passes to or from it.
+  # `lab.sh uplink-restore` ends it early.
+  "${ipt[@]}" -A INPUT -s "${PROBE_IP}" -p udp --dport 53 -m string --algo bm --icase \
+    --hex-string '|09|uplinkcut|03|lab|04|test|00|' \
+    -m recent --name "${RECENT_LIST}" --rsource --set -j DROP
+  "${ipt[@]}" -A INPUT -m recent --name "${RECENT_LIST}" --rsource --rcheck \
+    --seconds "${UPLINK_CUT_SECONDS}" -j DROP
+  "${ipt[@]}" -A OUTPUT -m recent --name "${RECENT_LIST}" --rdest --rcheck \
+    --seconds "${UPLINK_CUT_SECONDS}" -j DROP
+  "${ipt[@]}" -A FORWARD -m recent --name "${RECENT_LIST}" --rsource --rcheck \
+    --seconds "${UPLINK_CUT_SECONDS}" -j DROP
+  "${ipt[@]}" -A FORWARD -m recent --name "${RECENT_LIST}" --rdest --rcheck \
+    --seconds "${UPLINK_CUT_SECONDS}" -j DROP
+
+  "${ipt[@]}" -N CENSOR
+  "${ipt[@]}" -A FORWARD -s "${PROBE_IP}" -j CENSOR
+  # SNI filtering: the hostname is in clear in the ClientHello.
+  "${ipt[@]}" -A CENSOR -d "${SNIDROP_IP}" -p tcp --dport 443 \
+    -m string --algo bm --string snidrop.lab.test -j DROP
+  "${ipt[@]}" -A CENSOR -d "${SNIRESET_IP}" -p tcp --dport 443 \
+    -m string --algo bm --string snireset.lab.test -j REJECT --reject-with tcp-reset
+  # Address blocking: a black hole, and forged resets for every SYN.
+  "${ipt[@]}" -A CENSOR -d "${IPBLOCK_IP}" -j DROP
+  "${ipt[@]}" -A CENSOR -d "${TCPRESET_IP}" -p tcp --syn -j REJECT --reject-with tcp-reset
+  # HTTP injection: the request never reaches the server; injector.py
+  # answers it with the blockpage (forged segments from the server's address).
+  "${ipt[@]}" -A CENSOR -d "${INJECT_IP}" -p tcp --dport 80 \
+    -m string --algo bm --icase --string "Host: inject.lab.test" -j DROP
+  # The censor also blocks a control.
+  "${ipt[@]}" -A CENSOR -d "${DEAD_CONTROL_IP}" -j DROP
+  # TLS interception: connections to these sites go to the censor's server.
+  nsx "${NS_ISP}" iptables -w 5 -t nat -A PREROUTING -s "${PROBE_IP}" -d "${INTERCEPT_IP}" \
+    -p tcp --dport 443 -j DNAT --to-destination "${MITM_IP}:443"
+  nsx "${NS_ISP}" iptables -w 5 -t nat -A PREROUTING -s "${PROBE_IP}" -d "${INTERCEPT_OLD_IP}" \
+    -p tcp --dport 443 -j DNAT --to-destination "${MITM_OLD_IP}:443"
+  # Throttling: what the throttled site sends to the probe goes through a
+  # token bucket; everything else through an unlimited class.
+  nsx "${NS_ISP}" tc qdisc add dev probe0 root handle 1: htb default 10
+  nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:10 htb rate 10gbit quantum 200000
+  nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:20 htb rate 10gbit quantum 200000
+  nsx "${NS_ISP}" tc qdisc add dev probe0 parent 1:20 handle 20: tbf rate "${THROTTLE_RATE}" \
+    burst 16kb latency 1s
+  nsx "${NS_ISP}" tc filter add dev probe0 parent 1: protocol ip prio 1 u32 \
+    match ip src "${THROTTLE_IP}/32" flowid 1:20
+}
+
+do_uplink_restore() {
+  ns_exists "${NS_ISP}" || die "the lab is not up (no ${NS_ISP})"
+  nsx "${NS_ISP}" sh -c "echo / >/proc/net/xt_recent/${RECENT_LIST}"
 }
 
 # Lab names -> address, and which of them get a good certificate.
@@ -241,10 +365,28 @@ LAB_HOSTS=(
   endless.lab.test "${BAD_IP}"
   headers.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
+  # scenarios (the censor's rules name these addresses)
+  open.lab.test "${OPEN_IP}"
+  snidrop.lab.test "${SNIDROP_IP}"
+  snireset.lab.test "${SNIRESET_IP}"
+  ipblock.lab.test "${IPBLOCK_IP}"
+  tcpreset.lab.test "${TCPRESET_IP}"
+  dnsnx.lab.test "${DNSNX_IP}"
+  dnsbp.lab.test "${DNSBP_IP}"
+  inject.lab.test "${INJECT_IP}"
+  intercept.lab.test "${INTERCEPT_IP}"
+  intercept-old.lab.test "${INTERCEPT_OLD_IP}"
+  down.lab.test "${BLACKHOLE_IP}"
+  geo.lab.test "${GEO_IP}"
+  throttle.lab.test "${THROTTLE_IP}"
+  uplinkcut.lab.test "${OPEN_IP}"
 )
+SCENARIO_NAMES=(open.lab.test snidrop.lab.test snireset.lab.test ipblock.lab.test
+  tcpreset.lab.test dnsnx.lab.test dnsbp.lab.test inject.lab.test intercept.lab.test
+  intercept-old.lab.test geo.lab.test throttle.lab.test uplinkcut.lab.test)
 GOOD_CERT_NAMES=(http.lab.test https.lab.test redir1.lab.test redir2.lab.test redir3.lab.test
   canary1.lab.test canary2.lab.test gzipbomb.lab.test binary.lab.test loop.lab.test
-  loop2.lab.test loopback.lab.test echoip.lab.test)
+  loop2.lab.test loopback.lab.test echoip.lab.test "${SCENARIO_NAMES[@]}")
 
 write_ca_conf() {
   local dir="$1"
@@ -273,6 +415,11 @@ commonName = supplied
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[int_ext]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 EOF
@@ -323,6 +470,42 @@ make_certs() {
   if (( sites_bench > 0 )); then
     issue "${ca}" "${certs}/wild.bench.test" "*.bench.test" "DNS:*.bench.test"
   fi
+  make_national_ca
+}
+
+# The censor's fake national CA, named like the real one in
+# lists/interception-certs.csv (ISCA: C=KZ, O=ISCA, CN=Information Security
+# Certification Authority), two intermediates (one valid, one expired in
+# 2023 as ISCA's were for months), and forged leaves that copy the real
+# sites' names. The probe is never told to trust any of it.
+make_national_ca() {
+  local root="${LAB_DIR}/national-ca" certs="${LAB_DIR}/certs" v
+  write_ca_conf "${root}"
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "${root}/ca.key" -out "${root}/ca.pem" -days 7300 \
+    -subj "/C=KZ/O=ISCA/CN=Information Security Certification Authority" \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "subjectKeyIdentifier=hash" 2>/dev/null
+  for v in valid expired; do
+    local int="${LAB_DIR}/national-int-${v}" dates=()
+    [[ "${v}" == expired ]] && dates=(-startdate 20230809063335Z -enddate 20231023063335Z)
+    write_ca_conf "${int}"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "${int}/ca.key" -out "${int}/ca.csr" \
+      -subj "/C=KZ/O=ISCA/CN=ISCA Security Certificate (lab, ${v})" 2>/dev/null
+    openssl ca -batch -notext -preserveDN -config "${root}/ca.cnf" -extensions int_ext \
+      "${dates[@]}" -in "${int}/ca.csr" -out "${int}/ca.pem" 2>"${int}/calog" \
+      || { cat "${int}/calog" >&2; die "openssl ca failed for the ${v} national intermediate"; }
+  done
+  issue "${LAB_DIR}/national-int-valid" "${certs}/mitm-intercept.lab.test" \
+    intercept.lab.test "DNS:intercept.lab.test"
+  cat "${certs}/mitm-intercept.lab.test.crt" "${LAB_DIR}/national-int-valid/ca.pem" \
+    >"${certs}/mitm-intercept.lab.test.chain"
+  issue "${LAB_DIR}/national-int-expired" "${certs}/mitm-intercept-old.lab.test" \
+    intercept-old.lab.test "DNS:intercept-old.lab.test"
+  cat "${certs}/mitm-intercept-old.lab.test.crt" "${LAB_DIR}/national-int-expired/ca.pem" \
+    >"${certs}/mitm-intercept-old.lab.test.chain"
 }
 
 make_content() {
@@ -339,6 +522,23 @@ with open(sys.argv[1], "wb") as f:
 EOF
   # A body that is not UTF-8 (latin-1 text, a NUL, invalid sequences).
   printf '<html><head><title>Bin\xe4r</title></head><body>\xff\xfe\x00\x80\xc3\x28 caf\xe9</body></html>\n' >"${www}/binary.bin"
+  # The censor's blockpage (served by nginx in isp, injected by injector.py);
+  # "Страница заблокирована" is OONI's fingerprint cp.d_corp_kz_ps.
+  cat >"${www}/blockpage.html" <<'HTML'
+<!DOCTYPE html><html><head><meta charset="utf-8"><title>Доступ ограничен</title></head><body><h1>Страница заблокирована</h1><p>Доступ к ресурсу ограничен по решению уполномоченного органа. (accessprobe lab censor)</p></body></html>
+HTML
+  # A 400 KiB page for the throttled site.
+  python3 - "${www}/big.html" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Throttled lab site</title></head><body>\n')
+    line = "<p>accessprobe lab: a large page, so that a slow link shows in the download rate.</p>\n"
+    n = 0
+    while n < 400 * 1024:
+        f.write(line)
+        n += len(line)
+    f.write("</body></html>\n")
+PY
   chmod -R a+rX "${www}"
 }
 
@@ -428,6 +628,21 @@ EOF
       add_header X-Forwarded-For \$remote_addr always;
       return 200 '<!DOCTYPE html><html><head><title>Your address</title></head><body><p>Your address is \$remote_addr.</p><p>Seen from \$remote_addr port \$remote_port.</p></body></html>\\n';
     }"
+    # Scenario sites: the real servers behind the censor.
+    local n
+    for n in open snidrop snireset ipblock tcpreset dnsnx dnsbp inject intercept \
+        intercept-old uplinkcut; do
+      nginx_site "${n}.lab.test" "    location / { return 200 $(page "Scenario site ${n}"); }"
+    done
+    # A site that shows visitors from the probe's network another page (a
+    # regional edition): different, but the site's own, over valid https.
+    nginx_site geo.lab.test "    location / {
+      if (\$remote_addr ~ \"^198\\.18\\.1\\.\") {
+        return 200 '<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Regional edition for Kazakhstan</title></head><body><h1>Regional edition</h1><p>Visitors from this region see the regional edition of the lab site, with local news, local weather and local advertising, which makes this page rather longer than the international one.</p><p>More regional text, and more, and more, so the body lengths clearly differ.</p></body></html>\\n';
+      }
+      return 200 $(page 'International edition');
+    }"
+    nginx_site throttle.lab.test "    location / { root ${LAB_DIR}/www; try_files /big.html =404; }"
     if (( sites_bench > 0 )); then
       echo "  server {"
       for (( i = 1; i <= BENCH_IP_COUNT; i++ )); do
@@ -439,6 +654,66 @@ EOF
       echo "    location / { return 200 '<!DOCTYPE html><html><head><title>Bench \$host</title></head><body><p>bench site \$host</p></body></html>\\n'; }"
       echo "  }"
     fi
+    echo "}"
+  } >"${d}/nginx.conf"
+}
+
+# The censor's servers in isp: the blockpage (plain http, any Host), and the
+# interception TLS servers, which decrypt, forge a certificate for the name
+# from the fake national CA, and fetch the real page from world over https.
+make_nginx_isp_conf() {
+  local d="${LAB_DIR}/nginx-isp" c="${LAB_DIR}/certs" n ip
+  mkdir -p "${d}/tmp"
+  chmod 0755 "${d}" "${d}/tmp"
+  {
+    cat <<EOF
+# generated by tests/lab/lab.sh: the censor's servers (isp namespace)
+user nobody nogroup;
+worker_processes 1;
+pid ${LAB_DIR}/run/nginx-isp.pid;
+lock_file ${d}/nginx.lock;
+error_log ${LAB_DIR}/logs/nginx-isp-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log ${LAB_DIR}/logs/nginx-isp-access.log;
+  client_body_temp_path ${d}/tmp/body;
+  proxy_temp_path ${d}/tmp/proxy;
+  fastcgi_temp_path ${d}/tmp/fastcgi;
+  uwsgi_temp_path ${d}/tmp/uwsgi;
+  scgi_temp_path ${d}/tmp/scgi;
+  default_type text/html;
+  charset utf-8;
+  server_tokens off;
+  keepalive_timeout 5s;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_session_cache off;
+  ssl_session_tickets off;
+  server {
+    listen ${BLOCKPAGE_IP}:80 default_server;
+    server_name _;
+    location / { root ${LAB_DIR}/www; try_files /blockpage.html =404; }
+  }
+EOF
+    for n in intercept:"${MITM_IP}":"${INTERCEPT_IP}" intercept-old:"${MITM_OLD_IP}":"${INTERCEPT_OLD_IP}"; do
+      IFS=: read -r name ip real <<<"${n}"
+      cat <<EOF
+  server {
+    listen ${ip}:443 ssl default_server;
+    server_name ${name}.lab.test;
+    ssl_certificate ${c}/mitm-${name}.lab.test.chain;
+    ssl_certificate_key ${c}/mitm-${name}.lab.test.key;
+    location / {
+      proxy_pass https://${real};
+      proxy_set_header Host ${name}.lab.test;
+      proxy_ssl_server_name on;
+      proxy_ssl_name ${name}.lab.test;
+      proxy_ssl_verify off;
+      proxy_connect_timeout 3s;
+      proxy_read_timeout 5s;
+    }
+  }
+EOF
+    done
     echo "}"
   } >"${d}/nginx.conf"
 }
@@ -477,6 +752,10 @@ make_dns_conf() {
     echo "listen-address=${ISP_PROBE_SIDE}"
     echo "port=53"
     echo "server=/test/${WORLD_DNS}"
+    echo "# the censor's lies"
+    echo "address=/dnsnx.lab.test/"
+    echo "address=/dnsbp.lab.test/${BLOCKPAGE_IP}"
+    echo "local=/dnsbp.lab.test/"
     echo "no-negcache"
     echo "cache-size=10000"
     echo "dns-forward-max=4096"
@@ -509,6 +788,34 @@ start_services() {
     --http "${BAD_IP}:80" --silent "${SILENT_IP}:80" --silent "${SILENT_IP}:443" \
     --pidfile "${LAB_DIR}/run/badserver.pid" --log "${LAB_DIR}/logs/badserver.log" \
     --daemon || die "badserver.py failed (see ${LAB_DIR}/logs/badserver.*)"
+  # The censor's servers (isp).
+  start_daemon "${NS_ISP}" nginx-isp-t nginx -t -q -c "${LAB_DIR}/nginx-isp/nginx.conf" -p "${LAB_DIR}/nginx-isp" \
+    || die "isp nginx config invalid"
+  start_daemon "${NS_ISP}" nginx-isp nginx -c "${LAB_DIR}/nginx-isp/nginx.conf" -p "${LAB_DIR}/nginx-isp" \
+    || die "isp nginx failed (see ${LAB_DIR}/logs/nginx-isp-error.log)"
+  start_daemon "${NS_ISP}" injector python3 "${HERE}/injector.py" --iface probe0 \
+    --target "${INJECT_IP}:80" --host inject.lab.test --page "${LAB_DIR}/www/blockpage.html" \
+    --pidfile "${LAB_DIR}/run/injector.pid" --log "${LAB_DIR}/logs/injector.log" \
+    --daemon || die "injector.py failed (see ${LAB_DIR}/logs/injector.*)"
+  # The controls (world): accessprobe helper, which does not daemonise.
+  if [[ -n "${helper_bin}" ]]; then
+    start_helper helper "${HELPER_IP}" 64
+    start_helper helper-small "${HELPER_SMALL_IP}" 1
+  fi
+}
+
+start_helper() { # name ip max-inflight
+  local name="$1" ip="$2" n="$3"
+  ip netns exec "${NS_WORLD}" "${helper_bin}" helper --listen "${ip}:80" --allow-bogons \
+    --ca-file "${LAB_DIR}/ca/ca.pem" --step-timeout 2000 --max-inflight "${n}" \
+    </dev/null >>"${LAB_DIR}/logs/${name}.out" 2>&1 9>&- &
+  echo "$!" >"${LAB_DIR}/run/${name}.pid"
+}
+
+# The services healthy() and status look at.
+services() {
+  echo nginx dns-world dns-isp badserver nginx-isp injector
+  if [[ -n "${helper_bin}" ]]; then echo helper helper-small; fi
 }
 
 write_env() {
@@ -527,6 +834,14 @@ CA_FILE=${LAB_DIR}/ca/ca.pem
 CERT_DIR=${LAB_DIR}/certs
 WWW_DIR=${LAB_DIR}/www
 SITES_BENCH=${sites_bench}
+HELPER_BIN=${helper_bin}
+CONTROL_URL=$( [[ -n "${helper_bin}" ]] && echo "http://${HELPER_IP}/" )
+CONTROL_SMALL_URL=$( [[ -n "${helper_bin}" ]] && echo "http://${HELPER_SMALL_IP}/" )
+DEAD_CONTROL_URL=http://${DEAD_CONTROL_IP}/
+BLOCKPAGE_IP=${BLOCKPAGE_IP}
+MITM_IP=${MITM_IP}
+MITM_OLD_IP=${MITM_OLD_IP}
+NATIONAL_CA=${LAB_DIR}/national-ca/ca.pem
 EOF
 }
 
@@ -543,6 +858,19 @@ self_check() {
   (( ok )) || die "self-check failed: https://https.lab.test/ from ${NS_PROBE}: ${out}"
   nsx "${NS_PROBE}" curl -sS --max-time 3 -o /dev/null http://http.lab.test/ \
     || die "self-check failed: http://http.lab.test/"
+  out="$(nsx "${NS_PROBE}" curl -sS --max-time 3 http://dnsbp.lab.test/ 2>&1 || true)"
+  [[ "${out}" == *"Страница заблокирована"* ]] || die "self-check failed: the blockpage server: ${out}"
+  if [[ -n "${helper_bin}" ]]; then
+    ok=0
+    for (( i = 0; i < 40; i++ )); do
+      if nsx "${NS_PROBE}" curl -sS --max-time 2 -o /dev/null "http://${HELPER_IP}/" 2>/dev/null \
+          && nsx "${NS_PROBE}" curl -sS --max-time 2 -o /dev/null "http://${HELPER_SMALL_IP}/" 2>/dev/null; then
+        ok=1; break
+      fi
+      sleep 0.25
+    done
+    (( ok )) || die "self-check failed: the control helpers do not answer (see ${LAB_DIR}/logs/helper*.out)"
+  fi
   if (( sites_bench > 0 )); then
     nsx "${NS_PROBE}" curl -sS --max-time 3 --cacert "${ca}" -o /dev/null "https://s$(( sites_bench - 1 )).bench.test/" \
       || die "self-check failed: bench site"
@@ -553,7 +881,8 @@ healthy() {
   local ns f
   [[ -f "${LAB_DIR}/lab.env" ]] || return 1
   for ns in "${ALL_NS[@]}"; do ns_exists "${ns}" || return 1; done
-  for f in nginx dns-world dns-isp badserver; do
+  [[ "$(sed -n 's/^HELPER_BIN=//p' "${LAB_DIR}/lab.env")" == "${helper_bin}" ]] || return 1
+  for f in $(services); do
     [[ -s "${LAB_DIR}/run/${f}.pid" ]] || return 1
     kill -0 "$(tr -dc '0-9' <"${LAB_DIR}/run/${f}.pid")" 2>/dev/null || return 1
   done
@@ -594,6 +923,7 @@ do_up() {
   make_certs
   make_content
   make_nginx_conf
+  make_nginx_isp_conf
   make_dns_conf
   start_services
   write_env
@@ -608,7 +938,7 @@ do_status() {
   for ns in "${ALL_NS[@]}"; do
     if ns_exists "${ns}"; then echo "netns ${ns}: present"; else echo "netns ${ns}: absent"; rc=1; fi
   done
-  for f in nginx dns-world dns-isp badserver; do
+  for f in $(services); do
     if [[ -s "${LAB_DIR}/run/${f}.pid" ]] && kill -0 "$(tr -dc '0-9' <"${LAB_DIR}/run/${f}.pid")" 2>/dev/null; then
       echo "${f}: running (pid $(tr -dc '0-9' <"${LAB_DIR}/run/${f}.pid"))"
     else
@@ -626,7 +956,7 @@ do_status() {
 }
 
 usage() {
-  echo "usage: lab.sh up [--sites-bench N] | down | status" >&2
+  echo "usage: lab.sh up [--sites-bench N] [--helper PATH] | down | status | uplink-restore" >&2
   exit 2
 }
 
@@ -638,13 +968,17 @@ main() {
       --sites-bench)
         [[ $# -ge 2 && "$2" =~ ^[0-9]+$ && "$2" -le 20000 ]] || usage
         sites_bench="$2"; shift 2 ;;
+      --helper)
+        [[ $# -ge 2 && -x "$2" ]] || { log "--helper needs an executable accessprobe"; usage; }
+        helper_bin="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
       *) usage ;;
     esac
   done
   case "${cmd}" in
-    up) need_root; take_lock; do_up ;;
+    up) need_root; default_helper; take_lock; do_up ;;
     down) need_root; take_lock; do_down; log "down" ;;
-    status) need_root; do_status ;;
+    status) need_root; helper_from_env; do_status ;;
+    uplink-restore) need_root; do_uplink_restore ;;
     *) usage ;;
   esac
 }
