@@ -665,6 +665,437 @@ def case_all_at_once(c):
     c.prefix = ""
 
 
+# ------------------------------------------------------------ scenarios --
+#
+# The censor (isp namespace) against the probe, with the control helper in
+# world. Each scenario names a site, the censor's means, and what the record
+# must say: x_analysis (verdict, method, detail, confirmed) and OONI's keys.
+# The table is also what scripts/demo shows.
+
+SCENARIO_STEP_MS = 2000
+
+
+class Want:
+    def __init__(self, verdict, method=None, detail=None, confirmed=False, blocking=False,
+                 accessible=True, dns=None, means=""):
+        self.verdict, self.method, self.detail = verdict, method, detail
+        self.confirmed, self.blocking, self.accessible = confirmed, blocking, accessible
+        self.dns, self.means = dns, means
+
+
+SCENARIOS = {}  # name -> (url, Want, extra check or None)
+
+
+def scenario(name, url, want):
+    def deco(fn):
+        SCENARIOS[name] = (url, want, fn)
+        return fn
+    return deco
+
+
+def xa(rec):
+    v = tk(rec).get("x_analysis")
+    return v if isinstance(v, dict) else {}
+
+
+def check_want(c, rec, want):
+    a = xa(rec)
+    c.eq(a.get("verdict"), want.verdict, "x_analysis.verdict")
+    c.eq(a.get("method"), want.method, "x_analysis.method")
+    c.eq(a.get("detail"), want.detail, "x_analysis.detail")
+    c.eq(a.get("confirmed"), want.confirmed, "x_analysis.confirmed")
+    ev = a.get("evidence")
+    c.expect(isinstance(ev, list) and ev and all(isinstance(s, str) and s for s in ev),
+             "x_analysis.evidence is not a non-empty list of sentences: %r" % ev)
+    c.eq(tk(rec).get("blocking"), want.blocking, "blocking (OONI)")
+    c.eq(tk(rec).get("accessible"), want.accessible, "accessible (OONI)")
+    if want.dns is not None:
+        c.eq(tk(rec).get("dns_consistency"), want.dns, "dns_consistency (OONI)")
+
+
+def check_control_answered(c, rec):
+    c.eq(tk(rec).get("control_failure"), None, "control_failure (the world helper must answer)")
+    c.expect(isinstance(tk(rec).get("control"), dict) and tk(rec).get("control"),
+             "no control reply in test_keys.control")
+
+
+def ctl(rec, key):
+    v = (tk(rec).get("control") or {}).get(key) if isinstance(tk(rec).get("control"), dict) else None
+    return v if isinstance(v, dict) else {}
+
+
+def decoys(rec):
+    return [h for h in lst(rec, "tls_handshakes")
+            if isinstance(h, dict) and "decoy_sni" in (h.get("tags") or [])]
+
+
+def control_url(c):
+    u = c.ctx.env.get("CONTROL_URL")
+    c.expect(u, "the lab has no control helper (CONTROL_URL empty in lab.env): "
+             "bring it up with tests/lab/lab.sh up --helper build/probe/accessprobe")
+    return u or "http://198.19.0.250/"
+
+
+def sni_filtered(c, rec, host, ip, failure):
+    real = [h for h in real_tls(rec) if h.get("server_name") == host]
+    c.expect(real, "no real-SNI handshake with %s" % host)
+    for h in real:
+        c.eq(h.get("address"), "%s:443" % ip, "real handshake address")
+        c.eq(h.get("failure"), failure, "real handshake failure")
+    d = decoys(rec)
+    c.expect(d, "no decoy-SNI handshake recorded")
+    c.expect(any(h.get("address") == "%s:443" % ip and h.get("server_name") == "example.com"
+                 for h in d), "no decoy handshake with SNI example.com to %s:443: %r"
+             % (ip, [(h.get("address"), h.get("server_name")) for h in d]))
+    c.expect(any(h.get("failure") in (None, "ssl_invalid_hostname", "ssl_unknown_authority",
+                                      "ssl_invalid_certificate") for h in d),
+             "no decoy handshake completed: %r" % [h.get("failure") for h in d])
+    conns = tcp_to(rec, ip, 443)
+    c.expect(conns and all(status(t).get("success") is True for t in conns),
+             "tcp_connect to %s:443 did not succeed: %r" % (ip, conns))
+    c.eq(ctl(rec, "tls_handshake").get("%s:443" % ip, {}).get("status"), True,
+         "the control's handshake with %s:443" % ip)
+    no_http_response(c, rec)
+
+
+@scenario("reachable", "https://open.lab.test/",
+          Want("ok", dns="consistent", means="none: the site passes untouched"))
+def sc_reachable(c, rec, url):
+    check_control_answered(c, rec)
+    c.eq(resp(req(rec)).get("code"), 200, "response code")
+    c.eq(tk(rec).get("x_title"), "Scenario site open", "x_title")
+
+
+@scenario("sni_drop", "https://snidrop.lab.test/",
+          Want("blocked", "tls", "tls.sni_filtered", True, "http-failure", False, "consistent",
+               means="iptables -m string 'snidrop.lab.test' on :443 -j DROP (ClientHello dropped)"))
+def sc_sni_drop(c, rec, url):
+    check_control_answered(c, rec)
+    sni_filtered(c, rec, "snidrop.lab.test", "198.19.0.41", "generic_timeout_error")
+
+
+@scenario("sni_reset", "https://snireset.lab.test/",
+          Want("blocked", "tls", "tls.sni_filtered", True, "http-failure", False, "consistent",
+               means="iptables -m string 'snireset.lab.test' on :443 -j REJECT --reject-with tcp-reset"))
+def sc_sni_reset(c, rec, url):
+    check_control_answered(c, rec)
+    sni_filtered(c, rec, "snireset.lab.test", "198.19.0.42", "connection_reset")
+
+
+@scenario("ip_blackhole", "https://ipblock.lab.test/",
+          Want("blocked", "tcp", "tcp.timeout", False, "tcp_ip", False, "consistent",
+               means="iptables -d 198.19.0.43 -j DROP"))
+def sc_ip_blackhole(c, rec, url):
+    check_control_answered(c, rec)
+    f = [status(t).get("failure") for t in tcp_to(rec, "198.19.0.43", 443)]
+    c.expect(f and all(x == "generic_timeout_error" for x in f), "tcp_connect failures %r" % f)
+    c.eq(ctl(rec, "tcp_connect").get("198.19.0.43:443", {}).get("status"), True,
+         "the control's connect to 198.19.0.43:443")
+
+
+# A forged RST in answer to the SYN is, to the client, a refused connection
+# (ECONNREFUSED, OONI's connection_refused): the detail is tcp.refused.
+@scenario("tcp_reset", "https://tcpreset.lab.test/",
+          Want("blocked", "tcp", "tcp.refused", False, "tcp_ip", False, "consistent",
+               means="iptables -d 198.19.0.44 -p tcp --syn -j REJECT --reject-with tcp-reset"))
+def sc_tcp_reset(c, rec, url):
+    check_control_answered(c, rec)
+    f = [status(t).get("failure") for t in tcp_to(rec, "198.19.0.44", 443)]
+    c.expect(f and all(x == "connection_refused" for x in f), "tcp_connect failures %r" % f)
+    c.eq(ctl(rec, "tcp_connect").get("198.19.0.44:443", {}).get("status"), True,
+         "the control's connect to 198.19.0.44:443")
+
+
+@scenario("dns_nxdomain", "https://dnsnx.lab.test/",
+          Want("blocked", "dns", "dns.nxdomain", False, "dns", False, "inconsistent",
+               means="ISP resolver: address=/dnsnx.lab.test/ (NXDOMAIN)"))
+def sc_dns_nxdomain(c, rec, url):
+    check_control_answered(c, rec)
+    c.eq(tk(rec).get("dns_experiment_failure"), "dns_nxdomain_error", "dns_experiment_failure")
+    c.expect("198.19.0.45" in (ctl(rec, "dns").get("addrs") or []),
+             "the control did not resolve dnsnx.lab.test to 198.19.0.45: %r" % ctl(rec, "dns"))
+
+
+# The censor's means is DNS; the blockpage it leads to confirms it.
+@scenario("dns_blockpage", "http://dnsbp.lab.test/",
+          Want("blocked", "dns", "dns.bogus_answer", True, "dns", False, "inconsistent",
+               means="ISP resolver: dnsbp.lab.test -> 198.18.3.10, the censor's blockpage server"))
+def sc_dns_blockpage(c, rec, url):
+    check_control_answered(c, rec)
+    check_dns_ok(c, rec, "dnsbp.lab.test", "198.18.3.10")
+    b, _ = body_bytes(resp(req(rec)).get("body"))
+    c.expect(b and "Страница заблокирована".encode() in b, "the blockpage body was not fetched")
+
+
+@scenario("http_blockpage", "http://inject.lab.test/",
+          Want("blocked", "http", "http.blockpage", True, "http-diff", False, "consistent",
+               means="iptables -m string 'Host: inject.lab.test' -j DROP + injector.py forges the answer"))
+def sc_http_blockpage(c, rec, url):
+    check_control_answered(c, rec)
+    check_dns_ok(c, rec, "inject.lab.test", "198.19.0.47")
+    b, _ = body_bytes(resp(req(rec)).get("body"))
+    c.expect(b and "Страница заблокирована".encode() in b, "the injected blockpage is not the body")
+    c.eq(ctl(rec, "http_request").get("title"), "Scenario site inject", "the control's title")
+
+
+def interception(c, rec, host, ip, cert):
+    check_control_answered(c, rec)
+    hs = [h for h in real_tls(rec) if h.get("server_name") == host]
+    c.expect(hs, "no real-SNI handshake with %s" % host)
+    for h in hs:
+        c.eq(h.get("address"), "%s:443" % ip, "tls address (the site's, DNAT'd by the censor)")
+        c.expect(h.get("failure") in ("ssl_unknown_authority", "ssl_invalid_certificate"),
+                 "handshake failure %r, expected a verification error" % h.get("failure"))
+        check_cert(c, h, cert)
+        chain = h.get("peer_certificates") or []
+        c.expect(len(chain) >= 2, "the national intermediate is not in the recorded chain")
+    c.eq(ctl(rec, "tls_handshake").get("%s:443" % ip, {}).get("status"), True,
+         "the control's handshake with %s:443" % ip)
+    no_http_response(c, rec)
+
+
+@scenario("tls_interception", "https://intercept.lab.test/",
+          Want("blocked", "tls", "tls.interception", True, "http-failure", False, "consistent",
+               means="DNAT :443 to the censor's TLS server; leaf forged by a fake ISCA CA"))
+def sc_tls_interception(c, rec, url):
+    interception(c, rec, "intercept.lab.test", "198.19.0.48", "mitm-intercept.lab.test")
+
+
+@scenario("tls_interception_expired", "https://intercept-old.lab.test/",
+          Want("blocked", "tls", "tls.interception", True, "http-failure", False, "consistent",
+               means="as tls_interception, the ISCA intermediate expired in 2023"))
+def sc_tls_interception_expired(c, rec, url):
+    interception(c, rec, "intercept-old.lab.test", "198.19.0.49", "mitm-intercept-old.lab.test")
+
+
+@scenario("down", "https://down.lab.test/",
+          Want("down", None, None, False, False, False, "consistent",
+               means="none: the server is dead for everyone (world drops its SYNs)"))
+def sc_down(c, rec, url):
+    check_control_answered(c, rec)
+    c.eq(ctl(rec, "tcp_connect").get("198.19.0.21:443", {}).get("status"), False,
+         "the control's connect to 198.19.0.21:443")
+    c.expect(not any(k == "verdict" and v == "blocked" for k, v in walk(rec)),
+             "a dead site is called blocked")
+
+
+@scenario("legit_diff", "https://geo.lab.test/",
+          Want("ok", None, None, False, False, True, "consistent",
+               means="none: the site itself serves the probe's network another page"))
+def sc_legit_diff(c, rec, url):
+    check_control_answered(c, rec)
+    c.eq(tk(rec).get("x_title"), "Regional edition for Kazakhstan", "x_title")
+    c.eq(ctl(rec, "http_request").get("title"), "International edition", "the control's title")
+
+
+@scenario("throttled", "https://throttle.lab.test/",
+          Want("throttled", None, None, False, False, True, "consistent",
+               means="tc htb + tbf 2mbit on isp->probe for 198.19.0.51 (400 KiB page)"))
+def sc_throttled(c, rec, url):
+    check_control_answered(c, rec)
+    rs = resp(req(rec))
+    c.eq(rs.get("code"), 200, "response code")
+    c.eq(rs.get("body_is_truncated"), False, "body_is_truncated")
+    c.expect((rs.get("x_body_length") or 0) >= 400 * 1024, "body %r bytes" % rs.get("x_body_length"))
+    ev = " ".join(xa(rec).get("evidence") or [])
+    c.expect("bytes/s" in ev, "no download rates in the evidence: %r" % ev)
+
+
+SCENARIO_EXTRA = {"throttled": ["--step-timeout", "8000"]}
+
+
+def _scenario_case(name, url, want, fn):
+    def case(c):
+        run, rec = c.one_record(url, extra=["--control", control_url(c)]
+                                + SCENARIO_EXTRA.get(name, []))
+        check_want(c, rec, want)
+        fn(c, rec, url)
+    return case
+
+
+# Control unreachable: the censor blocks the control. Without it only the
+# fingerprints and the decoy handshake may say blocked; everything else is
+# inconclusive.
+CONTROL_UNREACHABLE = [
+    ("https://open.lab.test/", Want("inconclusive", None, None, False, False, True)),
+    ("https://ipblock.lab.test/", Want("inconclusive", None, None, False, None, None)),
+    ("http://inject.lab.test/", Want("blocked", "http", "http.blockpage", True, None, None)),
+    ("https://snidrop.lab.test/", Want("blocked", "tls", "tls.sni_filtered", True, None, None)),
+]
+
+
+def case_scenario_control_unreachable(c):
+    urls = [u for u, _ in CONTROL_UNREACHABLE]
+    run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
+    c.eq(run.rc, 0, "exit code")
+    c.expect(run.elapsed < 60, "run took %.1f s" % run.elapsed)
+    for url, want in CONTROL_UNREACHABLE:
+        c.prefix = "[%s] " % url
+        recs = run.record_for(url)
+        c.eq(len(recs), 1, "number of records")
+        if recs:
+            c.common(recs[0], url)
+            check_want(c, recs[0], want)
+            c.expect(tk(recs[0]).get("control_failure"), "control_failure is empty")
+            c.expect(not tk(recs[0]).get("control"), "a control reply is recorded")
+    c.prefix = ""
+
+
+# The uplink dies while the probe measures. The censor cuts it when the probe
+# looks up uplinkcut.lab.test (after the preflight). A canary check younger
+# than 30 s is reused (probe/run.c PRB_CANARY_FRESH), so the cut comes after
+# 30 s of other measurements: -p 1 over 20 throttled fetches (~1.7 s each).
+UPLINK_FILLER = 20
+
+
+def case_scenario_uplink_cut(c):
+    url = "https://uplinkcut.lab.test/"
+    filler = ["https://throttle.lab.test/?n=%d" % i for i in range(UPLINK_FILLER)]
+    try:
+        run = c.probe(filler + [url], extra=["--control", control_url(c), "-p", "1"],
+                      timeout=150)
+    finally:
+        subprocess.run(["bash", os.path.join(HERE, "lab.sh"), "uplink-restore"],
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    c.eq(run.rc, 5, "exit code (the probe's network went down)")
+    msg = run.stderr + run.stdout
+    c.expect(re.search(r"network went down|network", msg, re.I),
+             "no message about the probe's own network (stderr: %r)" % msg.strip()[-400:])
+    recs = run.record_for(url)
+    c.eq(len(recs), 1, "number of records with input %s" % url)
+    if recs:
+        c.common(recs[0], url)
+        check_want(c, recs[0], Want("probe_offline", None, None, False, None, None))
+    for rec in run.records:
+        c.expect(xa(rec).get("verdict") != "blocked", "a record says blocked: %s" % rec.get("input"))
+    early = [r for r in run.records if r.get("input") in filler]
+    c.eq(len(early), UPLINK_FILLER, "records before the cut")
+    c.expect(run.elapsed < 140, "run took %.1f s" % run.elapsed)
+
+
+# ---------------------------------------------------- the helper, as a server --
+
+HTTP_CLIENT = r"""
+import json, sys, threading, urllib.request, urllib.error
+spec = json.loads(sys.argv[1])
+def one(r, out, i):
+    data = None
+    if r.get("body") is not None:
+        data = r["body"].encode("utf-8")
+    elif r.get("body_size"):
+        data = b"{" + b" " * (r["body_size"] - 2) + b"}"
+    q = urllib.request.Request(r["url"], data=data, method=r.get("method", "POST"),
+                               headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(q, timeout=r.get("timeout", 30)) as f:
+            out[i] = {"status": f.status, "body": f.read().decode("utf-8", "replace"),
+                      "type": f.headers.get("Content-Type")}
+    except urllib.error.HTTPError as e:
+        out[i] = {"status": e.code, "body": e.read().decode("utf-8", "replace"),
+                  "type": e.headers.get("Content-Type")}
+    except Exception as e:
+        out[i] = {"status": None, "error": repr(e)}
+out = [None] * len(spec)
+ts = []
+for i, r in enumerate(spec):
+    t = threading.Thread(target=one, args=(spec[i], out, i))
+    t.start(); ts.append(t)
+    if r.get("then_wait"):
+        import time; time.sleep(r["then_wait"])
+for t in ts:
+    t.join(60)
+print(json.dumps(out))
+"""
+
+
+def helper_call(c, spec):
+    cmd = ["ip", "netns", "exec", c.ctx.env["NS_PROBE"], sys.executable, "-c", HTTP_CLIENT,
+           json.dumps(spec)]
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=90)
+    c.runs.append(Run(cmd, p.returncode, p.stdout.decode(), p.stderr.decode(),
+                      time.monotonic() - t0, "", [], []))
+    try:
+        out = json.loads(p.stdout)
+    except ValueError:
+        c.expect(False, "the HTTP client printed no JSON: %r %r" % (p.stdout[-300:], p.stderr[-300:]))
+        return [{}] * len(spec)
+    return [o or {} for o in out]
+
+
+def body_json(c, r):
+    try:
+        v = json.loads(r.get("body") or "")
+    except ValueError:
+        c.expect(False, "the answer is not JSON: %r" % (r.get("body") or "")[:200])
+        return {}
+    c.expect(isinstance(v, dict), "the answer is not a JSON object: %r" % v)
+    return v if isinstance(v, dict) else {}
+
+
+def check_error_answer(c, r, code):
+    c.eq(r.get("status"), code, "HTTP status")
+    c.eq((r.get("type") or "").split(";")[0], "application/json", "Content-Type")
+    e = body_json(c, r).get("error")
+    c.expect(isinstance(e, str) and e, "no error message in %r" % r.get("body"))
+
+
+def case_helper_bad_json(c):
+    r, = helper_call(c, [{"url": control_url(c), "body": "{\"http_request\": \"https://"}])
+    check_error_answer(c, r, 400)
+    r, = helper_call(c, [{"url": control_url(c), "body": "{\"http_request\": 42}"}])
+    check_error_answer(c, r, 400)
+
+
+def case_helper_too_large(c):
+    r, = helper_call(c, [{"url": control_url(c), "body_size": 70 * 1024}])
+    check_error_answer(c, r, 413)
+
+
+def case_helper_health(c):
+    r, = helper_call(c, [{"url": control_url(c), "method": "GET"}])
+    c.eq(r.get("status"), 200, "HTTP status")
+    v = body_json(c, r)
+    c.eq(v.get("status"), "ok", "health status")
+    c.expect(str(v.get("software", "")).startswith("accessprobe"), "software: %r" % v.get("software"))
+
+
+def case_helper_over_capacity(c):
+    url = c.ctx.env.get("CONTROL_SMALL_URL") or control_url(c)
+    slow = json.dumps({"http_request": "https://silent.lab.test/", "tcp_connect": []})
+    a, b = helper_call(c, [{"url": url, "body": slow, "then_wait": 0.5},
+                           {"url": url, "body": slow}])
+    c.eq(a.get("status"), 200, "the first slow request (measured)")
+    check_error_answer(c, b, 503)
+    # and it serves again once the first is done
+    r, = helper_call(c, [{"url": url, "body": json.dumps({"http_request": "http://http.lab.test/"})}])
+    c.eq(r.get("status"), 200, "a request after the slow one")
+
+
+def case_helper_valid(c):
+    req_body = {"http_request": "https://https.lab.test/", "http_request_headers": {},
+                "tcp_connect": ["198.19.0.11:443"]}
+    r, = helper_call(c, [{"url": control_url(c), "body": json.dumps(req_body)}])
+    c.eq(r.get("status"), 200, "HTTP status")
+    v = body_json(c, r)
+    dns = v.get("dns") or {}
+    c.eq(dns.get("failure"), None, "dns.failure")
+    c.expect("198.19.0.11" in (dns.get("addrs") or []), "dns.addrs %r" % dns.get("addrs"))
+    t = (v.get("tcp_connect") or {}).get("198.19.0.11:443") or {}
+    c.eq(t.get("status"), True, "tcp_connect[198.19.0.11:443].status")
+    c.eq(t.get("failure"), None, "tcp_connect[198.19.0.11:443].failure")
+    h = (v.get("tls_handshake") or {}).get("198.19.0.11:443") or {}
+    c.eq(h.get("status"), True, "tls_handshake[198.19.0.11:443].status")
+    c.eq(h.get("server_name"), "https.lab.test", "tls_handshake server_name")
+    hr = v.get("http_request") or {}
+    c.eq(hr.get("status_code"), 200, "http_request.status_code")
+    c.eq(hr.get("failure"), None, "http_request.failure")
+    c.expect(isinstance(hr.get("body_length"), int) and hr.get("body_length") > 0,
+             "http_request.body_length %r" % hr.get("body_length"))
+    c.eq(hr.get("title"), "Lab HTTPS site", "http_request.title")
+    c.expect(isinstance(hr.get("headers"), dict) and hr.get("headers"), "http_request.headers")
+
+
 def _single_case(url, check):
     def case(c):
         run, rec = c.one_record(url)
@@ -675,6 +1106,8 @@ def _single_case(url, check):
 CASES = {name[5:]: fn for name, fn in globals().items()
          if name.startswith("case_") and callable(fn)}
 CASES.update({name: _single_case(url, fn) for name, (url, fn) in SINGLE.items()})
+CASES.update({"scenario_" + name: _scenario_case(name, url, want, fn)
+              for name, (url, want, fn) in SCENARIOS.items()})
 CASES = dict(sorted(CASES.items()))
 
 
