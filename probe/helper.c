@@ -1,5 +1,6 @@
 /* helper.c: `accessprobe helper`: the control, libmicrohttpd in our loop. */
 #include "helper.h"
+#include "asn.h"
 #include "control.h"
 #include "dns.h"
 #include "errors.h"
@@ -34,6 +35,8 @@ struct helper {
   bool quiet;
   unsigned long served, refused;
   struct request *suspended;    /* requests waiting for a measurement */
+  struct prb_asndb *asndb;      /* --mmdb, or NULL */
+  bool trust_forwarded;         /* behind our own proxy: X-Forwarded-For */
 };
 
 struct request {
@@ -46,6 +49,8 @@ struct request {
   struct prb_meas *m;
   char *eps[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_eps;
+  bool have_probe;              /* the asking probe's network is known */
+  struct prb_asn_info probe;    /* never its address: only this */
   unsigned status;              /* 0 until the answer is ready */
   char *answer;
   struct request *prev, *next;  /* in helper.suspended while suspended */
@@ -142,7 +147,9 @@ static void on_measured(void *arg, struct prb_meas *m)
   struct request *rq = arg;
   struct helper *h = rq->h;
   json_t *reply = prb_helper_reply(prb_meas_obs(m),
-                                   (const char *const *)rq->eps, rq->n_eps);
+                                   (const char *const *)rq->eps, rq->n_eps,
+                                   h->asndb,
+                                   rq->have_probe ? &rq->probe : NULL);
   char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
   json_decref(reply);
   prb_meas_free(m);
@@ -157,6 +164,33 @@ static void on_measured(void *arg, struct prb_meas *m)
     MHD_run(h->daemon);
     rearm(h);
   }
+}
+
+/* The asking probe's network, looked up from its address, which is then
+ * forgotten: the address is never logged nor sent back. Behind our own
+ * proxy, the last X-Forwarded-For entry is the one the proxy added. */
+static void note_probe_network(struct request *rq)
+{
+  struct helper *h = rq->h;
+  if(!h->asndb)
+    return;
+  if(h->trust_forwarded) {
+    const char *xff = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+                                                  "X-Forwarded-For");
+    if(xff) {
+      const char *last = strrchr(xff, ',');
+      last = last ? last + 1 : xff;
+      while(*last == ' ')
+        last++;
+      rq->have_probe = prb_asndb_lookup(h->asndb, last, &rq->probe);
+      return;
+    }
+  }
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+    rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if(ci && ci->client_addr)
+    rq->have_probe = prb_asndb_lookup_sa(h->asndb, ci->client_addr,
+                                         &rq->probe);
 }
 
 /* Validates the request body and starts measuring; on a bad request the
@@ -206,6 +240,7 @@ static void start(struct request *rq)
            error_json("too many requests in flight; try again later"));
     return;
   }
+  note_probe_network(rq);
   rq->m = prb_meas_start(&h->e, &url, PRB_MEAS_CONTROL, extra, n_extra,
                          on_measured, rq);
   if(!rq->m) {
@@ -303,6 +338,12 @@ static void usage(FILE *f)
 "  --max-inflight N       measurements at once; more get 503 (default %d)\n"
 "  --ca-file PATH         trust anchors (default %s)\n"
 "  --step-timeout MS      deadline of each step (default 10000)\n"
+"  --mmdb FILE            MaxMind DB (ASN and/or country) to tell each\n"
+"                         probe its network and to give addresses an ASN\n"
+"                         (repeatable); the probe's address is never\n"
+"                         logged nor sent back\n"
+"  --trust-forwarded-for  behind our own proxy: the probe's address is the\n"
+"                         last X-Forwarded-For entry\n"
 "  --allow-bogons         also measure private and reserved addresses\n"
 "                         (test labs only: never on a public helper)\n"
 "  -q, --quiet            no log lines\n", PRB_HELPER_DEFAULT_INFLIGHT,
@@ -425,13 +466,16 @@ out:
 
 int prb_helper_main(int argc, char **argv)
 {
-  enum { OPT_LISTEN = 256, OPT_INFLIGHT, OPT_CA, OPT_STEP, OPT_BOGONS };
+  enum { OPT_LISTEN = 256, OPT_INFLIGHT, OPT_CA, OPT_STEP, OPT_BOGONS,
+         OPT_MMDB, OPT_XFF };
   static const struct option longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-inflight", required_argument, NULL, OPT_INFLIGHT},
     {"ca-file", required_argument, NULL, OPT_CA},
     {"step-timeout", required_argument, NULL, OPT_STEP},
     {"allow-bogons", no_argument, NULL, OPT_BOGONS},
+    {"mmdb", required_argument, NULL, OPT_MMDB},
+    {"trust-forwarded-for", no_argument, NULL, OPT_XFF},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
@@ -442,6 +486,8 @@ int prb_helper_main(int argc, char **argv)
   const char *listen = "127.0.0.1:8080";
   const char *ca = PRB_DEFAULT_CA;
   double step = 10.0;
+  const char *mmdb[PRB_ASNDB_MAX];
+  size_t n_mmdb = 0;
   int c;
   char *end;
   long v;
@@ -474,6 +520,17 @@ int prb_helper_main(int argc, char **argv)
     case OPT_BOGONS:
       h.e.allow_bogons = true;
       break;
+    case OPT_MMDB:
+      if(n_mmdb == PRB_ASNDB_MAX) {
+        fprintf(stderr, "accessprobe helper: at most %d --mmdb\n",
+                PRB_ASNDB_MAX);
+        return PRB_EXIT_USAGE;
+      }
+      mmdb[n_mmdb++] = optarg;
+      break;
+    case OPT_XFF:
+      h.trust_forwarded = true;
+      break;
     case 'q':
       h.quiet = true;
       break;
@@ -490,6 +547,14 @@ int prb_helper_main(int argc, char **argv)
     return PRB_EXIT_USAGE;
   }
   h.e.step_deadline = step;
+  if(n_mmdb) {
+    char why[512];
+    h.asndb = prb_asndb_open(mmdb, n_mmdb, why, sizeof(why));
+    if(!h.asndb) {
+      fprintf(stderr, "accessprobe helper: %s\n", why);
+      return PRB_EXIT_INPUT;
+    }
+  }
   signal(SIGPIPE, SIG_IGN);
   if(curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
      !prb_dns_global_init()) {
@@ -498,6 +563,7 @@ int prb_helper_main(int argc, char **argv)
     return PRB_EXIT_INTERNAL;
   }
   int rc = serve(&h, listen, ca);
+  prb_asndb_close(h.asndb);
   prb_dns_global_cleanup();
   curl_global_cleanup();
   return rc;

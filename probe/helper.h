@@ -21,7 +21,14 @@ int prb_helper_main(int argc, char **argv);
  * (x_timing, x_leaf_sha256, x_body_sha256). probe_eps (n) are the
  * endpoints the probe sent, for ip_info flags. New reference, or NULL when
  * out of memory. Pure: exposed for tests. */
+struct prb_asndb;
+struct prb_asn_info;
+
+/* db (may be NULL) gives every address in ip_info its ASN; probe (may be
+ * NULL) is the asking probe's own network, sent back as x_probe_asn,
+ * x_probe_cc and x_probe_network_name: never its address. */
 json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps,
-                         size_t n);
+                         size_t n, const struct prb_asndb *db,
+                         const struct prb_asn_info *probe);
 
 #endif

@@ -1,4 +1,5 @@
 /* helper_reply.c: a finished measurement as a test-helper reply. */
+#include "asn.h"
 #include "classify.h"
 #include "helper.h"
 #include "policy.h"
@@ -149,13 +150,18 @@ static bool tls_valid(const struct prb_obs *obs, const char *ip)
 }
 
 static void add_ip_info(json_t *info, const struct prb_obs *obs,
-                        const char *ip, long long flag)
+                        const struct prb_asndb *db, const char *ip,
+                        long long flag)
 {
   json_t *e = json_object_get(info, ip);
   if(!e) {
     long long flags = flag | (prb_policy_is_bogon(ip) ? 4 : 0) |
                       (tls_valid(obs, ip) ? 8 : 0);
-    json_object_set_new(info, ip, json_pack("{s:i,s:I}", "asn", 0, "flags",
+    struct prb_asn_info a;
+    if(!prb_asndb_lookup(db, ip, &a))
+      a.asn = 0;
+    json_object_set_new(info, ip, json_pack("{s:I,s:I}", "asn",
+                                            (json_int_t)a.asn, "flags",
                                             (json_int_t)flags));
     return;
   }
@@ -176,7 +182,8 @@ static void endpoint_ip(const char *ep, char *out, size_t len)
 }
 
 json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps,
-                         size_t n)
+                         size_t n, const struct prb_asndb *db,
+                         const struct prb_asn_info *probe)
 {
   double t_dns = 0, t_tcp = 0, t_tls = 0, t_http = 0;
   json_t *addrs = json_array();
@@ -191,11 +198,12 @@ json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps
   json_object_set_new(reply, "quic_handshake", json_object());
   json_object_set_new(reply, "http3_request", json_null());
   for(size_t i = 0; i < json_array_size(addrs); i++)
-    add_ip_info(info, obs, json_string_value(json_array_get(addrs, i)), 2);
+    add_ip_info(info, obs, db, json_string_value(json_array_get(addrs, i)),
+                2);
   for(size_t i = 0; i < n; i++) {
     char ip[PRB_IP_MAX];
     endpoint_ip(probe_eps[i], ip, sizeof(ip));
-    add_ip_info(info, obs, ip, 1);
+    add_ip_info(info, obs, db, ip, 1);
   }
   json_object_set_new(reply, "ip_info", info);
   info = NULL;
@@ -203,6 +211,15 @@ json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps
                       json_pack("{s:f,s:f,s:f,s:f}", "dns", t_dns,
                                 "tcp_connect", t_tcp, "tls_handshake", t_tls,
                                 "http_request", t_http));
+  if(probe) {
+    char asn[16];
+    snprintf(asn, sizeof(asn), "AS%u", (unsigned)probe->asn);
+    json_object_set_new(reply, "x_probe_asn", json_string(asn));
+    json_object_set_new(reply, "x_probe_cc",
+                        json_string(probe->cc[0] ? probe->cc : "ZZ"));
+    json_object_set_new(reply, "x_probe_network_name",
+                        prb_json_text(probe->org, strlen(probe->org)));
+  }
   json_decref(addrs);
   return reply;
 fail:

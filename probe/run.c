@@ -126,12 +126,37 @@ static void write_failed(struct run *r, int err)
   r->write_errno = err;
 }
 
+/* Without a configured network, the control's word on which network our
+ * requests came from (looked up by the helper, which keeps no address)
+ * identifies the records. */
+static void adopt_network(struct run *r, const struct prb_meas *m)
+{
+  const struct prb_run_opts *o = r->o;
+  json_t *reply = prb_meas_control_reply(m);
+  const char *asn = json_string_value(json_object_get(reply, "x_probe_asn"));
+  const char *cc = json_string_value(json_object_get(reply, "x_probe_cc"));
+  const char *name = json_string_value(json_object_get(reply,
+                                                       "x_probe_network_name"));
+  if(o->probe_asn || !asn || strncmp(asn, "AS", 2) || !strcmp(asn, "AS0") ||
+     strlen(asn) >= sizeof(r->info.probe_asn) ||
+     strspn(asn + 2, "0123456789") != strlen(asn + 2) || !asn[2])
+    return;
+  snprintf(r->info.probe_asn, sizeof(r->info.probe_asn), "%s", asn);
+  if(!o->probe_cc && cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' &&
+     cc[1] >= 'A' && cc[1] <= 'Z')
+    snprintf(r->info.probe_cc, sizeof(r->info.probe_cc), "%s", cc);
+  if(!o->probe_network_name && name)
+    snprintf(r->info.probe_network_name,
+             sizeof(r->info.probe_network_name), "%s", name);
+}
+
 /* Classifies, builds and queues the record of a finished measurement. */
 static void emit(struct run *r, struct prb_meas *m, size_t input)
 {
   const struct prb_obs *obs = prb_meas_obs(m);
   const struct prb_input *item = &r->o->inputs->items[input];
   struct prb_classification c;
+  adopt_network(r, m);
   json_t *keys = prb_analyze(&r->ev, m, r->canaries_ok, &c);
   if(keys)
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?

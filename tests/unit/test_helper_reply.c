@@ -57,7 +57,7 @@ int main(void)
               "<html><title>Hello page</title></html>", 0.1, 0.3);
 
   const char *eps[] = {"203.0.113.9:443"};
-  json_t *reply = prb_helper_reply(&obs, eps, 1);
+  json_t *reply = prb_helper_reply(&obs, eps, 1, NULL, NULL);
   CHECK(reply != NULL);
 
   /* It parses as an OONI test-helper reply, with our additions. */
@@ -102,7 +102,7 @@ int main(void)
   memset(&empty, 0, sizeof(empty));
   empty.dns_experiment_failure = "dns_nxdomain_error";
   empty.http_experiment_failure = "dns_nxdomain_error";
-  reply = prb_helper_reply(&empty, NULL, 0);
+  reply = prb_helper_reply(&empty, NULL, 0, NULL, NULL);
   json_t *http = json_object_get(reply, "http_request");
   CHECK_INT(json_integer_value(json_object_get(http, "status_code")), -1);
   CHECK_INT(json_integer_value(json_object_get(http, "body_length")), -1);
