@@ -944,8 +944,9 @@ def case_scenario_control_unreachable(c):
 # The uplink dies while the probe measures. The censor cuts it when the probe
 # looks up uplinkcut.lab.test (after the preflight). A canary check younger
 # than 30 s is reused (probe/run.c PRB_CANARY_FRESH), so the cut comes after
-# 30 s of other measurements: -p 1 over 20 throttled fetches (~1.7 s each).
-UPLINK_FILLER = 20
+# 30 s of other measurements: -p 1 over 24 throttled fetches (400 KiB at
+# 2 Mbit/s, at least 1.6 s each: 39 s or more).
+UPLINK_FILLER = 24
 
 
 def case_scenario_uplink_cut(c):
