@@ -63,6 +63,10 @@
  *                                               tls.interception
  *  4 caller matched a blockpage fingerprint     blocked/http/          yes
  *                                               http.blockpage
+ *    (with DNS inconsistent: the resolver sent  blocked/dns/           yes
+ *    us there)                                  dns.bogus_answer
+ *    OONI's keys then follow the proof: blocking "http-diff" ("dns"), and
+ *    accessible false, whatever v0.4's page comparison said.
  *  5 no real handshake worked, one failed        blocked/tls/           yes
  *    without a verify error, and a decoy-SNI    tls.sni_filtered
  *    handshake to the same address completed
@@ -1402,6 +1406,16 @@ static void verdict_steps(struct ctx *c)
          c->final->code, c->final->body_len);
     ev(c->an, "HTTP: the response matches the blockpage fingerprint %s",
        in->http_fingerprint);
+    /* A lying resolver that sends us to the blockpage: the means is DNS,
+     * the blockpage is what confirms it. */
+    if(c->out->dns_consistency == PRB_DNS_INCONSISTENT) {
+      ev_answers(c);
+      ev(c->an, "DNS: the answers differ from the control's and led to "
+         "the blockpage: the resolver lies");
+      set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_DNS, "dns.bogus_answer",
+                  true);
+      return;
+    }
     set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_HTTP, "http.blockpage",
                 true);
     return;
@@ -1453,6 +1467,21 @@ static void verdict_steps(struct ctx *c)
   verdict_http_success(c);
 }
 
+/* A blockpage or DNS fingerprint is proof OONI's page comparison can miss
+ * (a blockpage sharing the status and a header name with the real page
+ * passes v0.4's diff): OONI's keys then say what the proof says, so tools
+ * that read only them do not publish a confirmed block as accessible. */
+static void confirmed_blocking(struct ctx *c)
+{
+  const struct prb_analysis *a = c->an;
+  if(a->verdict != PRB_VERDICT_BLOCKED || !a->confirmed ||
+     (!c->in->http_fingerprint && !c->in->dns_fingerprint))
+    return;
+  c->out->blocking = a->method == PRB_METHOD_DNS ? PRB_BLOCKING_DNS :
+                     PRB_BLOCKING_HTTP_DIFF;
+  c->out->accessible = PRB_TRI_FALSE;
+}
+
 void prb_classify(const struct prb_classify_in *in,
                   struct prb_classification *out)
 {
@@ -1486,6 +1515,7 @@ void prb_classify(const struct prb_classify_in *in,
   http_compare(&c);
   ooni_blocking(&c);
   verdict(&c);
+  confirmed_blocking(&c);
 }
 
 /* ---- names and JSON ------------------------------------------------------ */

@@ -87,6 +87,7 @@ int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
     return PRB_EXIT_INTERNAL;
   }
   prb_scrub_add_interfaces(e->scrub);
+  prb_localnets_load(&e->localnets);
   e->system = prb_resolver_new(e->loop, NULL, e->dns_deadline, why,
                                sizeof(why));
   if(!e->system) {

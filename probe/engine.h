@@ -6,6 +6,7 @@
 #include "dns.h"
 #include "http.h"
 #include "loop.h"
+#include "policy.h"
 #include "scrub.h"
 #include "url.h"
 
@@ -28,6 +29,7 @@ struct prb_engine {
   SSL_CTX *tls;                 /* handshakes we measure ourselves */
   struct prb_http *http;        /* the GETs */
   struct prb_scrub *scrub;      /* our own addresses, learnt as we go */
+  struct prb_localnets localnets; /* the LANs we sit on: never measured */
   double dns_deadline;          /* seconds, per lookup */
   double step_deadline;         /* seconds, per TCP, TLS and HTTP step */
   const char *decoy_sni;        /* harmless name for the SNI-filter check */

@@ -50,7 +50,8 @@ struct request {
   char *eps[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_eps;
   bool have_probe;              /* the asking probe's network is known */
-  struct prb_asn_info probe;    /* never its address: only this */
+  struct prb_asn_info probe;
+  char probe_addr[PRB_IP_MAX];  /* sent back for scrubbing, never kept */
   unsigned status;              /* 0 until the answer is ready */
   char *answer;
   struct request *prev, *next;  /* in helper.suspended while suspended */
@@ -149,7 +150,8 @@ static void on_measured(void *arg, struct prb_meas *m)
   json_t *reply = prb_helper_reply(prb_meas_obs(m),
                                    (const char *const *)rq->eps, rq->n_eps,
                                    h->asndb,
-                                   rq->have_probe ? &rq->probe : NULL);
+                                   rq->have_probe ? &rq->probe : NULL,
+                                   rq->probe_addr);
   char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
   json_decref(reply);
   prb_meas_free(m);
@@ -166,31 +168,44 @@ static void on_measured(void *arg, struct prb_meas *m)
   }
 }
 
-/* The asking probe's network, looked up from its address, which is then
- * forgotten: the address is never logged nor sent back. Behind our own
- * proxy, the last X-Forwarded-For entry is the one the proxy added. */
+/* The asking probe's address: only to send back (for scrubbing) and to
+ * look its network up; it is never logged nor kept past the request.
+ * Behind our own proxy, the last X-Forwarded-For entry is the one the
+ * proxy added. */
 static void note_probe_network(struct request *rq)
 {
   struct helper *h = rq->h;
-  if(!h->asndb)
-    return;
-  if(h->trust_forwarded) {
-    const char *xff = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
-                                                  "X-Forwarded-For");
-    if(xff) {
-      const char *last = strrchr(xff, ',');
-      last = last ? last + 1 : xff;
-      while(*last == ' ')
-        last++;
-      rq->have_probe = prb_asndb_lookup(h->asndb, last, &rq->probe);
-      return;
+  const char *xff = h->trust_forwarded ?
+    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+                                "X-Forwarded-For") : NULL;
+  if(xff) {
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while(*last == ' ')
+      last++;
+    size_t n = strcspn(last, " ");
+    unsigned char buf[16];
+    char ip[PRB_IP_MAX] = "";
+    if(n < sizeof(ip)) {
+      memcpy(ip, last, n);
+      ip[n] = 0;
     }
+    if(inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
+      memcpy(rq->probe_addr, ip, sizeof(ip));
   }
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-    rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  if(ci && ci->client_addr)
-    rq->have_probe = prb_asndb_lookup_sa(h->asndb, ci->client_addr,
-                                         &rq->probe);
+  else {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+      rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if(sa && sa->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                rq->probe_addr, sizeof(rq->probe_addr));
+    else if(sa && sa->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                rq->probe_addr, sizeof(rq->probe_addr));
+  }
+  if(h->asndb && rq->probe_addr[0])
+    rq->have_probe = prb_asndb_lookup(h->asndb, rq->probe_addr, &rq->probe);
 }
 
 /* Validates the request body and starts measuring; on a bad request the

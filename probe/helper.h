@@ -26,9 +26,13 @@ struct prb_asn_info;
 
 /* db (may be NULL) gives every address in ip_info its ASN; probe (may be
  * NULL) is the asking probe's own network, sent back as x_probe_asn,
- * x_probe_cc and x_probe_network_name: never its address. */
+ * x_probe_cc and x_probe_network_name. probe_addr (may be NULL) is the
+ * address the request came from, sent back as x_probe_address so that a
+ * probe behind NAT can scrub its public address from its records (it
+ * removes the key before keeping the reply); the helper keeps it nowhere. */
 json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps,
                          size_t n, const struct prb_asndb *db,
-                         const struct prb_asn_info *probe);
+                         const struct prb_asn_info *probe,
+                         const char *probe_addr);
 
 #endif

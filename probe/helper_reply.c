@@ -183,7 +183,8 @@ static void endpoint_ip(const char *ep, char *out, size_t len)
 
 json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps,
                          size_t n, const struct prb_asndb *db,
-                         const struct prb_asn_info *probe)
+                         const struct prb_asn_info *probe,
+                         const char *probe_addr)
 {
   double t_dns = 0, t_tcp = 0, t_tls = 0, t_http = 0;
   json_t *addrs = json_array();
@@ -220,6 +221,8 @@ json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps
     json_object_set_new(reply, "x_probe_network_name",
                         prb_json_text(probe->org, strlen(probe->org)));
   }
+  if(probe_addr && probe_addr[0])
+    json_object_set_new(reply, "x_probe_address", json_string(probe_addr));
   json_decref(addrs);
   return reply;
 fail:

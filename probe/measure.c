@@ -414,14 +414,21 @@ static void record_refused(struct prb_meas *m, const char *ip, int port)
   tcp->transaction_id = m->next_txid++;
 }
 
-/* The helper measures only what a website could be: never private or
- * reserved space on its own network (labs excepted). */
+/* Never this host itself (any of its addresses, a service listening on
+ * all of them is loopback in effect) nor the LAN it sits on (the
+ * volunteer's router and printer); the helper, in addition, never private
+ * or reserved space (labs excepted: their sites live there). */
 static bool allowed(const struct prb_meas *m, const char *ip)
 {
+  const struct prb_engine *e = m->e;
   if(!prb_policy_allows(ip))
     return false;
-  return m->mode != PRB_MEAS_CONTROL || m->e->allow_bogons ||
-         !prb_policy_is_bogon(ip);
+  if(m->mode == PRB_MEAS_CONTROL && e->allow_bogons)
+    return true;
+  if(prb_scrub_contains(e->scrub, ip) ||
+     prb_localnets_contains(&e->localnets, ip))
+    return false;
+  return m->mode != PRB_MEAS_CONTROL || !prb_policy_is_bogon(ip);
 }
 
 static void add_endpoint(struct prb_meas *m, const char *ip, int port)
@@ -667,6 +674,13 @@ static void on_control(void *arg, struct prb_http_request *req,
       free(ctl);
     }
     else {
+      /* Our public address as the control saw it (behind NAT we cannot
+       * know it otherwise): scrubbed from everything, kept nowhere. */
+      const char *me = json_string_value(json_object_get(reply,
+                                                         "x_probe_address"));
+      if(me)
+        prb_scrub_add(m->e->scrub, me);
+      json_object_del(reply, "x_probe_address");
       m->ctl = ctl;
       m->ctl_reply = reply;
       reply = NULL;
@@ -714,7 +728,7 @@ static void start_control(struct prb_meas *m)
   char text[PRB_MAX_ENDPOINTS][PRB_ENDPOINT_MAX];
   size_t n = 0;
   for(size_t i = 0; i < m->n_hop_addrs && n < PRB_MAX_ENDPOINTS; i++) {
-    if(!prb_policy_allows(m->hop_addrs[i]))
+    if(!allowed(m, m->hop_addrs[i]))
       continue;
     snprintf(text[n], sizeof(text[n]),
              strchr(m->hop_addrs[i], ':') ? "[%.45s]:%d" : "%.45s:%d",

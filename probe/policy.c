@@ -2,6 +2,8 @@
 #include "policy.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -100,4 +102,83 @@ bool prb_policy_is_bogon(const char *ip)
   default:
     return true;
   }
+}
+
+static int prefix_len(const unsigned char *mask, size_t n)
+{
+  int bits = 0;
+  for(size_t i = 0; i < n; i++)
+    for(int b = 7; b >= 0 && (mask[i] >> b) & 1; b--)
+      bits++;
+  return bits;
+}
+
+static bool in_prefix(const unsigned char *a, const unsigned char *net,
+                      int prefix)
+{
+  size_t full = (size_t)prefix / 8;
+  int rest = prefix % 8;
+  if(memcmp(a, net, full))
+    return false;
+  if(!rest)
+    return true;
+  unsigned char mask = (unsigned char)(0xff << (8 - rest));
+  return (a[full] & mask) == (net[full] & mask);
+}
+
+void prb_localnets_load(struct prb_localnets *l)
+{
+  struct ifaddrs *ifs = NULL, *i;
+  memset(l, 0, sizeof(*l));
+  if(getifaddrs(&ifs) < 0)
+    return;
+  for(i = ifs; i && l->n < PRB_LOCALNETS_MAX; i = i->ifa_next) {
+    if(!i->ifa_addr || !i->ifa_netmask || (i->ifa_flags & IFF_LOOPBACK))
+      continue;
+    int fam = i->ifa_addr->sa_family;
+    const unsigned char *a, *m;
+    size_t n;
+    if(fam == AF_INET) {
+      a = (const unsigned char *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+      m = (const unsigned char *)
+          &((struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+      n = 4;
+    }
+    else if(fam == AF_INET6) {
+      a = ((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr.s6_addr;
+      m = ((struct sockaddr_in6 *)i->ifa_netmask)->sin6_addr.s6_addr;
+      n = 16;
+      if(a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+        continue;               /* link-local is refused anyway */
+    }
+    else
+      continue;
+    int prefix = prefix_len(m, n);
+    /* A short prefix (a carrier's /8) would also cover the censor's own
+     * blockpage servers: only LAN-sized subnets count. */
+    if((fam == AF_INET && prefix < 24) || (fam == AF_INET6 && prefix < 64))
+      continue;
+    l->nets[l->n].family = fam;
+    memcpy(l->nets[l->n].net, a, n);
+    l->nets[l->n].prefix = prefix;
+    l->n++;
+  }
+  freeifaddrs(ifs);
+}
+
+bool prb_localnets_contains(const struct prb_localnets *l, const char *ip)
+{
+  unsigned char b[16];
+  int fam;
+  if(inet_pton(AF_INET, ip, b) == 1)
+    fam = AF_INET;
+  else if(inet_pton(AF_INET6, ip, b) == 1)
+    fam = AF_INET6;
+  else
+    return false;
+  for(size_t i = 0; i < l->n; i++)
+    if(l->nets[i].family == fam && in_prefix(b, l->nets[i].net,
+                                             l->nets[i].prefix))
+      return true;
+  return false;
 }

@@ -9,6 +9,7 @@
 #define PRB_POLICY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* True when ip (text form) may be contacted. Unparsable text is refused. */
 bool prb_policy_allows(const char *ip);
@@ -16,5 +17,24 @@ bool prb_policy_allows(const char *ip);
 /* True for private, shared, reserved and other non-routable (bogon)
  * addresses, which are evidence in a DNS answer (RFC 6890). */
 bool prb_policy_is_bogon(const char *ip);
+
+/* The networks this host sits on (its interfaces' subnets, home-LAN
+ * sized: IPv4 prefixes of /24 and longer, IPv6 of /64 and longer): a
+ * website never lives there, the volunteer's router and printer do. */
+#define PRB_LOCALNETS_MAX 32
+struct prb_localnets {
+  size_t n;
+  struct {
+    int family;
+    unsigned char net[16];
+    int prefix;
+  } nets[PRB_LOCALNETS_MAX];
+};
+
+/* Reads the interfaces (getifaddrs); loopback is left out. */
+void prb_localnets_load(struct prb_localnets *l);
+
+/* True when ip (text form) is inside one of the subnets. */
+bool prb_localnets_contains(const struct prb_localnets *l, const char *ip);
 
 #endif

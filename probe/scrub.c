@@ -195,14 +195,35 @@ bool prb_scrub_add_interfaces(struct prb_scrub *s)
   return ok;
 }
 
+/* A global IPv6 address's /64 identifies the subscriber's line (privacy
+ * addresses change only the lower half): any address in it is ours. */
+static bool same_line(const struct prb_addr *mine, const struct prb_addr *b)
+{
+  return mine->family == AF_INET6 && b->family == AF_INET6 &&
+         (mine->bytes[0] & 0xe0) == 0x20 && !memcmp(mine->bytes, b->bytes, 8);
+}
+
 static bool scrub_has(const struct prb_scrub *s, struct prb_addr a)
 {
   size_t i;
   addr_unmap(&a);
   for(i = 0; i < s->n; i++)
-    if(addr_eq(&s->addrs[i], &a))
+    if(addr_eq(&s->addrs[i], &a) || same_line(&s->addrs[i], &a))
       return true;
   return false;
+}
+
+bool prb_scrub_contains(const struct prb_scrub *s, const char *addr)
+{
+  struct prb_addr a;
+  memset(&a, 0, sizeof(a));
+  if(inet_pton(AF_INET, addr, a.bytes) == 1)
+    a.family = AF_INET;
+  else if(inet_pton(AF_INET6, addr, a.bytes) == 1)
+    a.family = AF_INET6;
+  else
+    return false;
+  return scrub_has(s, a);
 }
 
 /* Output under construction. */

@@ -22,6 +22,10 @@ void prb_scrub_free(struct prb_scrub *s);
  * false only when out of memory. Adding the same address twice is fine. */
 bool prb_scrub_add(struct prb_scrub *s, const char *addr);
 
+/* True when addr (text form) is one of ours, or for IPv6 in the /64 of a
+ * global address of ours. */
+bool prb_scrub_contains(const struct prb_scrub *s, const char *addr);
+
 /* Adds every non-loopback address of this host's interfaces. */
 bool prb_scrub_add_interfaces(struct prb_scrub *s);
 

@@ -472,6 +472,21 @@ static void b_blockpage(void)
           sizeof(body) - 1);
 }
 
+/* The ISP resolver sends the name to its blockpage server. */
+static void b_dns_to_blockpage(void)
+{
+  static const char body[] = "<html><body>\xd0\xa1\xd1\x82\xd1\x80\xd0\xb0"
+    "\xd0\xbd\xd0\xb8\xd1\x86\xd0\xb0 \xd0\xb7\xd0\xb0\xd0\xb1\xd0\xbb"
+    "\xd0\xbe\xd0\xba\xd0\xb8\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb0\xd0\xbd"
+    "\xd0\xb0</body></html>";
+  start("http://example.com/");
+  query("example.com", PRB_RR_A, NULL, "10.10.34.35", NULL);
+  query("example.com", PRB_RR_AAAA, "dns_no_answer", NULL, NULL);
+  tcp("10.10.34.35", 80, NULL);
+  request("http://example.com/", NULL, 200, "Server: nginx", body,
+          sizeof(body) - 1);
+}
+
 static void b_http_diff(void)
 {
   start("http://example.com/");
@@ -664,9 +679,14 @@ static const struct row rows[] = {
   {"blockpage fingerprint", b_blockpage, ctl_all_ok_http, NULL, NULL,
    "cp.d_corp_kz_ps", NULL, PRB_TRI_TRUE, false, "consistent", "http-diff",
    "false", "blocked", "http", "http.blockpage", true, "cp.d_corp_kz_ps"},
+  {"lying resolver leads to a blockpage: DNS, confirmed",
+   b_dns_to_blockpage, ctl_all_ok_http, NULL, NULL, "cp.d_corp_kz_ps", NULL,
+   PRB_TRI_TRUE, false, "inconsistent", "dns", "false", "blocked", "dns",
+   "dns.bogus_answer", true, "led to the blockpage"},
   {"blockpage fingerprint without a control", b_blockpage, NULL,
    "generic_timeout_error", NULL, "cp.d_corp_kz_ps", NULL, PRB_TRI_TRUE,
-   false, N_, N_, N_, "blocked", "http", "http.blockpage", true, NULL},
+   false, N_, "http-diff", "false", "blocked", "http", "http.blockpage",
+   true, NULL},
   {"http-diff: another status and page", b_http_diff, ctl_all_ok_http, NULL,
    NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-diff", "false",
    "blocked", "http", "http.diff", false, "status 403 vs 200"},

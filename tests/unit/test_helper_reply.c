@@ -57,7 +57,7 @@ int main(void)
               "<html><title>Hello page</title></html>", 0.1, 0.3);
 
   const char *eps[] = {"203.0.113.9:443"};
-  json_t *reply = prb_helper_reply(&obs, eps, 1, NULL, NULL);
+  json_t *reply = prb_helper_reply(&obs, eps, 1, NULL, NULL, "192.0.2.33");
   CHECK(reply != NULL);
 
   /* It parses as an OONI test-helper reply, with our additions. */
@@ -79,6 +79,9 @@ int main(void)
   CHECK(ctl.tls[0].has_leaf_sha256 && ctl.tls[0].leaf_sha256[0] == 0xba &&
         ctl.tls[0].leaf_sha256[31] == 0xad);
 
+  /* The asking probe's address comes back only for it to scrub. */
+  CHECK_STR(json_string_value(json_object_get(reply, "x_probe_address")),
+            "192.0.2.33");
   json_t *tcp = json_object_get(reply, "tcp_connect");
   json_t *refused = json_object_get(tcp, "203.0.113.9:443");
   CHECK_STR(json_string_value(json_object_get(refused, "failure")),
@@ -102,7 +105,7 @@ int main(void)
   memset(&empty, 0, sizeof(empty));
   empty.dns_experiment_failure = "dns_nxdomain_error";
   empty.http_experiment_failure = "dns_nxdomain_error";
-  reply = prb_helper_reply(&empty, NULL, 0, NULL, NULL);
+  reply = prb_helper_reply(&empty, NULL, 0, NULL, NULL, NULL);
   json_t *http = json_object_get(reply, "http_request");
   CHECK_INT(json_integer_value(json_object_get(http, "status_code")), -1);
   CHECK_INT(json_integer_value(json_object_get(http, "body_length")), -1);
