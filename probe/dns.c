@@ -17,21 +17,25 @@ struct prb_resolver {
   struct prb_loop *loop;
   ares_channel channel;
   struct prb_timer timer;
+  double deadline;              /* seconds a lookup may take, all tries */
   bool system;
   char address[PRB_ENDPOINT_MAX];
   char ip[PRB_IP_MAX];
 };
 
-/* A lookup lives until c-ares has called back and the answer has been
- * delivered (or dropped, once cancelled). */
+/* A lookup is freed once c-ares has called back (answered) and its
+ * owner is done with it (finished: delivered, timed out or cancelled). */
 struct prb_dns_lookup {
   struct prb_resolver *r;
-  prb_dns_done done;            /* NULL once cancelled */
+  struct prb_loop *loop;
+  prb_dns_done done;
   void *arg;
   double t_base;
   bool starting;                /* inside ares_query() */
   bool answered;                /* c-ares has called back */
+  bool finished;                /* the owner was told, or left */
   struct prb_timer kick;        /* delivers an answer that came at once */
+  struct prb_timer deadline;    /* our own bound on the whole lookup */
   struct prb_dns_query q;
 };
 
@@ -165,10 +169,12 @@ struct prb_resolver *prb_resolver_new(struct prb_loop *loop,
   }
   r->loop = loop;
   r->system = !server;
+  r->deadline = deadline;
   prb_timer_init(&r->timer);
 
-  /* Two tries; c-ares doubles the timeout on the second pass, so the whole
-   * lookup takes at most 3 * timeout (its defaults would take 75 s). */
+  /* Two tries; c-ares doubles the timeout on the second pass (its defaults
+   * would take 75 s). With several servers it tries each in turn, so a
+   * timer of ours also holds every lookup to the deadline. */
   struct ares_options o;
   memset(&o, 0, sizeof(o));
   int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
@@ -299,12 +305,26 @@ void prb_dns_parse(struct prb_dns_query *q, int status,
     q->failure = NULL;
 }
 
+static void release(struct prb_dns_lookup *lk)
+{
+  prb_timer_stop(lk->loop, &lk->kick);
+  prb_timer_stop(lk->loop, &lk->deadline);
+  free(lk->q.raw);
+  free(lk);
+}
+
+/* Tells the owner (once); frees the lookup if c-ares is done with it. */
 static void deliver(struct prb_dns_lookup *lk)
 {
+  lk->finished = true;
+  prb_timer_stop(lk->loop, &lk->kick);
+  prb_timer_stop(lk->loop, &lk->deadline);
   if(lk->done)
     lk->done(lk->arg, &lk->q);
   free(lk->q.raw);
-  free(lk);
+  lk->q.raw = NULL;
+  if(lk->answered)
+    release(lk);
 }
 
 static void on_kick(void *arg)
@@ -312,24 +332,41 @@ static void on_kick(void *arg)
   deliver(arg);
 }
 
+/* The server never answered in time (tries to several servers can take a
+ * multiple of the deadline): a timeout, whatever c-ares does later. */
+static void on_deadline(void *arg)
+{
+  struct prb_dns_lookup *lk = arg;
+  lk->q.t = prb_now() - lk->t_base;
+  lk->q.rcode = -1;
+  lk->q.n_answers = 0;
+  lk->q.failure = PRB_FAIL_TIMEOUT;
+  deliver(lk);
+}
+
 static void on_answer(void *arg, int status, int timeouts,
                       unsigned char *abuf, int alen)
 {
   struct prb_dns_lookup *lk = arg;
   lk->answered = true;
-  if(!lk->done || (status == ARES_EDESTRUCTION && !lk->starting)) {
-    if(!lk->starting)
-      free(lk);                 /* nobody waits for it */
+  if(lk->finished) {
+    release(lk);                /* told already, or nobody waits */
     return;
   }
   struct prb_dns_query *q = &lk->q;
   q->t = prb_now() - lk->t_base;
-  prb_dns_parse(q, status, abuf, alen);
-  if(abuf && alen > 0 && alen <= PRB_DNS_RAW_MAX) {
-    q->raw = malloc((size_t)alen);
-    if(q->raw) {
-      memcpy(q->raw, abuf, (size_t)alen);
-      q->raw_len = (size_t)alen;
+  if(status == ARES_EDESTRUCTION) {
+    q->rcode = -1;
+    q->failure = PRB_FAIL_INTERRUPTED;  /* the run is ending */
+  }
+  else {
+    prb_dns_parse(q, status, abuf, alen);
+    if(abuf && alen > 0 && alen <= PRB_DNS_RAW_MAX) {
+      q->raw = malloc((size_t)alen);
+      if(q->raw) {
+        memcpy(q->raw, abuf, (size_t)alen);
+        q->raw_len = (size_t)alen;
+      }
     }
   }
   if(!lk->starting)
@@ -338,14 +375,14 @@ static void on_answer(void *arg, int status, int timeouts,
 
 void prb_dns_cancel(struct prb_dns_lookup *lk)
 {
-  if(!lk)
+  if(!lk || lk->finished)
     return;
   lk->done = NULL;
-  if(prb_timer_armed(&lk->kick)) {
-    prb_timer_stop(lk->r->loop, &lk->kick);
-    free(lk->q.raw);
-    free(lk);
-  }
+  lk->finished = true;
+  prb_timer_stop(lk->loop, &lk->kick);
+  prb_timer_stop(lk->loop, &lk->deadline);
+  if(lk->answered)
+    release(lk);
 }
 
 struct prb_dns_lookup *prb_dns_lookup(struct prb_resolver *r,
@@ -358,10 +395,12 @@ struct prb_dns_lookup *prb_dns_lookup(struct prb_resolver *r,
   if(!lk)
     return NULL;
   lk->r = r;
+  lk->loop = r->loop;
   lk->done = done;
   lk->arg = arg;
   lk->t_base = t_base;
   prb_timer_init(&lk->kick);
+  prb_timer_init(&lk->deadline);
   struct prb_dns_query *q = &lk->q;
   snprintf(q->hostname, sizeof(q->hostname), "%s", name);
   q->qtype = qtype;
@@ -378,6 +417,8 @@ struct prb_dns_lookup *prb_dns_lookup(struct prb_resolver *r,
    * callers never see done() before this returns. */
   if(lk->answered)
     prb_timer_start(r->loop, &lk->kick, 0, on_kick, lk);
+  else
+    prb_timer_start(r->loop, &lk->deadline, r->deadline, on_deadline, lk);
   rearm(r);
   return lk;
 }

@@ -9,18 +9,22 @@
 struct control_lookup {
   struct prb_control_ep *c;
   int pending;
+  char v4[PRB_IP_MAX], v6[PRB_IP_MAX];
 };
 
 static void on_control_addr(void *arg, struct prb_dns_query *q)
 {
   struct control_lookup *lk = arg;
   lk->pending--;
-  for(size_t i = 0; i < q->n_answers && !lk->c->ip[0]; i++)
-    if(q->answers[i].type != PRB_RR_CNAME)
-      snprintf(lk->c->ip, sizeof(lk->c->ip), "%.45s", q->answers[i].value);
+  for(size_t i = 0; i < q->n_answers; i++) {
+    char *slot = q->answers[i].type == PRB_RR_A ? lk->v4 :
+                 q->answers[i].type == PRB_RR_AAAA ? lk->v6 : NULL;
+    if(slot && !slot[0])
+      snprintf(slot, PRB_IP_MAX, "%.45s", q->answers[i].value);
+  }
 }
 
-/* Resolves each control's name once, A before AAAA. */
+/* Resolves each control's name once. */
 static int add_controls(struct prb_engine *e, const struct prb_engine_cfg *cfg)
 {
   struct control_lookup lk[PRB_MAX_CONTROL_EPS];
@@ -58,6 +62,11 @@ static int add_controls(struct prb_engine *e, const struct prb_engine_cfg *cfg)
       break;
     prb_loop_run_once(e->loop, 1.0);
   }
+  /* IPv4 first: many volunteers have no IPv6 route. */
+  for(size_t i = 0; i < e->n_controls; i++)
+    if(lk[i].c)
+      snprintf(lk[i].c->ip, sizeof(lk[i].c->ip), "%s",
+               lk[i].v4[0] ? lk[i].v4 : lk[i].v6);
   for(size_t i = 0; i < e->n_controls; i++)
     if(!e->controls[i].ip[0])
       fprintf(stderr, "accessprobe: control %s: its name does not resolve; "
@@ -81,6 +90,9 @@ int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
   e->decoy_sni = cfg->decoy_sni;
   /* A control answers after its own DNS, connect and fetch steps. */
   e->control_deadline = 3.0 * e->step_deadline + e->dns_deadline + 5.0;
+  /* Our steps are bounded one by one; redirects are not: the whole
+   * measurement gets the control's wait and one more step. */
+  e->meas_deadline = e->control_deadline + e->step_deadline;
   if(!(e->loop = prb_loop_new()) || !(e->scrub = prb_scrub_new()) ||
      !(e->tls = prb_tls_ctx_new(e->store))) {
     fprintf(stderr, "accessprobe: out of memory\n");

@@ -18,7 +18,13 @@ struct prb_control_ep {
   char url[PRB_URL_MAX];
   struct prb_url u;
   char ip[PRB_IP_MAX];          /* the address its name resolved to */
+  /* A control that could not be reached is not asked again for a while:
+   * a censor blocking it must not cost every measurement a full wait. */
+  double down_until;            /* prb_now() seconds; 0 when up */
+  const char *down_failure;     /* static: why it is considered down */
 };
+
+#define PRB_CONTROL_RETRY 60.0  /* seconds a control stays "down" */
 
 struct prb_engine {
   struct prb_loop *loop;

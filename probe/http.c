@@ -147,7 +147,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
   struct prb_fetch *f = userp;
   struct prb_http_request *req = &f->req;
   size_t len = size * nmemb;
-  size_t room = PRB_BODY_MAX - req->body_len;
+  long code = 0;
+  curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &code);
+  /* A redirect's body is never the page: keep enough for a blockpage,
+   * so eleven hops cannot hold megabytes each. */
+  size_t limit = code >= 300 && code < 400 ? PRB_REDIRECT_BODY_MAX :
+                 PRB_BODY_MAX;
+  size_t room = limit > req->body_len ? limit - req->body_len : 0;
   size_t take = len < room ? len : room;
   if(req->body_len + take > f->body_cap) {
     size_t cap = f->body_cap ? f->body_cap : 16384;

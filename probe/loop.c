@@ -13,7 +13,16 @@ struct watch {
   prb_io_cb cb;
   void *arg;
   unsigned events;
+  uint32_t generation;          /* bumped each time the fd is unwatched */
 };
+
+/* epoll data: the fd and the generation of its watch, so an event that
+ * was queued for a closed fd is not delivered to a new socket that reused
+ * the number within the same batch. */
+static uint64_t tag(int fd, uint32_t generation)
+{
+  return (uint64_t)generation << 32 | (uint32_t)fd;
+}
 
 struct prb_loop {
   int epfd;
@@ -93,14 +102,16 @@ bool prb_loop_watch(struct prb_loop *loop, int fd, unsigned events,
   if(!events) {
     if(w->events)
       epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL); /* ENOENT if closed */
+    uint32_t generation = w->generation + 1;
     memset(w, 0, sizeof(*w));
+    w->generation = generation;
     return true;
   }
   struct epoll_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.events = ((events & PRB_IO_READ) ? EPOLLIN : 0u) |
               ((events & PRB_IO_WRITE) ? EPOLLOUT : 0u);
-  ev.data.fd = fd;
+  ev.data.u64 = tag(fd, w->generation);
   int op = w->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if(epoll_ctl(loop->epfd, op, fd, &ev) < 0) {
     /* A closed and reused fd leaves our table stale: try the other op. */
@@ -249,12 +260,13 @@ bool prb_loop_run_once(struct prb_loop *loop, double max_wait)
   if(n < 0)
     return errno == EINTR;
   for(int i = 0; i < n; i++) {
-    int fd = evs[i].data.fd;
+    int fd = (int)(uint32_t)evs[i].data.u64;
+    uint32_t generation = (uint32_t)(evs[i].data.u64 >> 32);
     if(fd < 0 || (size_t)fd >= loop->n_watches)
       continue;
     struct watch *w = &loop->watches[fd];
-    if(!w->cb)
-      continue;                 /* unwatched by an earlier callback */
+    if(!w->cb || w->generation != generation)
+      continue;                 /* unwatched (and maybe reused) meanwhile */
     unsigned ev = 0;
     if(evs[i].events & EPOLLIN)
       ev |= PRB_IO_READ;

@@ -41,8 +41,10 @@ struct prb_meas {
   int pending;                  /* callbacks still to come in this state */
   struct prb_url url;           /* the current hop */
   int depth;
-  struct endpoint eps[PRB_MAX_ENDPOINTS];
-  size_t n_eps;
+  /* ours first (at most PRB_MAX_ENDPOINTS), then the probe's when we are
+   * its control */
+  struct endpoint eps[3 * PRB_MAX_ENDPOINTS];
+  size_t n_eps, n_own;
   bool reached;
   /* addresses the current hop resolved through the system resolver */
   char hop_addrs[2 * PRB_MAX_ADDRS][PRB_IP_MAX];
@@ -87,6 +89,11 @@ const struct prb_obs *prb_meas_obs(const struct prb_meas *m)
   return &m->obs;
 }
 
+double prb_meas_started(const struct prb_meas *m)
+{
+  return m->t_base;
+}
+
 bool prb_meas_reached(const struct prb_meas *m)
 {
   return m->reached;
@@ -95,6 +102,15 @@ bool prb_meas_reached(const struct prb_meas *m)
 static double rel(const struct prb_meas *m)
 {
   return prb_now() - m->t_base;
+}
+
+/* Seconds left of the whole measurement's budget. */
+static double remaining(const struct prb_meas *m)
+{
+  if(m->e->meas_deadline <= 0)
+    return 1e9;
+  double left = m->e->meas_deadline - rel(m);
+  return left > 0.001 ? left : 0.001;
 }
 
 static void on_kick(void *arg)
@@ -431,7 +447,8 @@ static bool allowed(const struct prb_meas *m, const char *ip)
   return m->mode != PRB_MEAS_CONTROL || !prb_policy_is_bogon(ip);
 }
 
-static void add_endpoint(struct prb_meas *m, const char *ip, int port)
+static void add_endpoint(struct prb_meas *m, const char *ip, int port,
+                         bool own)
 {
   for(size_t i = 0; i < m->n_eps; i++)
     if(m->eps[i].port == port && !strcmp(m->eps[i].ip, ip))
@@ -440,8 +457,10 @@ static void add_endpoint(struct prb_meas *m, const char *ip, int port)
     record_refused(m, ip, port);
     return;
   }
-  if(m->n_eps >= PRB_MAX_ENDPOINTS)
+  if(m->n_eps >= sizeof(m->eps) / sizeof(m->eps[0]) ||
+     (own && m->n_own >= PRB_MAX_ENDPOINTS))
     return;
+  m->n_own += own;
   bool https = !strcmp(m->url.scheme, "https");
   struct endpoint *ep = &m->eps[m->n_eps++];
   snprintf(ep->ip, sizeof(ep->ip), "%.45s", ip);
@@ -457,11 +476,11 @@ static void start_connect(struct prb_meas *m)
 {
   m->state = ST_CONNECT;
   for(size_t i = 0; i < m->n_hop_addrs; i++)
-    add_endpoint(m, m->hop_addrs[i], m->url.port);
+    add_endpoint(m, m->hop_addrs[i], m->url.port, true);
   for(size_t i = 0; i < m->n_extra; i++) {
     char ip[PRB_IP_MAX];
     inet_ntop(m->extra[i].family, m->extra[i].bytes, ip, sizeof(ip));
-    add_endpoint(m, ip, m->extra[i].port);
+    add_endpoint(m, ip, m->extra[i].port, false);
   }
   m->pending = 1;
   for(size_t i = 0; i < m->n_eps; i++) {
@@ -611,7 +630,8 @@ static void start_fetch(struct prb_meas *m, const char *ip)
   p.port = m->url.port;
   p.ip = ip;
   p.t_base = m->t_base;
-  p.deadline = m->e->step_deadline;
+  p.deadline = m->e->step_deadline < remaining(m) ?
+               m->e->step_deadline : remaining(m);
   p.depth = m->depth;
   p.transaction_id = m->next_txid++;
   m->fetch = prb_http_fetch(m->e->http, &p, on_fetch, m);
@@ -628,12 +648,33 @@ static void start_fetch(struct prb_meas *m, const char *ip)
 
 static void ask_control(struct prb_meas *m);
 
+/* The control's failures are static strings already, except parse
+ * reasons; keep a static one for the breaker. */
+static const char *failure_static(const char *f)
+{
+  static const char *const known[] = {
+    PRB_FAIL_TIMEOUT, PRB_FAIL_REFUSED, PRB_FAIL_RESET, PRB_FAIL_EOF,
+    PRB_FAIL_NXDOMAIN, PRB_FAIL_SSL_AUTHORITY, PRB_FAIL_SSL_HOSTNAME,
+    PRB_FAIL_SSL_CERT, PRB_FAIL_SSL_HANDSHAKE
+  };
+  for(size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    if(!strcmp(f, known[i]))
+      return known[i];
+  return PRB_FAIL_UNKNOWN;
+}
+
 static void control_failed(struct prb_meas *m, const char *failure,
                            bool unreachable)
 {
   snprintf(m->ctl_failure, sizeof(m->ctl_failure), "%s", failure);
   m->ctl_unreachable = unreachable;
-  if(++m->control_idx < m->e->n_controls) {
+  if(unreachable && m->control_idx < m->e->n_controls &&
+     !m->expired) {
+    struct prb_control_ep *c = &m->e->controls[m->control_idx];
+    c->down_until = prb_now() + PRB_CONTROL_RETRY;
+    c->down_failure = failure_static(failure);
+  }
+  if(!m->expired && ++m->control_idx < m->e->n_controls) {
     ask_control(m);             /* the next control, from the start */
     return;
   }
@@ -694,13 +735,19 @@ static void on_control(void *arg, struct prb_http_request *req,
     control_failed(m, failure, unreachable);
     return;
   }
+  m->e->controls[m->control_idx].down_until = 0;
   m->ctl_done = true;
   maybe_complete(m);
 }
 
 static void ask_control(struct prb_meas *m)
 {
-  const struct prb_control_ep *c = &m->e->controls[m->control_idx];
+  struct prb_control_ep *c = &m->e->controls[m->control_idx];
+  if(c->down_until > prb_now()) {
+    control_failed(m, c->down_failure ? c->down_failure : PRB_FAIL_TIMEOUT,
+                   true);
+    return;
+  }
   struct prb_fetch_params p;
   memset(&p, 0, sizeof(p));
   p.url = c->url;
@@ -708,7 +755,8 @@ static void ask_control(struct prb_meas *m)
   p.port = c->u.port;
   p.ip = c->ip;
   p.t_base = m->t_base;
-  p.deadline = m->e->control_deadline;
+  p.deadline = m->e->control_deadline < remaining(m) ?
+               m->e->control_deadline : remaining(m);
   p.post = m->ctl_body;
   p.post_len = strlen(m->ctl_body);
   if(!c->ip[0]) {
@@ -753,12 +801,26 @@ static void on_deadline(void *arg)
 {
   struct prb_meas *m = arg;
   m->expired = true;
+  if(m->ctl_fetch) {
+    prb_fetch_cancel(m->ctl_fetch);
+    m->ctl_fetch = NULL;
+    control_failed(m, PRB_FAIL_TIMEOUT, false);
+  }
   if(m->state == ST_FETCH && m->fetch) {
     prb_fetch_cancel(m->fetch);
     m->fetch = NULL;
     record_refused_request(m, PRB_FAIL_TIMEOUT);
     finish(m);
   }
+  else if(m->state == ST_HOP_DNS) {
+    for(size_t i = 0; i < m->n_lookups; i++)
+      prb_dns_cancel(m->lookups[i].lk);
+    m->n_lookups = 0;
+    m->pending = 0;
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    finish(m);
+  }
+  /* DNS and connect steps end by their own deadlines and see expired. */
 }
 
 struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,

@@ -46,6 +46,9 @@ struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
 /* The observations so far (complete once done was called). Borrowed. */
 const struct prb_obs *prb_meas_obs(const struct prb_meas *m);
 
+/* When the measurement started (prb_now() seconds). */
+double prb_meas_started(const struct prb_meas *m);
+
 /* True when any TCP connect of the measurement succeeded. */
 bool prb_meas_reached(const struct prb_meas *m);
 

@@ -21,6 +21,7 @@
 #define PRB_MAX_ADDRS 16        /* addresses kept per name and query */
 #define PRB_MAX_HOPS 11         /* the first request and 10 redirects */
 #define PRB_BODY_MAX (512 * 1024)  /* raw response body kept */
+#define PRB_REDIRECT_BODY_MAX (64 * 1024) /* ... of a 3xx response */
 #define PRB_HEADERS_MAX (32 * 1024) /* response header bytes kept */
 #define PRB_MAX_HEADERS 100     /* response header lines kept */
 #define PRB_MAX_CERTS 10        /* certificates kept per chain */

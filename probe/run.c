@@ -15,15 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #define PRB_CANARY_MAX 30.0     /* seconds for one canary check */
-#define PRB_CANARY_FRESH 30.0   /* a check younger than this is reused */
 
 struct slot {
   struct prb_meas *m;
   size_t input;                 /* index into o->inputs */
+  double done_at;               /* when it finished (held ones) */
 };
 
 struct run {
@@ -34,6 +35,8 @@ struct run {
   struct prb_runinfo info;
   struct prb_writer *w;
   size_t next, finished;
+  size_t parallel;              /* o->parallel, within our fd budget */
+  bool adopted;                 /* the network named by the control */
   struct slot *active;          /* measurements in flight */
   size_t in_flight;
   /* measurements done but waiting for a canary check before their
@@ -41,7 +44,8 @@ struct run {
   struct slot *held;
   size_t n_held;
   enum prb_tri canaries_ok;     /* the latest check's answer */
-  double canaries_at;           /* when it was made (prb_now) */
+  double canaries_at;           /* when the latest check started */
+  double check_started;         /* when the running check started */
   bool offline;                 /* a check mid-run found no canary */
   /* records written, waiting to be announced once they are durable */
   json_t **announce;
@@ -70,6 +74,39 @@ static void say(const struct run *r, bool error, const char *fmt, ...)
     r->o->on_message(r->o->on_message_ctx, error, text);
   else
     fprintf(stderr, "accessprobe: %s\n", text);
+}
+
+/* ---- file descriptors ----------------------------------------------- */
+
+/* Sockets one measurement may hold at once: its endpoints and their decoy
+ * handshakes, the fetch, the control request, and a margin. */
+#define PRB_FDS_PER_MEAS (2 * PRB_MAX_ENDPOINTS + 4)
+#define PRB_FDS_RESERVED 64     /* DNS, epoll, output, signals, libraries */
+
+/* Running out of descriptors would be recorded as network failures: raise
+ * the soft limit as far as allowed, and keep parallelism within it. */
+static size_t fd_budget(const struct run *r)
+{
+  struct rlimit rl;
+  size_t want = (size_t)r->o->parallel;
+  if(getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return want;
+  if(rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if(rl.rlim_cur == RLIM_INFINITY)
+    return want;
+  size_t fit = rl.rlim_cur > PRB_FDS_RESERVED + PRB_FDS_PER_MEAS ?
+               (size_t)(rl.rlim_cur - PRB_FDS_RESERVED) / PRB_FDS_PER_MEAS : 1;
+  if(fit < want) {
+    say(r, false, "at most %zu measurements in flight: the open-file limit "
+        "is %llu (raise it with ulimit -n for more)", fit,
+        (unsigned long long)rl.rlim_cur);
+    return fit;
+  }
+  return want;
 }
 
 /* ---- signals -------------------------------------------------------- */
@@ -132,6 +169,8 @@ static void write_failed(struct run *r, int err)
 static void adopt_network(struct run *r, const struct prb_meas *m)
 {
   const struct prb_run_opts *o = r->o;
+  if(r->adopted)
+    return;                     /* one network per run */
   json_t *reply = prb_meas_control_reply(m);
   const char *asn = json_string_value(json_object_get(reply, "x_probe_asn"));
   const char *cc = json_string_value(json_object_get(reply, "x_probe_cc"));
@@ -148,6 +187,12 @@ static void adopt_network(struct run *r, const struct prb_meas *m)
   if(!o->probe_network_name && name)
     snprintf(r->info.probe_network_name,
              sizeof(r->info.probe_network_name), "%s", name);
+  r->adopted = true;
+  /* The report_id names the network too, unless records already carry
+   * the old one (a resumed run keeps its own). */
+  if(!o->report_id && !r->finished)
+    prb_record_make_report_id(r->info.report_id, sizeof(r->info.report_id),
+                              r->info.probe_cc, r->info.probe_asn);
 }
 
 /* Classifies, builds and queues the record of a finished measurement. */
@@ -193,25 +238,46 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
 
 /* ---- canaries during the run ---------------------------------------- */
 
+static void start_recheck(struct run *r);
+
+/* Held records whose failure came before the check started get its
+ * answer; the others wait for the next check. */
 static void on_recheck(void *arg, bool reached)
 {
   struct run *r = arg;
   r->canaries_ok = reached ? PRB_TRI_TRUE : PRB_TRI_FALSE;
-  r->canaries_at = prb_now();
+  r->canaries_at = r->check_started;
   if(!reached && !r->offline) {
     r->offline = true;
     say(r, true, "the probe's own network went down during the run (no "
         "canary host answers); stopping");
   }
+  size_t kept = 0;
   for(size_t i = 0; i < r->n_held; i++) {
-    emit(r, r->held[i].m, r->held[i].input);
-    prb_meas_free(r->held[i].m);
+    struct slot *h = &r->held[i];
+    if(h->done_at > r->canaries_at) {
+      r->held[kept++] = *h;
+      continue;
+    }
+    emit(r, h->m, h->input);
+    prb_meas_free(h->m);
   }
-  r->n_held = 0;
+  r->n_held = kept;
+  if(kept)
+    start_recheck(r);
+}
+
+static void start_recheck(struct run *r)
+{
+  if(prb_canaries_busy(r->canaries))
+    return;
+  r->check_started = prb_now();
+  prb_canaries_check(r->canaries, &r->e, PRB_CANARY_MAX, on_recheck, r);
 }
 
 /* A failure with no control to compare with could be our own network
- * going down: those records wait for a fresh canary check. */
+ * going down: unless a canary check started after this measurement did,
+ * its record waits for one. */
 static bool needs_recheck(const struct run *r, const struct prb_meas *m)
 {
   if(!r->canaries || prb_meas_control(m))
@@ -221,7 +287,7 @@ static bool needs_recheck(const struct run *r, const struct prb_meas *m)
   const struct prb_obs *obs = prb_meas_obs(m);
   bool failed = obs->dns_experiment_failure || obs->http_experiment_failure ||
                 !obs->n_requests;
-  return failed && prb_now() - r->canaries_at > PRB_CANARY_FRESH;
+  return failed && r->canaries_at < prb_meas_started(m);
 }
 
 static void on_measured(void *arg, struct prb_meas *m)
@@ -235,10 +301,11 @@ static void on_measured(void *arg, struct prb_meas *m)
       break;
     }
   if(needs_recheck(r, m)) {
-    r->held[r->n_held].m = m;
-    r->held[r->n_held++].input = input;
-    if(!prb_canaries_busy(r->canaries))
-      prb_canaries_check(r->canaries, &r->e, PRB_CANARY_MAX, on_recheck, r);
+    struct slot *h = &r->held[r->n_held++];
+    h->m = m;
+    h->input = input;
+    h->done_at = prb_now();
+    start_recheck(r);
     return;
   }
   emit(r, m, input);
@@ -256,7 +323,7 @@ static bool admitting(const struct run *r)
 static void admit(struct run *r)
 {
   const struct prb_inputs *in = r->o->inputs;
-  while(admitting(r) && r->in_flight + r->n_held < (size_t)r->o->parallel) {
+  while(admitting(r) && r->in_flight + r->n_held < r->parallel) {
     size_t idx = r->next++;
     const struct prb_input *item = &in->items[idx];
     struct prb_url u;
@@ -324,11 +391,12 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
 {
   const struct prb_run_opts *o = r->o;
   double t0 = prb_now();
+  r->parallel = fd_budget(r);
   prb_timer_init(&r->budget);
   if(o->max_runtime > 0)
     prb_timer_start(r->e.loop, &r->budget, o->max_runtime, on_budget, r);
-  r->active = calloc((size_t)o->parallel, sizeof(*r->active));
-  r->held = calloc((size_t)o->parallel, sizeof(*r->held));
+  r->active = calloc(r->parallel, sizeof(*r->active));
+  r->held = calloc(r->parallel, sizeof(*r->held));
   if(!r->active || !r->held) {
     say(r, true, "out of memory");
     return PRB_EXIT_INTERNAL;

@@ -919,7 +919,8 @@ def _scenario_case(name, url, want, fn):
 CONTROL_UNREACHABLE = [
     ("https://open.lab.test/", Want("inconclusive", None, None, False, False, True)),
     ("https://ipblock.lab.test/", Want("inconclusive", None, None, False, None, None)),
-    ("http://inject.lab.test/", Want("blocked", "http", "http.blockpage", True, None, None)),
+    # A confirming blockpage fingerprint sets OONI's keys too, control or not.
+    ("http://inject.lab.test/", Want("blocked", "http", "http.blockpage", True, "http-diff", False)),
     ("https://snidrop.lab.test/", Want("blocked", "tls", "tls.sni_filtered", True, None, None)),
 ]
 

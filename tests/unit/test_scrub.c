@@ -49,11 +49,15 @@ static void test_ipv6(void)
   EXPECT("2001:db8:0:0::5", "[scrubbed]");
   EXPECT("[2001:db8::5]:443", "[[scrubbed]]:443");
   EXPECT("http://[2001:DB8:0::5]/x", "http://[[scrubbed]]/x");
-  EXPECT("2001:db8::5:443", "[scrubbed]:443");
+  /* Ambiguous (a port, or the last group?): either way it is in our /64. */
+  EXPECT("2001:db8::5:443", "[scrubbed]");
   EXPECT("from 2001:db8::5.", "from [scrubbed].");
   EXPECT("addr:2001:db8::5", "addr:[scrubbed]");
-  EXPECT("2001:db8::50", "2001:db8::50");
-  EXPECT("2001:db8::6", "2001:db8::6");
+  /* A global address's /64 is the subscriber's line: all of it is ours. */
+  EXPECT("2001:db8::50", "[scrubbed]");
+  EXPECT("2001:db8::6:7:8:9", "[scrubbed]");
+  EXPECT("2001:db8:0:1::5", "2001:db8:0:1::5");
+  EXPECT("2001:db9::5", "2001:db9::5");
   EXPECT("12001:db8::5", "12001:db8::5");
 }
 
