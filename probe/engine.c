@@ -123,6 +123,54 @@ int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
   return add_controls(e, cfg);
 }
 
+struct greeting {
+  bool done;
+  json_t *reply;
+};
+
+static void on_greeting(void *arg, struct prb_http_request *req,
+                        const char *local_ip)
+{
+  struct greeting *g = arg;
+  g->done = true;
+  if(!req->failure && req->code == 200 && !req->body_is_truncated)
+    g->reply = json_loadb((const char *)req->body, req->body_len, 0, NULL);
+  prb_obs_request_free(req);
+}
+
+json_t *prb_engine_greet(struct prb_engine *e)
+{
+  for(size_t i = 0; i < e->n_controls; i++) {
+    struct prb_control_ep *c = &e->controls[i];
+    if(!c->ip[0])
+      continue;
+    struct greeting g = {false, NULL};
+    struct prb_fetch_params p;
+    memset(&p, 0, sizeof(p));
+    p.url = c->url;
+    p.host = c->u.host;
+    p.port = c->u.port;
+    p.ip = c->ip;
+    p.t_base = prb_now();
+    p.deadline = e->step_deadline;
+    if(!prb_http_fetch(e->http, &p, on_greeting, &g))
+      continue;
+    while(!g.done)
+      prb_loop_run_once(e->loop, 1.0);
+    if(!json_is_object(g.reply)) {
+      json_decref(g.reply);
+      continue;
+    }
+    const char *me = json_string_value(json_object_get(g.reply,
+                                                       "x_probe_address"));
+    if(me)
+      prb_scrub_add(e->scrub, me);
+    json_object_del(g.reply, "x_probe_address");
+    return g.reply;
+  }
+  return NULL;
+}
+
 void prb_engine_down(struct prb_engine *e)
 {
   prb_http_free(e->http);

@@ -2,6 +2,7 @@
 #ifndef PRB_ENGINE_H
 #define PRB_ENGINE_H
 
+#include <jansson.h>
 #include <openssl/ssl.h>
 #include "dns.h"
 #include "http.h"
@@ -65,6 +66,13 @@ struct prb_engine_cfg {
  * measurement). Messages go to stderr. Returns an enum prb_exit; on
  * failure what was built is freed by prb_engine_down all the same. */
 int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg);
+
+/* Greets the controls in order (GET) until one answers; its JSON reply
+ * (new reference) tells our address as it saw it (x_probe_address, for
+ * scrubbing, never to be written) and maybe our network (x_probe_asn,
+ * x_probe_cc, x_probe_network_name). The address is added to e->scrub
+ * and removed from the returned object. NULL when none answered. */
+json_t *prb_engine_greet(struct prb_engine *e);
 void prb_engine_down(struct prb_engine *e);
 
 #endif

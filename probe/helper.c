@@ -9,6 +9,7 @@
 #include "tlsctx.h"
 #include "engine.h"
 #include "url.h"
+#include "textclean.h"
 #include "version.h"
 
 #include <arpa/inet.h>
@@ -283,6 +284,33 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn,
   return r;
 }
 
+/* GET: a health check, which also tells a probe its own address (to
+ * scrub) and network before it writes any record. */
+static enum MHD_Result send_hello(struct request *rq)
+{
+  note_probe_network(rq);
+  json_t *o = json_pack("{s:s,s:s}", "status", "ok", "software",
+                        "accessprobe " PRB_VERSION);
+  if(o && rq->probe_addr[0])
+    json_object_set_new(o, "x_probe_address", json_string(rq->probe_addr));
+  if(o && rq->have_probe) {
+    char asn[16];
+    snprintf(asn, sizeof(asn), "AS%u", (unsigned)rq->probe.asn);
+    json_object_set_new(o, "x_probe_asn", json_string(asn));
+    json_object_set_new(o, "x_probe_cc", json_string(rq->probe.cc[0] ?
+                                                     rq->probe.cc : "ZZ"));
+    json_object_set_new(o, "x_probe_network_name",
+                        prb_json_text(rq->probe.org, strlen(rq->probe.org)));
+  }
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  enum MHD_Result r = send_answer(rq->conn, text ? MHD_HTTP_OK :
+                                  MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                  text ? text : "{\"error\":\"failed\"}");
+  free(text);
+  return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *path, const char *method,
                                   const char *version, const char *data,
@@ -300,9 +328,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   if(!strcmp(method, "GET") || !strcmp(method, "HEAD"))
-    return send_answer(conn, MHD_HTTP_OK,
-                       "{\"status\":\"ok\",\"software\":\"accessprobe "
-                       PRB_VERSION "\"}");
+    return send_hello(rq);
   if(strcmp(method, "POST"))
     return send_answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
                        "{\"error\":\"use POST with a JSON body\"}");

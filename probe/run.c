@@ -166,12 +166,11 @@ static void write_failed(struct run *r, int err)
 /* Without a configured network, the control's word on which network our
  * requests came from (looked up by the helper, which keeps no address)
  * identifies the records. */
-static void adopt_network(struct run *r, const struct prb_meas *m)
+static void adopt_network(struct run *r, const json_t *reply)
 {
   const struct prb_run_opts *o = r->o;
   if(r->adopted)
     return;                     /* one network per run */
-  json_t *reply = prb_meas_control_reply(m);
   const char *asn = json_string_value(json_object_get(reply, "x_probe_asn"));
   const char *cc = json_string_value(json_object_get(reply, "x_probe_cc"));
   const char *name = json_string_value(json_object_get(reply,
@@ -201,7 +200,7 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   const struct prb_obs *obs = prb_meas_obs(m);
   const struct prb_input *item = &r->o->inputs->items[input];
   struct prb_classification c;
-  adopt_network(r, m);
+  adopt_network(r, prb_meas_control_reply(m));
   json_t *keys = prb_analyze(&r->ev, m, r->canaries_ok, &c);
   if(keys)
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?
@@ -547,6 +546,11 @@ int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
       goto out;
   }
   fill_runinfo(&r);
+  /* Before any record: learn our public address (to scrub it) and, with
+   * no network configured, which network we are on. */
+  json_t *hello = prb_engine_greet(&r.e);
+  adopt_network(&r, hello);
+  json_decref(hello);
   rc = open_output(&r);
   if(rc != PRB_EXIT_OK)
     goto out;

@@ -925,6 +925,33 @@ CONTROL_UNREACHABLE = [
 ]
 
 
+def case_client_ip_echo_nat(c):
+    """Behind NAT the probe cannot see its public address; the control tells
+    it (x_probe_address), and it must then appear nowhere in the output."""
+    public = "198.18.2.1"        # isp's world side: what sites see with NAT
+    isp = c.ctx.env["NS_ISP"]
+    rule = ["POSTROUTING", "-s", "198.18.1.0/24", "-d", "198.19.0.0/16",
+            "-j", "MASQUERADE"]
+    subprocess.run(["ip", "netns", "exec", isp, "iptables", "-t", "nat", "-A"]
+                   + rule, check=True)
+    try:
+        run = c.probe(["http://echoip.lab.test/"],
+                      extra=["--control", control_url(c)])
+    finally:
+        subprocess.run(["ip", "netns", "exec", isp, "iptables", "-t", "nat",
+                        "-D"] + rule, check=False)
+    c.eq(run.rc, 0, "exit code")
+    recs = run.record_for("http://echoip.lab.test/")
+    c.eq(len(recs), 1, "number of records")
+    if recs:
+        c.eq(resp(req(recs[0])).get("code"), 200, "response code")
+        c.expect("x_probe_address" not in run.text,
+                 "the control's x_probe_address was kept in the record")
+    c.expect(public not in run.text,
+             "the public (NAT) address %s appears in the output file" % public)
+    c.expect("[scrubbed]" in run.text, "no [scrubbed] in the output file")
+
+
 def case_scenario_control_unreachable(c):
     urls = [u for u, _ in CONTROL_UNREACHABLE]
     run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
