@@ -806,8 +806,17 @@ start_services() {
 
 start_helper() { # name ip max-inflight
   local name="$1" ip="$2" n="$3"
+  # A MaxMind DB naming the lab's networks: the helper tells a probe which
+  # network it is on (the lab ISP) without the probe configuring it.
+  if [[ ! -f "${LAB_DIR}/lab.mmdb" ]]; then
+    python3 "${HERE}/../data/make_mmdb.py" "${LAB_DIR}/lab.mmdb" \
+      "198.18.0.0/16=65550,KZ,accessprobe lab ISP" \
+      "198.19.0.0/16=64500,NL,accessprobe lab world" \
+      || die "cannot write the lab's MaxMind DB"
+  fi
   ip netns exec "${NS_WORLD}" "${helper_bin}" helper --listen "${ip}:80" --allow-bogons \
     --ca-file "${LAB_DIR}/ca/ca.pem" --step-timeout 2000 --max-inflight "${n}" \
+    --mmdb "${LAB_DIR}/lab.mmdb" \
     </dev/null >>"${LAB_DIR}/logs/${name}.out" 2>&1 9>&- &
   echo "$!" >"${LAB_DIR}/run/${name}.pid"
 }

@@ -952,6 +952,32 @@ def case_client_ip_echo_nat(c):
     c.expect("[scrubbed]" in run.text, "no [scrubbed] in the output file")
 
 
+def case_network_from_control(c):
+    """No --probe-asn/--probe-cc: the control names the network (from its
+    MaxMind DB), and every record and the report_id say so; the address
+    the control saw appears nowhere."""
+    out = os.path.join(c.ctx.workdir, "out-network.jsonl")
+    cmd = ["ip", "netns", "exec", c.ctx.env["NS_PROBE"], c.ctx.probe, "run",
+           "--ca-file", c.ctx.ca, "--canaries", c.ctx.canaries,
+           "--step-timeout", str(STEP_TIMEOUT_MS), "--control", control_url(c),
+           "-o", out, "https://https.lab.test/", "http://http.lab.test/"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    c.eq(p.returncode, 0, "exit code (stderr: %s)" % p.stderr[-300:])
+    with open(out, encoding="utf-8") as f:
+        text = f.read()
+    recs = [json.loads(l) for l in text.splitlines() if l.strip()]
+    c.eq(len(recs), 2, "number of records")
+    for r in recs:
+        c.eq(r.get("probe_asn"), "AS65550", "probe_asn")
+        c.eq(r.get("probe_cc"), "KZ", "probe_cc")
+        c.eq(r.get("probe_network_name"), "accessprobe lab ISP",
+             "probe_network_name")
+        c.expect("_KZ_65550_" in r.get("report_id", ""),
+                 "report_id %r does not name the network" % r.get("report_id"))
+    c.expect(c.ctx.env["PROBE_IP"] not in text,
+             "the probe's address appears in the output")
+
+
 def case_scenario_control_unreachable(c):
     urls = [u for u, _ in CONTROL_UNREACHABLE]
     run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
