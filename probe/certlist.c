@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "textclean.h"
 
 enum col { C_FAMILY, C_ROLE, C_SUBJECT, C_ISSUER, C_SHA1, C_SHA256,
            C_SERIAL, C_NOT_BEFORE, C_NOT_AFTER, C_MATCH, C_SEEN, C_SOURCE,
@@ -63,32 +64,6 @@ static char *dup_mem(const char *s, size_t n)
     d[n] = '\0';
   }
   return d;
-}
-
-static int hexval(int c)
-{
-  if(c >= '0' && c <= '9')
-    return c - '0';
-  if(c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if(c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Hex text of exactly 2 * n digits into out. */
-static int parse_hex(const char *s, unsigned char *out, size_t n)
-{
-  if(strlen(s) != 2 * n)
-    return -1;
-  for(size_t i = 0; i < n; i++) {
-    int hi = hexval((unsigned char)s[2 * i]);
-    int lo = hexval((unsigned char)s[2 * i + 1]);
-    if(hi < 0 || lo < 0)
-      return -1;
-    out[i] = (unsigned char)(hi << 4 | lo);
-  }
-  return 0;
 }
 
 static int is_digit(int c)
@@ -199,14 +174,16 @@ static int parse_row(const struct prb_certlist *l, const struct prb_csv *c,
     return 1;
   }
   if(*prb_csv_field(c, C_SHA1)) {
-    if(parse_hex(prb_csv_field(c, C_SHA1), row->sha1, 20) < 0) {
+    if(prb_hex_decode(prb_csv_field(c, C_SHA1), prb_csv_field_len(c, C_SHA1),
+                      row->sha1, 20) < 0) {
       say(err, path, line, "sha1 is not 40 hexadecimal digits");
       return 1;
     }
     row->has_sha1 = true;
   }
   if(*prb_csv_field(c, C_SHA256)) {
-    if(parse_hex(prb_csv_field(c, C_SHA256), row->sha256, 32) < 0) {
+    if(prb_hex_decode(prb_csv_field(c, C_SHA256),
+                      prb_csv_field_len(c, C_SHA256), row->sha256, 32) < 0) {
       say(err, path, line, "sha256 is not 64 hexadecimal digits");
       return 1;
     }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "textclean.h"
+
 /* The headers the helper honours (only these three), the same values as
  * the probe's own GET (http.c) so both sides ask for the same page. */
 static const char req_user_agent[] =
@@ -201,38 +203,19 @@ static int get_failure(const json_t *obj, char *dst, const char *where,
   return 0;
 }
 
-static int hexval(char c)
-{
-  if(c >= '0' && c <= '9')
-    return c - '0';
-  if(c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if(c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* An optional x_*_sha256 member: 64 hex digits. */
 static int get_sha256(const json_t *obj, const char *key, bool *has,
                       unsigned char out[32], const char *where, char *why,
                       size_t whylen)
 {
   const json_t *v = json_object_get(obj, key);
-  const char *s;
-  size_t i;
 
   *has = false;
   if(!v || json_is_null(v))
     return 0;
-  if(!json_is_string(v) || json_string_length(v) != 64)
+  if(!json_is_string(v) ||
+     prb_hex_decode(json_string_value(v), json_string_length(v), out, 32))
     return fail(why, whylen, "%s.%s: not 64 hex digits", where, key);
-  s = json_string_value(v);
-  for(i = 0; i < 32; i++) {
-    int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-    if(hi < 0 || lo < 0)
-      return fail(why, whylen, "%s.%s: not 64 hex digits", where, key);
-    out[i] = (unsigned char)(hi << 4 | lo);
-  }
   *has = true;
   return 0;
 }
