@@ -286,8 +286,11 @@ static void read_network(struct ctx *x, struct prb_config *c, json_t *v)
     } else if(!strcmp(k, "name")) {
       if(!get_string(x, "network", k, e, &s))
         continue;
-      if(strlen(s) > 127) {
-        bad(x, "network", k, "network.name: at most 127 bytes");
+      /* Longer names would be cut in records and in the run index. */
+      if(strlen(s) > PRB_CONFIG_NETWORK_NAME_MAX) {
+        bad(x, "network", k, "network.name: at most %d bytes of UTF-8 (this "
+            "one has %zu); use a shorter name", PRB_CONFIG_NETWORK_NAME_MAX,
+            strlen(s));
         continue;
       }
       free(c->probe_network_name);
@@ -356,7 +359,8 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
     else if(!strcmp(k, "parallel"))
       get_long(x, NULL, k, v, 1, 1024, &c->parallel);
     else if(!strcmp(k, "max_runtime"))
-      get_long(x, NULL, k, v, 0, 7 * 86400, &c->max_runtime);
+      c->has_max_runtime = get_long(x, NULL, k, v, 0, 7 * 86400,
+                                    &c->max_runtime);
     else if(!strcmp(k, "step_timeout_ms"))
       get_long(x, NULL, k, v, 100, 300000, &c->step_timeout_ms);
     else if(!strcmp(k, "state_dir"))

@@ -25,6 +25,7 @@
 #define PRB_CONFIG_RETENTION_DAYS 90
 #define PRB_CONFIG_RETENTION_MB 200
 #define PRB_CONFIG_SYSTEM_FILE "/etc/accessprobe/config.json"
+#define PRB_CONFIG_NETWORK_NAME_MAX 127   /* bytes of network.name */
 
 /* Every string is owned by the struct (NULL when the key was absent);
  * numbers are 0 when absent unless said otherwise. */
@@ -39,7 +40,8 @@ struct prb_config {
   char *resolvers[PRB_CONFIG_MAX_RESOLVERS];
   size_t n_resolvers;
   long parallel;
-  long max_runtime;             /* seconds */
+  long max_runtime;             /* seconds; 0: no budget */
+  bool has_max_runtime;         /* the key was there (0 is not absent) */
   long step_timeout_ms;
   char *state_dir, *ca_file, *canaries;  /* resolved paths */
   char *probe_asn;              /* normalised "AS1234" */

@@ -2,6 +2,7 @@
 #include "lock.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,38 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+void prb_lock_inherit_owner(int fd, const char *path)
+{
+  if(fd < 0 || geteuid() != 0)
+    return;
+  char parent[4096];
+  const char *slash = strrchr(path, '/');
+  if(!slash)
+    snprintf(parent, sizeof(parent), ".");
+  else if(slash == path)
+    snprintf(parent, sizeof(parent), "/");
+  else
+    snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+  struct stat p, f;
+  if(stat(parent, &p) < 0 || fstat(fd, &f) < 0)
+    return;
+  if((f.st_uid != p.st_uid || f.st_gid != p.st_gid) &&
+     fchown(fd, p.st_uid, p.st_gid) < 0)
+    errno = 0;                  /* best effort: the write itself matters */
+}
+
+/* A folder mkdir just created takes its parent's owner (as root). */
+static void inherit_dir(const char *path)
+{
+  if(geteuid() != 0)
+    return;
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if(fd >= 0) {
+    prb_lock_inherit_owner(fd, path);
+    close(fd);
+  }
+}
 
 int prb_lock_mkdirs(const char *dir, unsigned mode)
 {
@@ -22,11 +55,15 @@ int prb_lock_mkdirs(const char *dir, unsigned mode)
     if(*p != '/')
       continue;
     *p = '\0';
-    if(mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+    if(mkdir(buf, (mode_t)mode) == 0)
+      inherit_dir(buf);
+    else if(errno != EEXIST)
       return -1;
     *p = '/';
   }
-  if(mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+  if(mkdir(buf, (mode_t)mode) == 0)
+    inherit_dir(buf);
+  else if(errno != EEXIST)
     return -1;
   struct stat st;
   if(stat(buf, &st) < 0)
@@ -70,6 +107,8 @@ int prb_lock_take(const char *dir, long *holder, char *why, size_t whylen)
     snprintf(why, whylen, "cannot open %s: %s", path, strerror(errno));
     return PRB_LOCK_ERROR;
   }
+  /* A root run must not leave a lock the service user cannot open. */
+  prb_lock_inherit_owner(fd, path);
   if(flock(fd, LOCK_EX | LOCK_NB) < 0) {
     int e = errno;
     if(e == EWOULDBLOCK) {
@@ -114,4 +153,51 @@ void prb_lock_release(int fd)
   if(ftruncate(fd, 0) < 0)
     errno = 0;
   close(fd);                    /* closing drops the flock */
+}
+
+/* True when dir holds what a state folder run leaves (state.h). */
+static bool is_state_dir(const char *dir)
+{
+  static const char *const marks[] = {
+    PRB_LOCK_NAME, "runs.json", "consent.json"
+  };
+  char p[4200];
+  for(size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+    snprintf(p, sizeof(p), "%s/%s", dir, marks[i]);
+    if(access(p, F_OK) == 0)
+      return true;
+  }
+  return false;
+}
+
+bool prb_lock_dir_for(const char *path, char *out, size_t outlen)
+{
+  char dir[4096], real[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  int n;
+  if(!slash)
+    n = snprintf(dir, sizeof(dir), ".");
+  else if(slash == path)
+    n = snprintf(dir, sizeof(dir), "/");
+  else
+    n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+  if(n < 0 || (size_t)n >= sizeof(dir))
+    return false;
+  /* Walk up the real path: a results/ folder whose parent is a state
+   * folder means the state folder's lock, whatever name led here. */
+  if(realpath(dir, real)) {
+    char *cut;
+    while((cut = strrchr(real, '/'))) {
+      bool results = !strcmp(cut + 1, "results");
+      cut[cut == real ? 1 : 0] = '\0';
+      if(results && is_state_dir(real)) {
+        n = snprintf(out, outlen, "%s", real);
+        return n > 0 && (size_t)n < outlen;
+      }
+      if(cut == real)
+        break;
+    }
+  }
+  n = snprintf(out, outlen, "%s", dir);
+  return n > 0 && (size_t)n < outlen;
 }

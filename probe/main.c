@@ -11,6 +11,7 @@
 #include "results_cmd.h"
 #include "resume.h"
 #include "state.h"
+#include "textclean.h"
 #if __has_include("lists_check.h")
 #include "lists_check.h"
 #define PRB_HAVE_LISTS_CHECK 1
@@ -110,7 +111,6 @@ enum {
 };
 
 #define SCHEDULED_BUDGET 7200   /* seconds, when none is configured */
-#define RESUME_MAX_AGE (2 * 86400) /* scheduled runs resume younger runs */
 #define MIN_FREE_BYTES (1024 * 1024) /* below this, a run cannot start */
 /* 2025-01-01: a clock before this is wrong (a Raspberry Pi without a clock
  * battery boots in the past), and every TLS handshake would fail. */
@@ -233,6 +233,16 @@ static int parse_run_args(struct cli *c, int argc, char **argv)
       o->probe_cc = optarg;
       break;
     case OPT_NETNAME:
+      /* The name goes into every record and the run index, whole. */
+      if(strlen(optarg) > PRB_CONFIG_NETWORK_NAME_MAX ||
+         !prb_utf8_valid(optarg, strlen(optarg))) {
+        fprintf(stderr, "accessprobe: --probe-network-name takes UTF-8 text "
+                "of at most %d bytes (this one has %zu%s)\n",
+                PRB_CONFIG_NETWORK_NAME_MAX, strlen(optarg),
+                prb_utf8_valid(optarg, strlen(optarg)) ? "" :
+                ", not valid UTF-8");
+        return PRB_EXIT_USAGE;
+      }
       o->probe_network_name = optarg;
       break;
     case OPT_CANARIES:
@@ -332,8 +342,11 @@ static void apply_config(struct cli *c, const struct prb_config *cf)
     o->parallel = cf->parallel;
   if(!c->set_step && cf->step_timeout_ms)
     o->step_timeout = (double)cf->step_timeout_ms / 1000.0;
-  if(!c->set_budget && cf->max_runtime)
+  /* "max_runtime": 0 is a choice (no budget), not an absent key. */
+  if(!c->set_budget && cf->has_max_runtime) {
     o->max_runtime = (double)cf->max_runtime;
+    c->set_budget = true;
+  }
   if(!c->set_ca && cf->ca_file)
     o->ca_file = cf->ca_file;
   if(!c->set_canaries && cf->canaries)
@@ -546,19 +559,44 @@ static int measure(struct cli *c, struct prb_inputs *in, size_t already,
   return rc;
 }
 
-/* The newest run of the index that did not complete, when it should be
- * carried on. */
-static struct prb_run_entry *resumable(struct prb_index *ix, bool scheduled)
+/* A nameserver on this machine other than systemd-resolved's stub, which
+ * the unit's IPAddressDeny=localhost blocks unless install-schedule added
+ * a drop-in for it. */
+static bool loopback_resolver(char *out, size_t outlen)
 {
-  if(!ix->n)
-    return NULL;
-  struct prb_run_entry *e = &ix->runs[ix->n - 1];
-  if(!strcmp(e->status, "complete") || !e->file[0])
-    return NULL;
-  long age = prb_state_age(e);
-  if(scheduled && (age < 0 || age > RESUME_MAX_AGE))
-    return NULL;
-  return e;
+  FILE *f = fopen("/etc/resolv.conf", "re");
+  if(!f)
+    return false;
+  char line[512], addr[128];
+  bool found = false;
+  while(!found && fgets(line, sizeof(line), f))
+    if(sscanf(line, " nameserver %127s", addr) == 1 &&
+       ((!strncmp(addr, "127.", 4) && strcmp(addr, "127.0.0.53")) ||
+        !strcmp(addr, "::1"))) {
+      snprintf(out, outlen, "%s", addr);
+      found = true;
+    }
+  fclose(f);
+  return found;
+}
+
+/* An offline run exits 5, which systemd counts as success: say loudly in
+ * the journal how long nothing has been measured, and the likely cause. */
+static void offline_notice(const struct prb_index *ix)
+{
+  const char *since = NULL;
+  size_t streak = prb_state_offline_streak(ix, &since);
+  if(streak > 1)
+    fprintf(stderr, "accessprobe: WARNING: %zu runs in a row measured "
+            "nothing (offline); the last run that measured was %s\n",
+            streak, since ? since : "never");
+  char addr[128];
+  if(loopback_resolver(addr, sizeof(addr)))
+    fprintf(stderr, "accessprobe: this machine's resolver is %s (in "
+            "/etc/resolv.conf), on this machine: the scheduled service may "
+            "not reach it unless scripts/install-schedule allowed it; run "
+            "`sudo scripts/install-schedule` again (see docs/volunteers.md)"
+            "\n", addr);
 }
 
 static void save_index(const char *dir, const struct prb_index *ix)
@@ -603,25 +641,16 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
   if(rc != PRB_EXIT_OK)
     return rc;
   struct prb_index ix;
-  if(prb_state_index_load(dir, &ix, stderr) < 0) {
-    /* Never lose the old index silently: keep it beside the new one. */
-    char old[4096], aside[4200];
-    prb_state_path(dir, PRB_STATE_INDEX, old, sizeof(old));
-    snprintf(aside, sizeof(aside), "%s.bad-%ld", old, (long)time(NULL));
-    if(rename(old, aside) == 0)
-      fprintf(stderr, "accessprobe: the run index was unreadable; kept as "
-              "%s, and rebuilt from the results files\n", aside);
-    memset(&ix, 0, sizeof(ix));
-    /* Retention must still see every run, or the card fills up. */
-    if(prb_state_index_rebuild(dir, &ix) < 0) {
-      rc = PRB_EXIT_INTERNAL;
-      prb_lock_release(lock);
-      return rc;
-    }
+  /* Retention must see every run on disk, listed or not. */
+  if(prb_state_index_open(dir, &ix, stderr) < 0) {
+    prb_state_index_free(&ix);
+    prb_lock_release(lock);
+    return PRB_EXIT_INTERNAL;
   }
   struct prb_run_entry e;
   struct prb_run_entry *prev = (c->resume || c->scheduled) ?
-                               resumable(&ix, c->scheduled) : NULL;
+                               prb_state_resumable(&ix, c->scheduled,
+                                                   time(NULL)) : NULL;
   size_t already = 0;
   char path[4096];
   char report_id[96] = "";      /* a resumed run keeps its report_id */
@@ -645,12 +674,22 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
       prb_state_index_put(&ix, &e);
       save_index(dir, &ix);
       fprintf(stderr, "accessprobe: run %s was already complete\n", e.id);
-      goto out;
+      if(!c->scheduled)
+        goto out;
+      /* The timer asked for today's measurement: a new run does it. */
+      c->o.report_id = NULL;
+      already = 0;
+      rc = build_inputs(c, in);
+      if(rc != PRB_EXIT_OK)
+        goto out;
+      prev = NULL;
+    } else {
+      e.resumed++;
+      snprintf(e.status, sizeof(e.status), "running");
+      e.finished[0] = '\0';
     }
-    e.resumed++;
-    snprintf(e.status, sizeof(e.status), "running");
-    e.finished[0] = '\0';
-  } else {
+  }
+  if(!prev) {
     if(c->resume)
       fprintf(stderr, "accessprobe: nothing to resume in %s; starting a new "
               "run\n", dir);
@@ -662,8 +701,8 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
       goto out;
     }
     e.inputs = in->n;
-    snprintf(e.network, sizeof(e.network), "%s",
-             c->o.probe_network_name ? c->o.probe_network_name : "");
+    prb_state_copy_text(e.network, sizeof(e.network),
+                        c->o.probe_network_name);
   }
   if(!prb_state_index_put(&ix, &e)) {
     rc = PRB_EXIT_INTERNAL;
@@ -680,8 +719,11 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
     rc = PRB_EXIT_DISK_FULL;
     goto out;
   }
-  if(c->scheduled && !c->set_budget && !cf->max_runtime)
+  if(c->scheduled && !c->set_budget)
     c->o.max_runtime = SCHEDULED_BUDGET;
+  /* A root run (sudo ... --state-dir) writes files the service user must
+   * still append to: create the results file as the folder's owner. */
+  prb_state_own_file(path);
   c->o.output = path;
   struct prb_run_stats st;
   memset(&st, 0, sizeof(st));
@@ -697,6 +739,8 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
       memset(cur->counts, 0, sizeof(cur->counts));
     save_index(dir, &ix);
   }
+  if(rc == PRB_EXIT_OFFLINE && c->scheduled)
+    offline_notice(&ix);
 out:
   prb_state_index_free(&ix);
   prb_lock_release(lock);
@@ -723,11 +767,11 @@ static int run_plain(struct cli *c, struct prb_inputs *in)
   char report_id[96] = "";      /* a resumed run keeps its report_id */
   size_t already = 0;
   if(lockable(out)) {
+    /* A file inside a state folder takes the state folder's lock, the one
+     * scheduled runs take: two runs must never share a results file. */
     char dir[4096];
-    if(out)
-      dir_of(out, dir, sizeof(dir));
-    else
-      snprintf(dir, sizeof(dir), "results");
+    if(!prb_lock_dir_for(out ? out : "results/run.jsonl", dir, sizeof(dir)))
+      dir_of(out ? out : "results/run.jsonl", dir, sizeof(dir));
     rc = take_lock(dir, &lock);
     if(rc == PRB_EXIT_BUSY)
       return rc;

@@ -3,6 +3,7 @@
 #include "errors.h"
 #include "lock.h"
 #include "state.h"
+#include "textclean.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -41,6 +42,23 @@ static void live_counts(const char *dir, struct prb_run_entry *e,
     prb_state_count(path, e->counts, &total);
 }
 
+/* Offline runs exit 5, which the timer counts as success: a probe that
+ * has measured nothing for days must be obvious here, first thing. */
+static void offline_banner(const struct prb_index *ix, FILE *out)
+{
+  const char *since = NULL;
+  size_t n = prb_state_offline_streak(ix, &since);
+  if(!n)
+    return;
+  fprintf(out, "!! OFFLINE: the last %zu run%s measured nothing: no canary "
+          "host answered\n!! (last run that measured: %s).\n!! If this "
+          "computer is online, its resolver may be blocked for the service: "
+          "a resolver on\n!! 127.0.0.1 or ::1 (dnsmasq, unbound, Pi-hole) "
+          "needs `sudo scripts/install-schedule`\n!! again; see `journalctl "
+          "-u accessprobe` and docs/volunteers.md.\n\n", n,
+          n == 1 ? "" : "s", since ? since : "none");
+}
+
 static int list_runs(const char *dir, struct prb_index *ix, bool json,
                      FILE *out)
 {
@@ -54,12 +72,16 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
       for(int v = 0; c && v < PRB_V_N; v++)
         json_object_set_new(c, prb_state_verdict_name(v),
                             json_integer((json_int_t)e->counts[v]));
-      json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, "
+      /* The name came from a person or a file: never let one bad byte
+       * make the whole listing fail. */
+      json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, "
                             "s:o}", "n", (int)(i + 1), "id", e->id,
                             "started", e->started, "status", st,
                             "probe_asn", e->asn, "probe_cc", e->cc,
-                            "probe_network_name", e->network,
-                            "file", e->file, "left", (json_int_t)e->left,
+                            "probe_network_name",
+                            prb_json_text(e->network, strlen(e->network)),
+                            "file", prb_json_text(e->file, strlen(e->file)),
+                            "left", (json_int_t)e->left,
                             "verdicts", c ? c : json_object());
       char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
       json_decref(o);
@@ -74,6 +96,7 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
     fprintf(out, "No runs yet in %s.\n", dir);
     return PRB_EXIT_OK;
   }
+  offline_banner(ix, out);
   fprintf(out, "%3s  %-16s  %-20s  %-11s  %5s  %5s  %7s  %5s  %5s\n", "#",
           "started (UTC)", "network", "status", "sites", "ok", "blocked",
           "down", "other");
@@ -227,6 +250,12 @@ int prb_results_main(const char *state_dir, int argc, char **argv,
     if(errno == EACCES)
       access_hint(state_dir);
     return PRB_EXIT_INPUT;
+  }
+  /* Runs on disk that the index lost are shown too (read-only here: the
+   * next run saves them). */
+  if(prb_state_index_rebuild(state_dir, &ix) < 0) {
+    prb_state_index_free(&ix);
+    return PRB_EXIT_INTERNAL;
   }
   int rc = show ? show_run(state_dir, &ix, show, out) :
            list_runs(state_dir, &ix, json, out);

@@ -1,5 +1,6 @@
 /* resume.c: repair the tail of a results file, skip recorded inputs. */
 #include "resume.h"
+#include "lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,11 +75,14 @@ static int move_aside(int fd, const char *path, off_t from, off_t to,
     snprintf(why, whylen, "%s: name too long", path);
     return -1;
   }
-  int out = open(side, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  int out = open(side, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                 0640);
   if(out < 0) {
     snprintf(why, whylen, "cannot create %s: %s", side, strerror(errno));
     return -1;
   }
+  /* Resumed by root in the service's folder: keep it the service's. */
+  prb_lock_inherit_owner(out, side);
   char buf[CHUNK];
   for(off_t pos = from; pos < to;) {
     size_t want = to - pos >= CHUNK ? CHUNK : (size_t)(to - pos);

@@ -2,6 +2,7 @@
 #include "state.h"
 #include "lock.h"
 #include "record.h"
+#include "textclean.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -112,10 +113,30 @@ int prb_state_new_run(const char *dir, const char *asn, const char *cc,
 
 /* ---- the index ------------------------------------------------------ */
 
+void prb_state_copy_text(char *dst, size_t len, const char *src)
+{
+  if(!len)
+    return;
+  dst[0] = '\0';
+  if(!src)
+    return;
+  size_t clean_len;
+  char *clean = prb_utf8_sanitize(src, strlen(src), &clean_len);
+  if(!clean)
+    return;
+  /* Cut before a continuation byte, never inside a character: jansson
+   * refuses invalid UTF-8, and the index could then never be saved. */
+  size_t n = clean_len < len ? clean_len : len - 1;
+  while(n > 0 && n < clean_len && ((unsigned char)clean[n] & 0xC0) == 0x80)
+    n--;
+  memcpy(dst, clean, n);
+  dst[n] = '\0';
+  free(clean);
+}
+
 static void copy_str(char *dst, size_t len, json_t *v)
 {
-  const char *s = json_string_value(v);
-  snprintf(dst, len, "%s", s ? s : "");
+  prb_state_copy_text(dst, len, json_string_value(v));
 }
 
 static size_t get_size(json_t *v)
@@ -154,6 +175,11 @@ static bool entry_from_json(json_t *o, struct prb_run_entry *e)
   return e->id[0] && (!e->file[0] || safe_rel(e->file));
 }
 
+static json_t *text(const char *s)
+{
+  return prb_json_text(s, strlen(s));
+}
+
 static json_t *entry_to_json(const struct prb_run_entry *e)
 {
   json_t *c = json_object();
@@ -161,12 +187,16 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
     return NULL;
   for(int i = 0; i < PRB_V_N; i++)
     json_object_set_new(c, verdicts[i], json_integer((json_int_t)e->counts[i]));
-  json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:I, "
+  /* Every string goes through prb_json_text: one bad byte in one entry
+   * must not make the whole index unsavable. */
+  json_t *o = json_pack("{s:o, s:o, s:o, s:o?, s:o, s:o, s:o, s:o, s:I, "
                         "s:I, s:I, s:o}",
-                        "id", e->id, "file", e->file, "started", e->started,
-                        "finished", e->finished[0] ? e->finished : NULL,
-                        "status", e->status, "probe_asn", e->asn,
-                        "probe_cc", e->cc, "probe_network_name", e->network,
+                        "id", text(e->id), "file", text(e->file),
+                        "started", text(e->started),
+                        "finished", e->finished[0] ? text(e->finished) : NULL,
+                        "status", text(e->status), "probe_asn", text(e->asn),
+                        "probe_cc", text(e->cc),
+                        "probe_network_name", text(e->network),
                         "inputs", (json_int_t)e->inputs,
                         "left", (json_int_t)e->left,
                         "resumed", (json_int_t)e->resumed, "verdicts", c);
@@ -224,12 +254,21 @@ int prb_state_write_atomic(const char *path, const char *data, size_t len,
     snprintf(why, whylen, "%s: name too long", path);
     return -1;
   }
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+  /* A fresh file, never one left (or planted) there: it may be given
+   * away to the folder's owner below. */
+  if(unlink(tmp) < 0 && errno != ENOENT) {
+    snprintf(why, whylen, "cannot replace %s: %s", tmp, strerror(errno));
+    return -1;
+  }
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                 0640);
   if(fd < 0) {
     snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
     return -1;
   }
+  /* Run by root (sudo accessprobe onboard), the file must still be the
+   * service user's, or every scheduled run fails to read it. */
+  prb_lock_inherit_owner(fd, tmp);
   for(size_t off = 0; off < len;) {
     ssize_t w = write(fd, data + off, len - off);
     if(w < 0 && errno == EINTR)
@@ -445,16 +484,20 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
       if(len <= 6 || len - 6 >= sizeof(ix->runs[0].id) ||
          strcmp(f->d_name + len - 6, ".jsonl"))
         continue;
+      /* Not a name this probe writes, and one the index could not hold. */
+      if(!prb_utf8_valid(f->d_name, len))
+        continue;
       struct prb_run_entry e;
       memset(&e, 0, sizeof(e));
       snprintf(e.id, sizeof(e.id), "%.*s", (int)(len - 6), f->d_name);
-      bool known = false;
-      for(size_t i = 0; i < ix->n && !known; i++)
-        known = !strcmp(ix->runs[i].id, e.id);
-      if(known)
-        continue;
       snprintf(e.file, sizeof(e.file), "results/%s/%s", d->d_name,
                f->d_name);
+      bool known = false;
+      for(size_t i = 0; i < ix->n && !known; i++)
+        known = !strcmp(ix->runs[i].id, e.id) ||
+                !strcmp(ix->runs[i].file, e.file);
+      if(known)
+        continue;
       snprintf(e.started, sizeof(e.started), "%sT00:00:00Z", d->d_name);
       snprintf(e.status, sizeof(e.status), "recovered");
       char path[4400];
@@ -475,6 +518,86 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
   if(ix->n > 1)
     qsort(ix->runs, ix->n, sizeof(ix->runs[0]), cmp_entry);
   return found;
+}
+
+long prb_state_index_open(const char *dir, struct prb_index *ix, FILE *err)
+{
+  if(prb_state_index_load(dir, ix, err) < 0) {
+    /* Never lose the old index silently: keep it beside the new one. */
+    char old[4096], aside[4200];
+    if(prb_state_path(dir, PRB_STATE_INDEX, old, sizeof(old))) {
+      snprintf(aside, sizeof(aside), "%s.bad-%ld", old, (long)time(NULL));
+      if(rename(old, aside) == 0 && err)
+        fprintf(err, "accessprobe: the run index was unreadable; kept as "
+                "%s, and rebuilt from the results files\n", aside);
+    }
+    memset(ix, 0, sizeof(*ix));
+  }
+  /* Whatever the index says (missing, damaged, entries dropped as
+   * malformed), retention must see every run on disk, or the card fills. */
+  long found = prb_state_index_rebuild(dir, ix);
+  if(found > 0 && err)
+    fprintf(err, "accessprobe: %ld runs in %s/results were not in the run "
+            "index; added (status \"recovered\")\n", found, dir);
+  return found < 0 ? -1 : (long)ix->n;
+}
+
+static bool is_status(const char *s, const char *const *set)
+{
+  for(; *set; set++)
+    if(!strcmp(s, *set))
+      return true;
+  return false;
+}
+
+struct prb_run_entry *prb_state_resumable(struct prb_index *ix,
+                                          bool same_day, time_t now)
+{
+  /* Only a run that stopped before its end; "complete" and "recovered"
+   * (rebuilt: nothing says it was unfinished) are done. */
+  static const char *const open_runs[] = {
+    "running", "interrupted", "disk_full", "budget", NULL
+  };
+  /* An offline run measured nothing: look past it. */
+  size_t i = ix->n;
+  while(i > 0 && !strcmp(ix->runs[i - 1].status, "offline"))
+    i--;
+  if(!i)
+    return NULL;
+  struct prb_run_entry *e = &ix->runs[i - 1];
+  if(!e->file[0] || !is_status(e->status, open_runs))
+    return NULL;
+  if(same_day) {
+    /* A new UTC day is a new daily measurement, not yesterday's rest. */
+    char today[24];
+    iso_now(today, now);
+    if(strncmp(e->started, today, 10))
+      return NULL;
+  }
+  return e;
+}
+
+size_t prb_state_offline_streak(const struct prb_index *ix,
+                                const char **since)
+{
+  size_t n = 0;
+  while(n < ix->n && !strcmp(ix->runs[ix->n - 1 - n].status, "offline"))
+    n++;
+  if(since)
+    *since = n < ix->n ? ix->runs[ix->n - 1 - n].started : NULL;
+  return n;
+}
+
+void prb_state_own_file(const char *path)
+{
+  if(geteuid() != 0)
+    return;
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+                0640);
+  if(fd >= 0) {
+    prb_lock_inherit_owner(fd, path);
+    close(fd);
+  }
 }
 
 /* ---- retention ------------------------------------------------------ */
@@ -542,12 +665,22 @@ size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
                         long max_mb, const char *keep_id, FILE *log)
 {
   size_t deleted = 0;
-  time_t now = time(NULL);
+  /* Ages count back from the newest earlier run, not from the wall clock
+   * alone: a clock years ahead would otherwise delete every run. */
+  time_t now = time(NULL), ref = (time_t)-1;
+  for(size_t i = 0; i < ix->n; i++) {
+    time_t t = parse_iso(ix->runs[i].started);
+    if(t != (time_t)-1 && (!keep_id || strcmp(ix->runs[i].id, keep_id)) &&
+       (ref == (time_t)-1 || t > ref))
+      ref = t;
+  }
+  if(ref == (time_t)-1 || ref > now)
+    ref = now;
   for(size_t i = 0; i < ix->n;) {
     struct prb_run_entry *e = &ix->runs[i];
     time_t t = parse_iso(e->started);
     bool keep = keep_id && !strcmp(e->id, keep_id);
-    if(!keep && t != (time_t)-1 && now - t > (time_t)days * 86400) {
+    if(!keep && t != (time_t)-1 && ref - t > (time_t)days * 86400) {
       delete_run(dir, ix, i, "older than the retention limit", log);
       deleted++;
     } else

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #define PRB_STATE_INDEX "runs.json"
 #define PRB_STATE_INDEX_VERSION 1
@@ -83,6 +84,35 @@ int prb_state_index_load(const char *dir, struct prb_index *ix, FILE *err);
  * memory. */
 long prb_state_index_rebuild(const char *dir, struct prb_index *ix);
 
+/* What a state-folder run uses: loads dir/runs.json (a damaged one is
+ * renamed aside, never lost, and replaced), then adds every run under
+ * dir/results/ that the index does not list, even when runs.json is
+ * missing, so retention sees every file. Messages go to err (may be
+ * NULL). Returns the number of runs, -1 out of memory. */
+long prb_state_index_open(const char *dir, struct prb_index *ix, FILE *err);
+
+/* The run a new run should carry on, or NULL: the newest run that is not
+ * "offline", when it stopped early (running, interrupted, disk_full,
+ * budget) and has a file. With same_day, only a run started on now's UTC
+ * day: a new day starts a new run. */
+struct prb_run_entry *prb_state_resumable(struct prb_index *ix,
+                                          bool same_day, time_t now);
+
+/* How many of the newest runs in a row were "offline" (measured nothing);
+ * *since (may be NULL) gets the start of the newest run before them, NULL
+ * when there is none. */
+size_t prb_state_offline_streak(const struct prb_index *ix,
+                                const char **since);
+
+/* Copies src into dst (len bytes with the NUL) as valid UTF-8 (invalid
+ * bytes become U+FFFD), cut at a character boundary when too long. */
+void prb_state_copy_text(char *dst, size_t len, const char *src);
+
+/* Run as root, creates path (empty) when missing and gives it the owner
+ * and group of its folder, so that the service user can append to it
+ * later. No-op otherwise. */
+void prb_state_own_file(const char *path);
+
 /* Writes dir/runs.json atomically. 0, or -1 with why. */
 int prb_state_index_save(const char *dir, const struct prb_index *ix,
                          char *why, size_t whylen);
@@ -110,14 +140,17 @@ int prb_state_count(const char *path, size_t counts[PRB_V_N],
                     size_t *total);
 
 /* Deletes runs older than days, then the oldest runs until the results
- * take at most max_mb MiB; keep_id (may be NULL) is never deleted. Updates
+ * take at most max_mb MiB; keep_id (may be NULL) is never deleted. Ages
+ * are counted from the start of the newest run other than keep_id (or
+ * from now, if earlier), so a clock far ahead deletes nothing by age. Updates
  * ix (the caller saves it). Each deletion is reported on log (may be
  * NULL). Returns the number of runs deleted. */
 size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
                         long max_mb, const char *keep_id, FILE *log);
 
 /* Writes data to path atomically and durably (temporary file, fsync,
- * rename, fsync of the folder), mode 0640. 0, or -1 with why. */
+ * rename, fsync of the folder), mode 0640; run as root, the file takes
+ * its folder's owner and group. 0, or -1 with why. */
 int prb_state_write_atomic(const char *path, const char *data, size_t len,
                            char *why, size_t whylen);
 

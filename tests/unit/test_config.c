@@ -149,6 +149,46 @@ static void test_bad(void)
   prb_config_free(&c);
 }
 
+/* "max_runtime": 0 means no budget, which is not the same as no key. */
+static void test_max_runtime_zero(void)
+{
+  struct prb_config c;
+  char msg[512];
+  CHECK(load("{\"version\": 1, \"max_runtime\": 0}\n", &c, msg,
+             sizeof(msg)));
+  CHECK(c.has_max_runtime);
+  CHECK_INT(c.max_runtime, 0);
+  prb_config_free(&c);
+  CHECK(load("{\"version\": 1}\n", &c, msg, sizeof(msg)));
+  CHECK(!c.has_max_runtime);
+  prb_config_free(&c);
+}
+
+/* network.name: 127 bytes of UTF-8 at most, said clearly. */
+static void test_network_name(void)
+{
+  char text[512], name[256];
+  /* 63 two-byte letters: 126 bytes, fine. */
+  name[0] = '\0';
+  for(int i = 0; i < 63; i++)
+    strcat(name, "\xd0\x96");
+  snprintf(text, sizeof(text), "{\"version\": 1,\n \"network\": {\"name\": "
+           "\"%s\"}}\n", name);
+  struct prb_config c;
+  char msg[512];
+  CHECK(load(text, &c, msg, sizeof(msg)));
+  CHECK_STR(c.probe_network_name, name);
+  prb_config_free(&c);
+  /* One more: 128 bytes. */
+  strcat(name, "\xd0\x96");
+  snprintf(text, sizeof(text), "{\"version\": 1,\n \"network\": {\"name\": "
+           "\"%s\"}}\n", name);
+  CHECK(!load(text, &c, msg, sizeof(msg)));
+  CHECK_STR(msg, ":2: network.name: at most 127 bytes of UTF-8 (this one "
+            "has 128); use a shorter name\n");
+  prb_config_free(&c);
+}
+
 static void test_search(void)
 {
   char xdg[256], path[256], found[4096];
@@ -195,6 +235,8 @@ int main(void)
   }
   test_good();
   test_bad();
+  test_max_runtime_zero();
+  test_network_name();
   test_search();
   test_helpers();
   char cmd[300];

@@ -4,7 +4,9 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +62,50 @@ int main(void)
   snprintf(file, sizeof(file), "%s/a/b/%s", dir, PRB_LOCK_NAME);
   CHECK_INT(prb_lock_take(file, NULL, why, sizeof(why)), PRB_LOCK_ERROR);
   CHECK(strstr(why, "cannot create") != NULL);
+
+  /* A results file in a state folder is locked with the state folder,
+   * whatever path names it; elsewhere with its own folder. */
+  char state[256], day[300], got[4096], want[4096], rfile[4096];
+  snprintf(state, sizeof(state), "%s/st", dir);
+  snprintf(day, sizeof(day), "%s/st/results/2030-01-02", dir);
+  CHECK_INT(prb_lock_mkdirs(day, 0750), 0);
+  snprintf(rfile, sizeof(rfile), "%s/a.jsonl", day);
+  CHECK(prb_lock_dir_for(rfile, got, sizeof(got)));
+  CHECK_STR(got, day);                  /* not a state folder (yet) */
+  fd = prb_lock_take(state, NULL, why, sizeof(why));    /* now it is */
+  CHECK(fd >= 0);
+  CHECK(realpath(state, want) != NULL);
+  CHECK(prb_lock_dir_for(rfile, got, sizeof(got)));
+  CHECK_STR(got, want);
+  snprintf(rfile, sizeof(rfile), "%s/st/results/../results/2030-01-02/a.jsonl",
+           dir);
+  CHECK(prb_lock_dir_for(rfile, got, sizeof(got)));
+  CHECK_STR(got, want);
+  /* So a second run writing that file finds the scheduled run's lock. */
+  CHECK(prb_lock_dir_for(rfile, got, sizeof(got)));
+  CHECK_INT(prb_lock_take(got, NULL, why, sizeof(why)), PRB_LOCK_BUSY);
+  prb_lock_release(fd);
+  CHECK(prb_lock_dir_for("x.jsonl", got, sizeof(got)));
+  CHECK_STR(got, ".");
+
+  /* Taken by root in a folder of the service user: the lock file stays
+   * openable by that user. */
+  if(geteuid() == 0) {
+    char own[256];
+    snprintf(own, sizeof(own), "%s/own", dir);
+    CHECK_INT(prb_lock_mkdirs(own, 0750), 0);
+    CHECK(chown(own, 65534, 65534) == 0);
+    char made[1024];
+    snprintf(made, sizeof(made), "%s/own/new", dir);
+    fd = prb_lock_take(made, NULL, why, sizeof(why));
+    CHECK(fd >= 0);
+    prb_lock_release(fd);
+    struct stat st;
+    CHECK(stat(made, &st) == 0 && st.st_uid == 65534 && st.st_gid == 65534);
+    snprintf(rfile, sizeof(rfile), "%s/%s", made, PRB_LOCK_NAME);
+    CHECK(stat(rfile, &st) == 0 && st.st_uid == 65534 && st.st_gid == 65534);
+  } else
+    printf("lock owner: skipped (not root)\n");
 
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

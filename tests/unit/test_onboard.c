@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test_onboard.XXXXXX";
@@ -90,6 +91,23 @@ int main(void)
   CHECK_INT(prb_onboard_check(dir, why, sizeof(why)), PRB_CONSENT_UNREADABLE);
   write_consent("{\"consent\": true, \"text_version\": 0}");
   CHECK_INT(prb_onboard_check(dir, why, sizeof(why)), PRB_CONSENT_OUTDATED);
+
+  /* `sudo accessprobe onboard --state-dir FOLDER` where FOLDER is the
+   * service user's: the answer must stay readable by that user. */
+  if(geteuid() == 0) {
+    char p[256];
+    CHECK(chown(dir, 65534, 65534) == 0);
+    out = open_memstream(&shown, &len);
+    CHECK_INT(prb_onboard_run(dir, "en", true, stdin, out), PRB_EXIT_OK);
+    fclose(out);
+    free(shown);
+    snprintf(p, sizeof(p), "%s/%s", dir, PRB_CONSENT_FILE);
+    struct stat st;
+    CHECK(stat(p, &st) == 0);
+    CHECK_INT(st.st_uid, 65534);
+    CHECK_INT(st.st_gid, 65534);
+  } else
+    printf("consent owner: skipped (not root)\n");
 
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

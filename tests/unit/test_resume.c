@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test_resume.XXXXXX";
@@ -162,6 +163,33 @@ static void test_edges(void)
   prb_resume_free(&r);
 }
 
+/* Resumed by root in a folder of the service user: the .partial file is
+ * the service user's too. */
+static void test_partial_owner(void)
+{
+  if(geteuid() != 0) {
+    printf("test_partial_owner: skipped (not root)\n");
+    return;
+  }
+  char sub[256], path[300], side[320];
+  snprintf(sub, sizeof(sub), "%s/owned", dir);
+  CHECK(mkdir(sub, 0750) == 0);
+  CHECK(chown(sub, 65534, 65534) == 0);
+  snprintf(path, sizeof(path), "%s/run.jsonl", sub);
+  snprintf(side, sizeof(side), "%s.partial", path);
+  const char text[] = REC("http://a.example/") "{\"inp";
+  write_bytes(path, text, sizeof(text) - 1);
+  struct prb_resume r;
+  prb_resume_init(&r);
+  char why[256] = "";
+  CHECK_INT(prb_resume_scan(path, &r, why, sizeof(why)), 0);
+  prb_resume_free(&r);
+  struct stat st;
+  CHECK(stat(side, &st) == 0);
+  CHECK_INT(st.st_uid, 65534);
+  CHECK_INT(st.st_gid, 65534);
+}
+
 int main(void)
 {
   if(!mkdtemp(dir)) {
@@ -171,6 +199,7 @@ int main(void)
   test_torn_tail();
   test_garbage_line();
   test_edges();
+  test_partial_owner();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if(system(cmd) != 0)

@@ -212,6 +212,206 @@ static void test_rebuild(void)
   prb_state_index_free(&ix);
 }
 
+/* Runs on disk that runs.json does not list (it is missing, or their
+ * entries are malformed) still reach the index that retention uses. */
+static void test_open_unlisted(void)
+{
+  char p[4096], why[256];
+  snprintf(p, sizeof(p), "%s/unlisted", dir);
+  CHECK_INT(prb_state_prepare(p, why, sizeof(why)), 0);
+  char sub[4200];
+  snprintf(sub, sizeof(sub), "%s/results/2001-01-01", p);
+  CHECK(mkdir(sub, 0750) == 0);
+  snprintf(sub, sizeof(sub), "%s/results/2001-01-01/gone.jsonl", p);
+  write_file(sub, "{\"input\":\"a\"}\n", 1);
+  snprintf(sub, sizeof(sub), "%s/results/2001-01-01/bad.jsonl", p);
+  write_file(sub, "{\"input\":\"b\"}\n", 1);
+  struct prb_index ix;
+  /* No runs.json at all. */
+  CHECK_INT(prb_state_index_open(p, &ix, NULL), 2);
+  CHECK(prb_state_index_find(&ix, "gone") != NULL);
+  prb_state_index_free(&ix);
+  /* An index whose entry for bad.jsonl is malformed (no id). */
+  snprintf(sub, sizeof(sub), "%s/%s", p, PRB_STATE_INDEX);
+  write_file(sub, "{\"version\":1,\"runs\":[{\"id\":\"gone\",\"file\":"
+             "\"results/2001-01-01/gone.jsonl\",\"started\":"
+             "\"2001-01-01T10:00:00Z\",\"status\":\"complete\"},"
+             "{\"file\":\"results/2001-01-01/bad.jsonl\"}]}", 1);
+  CHECK_INT(prb_state_index_open(p, &ix, NULL), 2);
+  struct prb_run_entry *e = prb_state_index_find(&ix, "bad");
+  CHECK(e != NULL);
+  if(e)
+    CHECK_STR(e->file, "results/2001-01-01/bad.jsonl");
+  /* So both count toward the size limit and go when over it. */
+  CHECK_INT(prb_state_retain(p, &ix, 36500, 0, NULL, NULL), 2);
+  CHECK_INT(ix.n, 0);
+  prb_state_index_free(&ix);
+}
+
+/* A network name cut inside a UTF-8 character (or with a stray byte) must
+ * not make the index unsavable. */
+static void test_network_text(void)
+{
+  char name[200];
+  memset(name, 'a', 126);
+  snprintf(name + 126, sizeof(name) - 126, "\xd0\x96\xd0\x96");
+  struct prb_run_entry e;
+  memset(&e, 0, sizeof(e));
+  prb_state_copy_text(e.network, sizeof(e.network), name);
+  CHECK_INT(strlen(e.network), 126);            /* not 127: mid-letter */
+  prb_state_copy_text(e.network, sizeof(e.network), "Beeline \xff KZ");
+  CHECK_STR(e.network, "Beeline \xef\xbf\xbd KZ");
+  prb_state_copy_text(e.network, sizeof(e.network), NULL);
+  CHECK_STR(e.network, "");
+  /* Even an entry filled by hand with a torn letter is saved. */
+  char p[4096], why[256];
+  snprintf(p, sizeof(p), "%s/torn", dir);
+  CHECK_INT(prb_state_prepare(p, why, sizeof(why)), 0);
+  snprintf(e.id, sizeof(e.id), "torn");
+  snprintf(e.status, sizeof(e.status), "complete");
+  memset(e.network, 'a', 126);
+  e.network[126] = '\xd0';
+  e.network[127] = '\0';
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  CHECK(prb_state_index_put(&ix, &e));
+  CHECK_INT(prb_state_index_save(p, &ix, why, sizeof(why)), 0);
+  prb_state_index_free(&ix);
+  CHECK_INT(prb_state_index_load(p, &ix, NULL), 0);
+  CHECK_INT(ix.n, 1);
+  prb_state_index_free(&ix);
+}
+
+/* Which run a new run carries on. */
+static void test_resumable(void)
+{
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  time_t now = time(NULL), yesterday = now - 86400;
+  struct prb_run_entry e;
+  memset(&e, 0, sizeof(e));
+  snprintf(e.file, sizeof(e.file), "results/x/a.jsonl");
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(e.started, sizeof(e.started), "%Y-%m-%dT00:00:01Z", &tm);
+  static const struct { const char *status; bool resumed; } cases[] = {
+    {"running", true}, {"interrupted", true}, {"disk_full", true},
+    {"budget", true}, {"complete", false}, {"recovered", false},
+    {"failed", false},
+  };
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    snprintf(e.id, sizeof(e.id), "r%zu", i);
+    snprintf(e.status, sizeof(e.status), "%s", cases[i].status);
+    ix.n = 0;
+    CHECK(prb_state_index_put(&ix, &e));
+    CHECK_INT(prb_state_resumable(&ix, true, now) != NULL, cases[i].resumed);
+  }
+  /* Today's budget run, then an offline one: carried on. */
+  snprintf(e.status, sizeof(e.status), "budget");
+  ix.n = 0;
+  CHECK(prb_state_index_put(&ix, &e));
+  snprintf(e.id, sizeof(e.id), "off");
+  snprintf(e.status, sizeof(e.status), "offline");
+  CHECK(prb_state_index_put(&ix, &e));
+  CHECK(prb_state_resumable(&ix, true, now) == &ix.runs[0]);
+  /* Yesterday's unfinished run: a new day is a new run for the timer, but
+   * an explicit --resume still takes it. */
+  ix.n = 0;
+  gmtime_r(&yesterday, &tm);
+  strftime(e.started, sizeof(e.started), "%Y-%m-%dT23:59:00Z", &tm);
+  snprintf(e.status, sizeof(e.status), "interrupted");
+  CHECK(prb_state_index_put(&ix, &e));
+  CHECK(prb_state_resumable(&ix, true, now) == NULL);
+  CHECK(prb_state_resumable(&ix, false, now) == &ix.runs[0]);
+  prb_state_index_free(&ix);
+}
+
+/* A clock years ahead must not make every earlier run "old". */
+static void test_retention_clock(void)
+{
+  char p[1024], why[256];
+  snprintf(p, sizeof(p), "%s/clock", dir);
+  CHECK_INT(prb_state_prepare(p, why, sizeof(why)), 0);
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  char line[] = "{\"input\":\"x\"}\n";
+  static const char *const days[] = {
+    "2001-01-01", "2001-03-01", "2001-03-10", "2001-03-11"
+  };
+  char ids[4][8];
+  for(int i = 0; i < 4; i++) {
+    snprintf(ids[i], sizeof(ids[i]), "c%d", i);
+    struct prb_run_entry e;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.id, sizeof(e.id), "%s", ids[i]);
+    snprintf(e.started, sizeof(e.started), "%sT10:00:00Z", days[i]);
+    snprintf(e.status, sizeof(e.status), "complete");
+    snprintf(e.file, sizeof(e.file), "results/%s/%s.jsonl", days[i], ids[i]);
+    char f[4300];
+    snprintf(f, sizeof(f), "%s/results/%s", p, days[i]);
+    mkdir(f, 0750);
+    snprintf(f, sizeof(f), "%s/%s", p, e.file);
+    write_file(f, line, 1);
+    CHECK(prb_state_index_put(&ix, &e));
+  }
+  /* The current run, started "now" by the clock. */
+  struct prb_run_entry cur;
+  CHECK_INT(prb_state_new_run(p, "AS9198", "KZ", &cur, why, sizeof(why)), 0);
+  CHECK(prb_state_index_put(&ix, &cur));
+  /* 30 days back from the newest earlier run (2001-03-11): only the
+   * January one is older. */
+  CHECK_INT(prb_state_retain(p, &ix, 30, 200, cur.id, NULL), 1);
+  CHECK_INT(ix.n, 4);
+  CHECK(prb_state_index_find(&ix, "c0") == NULL);
+  CHECK(prb_state_index_find(&ix, "c1") != NULL);
+  CHECK(prb_state_index_find(&ix, cur.id) != NULL);
+  prb_state_index_free(&ix);
+}
+
+/* Run as root in a folder owned by the service user, every file and
+ * folder made there is the service user's. */
+static void test_owner(void)
+{
+  if(geteuid() != 0) {
+    printf("test_owner: skipped (not root)\n");
+    return;
+  }
+  char p[1024], why[256];
+  snprintf(p, sizeof(p), "%s/owned", dir);
+  CHECK(mkdir(p, 0750) == 0);
+  CHECK(chown(p, 65534, 65534) == 0);
+  CHECK_INT(prb_state_prepare(p, why, sizeof(why)), 0);
+  struct prb_run_entry e;
+  CHECK_INT(prb_state_new_run(p, "AS9198", "KZ", &e, why, sizeof(why)), 0);
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  CHECK(prb_state_index_put(&ix, &e));
+  CHECK_INT(prb_state_index_save(p, &ix, why, sizeof(why)), 0);
+  prb_state_index_free(&ix);
+  char f[4300];
+  snprintf(f, sizeof(f), "%s/%s", p, e.file);
+  prb_state_own_file(f);
+  char *made[4];
+  char results[4300], day[4300], index[4300];
+  snprintf(results, sizeof(results), "%s/results", p);
+  snprintf(day, sizeof(day), "%s", f);
+  *strrchr(day, '/') = '\0';
+  snprintf(index, sizeof(index), "%s/%s", p, PRB_STATE_INDEX);
+  made[0] = results;
+  made[1] = day;
+  made[2] = index;
+  made[3] = f;
+  for(int i = 0; i < 4; i++) {
+    struct stat st;
+    CHECK(stat(made[i], &st) == 0);
+    if(st.st_uid != 65534 || st.st_gid != 65534)
+      fprintf(stderr, "%s is owned by %u:%u\n", made[i],
+              (unsigned)st.st_uid, (unsigned)st.st_gid);
+    CHECK_INT(st.st_uid, 65534);
+    CHECK_INT(st.st_gid, 65534);
+  }
+}
+
 static void test_default_dir(void)
 {
   char out[4096];
@@ -238,6 +438,11 @@ int main(void)
   test_count();
   test_retention();
   test_rebuild();
+  test_open_unlisted();
+  test_network_text();
+  test_resumable();
+  test_retention_clock();
+  test_owner();
   test_default_dir();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
