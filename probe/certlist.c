@@ -2,15 +2,14 @@
  * by hash (OpenSSL digests of the DER) or by distinguished name. */
 #include "certlist.h"
 
-#include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
+#include "csvtable.h"
 #include "textclean.h"
 
 enum col { C_FAMILY, C_ROLE, C_SUBJECT, C_ISSUER, C_SHA1, C_SHA256,
@@ -33,8 +32,9 @@ void prb_certlist_init(struct prb_certlist *l)
   memset(l, 0, sizeof *l);
 }
 
-static void free_row(struct prb_certrow *r)
+static void free_row(void *row)
 {
+  struct prb_certrow *r = row;
   free(r->family);
   free(r->role);
   free(r->subject);
@@ -124,24 +124,13 @@ static int parse_dn(const char *s, struct prb_dn_attr *attrs, size_t *n)
   return 0;
 }
 
-__attribute__((format(printf, 4, 5)))
-static void say(FILE *err, const char *path, long line, const char *fmt, ...)
+/* The kept row with a hash of r, or NULL. */
+static const struct prb_certrow *hash_seen(
+  const struct prb_csvtable_rows *kept, const struct prb_certrow *r)
 {
-  va_list ap;
-  if(!err)
-    return;
-  fprintf(err, "%s:%ld: ", path, line);
-  va_start(ap, fmt);
-  vfprintf(err, fmt, ap);
-  va_end(ap);
-  fputc('\n', err);
-}
-
-static const struct prb_certrow *hash_seen(const struct prb_certlist *l,
-                                           const struct prb_certrow *r)
-{
-  for(size_t i = 0; i < l->n; i++) {
-    const struct prb_certrow *o = &l->rows[i];
+  const struct prb_certrow *rows = kept->items;
+  for(size_t i = 0; i < kept->n; i++) {
+    const struct prb_certrow *o = &rows[i];
     if((r->has_sha1 && o->has_sha1 && !memcmp(r->sha1, o->sha1, 20)) ||
        (r->has_sha256 && o->has_sha256 && !memcmp(r->sha256, o->sha256, 32)))
       return o;
@@ -149,11 +138,13 @@ static const struct prb_certrow *hash_seen(const struct prb_certlist *l,
   return NULL;
 }
 
-/* Validates one record into row. 0 good, 1 bad (reported), -1 no memory. */
-static int parse_row(const struct prb_certlist *l, const struct prb_csv *c,
-                     const char *path, long line, FILE *err,
-                     struct prb_certrow *row)
+/* Validates one record into out (a struct prb_certrow). 0 good, 1 bad
+ * (reported), -1 no memory. */
+static int parse_row(const struct prb_csvtable_rows *kept,
+                     const struct prb_csv *c, const char *path, long line,
+                     FILE *err, void *out)
 {
+  struct prb_certrow *row = out;
   const char *match = prb_csv_field(c, C_MATCH);
   const struct prb_certrow *dup;
   int rc;
@@ -161,22 +152,24 @@ static int parse_row(const struct prb_certlist *l, const struct prb_csv *c,
   memset(row, 0, sizeof *row);
   row->line = line;
   if(prb_csv_nfields(c) != N_COLS) {
-    say(err, path, line, "expected %d fields, got %zu", N_COLS,
-        prb_csv_nfields(c));
+    prb_csvtable_say(err, path, line, "expected %d fields, got %zu", N_COLS,
+                     prb_csv_nfields(c));
     return 1;
   }
   if(!*prb_csv_field(c, C_FAMILY) || !*prb_csv_field(c, C_ROLE)) {
-    say(err, path, line, "family and role must not be empty");
+    prb_csvtable_say(err, path, line,
+                     "family and role must not be empty");
     return 1;
   }
   if(!*prb_csv_field(c, C_SOURCE)) {
-    say(err, path, line, "no source");
+    prb_csvtable_say(err, path, line, "no source");
     return 1;
   }
   if(*prb_csv_field(c, C_SHA1)) {
     if(prb_hex_decode(prb_csv_field(c, C_SHA1), prb_csv_field_len(c, C_SHA1),
                       row->sha1, 20) < 0) {
-      say(err, path, line, "sha1 is not 40 hexadecimal digits");
+      prb_csvtable_say(err, path, line,
+                       "sha1 is not 40 hexadecimal digits");
       return 1;
     }
     row->has_sha1 = true;
@@ -184,26 +177,29 @@ static int parse_row(const struct prb_certlist *l, const struct prb_csv *c,
   if(*prb_csv_field(c, C_SHA256)) {
     if(prb_hex_decode(prb_csv_field(c, C_SHA256),
                       prb_csv_field_len(c, C_SHA256), row->sha256, 32) < 0) {
-      say(err, path, line, "sha256 is not 64 hexadecimal digits");
+      prb_csvtable_say(err, path, line,
+                       "sha256 is not 64 hexadecimal digits");
       return 1;
     }
     row->has_sha256 = true;
   }
   for(const char *p = prb_csv_field(c, C_SERIAL); *p; p++) {
     if(!is_digit((unsigned char)*p)) {
-      say(err, path, line, "serial_dec is not a decimal number");
+      prb_csvtable_say(err, path, line,
+                       "serial_dec is not a decimal number");
       return 1;
     }
   }
   if(!date_ok(prb_csv_field(c, C_NOT_BEFORE)) ||
      !date_ok(prb_csv_field(c, C_NOT_AFTER))) {
-    say(err, path, line, "validity dates must be \"YYYY-MM-DD hh:mm:ss\"");
+    prb_csvtable_say(err, path, line,
+                     "validity dates must be \"YYYY-MM-DD hh:mm:ss\"");
     return 1;
   }
   if(strcmp(match, "yes") == 0) {
     row->match_names = true;
   } else if(strcmp(match, "no") != 0) {
-    say(err, path, line, "match_names must be yes or no");
+    prb_csvtable_say(err, path, line, "match_names must be yes or no");
     return 1;
   }
   rc = parse_dn(prb_csv_field(c, C_SUBJECT), row->subject_attrs,
@@ -216,25 +212,29 @@ static int parse_row(const struct prb_certlist *l, const struct prb_csv *c,
     return -1;
   }
   if(rc == -1) {
-    say(err, path, line, "malformed subject or issuer name (want "
-        "\"C=KZ, O=..., CN=...\" with C, ST, L, O, OU, CN)");
+    prb_csvtable_say(err, path, line, "malformed subject or issuer name "
+                     "(want \"C=KZ, O=..., CN=...\" with C, ST, L, O, OU, "
+                     "CN)");
     free_row(row);
     return 1;
   }
   if(row->match_names && !row->n_subject_attrs && !row->n_issuer_attrs) {
-    say(err, path, line, "match_names=yes needs a subject or an issuer");
+    prb_csvtable_say(err, path, line,
+                     "match_names=yes needs a subject or an issuer");
     free_row(row);
     return 1;
   }
   if(!row->has_sha1 && !row->has_sha256 && !row->match_names) {
-    say(err, path, line, "row can never match: no hash and match_names=no");
+    prb_csvtable_say(err, path, line,
+                     "row can never match: no hash and match_names=no");
     free_row(row);
     return 1;
   }
-  dup = hash_seen(l, row);
+  dup = hash_seen(kept, row);
   if(dup) {
-    say(err, path, line, "duplicate certificate hash (first on line %ld)",
-        dup->line);
+    prb_csvtable_say(err, path, line,
+                     "duplicate certificate hash (first on line %ld)",
+                     dup->line);
     free_row(row);
     return 1;
   }
@@ -255,90 +255,31 @@ static int parse_row(const struct prb_certlist *l, const struct prb_csv *c,
   return 0;
 }
 
-static int header_ok(const struct prb_csv *c)
-{
-  if(prb_csv_nfields(c) != N_COLS)
-    return 0;
-  for(size_t i = 0; i < N_COLS; i++)
-    if(strcmp(prb_csv_field(c, i), columns[i]) != 0)
-      return 0;
-  return 1;
-}
+static const struct prb_csvtable table = {
+  .columns = columns,
+  .n_columns = N_COLS,
+  .kind = "an interception-certificates file",
+  .row_size = sizeof(struct prb_certrow),
+  .first_cap = 32,
+  .parse = parse_row,
+  .free_row = free_row,
+};
+
+_Static_assert((int)PRB_CERTLIST_OK == (int)PRB_CSVTABLE_OK &&
+               (int)PRB_CERTLIST_EREAD == (int)PRB_CSVTABLE_EREAD &&
+               (int)PRB_CERTLIST_EFORMAT == (int)PRB_CSVTABLE_EFORMAT &&
+               (int)PRB_CERTLIST_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
+               "certlist load codes are the table loader's");
 
 int prb_certlist_load(struct prb_certlist *l, const char *path, FILE *err,
                       size_t *n_bad)
 {
-  FILE *fp;
-  struct prb_csv *c;
-  int st, rc = PRB_CERTLIST_OK, first = 1;
-  size_t bad = 0;
+  struct prb_csvtable_rows rows = { l->rows, l->n, l->cap };
+  int rc = prb_csvtable_load(&table, &rows, path, err, n_bad);
 
-  if(n_bad)
-    *n_bad = 0;
-  fp = fopen(path, "rb");
-  if(!fp) {
-    if(err)
-      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
-    return PRB_CERTLIST_EREAD;
-  }
-  c = prb_csv_open(fp, 0);
-  if(!c) {
-    fclose(fp);
-    return PRB_CERTLIST_ENOMEM;
-  }
-  while(rc == PRB_CERTLIST_OK && (st = prb_csv_read(c)) != PRB_CSV_EOF) {
-    long line = prb_csv_line(c);
-    struct prb_certrow row;
-    int pr;
-    if(st == PRB_CSV_ERROR) {
-      if(err)
-        fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-      rc = PRB_CERTLIST_EREAD;
-      break;
-    }
-    if(first) {
-      first = 0;
-      if(st != PRB_CSV_RECORD || !header_ok(c)) {
-        say(err, path, line, "not an interception-certificates file: the "
-            "header must be family,role,subject,issuer,sha1,sha256,"
-            "serial_dec,not_before,not_after,match_names,seen,source");
-        rc = PRB_CERTLIST_EFORMAT;
-      }
-      continue;
-    }
-    if(st == PRB_CSV_BAD) {
-      say(err, path, line, "%s", prb_csv_reason(c));
-      bad++;
-      continue;
-    }
-    pr = parse_row(l, c, path, line, err, &row);
-    if(pr < 0) {
-      rc = PRB_CERTLIST_ENOMEM;
-    } else if(pr > 0) {
-      bad++;
-    } else {
-      if(l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        struct prb_certrow *nr = realloc(l->rows, nc * sizeof *nr);
-        if(!nr) {
-          free_row(&row);
-          rc = PRB_CERTLIST_ENOMEM;
-          break;
-        }
-        l->rows = nr;
-        l->cap = nc;
-      }
-      l->rows[l->n++] = row;
-    }
-  }
-  if(first && rc == PRB_CERTLIST_OK) {
-    say(err, path, 1, "empty file");
-    rc = PRB_CERTLIST_EFORMAT;
-  }
-  prb_csv_close(c);
-  fclose(fp);
-  if(n_bad)
-    *n_bad = bad;
+  l->rows = rows.items;
+  l->n = rows.n;
+  l->cap = rows.cap;
   return rc;
 }
 

@@ -2,13 +2,12 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "fingerprints.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
+#include "csvtable.h"
 
 enum col { C_NAME, C_SCOPE, C_OTHER, C_LOCATION, C_TYPE, C_PATTERN,
            C_CONFIDENCE, C_COUNTRIES, C_SOURCE, C_EXP_URL, C_NOTES, N_COLS };
@@ -48,8 +47,9 @@ void prb_fp_init(struct prb_fpset *s)
   memset(s, 0, sizeof *s);
 }
 
-static void free_item(struct prb_fingerprint *f)
+static void free_item(void *item)
 {
+  struct prb_fingerprint *f = item;
   free(f->name);
   free(f->scope);
   free(f->header);
@@ -110,35 +110,15 @@ static int parse_confidence(const char *s, int *out)
   return 0;
 }
 
-static int header_ok(const struct prb_csv *r)
+/* Validates one row into out, a struct prb_fingerprint (which owns its
+ * strings afterwards). Returns 0, 1 for a bad row (reported), or -1 when out
+ * of memory. */
+static int parse_row(const struct prb_csvtable_rows *kept,
+                     const struct prb_csv *r, const char *path, long line,
+                     FILE *err, void *out)
 {
-  if(prb_csv_nfields(r) != N_COLS)
-    return 0;
-  for(size_t i = 0; i < N_COLS; i++)
-    if(strcmp(prb_csv_field(r, i), columns[i]) != 0)
-      return 0;
-  return 1;
-}
-
-__attribute__((format(printf, 4, 5)))
-static void say(FILE *err, const char *path, long line, const char *fmt, ...)
-{
-  va_list ap;
-  if(!err)
-    return;
-  fprintf(err, "%s:%ld: ", path, line);
-  va_start(ap, fmt);
-  vfprintf(err, fmt, ap);
-  va_end(ap);
-  fputc('\n', err);
-}
-
-/* Validates one row into f (which owns its strings afterwards). Returns 0,
- * 1 for a bad row (reported), or -1 when out of memory. */
-static int parse_row(const struct prb_fpset *s, const struct prb_csv *r,
-                     const char *path, long line, FILE *err,
-                     struct prb_fingerprint *f)
-{
+  const struct prb_fingerprint *items = kept->items;
+  struct prb_fingerprint *f = out;
   const char *loc = prb_csv_field(r, C_LOCATION);
   const char *type = prb_csv_field(r, C_TYPE);
   const char *name = prb_csv_field(r, C_NAME);
@@ -146,15 +126,17 @@ static int parse_row(const struct prb_fpset *s, const struct prb_csv *r,
   memset(f, 0, sizeof *f);
   f->line = line;
   if(prb_csv_nfields(r) != N_COLS) {
-    say(err, path, line, "expected 11 fields, got %zu", prb_csv_nfields(r));
+    prb_csvtable_say(err, path, line, "expected 11 fields, got %zu",
+                     prb_csv_nfields(r));
     return 1;
   }
   if(*name == '\0') {
-    say(err, path, line, "empty name");
+    prb_csvtable_say(err, path, line, "empty name");
     return 1;
   }
   if(!known_scope(prb_csv_field(r, C_SCOPE))) {
-    say(err, path, line, "unknown scope \"%s\"", prb_csv_field(r, C_SCOPE));
+    prb_csvtable_say(err, path, line, "unknown scope \"%s\"",
+                     prb_csv_field(r, C_SCOPE));
     return 1;
   }
   if(strcmp(loc, "dns") == 0) {
@@ -165,22 +147,22 @@ static int parse_row(const struct prb_fpset *s, const struct prb_csv *r,
     for(const char *p = loc + 7; *p; p++) {
       if(!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
            *p == '-' || *p == '_')) {
-        say(err, path, line, "bad header name in location_found \"%s\"",
-            loc);
+        prb_csvtable_say(err, path, line,
+                         "bad header name in location_found \"%s\"", loc);
         return 1;
       }
     }
     f->where = PRB_FP_HEADER;
   } else {
-    say(err, path, line, "unknown location_found \"%s\"", loc);
+    prb_csvtable_say(err, path, line, "unknown location_found \"%s\"", loc);
     return 1;
   }
   /* Names are unique per kind: OONI's DNS and HTTP files reuse a few. */
-  for(size_t i = 0; i < s->n; i++) {
-    if((s->items[i].where == PRB_FP_DNS) == (f->where == PRB_FP_DNS) &&
-       strcmp(s->items[i].name, name) == 0) {
-      say(err, path, line, "duplicate fingerprint name %s (first on line "
-          "%ld)", name, s->items[i].line);
+  for(size_t i = 0; i < kept->n; i++) {
+    if((items[i].where == PRB_FP_DNS) == (f->where == PRB_FP_DNS) &&
+       strcmp(items[i].name, name) == 0) {
+      prb_csvtable_say(err, path, line, "duplicate fingerprint name %s "
+                       "(first on line %ld)", name, items[i].line);
       return 1;
     }
   }
@@ -193,21 +175,23 @@ static int parse_row(const struct prb_fpset *s, const struct prb_csv *r,
   else if(strcmp(type, "regexp") == 0)
     f->type = PRB_FP_REGEXP;
   else {
-    say(err, path, line, "unknown pattern_type \"%s\"", type);
+    prb_csvtable_say(err, path, line, "unknown pattern_type \"%s\"", type);
     return 1;
   }
   if(prb_csv_field_len(r, C_PATTERN) == 0) {
-    say(err, path, line, "empty pattern");
+    prb_csvtable_say(err, path, line, "empty pattern");
     return 1;
   }
   if(parse_confidence(prb_csv_field(r, C_CONFIDENCE), &f->confidence) < 0) {
-    say(err, path, line, "confidence_no_fp \"%s\" is not a number 0-100",
-        prb_csv_field(r, C_CONFIDENCE));
+    prb_csvtable_say(err, path, line,
+                     "confidence_no_fp \"%s\" is not a number 0-100",
+                     prb_csv_field(r, C_CONFIDENCE));
     return 1;
   }
   if(!countries_ok(prb_csv_field(r, C_COUNTRIES))) {
-    say(err, path, line, "expected_countries \"%s\" is not a list of "
-        "two-letter codes", prb_csv_field(r, C_COUNTRIES));
+    prb_csvtable_say(err, path, line, "expected_countries \"%s\" is not a "
+                     "list of two-letter codes",
+                     prb_csv_field(r, C_COUNTRIES));
     return 1;
   }
   if(f->type == PRB_FP_REGEXP) {
@@ -219,8 +203,9 @@ static int parse_row(const struct prb_fpset *s, const struct prb_csv *r,
     if(!f->re) {
       PCRE2_UCHAR msg[160];
       pcre2_get_error_message(ec, msg, sizeof msg);
-      say(err, path, line, "regular expression does not compile: %s at "
-          "offset %zu", (const char *)msg, (size_t)off);
+      prb_csvtable_say(err, path, line, "regular expression does not "
+                       "compile: %s at offset %zu", (const char *)msg,
+                       (size_t)off);
       return 1;
     }
   }
@@ -239,13 +224,27 @@ static int parse_row(const struct prb_fpset *s, const struct prb_csv *r,
   return 0;
 }
 
+static const struct prb_csvtable table = {
+  .columns = columns,
+  .n_columns = N_COLS,
+  .kind = "a blocking-fingerprints file",
+  .row_size = sizeof(struct prb_fingerprint),
+  .first_cap = 256,
+  .parse = parse_row,
+  .free_row = free_item,
+};
+
+_Static_assert((int)PRB_FP_OK == (int)PRB_CSVTABLE_OK &&
+               (int)PRB_FP_EREAD == (int)PRB_CSVTABLE_EREAD &&
+               (int)PRB_FP_EFORMAT == (int)PRB_CSVTABLE_EFORMAT &&
+               (int)PRB_FP_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
+               "fingerprint load codes are the table loader's");
+
 int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
                 size_t *n_bad)
 {
-  FILE *fp;
-  struct prb_csv *r;
-  int st, rc = PRB_FP_OK, first = 1;
-  size_t bad = 0;
+  struct prb_csvtable_rows rows;
+  int rc;
 
   if(n_bad)
     *n_bad = 0;
@@ -256,73 +255,11 @@ int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
     pcre2_set_match_limit(s->mctx, PRB_FP_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, PRB_FP_DEPTH_LIMIT);
   }
-  fp = fopen(path, "rb");
-  if(!fp) {
-    if(err)
-      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
-    return PRB_FP_EREAD;
-  }
-  r = prb_csv_open(fp, 0);
-  if(!r) {
-    fclose(fp);
-    return PRB_FP_ENOMEM;
-  }
-  while(rc == PRB_FP_OK && (st = prb_csv_read(r)) != PRB_CSV_EOF) {
-    long line = prb_csv_line(r);
-    struct prb_fingerprint f;
-    int pr;
-    if(st == PRB_CSV_ERROR) {
-      if(err)
-        fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-      rc = PRB_FP_EREAD;
-      break;
-    }
-    if(first) {
-      first = 0;
-      if(st != PRB_CSV_RECORD || !header_ok(r)) {
-        if(err)
-          fprintf(err, "%s:%ld: not a blocking-fingerprints file: the header "
-                  "must be name,scope,other_names,location_found,"
-                  "pattern_type,pattern,confidence_no_fp,expected_countries,"
-                  "source,exp_url,notes\n", path, line);
-        rc = PRB_FP_EFORMAT;
-      }
-      continue;
-    }
-    if(st == PRB_CSV_BAD) {
-      say(err, path, line, "%s", prb_csv_reason(r));
-      bad++;
-      continue;
-    }
-    pr = parse_row(s, r, path, line, err, &f);
-    if(pr < 0) {
-      rc = PRB_FP_ENOMEM;
-    } else if(pr > 0) {
-      bad++;
-    } else {
-      if(s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 256;
-        struct prb_fingerprint *ni = realloc(s->items, nc * sizeof *ni);
-        if(!ni) {
-          free_item(&f);
-          rc = PRB_FP_ENOMEM;
-          break;
-        }
-        s->items = ni;
-        s->cap = nc;
-      }
-      s->items[s->n++] = f;
-    }
-  }
-  if(first && rc == PRB_FP_OK) {
-    if(err)
-      fprintf(err, "%s:1: empty file\n", path);
-    rc = PRB_FP_EFORMAT;
-  }
-  prb_csv_close(r);
-  fclose(fp);
-  if(n_bad)
-    *n_bad = bad;
+  rows = (struct prb_csvtable_rows){ s->items, s->n, s->cap };
+  rc = prb_csvtable_load(&table, &rows, path, err, n_bad);
+  s->items = rows.items;
+  s->n = rows.n;
+  s->cap = rows.cap;
   return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include "certlist.h"
 #include "csv.h"
+#include "csvtable.h"
 #include "errors.h"
 #include "fingerprints.h"
 #include "inputs.h"
@@ -43,17 +44,6 @@ static void legend_free(struct legend *g)
   memset(g, 0, sizeof *g);
 }
 
-static int header_is(const struct prb_csv *r, const char *const *cols,
-                     size_t n)
-{
-  if(prb_csv_nfields(r) != n)
-    return 0;
-  for(size_t i = 0; i < n; i++)
-    if(strcmp(prb_csv_field(r, i), cols[i]) != 0)
-      return 0;
-  return 1;
-}
-
 /* The kind of file at path from its first record; -1 if unreadable. */
 static int detect(const char *path, enum kind *k)
 {
@@ -79,9 +69,9 @@ static int detect(const char *path, enum kind *k)
     *k = K_EMPTY;
   if(st == PRB_CSV_RECORD) {
     const char *f0 = prb_csv_field(r, 0);
-    if(header_is(r, testlist_cols, 6))
+    if(prb_csvtable_header_is(r, testlist_cols, 6))
       *k = K_TESTLIST;
-    else if(header_is(r, legend_cols, 4))
+    else if(prb_csvtable_header_is(r, legend_cols, 4))
       *k = K_LEGEND;
     else if(strcmp(f0, "name") == 0)
       *k = K_FINGERPRINTS; /* its loader names a wrong column set */
