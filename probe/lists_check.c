@@ -94,47 +94,94 @@ static int code_ok(const char *s)
   return 1;
 }
 
+/* The records of a list after its header line, as check_legend and
+ * check_testlist read them: bad records and ones without n_fields fields
+ * are reported and counted here, the rest are handed out. */
+struct walk {
+  FILE *fp;
+  struct prb_csv *r;
+  const char *path;
+  size_t n_fields;
+  int first;
+  struct result *res;
+  FILE *out;
+};
+
+/* 0 ready, or -1 with res marked (unreadable, or unusable when out of
+ * memory). */
+static int walk_open(struct walk *w, const char *path, size_t n_fields,
+                     struct result *res, FILE *out)
+{
+  memset(w, 0, sizeof *w);
+  w->fp = fopen(path, "rb");
+  if(!w->fp) {
+    res->unreadable = 1;
+    return -1;
+  }
+  w->r = prb_csv_open(w->fp, 0);
+  if(!w->r) {
+    fclose(w->fp);
+    res->unusable = 1;
+    return -1;
+  }
+  w->path = path;
+  w->n_fields = n_fields;
+  w->first = 1;
+  w->res = res;
+  w->out = out;
+  return 0;
+}
+
+/* 1 with the next good record in w->r (its line in *line), 0 at the end
+ * or on a read error (res->unreadable). Every data record counts as a row. */
+static int walk_next(struct walk *w, long *line)
+{
+  int st;
+  while((st = prb_csv_read(w->r)) != PRB_CSV_EOF) {
+    *line = prb_csv_line(w->r);
+    if(st == PRB_CSV_ERROR) {
+      w->res->unreadable = 1;
+      return 0;
+    }
+    if(w->first) {
+      w->first = 0;
+      continue;
+    }
+    w->res->rows++;
+    if(st == PRB_CSV_BAD) {
+      fprintf(w->out, "%s:%ld: %s\n", w->path, *line, prb_csv_reason(w->r));
+      w->res->bad++;
+      continue;
+    }
+    if(prb_csv_nfields(w->r) != w->n_fields) {
+      fprintf(w->out, "%s:%ld: expected %zu fields, got %zu\n", w->path,
+              *line, w->n_fields, prb_csv_nfields(w->r));
+      w->res->bad++;
+      continue;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+static void walk_close(struct walk *w)
+{
+  prb_csv_close(w->r);
+  fclose(w->fp);
+}
+
 /* Checks and, when g is not NULL, loads a category legend. */
 static void check_legend(const char *path, struct legend *g,
                          struct result *res, FILE *out)
 {
-  FILE *fp = fopen(path, "rb");
+  struct walk w;
   struct prb_csv *r;
-  int st, first = 1;
-  if(!fp) {
-    res->unreadable = 1;
+  long line;
+  if(walk_open(&w, path, 4, res, out) < 0)
     return;
-  }
-  r = prb_csv_open(fp, 0);
-  if(!r) {
-    fclose(fp);
-    res->unusable = 1;
-    return;
-  }
-  while((st = prb_csv_read(r)) != PRB_CSV_EOF) {
-    long line = prb_csv_line(r);
-    const char *code;
-    if(st == PRB_CSV_ERROR) {
-      res->unreadable = 1;
-      break;
-    }
-    if(first) {
-      first = 0;
-      continue;
-    }
-    res->rows++;
-    if(st == PRB_CSV_BAD) {
-      fprintf(out, "%s:%ld: %s\n", path, line, prb_csv_reason(r));
-      res->bad++;
-      continue;
-    }
-    if(prb_csv_nfields(r) != 4) {
-      fprintf(out, "%s:%ld: expected 4 fields, got %zu\n", path, line,
-              prb_csv_nfields(r));
-      res->bad++;
-      continue;
-    }
-    code = prb_csv_field(r, 1);
+  r = w.r;
+  while(walk_next(&w, &line)) {
+    const char *code = prb_csv_field(r, 1);
     if(!code_ok(code)) {
       fprintf(out, "%s:%ld: malformed category code\n", path, line);
       res->bad++;
@@ -169,8 +216,7 @@ static void check_legend(const char *path, struct legend *g,
   }
   if(g)
     g->loaded = g->n > 0;
-  prb_csv_close(r);
-  fclose(fp);
+  walk_close(&w);
 }
 
 static const char *legend_desc(const struct legend *g, const char *code)
@@ -211,48 +257,20 @@ static int has_non_ascii(const char *s)
 static void check_testlist(const char *path, const struct legend *g,
                            struct result *res, FILE *out)
 {
-  FILE *fp = fopen(path, "rb");
+  struct walk w;
   struct prb_csv *r;
   struct prb_inputs seen;
   char **raw = NULL;            /* URL as written, per entry of seen */
   size_t n_raw_cap = 0;
-  int st, first = 1;
-  if(!fp) {
-    res->unreadable = 1;
+  long line;
+  if(walk_open(&w, path, 6, res, out) < 0)
     return;
-  }
-  r = prb_csv_open(fp, 0);
-  if(!r) {
-    fclose(fp);
-    res->unusable = 1;
-    return;
-  }
+  r = w.r;
   prb_inputs_init(&seen);
-  while((st = prb_csv_read(r)) != PRB_CSV_EOF) {
-    long line = prb_csv_line(r);
+  while(walk_next(&w, &line)) {
     const char *url, *code, *desc, *why = NULL;
     char canon[PRB_URL_MAX], origin[32];
     const struct prb_input *dup;
-    if(st == PRB_CSV_ERROR) {
-      res->unreadable = 1;
-      break;
-    }
-    if(first) {
-      first = 0;
-      continue;
-    }
-    res->rows++;
-    if(st == PRB_CSV_BAD) {
-      fprintf(out, "%s:%ld: %s\n", path, line, prb_csv_reason(r));
-      res->bad++;
-      continue;
-    }
-    if(prb_csv_nfields(r) != 6) {
-      fprintf(out, "%s:%ld: expected 6 fields, got %zu\n", path, line,
-              prb_csv_nfields(r));
-      res->bad++;
-      continue;
-    }
     url = prb_csv_field(r, 0);
     code = prb_csv_field(r, 1);
     if(prb_url_canonical(url, canon, sizeof canon, &why) < 0) {
@@ -332,8 +350,7 @@ static void check_testlist(const char *path, const struct legend *g,
     free(raw[i]);
   free(raw);
   prb_inputs_free(&seen);
-  prb_csv_close(r);
-  fclose(fp);
+  walk_close(&w);
 }
 
 static void check_fingerprints(const char *path, struct result *res,
@@ -365,12 +382,24 @@ static void check_certs(const char *path, struct result *res, FILE *out)
   prb_certlist_free(&l);
 }
 
+/* Loads the legend at path into g without a word: its problems are
+ * reported when it is checked as a file of its own. */
+static void load_legend(const char *path, struct legend *g)
+{
+  struct result ignore;
+  FILE *devnull = fopen("/dev/null", "w");
+  if(!devnull)
+    return;
+  memset(&ignore, 0, sizeof ignore);
+  check_legend(path, g, &ignore, devnull);
+  fclose(devnull);
+}
+
 /* A legend for test lists: sibling of path, then installed, then source. */
 static void find_legend(const char *path, struct legend *g)
 {
   char cand[4096];
   const char *slash = strrchr(path, '/');
-  struct result ignore;
   int n = slash ? (int)(slash - path) + 1 : 0;
   const char *fixed[] = {
 #ifdef PRB_DATADIR
@@ -381,18 +410,12 @@ static void find_legend(const char *path, struct legend *g)
 #endif
     NULL
   };
-  FILE *devnull = fopen("/dev/null", "w");
-  if(!devnull)
-    return;
   snprintf(cand, sizeof cand, "%.*scategory-codes.csv", n, path);
-  memset(&ignore, 0, sizeof ignore);
-  check_legend(cand, g, &ignore, devnull);
+  load_legend(cand, g);
   for(size_t i = 0; !g->loaded && fixed[i]; i++) {
-    memset(&ignore, 0, sizeof ignore);
     legend_free(g);
-    check_legend(fixed[i], g, &ignore, devnull);
+    load_legend(fixed[i], g);
   }
-  fclose(devnull);
 }
 
 static void usage(FILE *out)
@@ -449,15 +472,9 @@ int prb_lists_check_main(int argc, char **argv)
   /* A legend among the arguments applies to every list checked. */
   for(int i = first_file; i < argc; i++) {
     enum kind k;
-    struct result ignore;
     if(given.loaded || detect(argv[i], &k) != 0 || k != K_LEGEND)
       continue;
-    FILE *devnull = fopen("/dev/null", "w");
-    if(!devnull)
-      break;
-    memset(&ignore, 0, sizeof ignore);
-    check_legend(argv[i], &given, &ignore, devnull);
-    fclose(devnull);
+    load_legend(argv[i], &given);
   }
 
   for(int i = first_file; i < argc; i++) {
