@@ -183,6 +183,34 @@ uint32_t prb_control_asn(const struct prb_control *c,
   return 0;
 }
 
+/* An optional object member: 0 when absent or null (nothing to read), 1
+ * when an object, -1 (why filled) otherwise. */
+static int optional_object(const json_t *v, const char *name, char *why,
+                           size_t whylen)
+{
+  if(!v || json_is_null(v))
+    return 0;
+  if(!json_is_object(v))
+    return fail(why, whylen, "%s: not an object", name);
+  return 1;
+}
+
+/* An optional string member copied into dst (left as it is when absent or
+ * null). */
+static int get_text(const json_t *obj, const char *key, char *dst,
+                    size_t dstlen, const char *where, char *why,
+                    size_t whylen)
+{
+  const json_t *v = json_object_get(obj, key);
+
+  if(!v || json_is_null(v))
+    return 0;
+  if(!json_is_string(v))
+    return fail(why, whylen, "%s.%s: not a string", where, key);
+  copy_text(dst, dstlen, json_string_value(v), json_string_length(v));
+  return 0;
+}
+
 /* A "failure" member: absent or null gives "", a string is copied (an
  * empty one becomes "unknown_failure" so it still reads as a failure). */
 static int get_failure(const json_t *obj, char *dst, const char *where,
@@ -236,36 +264,47 @@ static int get_endpoint(const char *key, char *text,
   return 0;
 }
 
+/* What every entry of tcp_connect and tls_handshake has: an endpoint key
+ * and an object with a boolean status. where receives "section[endpoint]"
+ * for the entry's own reasons. */
+static int get_entry(const char *section, const char *key, const json_t *val,
+                     char *endpoint, struct prb_ctl_addr *ep, bool *status,
+                     char *where, size_t wherelen, char *why, size_t whylen)
+{
+  const json_t *st;
+
+  if(get_endpoint(key, endpoint, ep, section, why, whylen))
+    return -1;
+  snprintf(where, wherelen, "%s[%s]", section, endpoint);
+  if(!json_is_object(val))
+    return fail(why, whylen, "%s: not an object", where);
+  st = json_object_get(val, "status");
+  if(!json_is_boolean(st))
+    return fail(why, whylen, "%s.status: not a boolean", where);
+  *status = json_is_true(st);
+  return 0;
+}
+
 static int parse_tcp(json_t *sec, struct prb_control *out, char *why,
                      size_t whylen)
 {
   const char *key;
   json_t *val;
+  int rc = optional_object(sec, "tcp_connect", why, whylen);
 
-  if(!sec || json_is_null(sec))
-    return 0;
-  if(!json_is_object(sec))
-    return fail(why, whylen, "tcp_connect: not an object");
+  if(rc <= 0)
+    return rc;
   json_object_foreach(sec, key, val) {
     struct prb_ctl_tcp *t;
-    const json_t *st;
     char where[PRB_ENDPOINT_MAX + 16];
     if(out->n_tcp == PRB_CTL_MAX_TCP) {
       out->tcp_truncated = true;
       break;
     }
     t = &out->tcp[out->n_tcp];
-    if(get_endpoint(key, t->endpoint, &t->ep, "tcp_connect", why, whylen))
-      return -1;
-    if(!json_is_object(val))
-      return fail(why, whylen, "tcp_connect[%s]: not an object", t->endpoint);
-    st = json_object_get(val, "status");
-    if(!json_is_boolean(st))
-      return fail(why, whylen, "tcp_connect[%s].status: not a boolean",
-                  t->endpoint);
-    t->status = json_is_true(st);
-    snprintf(where, sizeof(where), "tcp_connect[%s]", t->endpoint);
-    if(get_failure(val, t->failure, where, why, whylen))
+    if(get_entry("tcp_connect", key, val, t->endpoint, &t->ep, &t->status,
+                 where, sizeof(where), why, whylen) ||
+       get_failure(val, t->failure, where, why, whylen))
       return -1;
     out->n_tcp++;
   }
@@ -277,40 +316,23 @@ static int parse_tls(json_t *sec, struct prb_control *out, char *why,
 {
   const char *key;
   json_t *val;
+  int rc = optional_object(sec, "tls_handshake", why, whylen);
 
-  if(!sec || json_is_null(sec))
-    return 0;
-  if(!json_is_object(sec))
-    return fail(why, whylen, "tls_handshake: not an object");
+  if(rc <= 0)
+    return rc;
   json_object_foreach(sec, key, val) {
     struct prb_ctl_tls *t;
-    const json_t *st, *sn;
     char where[PRB_ENDPOINT_MAX + 16];
     if(out->n_tls == PRB_CTL_MAX_TLS) {
       out->tls_truncated = true;
       break;
     }
     t = &out->tls[out->n_tls];
-    if(get_endpoint(key, t->endpoint, &t->ep, "tls_handshake", why, whylen))
-      return -1;
-    if(!json_is_object(val))
-      return fail(why, whylen, "tls_handshake[%s]: not an object",
-                  t->endpoint);
-    st = json_object_get(val, "status");
-    if(!json_is_boolean(st))
-      return fail(why, whylen, "tls_handshake[%s].status: not a boolean",
-                  t->endpoint);
-    t->status = json_is_true(st);
-    sn = json_object_get(val, "server_name");
-    if(sn && !json_is_null(sn)) {
-      if(!json_is_string(sn))
-        return fail(why, whylen, "tls_handshake[%s].server_name: not a "
-                    "string", t->endpoint);
-      copy_text(t->server_name, sizeof(t->server_name), json_string_value(sn),
-                json_string_length(sn));
-    }
-    snprintf(where, sizeof(where), "tls_handshake[%s]", t->endpoint);
-    if(get_failure(val, t->failure, where, why, whylen) ||
+    if(get_entry("tls_handshake", key, val, t->endpoint, &t->ep, &t->status,
+                 where, sizeof(where), why, whylen) ||
+       get_text(val, "server_name", t->server_name, sizeof(t->server_name),
+                where, why, whylen) ||
+       get_failure(val, t->failure, where, why, whylen) ||
        get_sha256(val, "x_leaf_sha256", &t->has_leaf_sha256, t->leaf_sha256,
                   where, why, whylen))
       return -1;
@@ -343,11 +365,10 @@ static int parse_headers(json_t *h, struct prb_ctl_http *http,
 {
   const char *key;
   json_t *val;
+  int rc = optional_object(h, "http_request.headers", why, whylen);
 
-  if(!h || json_is_null(h))
-    return 0;
-  if(!json_is_object(h))
-    return fail(why, whylen, "http_request.headers: not an object");
+  if(rc <= 0)
+    return rc;
   json_object_foreach(h, key, val) {
     struct prb_ctl_header *ph;
     if(http->n_headers == PRB_CTL_MAX_HEADERS) {
@@ -373,15 +394,14 @@ static int parse_headers(json_t *h, struct prb_ctl_http *http,
 static int parse_http(json_t *sec, struct prb_ctl_http *http,
                       char *why, size_t whylen)
 {
-  const json_t *title;
   long long code;
+  int rc;
 
   http->body_length = -1;
   http->status_code = -1;
-  if(!sec || json_is_null(sec))
-    return 0;
-  if(!json_is_object(sec))
-    return fail(why, whylen, "http_request: not an object");
+  rc = optional_object(sec, "http_request", why, whylen);
+  if(rc <= 0)
+    return rc;
   http->present = true;
   if(get_int(sec, "body_length", -1, (long long)1 << 50, &http->body_length,
              why, whylen) ||
@@ -392,14 +412,8 @@ static int parse_http(json_t *sec, struct prb_ctl_http *http,
                 http->body_sha256, "http_request", why, whylen))
     return -1;
   http->status_code = (long)code;
-  title = json_object_get(sec, "title");
-  if(title && !json_is_null(title)) {
-    if(!json_is_string(title))
-      return fail(why, whylen, "http_request.title: not a string");
-    copy_text(http->title, sizeof(http->title), json_string_value(title),
-              json_string_length(title));
-  }
-  return 0;
+  return get_text(sec, "title", http->title, sizeof(http->title),
+                  "http_request", why, whylen);
 }
 
 static int parse_dns(json_t *sec, struct prb_ctl_dns *dns, char *why,
@@ -407,11 +421,10 @@ static int parse_dns(json_t *sec, struct prb_ctl_dns *dns, char *why,
 {
   json_t *addrs, *a;
   size_t i;
+  int rc = optional_object(sec, "dns", why, whylen);
 
-  if(!sec || json_is_null(sec))
-    return 0;
-  if(!json_is_object(sec))
-    return fail(why, whylen, "dns: not an object");
+  if(rc <= 0)
+    return rc;
   dns->present = true;
   if(get_failure(sec, dns->failure, "dns", why, whylen))
     return -1;
@@ -445,11 +458,10 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
 {
   const char *key;
   json_t *val;
+  int rc = optional_object(sec, "ip_info", why, whylen);
 
-  if(!sec || json_is_null(sec))
-    return 0;
-  if(!json_is_object(sec))
-    return fail(why, whylen, "ip_info: not an object");
+  if(rc <= 0)
+    return rc;
   json_object_foreach(sec, key, val) {
     struct prb_ctl_ipinfo *ii;
     const json_t *asn, *flags;
@@ -504,11 +516,12 @@ static int get_seconds(const json_t *sec, const char *key, double *dst,
 static int parse_timing(json_t *sec, struct prb_ctl_timing *t,
                         char *why, size_t whylen)
 {
+  int rc;
+
   t->dns = t->tcp_connect = t->tls_handshake = t->http_request = -1;
-  if(!sec || json_is_null(sec))
-    return 0;
-  if(!json_is_object(sec))
-    return fail(why, whylen, "x_timing: not an object");
+  rc = optional_object(sec, "x_timing", why, whylen);
+  if(rc <= 0)
+    return rc;
   return get_seconds(sec, "dns", &t->dns, why, whylen) ||
          get_seconds(sec, "tcp_connect", &t->tcp_connect, why, whylen) ||
          get_seconds(sec, "tls_handshake", &t->tls_handshake, why, whylen) ||
