@@ -26,46 +26,22 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from labutil import Checks, load_lab_env, run_checks  # noqa: E402  (next to this script)
+import labutil  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXIT_SKIP = 77
 STEP_TIMEOUT_MS = 2000
 RUN_TIMEOUT_S = 120
 PROBE_ASN = "AS65550"
 PROBE_CC = "KZ"
 BODY_CAP = 512 * 1024
 
-IN_CI = os.environ.get("CI") == "true"
-
 
 # ------------------------------------------------------------ utilities --
 
 def skip_or_fail(msg):
-    if IN_CI:
-        print("FAIL (CI=true, the lab tests must run): %s" % msg, file=sys.stderr)
-        sys.exit(1)
-    print("SKIP: %s" % msg, file=sys.stderr)
-    sys.exit(EXIT_SKIP)
-
-
-def load_lab_env():
-    prefix = os.environ.get("LAB_PREFIX", "aplab-")
-    default_dir = "/tmp/aplab-state" if prefix == "aplab-" else "/tmp/%sstate" % prefix
-    lab_dir = os.environ.get("LAB_DIR", default_dir).rstrip("/")
-    path = os.path.join(lab_dir, "lab.env")
-    env = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                k, sep, v = line.strip().partition("=")
-                if sep:
-                    env[k] = v
-    except OSError as e:
-        raise SystemExit("FAIL: the lab is not up (%s: %s); run tests/lab/lab.sh up "
-                         "with LAB_PREFIX=%s" % (path, e.strerror, prefix))
-    if not os.path.exists("/run/netns/" + env.get("NS_PROBE", "?")):
-        raise SystemExit("FAIL: lab state exists but namespace %s does not; "
-                         "run tests/lab/lab.sh up" % env.get("NS_PROBE"))
-    return env
+    labutil.skip_or_fail(msg, "lab")
 
 
 def leaf_der_b64(cert_dir, name):
@@ -176,7 +152,7 @@ class Run:
         return found
 
 
-class Case:
+class Case(Checks):
     """One case: runs the probe, collects every failed expectation."""
 
     def __init__(self, ctx, name):
@@ -184,15 +160,6 @@ class Case:
         self.problems = []
         self.runs = []
         self.prefix = ""
-
-    # -- expectations (all are checked; the case fails if any is false) --
-    def expect(self, cond, what):
-        if not cond:
-            self.problems.append(self.prefix + what)
-        return bool(cond)
-
-    def eq(self, actual, expected, what):
-        return self.expect(actual == expected, "%s: expected %r, got %r" % (what, expected, actual))
 
     # -- running the probe --
     def probe(self, urls, ns=None, extra=(), timeout=RUN_TIMEOUT_S):
@@ -1208,16 +1175,7 @@ def main():
         return 1
     ctx.canaries = os.path.abspath(args.canaries)
     ctx.workdir = tempfile.mkdtemp(prefix="aplab-case-%s-" % args.case)
-    case = Case(ctx, args.case)
-    try:
-        CASES[args.case](case)
-    except Exception as e:  # a crash in the checks is a failure with context
-        import traceback
-        case.problems.append("driver error: %s\n%s" % (e, traceback.format_exc()))
-    rc = case.report()
-    if rc == 0:
-        shutil.rmtree(ctx.workdir, ignore_errors=True)
-    return rc
+    return run_checks(Case(ctx, args.case), CASES[args.case], ctx.workdir)
 
 
 if __name__ == "__main__":

@@ -27,40 +27,19 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
-EXIT_SKIP = 77
-IN_CI = os.environ.get("CI") == "true"
 RUN_TIMEOUT_S = 120
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(SRC, "tests", "lab"))
+from labutil import Checks, load_lab_env, run_checks  # noqa: E402
+import labutil  # noqa: E402
 
 EXIT_OK, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 4, 6
 EXIT_DISK_FULL, EXIT_BUSY, EXIT_NO_CONSENT, EXIT_CONFIG = 8, 9, 10, 11
 
 
 def skip_or_fail(msg):
-    if IN_CI:
-        print("FAIL (CI=true, the volunteer tests must run): %s" % msg, file=sys.stderr)
-        sys.exit(1)
-    print("SKIP: %s" % msg, file=sys.stderr)
-    sys.exit(EXIT_SKIP)
-
-
-def load_lab_env():
-    prefix = os.environ.get("LAB_PREFIX", "aplab-")
-    default_dir = "/tmp/aplab-state" if prefix == "aplab-" else "/tmp/%sstate" % prefix
-    lab_dir = os.environ.get("LAB_DIR", default_dir).rstrip("/")
-    env = {}
-    try:
-        with open(os.path.join(lab_dir, "lab.env")) as f:
-            for line in f:
-                k, sep, v = line.strip().partition("=")
-                if sep:
-                    env[k] = v
-    except OSError as e:
-        raise SystemExit("FAIL: the lab is not up (%s/lab.env: %s); run "
-                         "tests/lab/lab.sh up with LAB_PREFIX=%s" % (lab_dir, e.strerror, prefix))
-    if not os.path.exists("/run/netns/" + env.get("NS_PROBE", "?")):
-        raise SystemExit("FAIL: namespace %s does not exist; run tests/lab/lab.sh up"
-                         % env.get("NS_PROBE"))
-    return env
+    labutil.skip_or_fail(msg, "volunteer")
 
 
 def read_jsonl(path):
@@ -86,19 +65,11 @@ class Proc:
         self.cmd, self.rc, self.out, self.err, self.elapsed = cmd, rc, out, err, elapsed
 
 
-class Case:
+class Case(Checks):
     def __init__(self, ctx, name):
         self.ctx, self.name = ctx, name
         self.problems, self.procs = [], []
         self.work = ctx.workdir
-
-    def expect(self, cond, what):
-        if not cond:
-            self.problems.append(what)
-        return bool(cond)
-
-    def eq(self, got, want, what):
-        return self.expect(got == want, "%s: expected %r, got %r" % (what, want, got))
 
     # -- running the probe --
     def lab_args(self):
@@ -734,16 +705,7 @@ def main():
         return 1
     ctx.canaries = os.path.abspath(args.canaries)
     ctx.workdir = tempfile.mkdtemp(prefix="apvol-%s-" % args.case)
-    case = Case(ctx, args.case)
-    try:
-        CASES[args.case](case)
-    except Exception as e:
-        import traceback
-        case.problems.append("driver error: %s\n%s" % (e, traceback.format_exc()))
-    rc = case.report()
-    if rc == 0:
-        shutil.rmtree(ctx.workdir, ignore_errors=True)
-    return rc
+    return run_checks(Case(ctx, args.case), CASES[args.case], ctx.workdir)
 
 
 if __name__ == "__main__":

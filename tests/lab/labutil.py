@@ -1,0 +1,81 @@
+"""labutil.py: what the lab's Python scripts share (stdlib only).
+
+For the test drivers (run_case.py, tests/volunteer/vol_case.py): skipping
+or failing when the lab cannot run, the lab's state (lab.env), collecting
+a case's failed expectations and running its checks.
+
+Importers set sys.dont_write_bytecode first, so that no __pycache__ is
+left in the source tree (the lab runs as root).
+"""
+
+import os
+import shutil
+import sys
+import traceback
+
+EXIT_SKIP = 77
+IN_CI = os.environ.get("CI") == "true"
+
+
+# ----------------------------------------------------------- test drivers --
+
+def skip_or_fail(msg, suite):
+    """Exits 77 (skip) because msg; under CI=true, where the `suite` tests
+    must run, exits 1 (fail) instead."""
+    if IN_CI:
+        print("FAIL (CI=true, the %s tests must run): %s" % (suite, msg), file=sys.stderr)
+        sys.exit(1)
+    print("SKIP: %s" % msg, file=sys.stderr)
+    sys.exit(EXIT_SKIP)
+
+
+def load_lab_env():
+    """The lab's lab.env as a dict; LAB_PREFIX and LAB_DIR select the lab
+    the same way lab.sh does. Exits (fail) when the lab is not up."""
+    prefix = os.environ.get("LAB_PREFIX", "aplab-")
+    default_dir = "/tmp/aplab-state" if prefix == "aplab-" else "/tmp/%sstate" % prefix
+    lab_dir = os.environ.get("LAB_DIR", default_dir).rstrip("/")
+    path = os.path.join(lab_dir, "lab.env")
+    env = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                k, sep, v = line.strip().partition("=")
+                if sep:
+                    env[k] = v
+    except OSError as e:
+        raise SystemExit("FAIL: the lab is not up (%s: %s); run tests/lab/lab.sh up "
+                         "with LAB_PREFIX=%s" % (path, e.strerror, prefix))
+    if not os.path.exists("/run/netns/" + env.get("NS_PROBE", "?")):
+        raise SystemExit("FAIL: lab state exists but namespace %s does not; "
+                         "run tests/lab/lab.sh up" % env.get("NS_PROBE"))
+    return env
+
+
+class Checks:
+    """Expectations of one case: all are checked, every false one is kept in
+    self.problems (which the subclass makes), after self.prefix."""
+
+    prefix = ""
+
+    def expect(self, cond, what):
+        if not cond:
+            self.problems.append(self.prefix + what)
+        return bool(cond)
+
+    def eq(self, actual, expected, what):
+        return self.expect(actual == expected, "%s: expected %r, got %r" % (what, expected, actual))
+
+
+def run_checks(case, check, workdir):
+    """Runs check(case) and returns case.report()'s exit status. A crash in
+    the checks is a failure with its traceback; workdir is removed only when
+    the case passes (kept to look at otherwise)."""
+    try:
+        check(case)
+    except Exception as e:  # a crash in the checks is a failure with context
+        case.problems.append("driver error: %s\n%s" % (e, traceback.format_exc()))
+    rc = case.report()
+    if rc == 0:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rc
