@@ -18,11 +18,13 @@ closed at once). Runs in the lab's "world" namespace only.
 
 import argparse
 import os
-import signal
 import socket
 import sys
 import threading
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import labutil  # noqa: E402  (next to this script)
 
 MAX_CONNS = 256
 DRIP_SECONDS = 300
@@ -169,24 +171,6 @@ def listen(addr):
     return s
 
 
-def daemonize(pidfile, logfile):
-    if os.fork() > 0:
-        os._exit(0)
-    os.setsid()
-    if os.fork() > 0:
-        os._exit(0)
-    fd = os.open(logfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
-    os.close(null)
-    with open(pidfile + ".tmp", "w") as f:
-        f.write("%d\n" % os.getpid())
-    os.rename(pidfile + ".tmp", pidfile)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--http", type=parse_addr, action="append", default=[])
@@ -206,15 +190,7 @@ def main():
     except OSError as e:
         print("badserver.py: cannot listen: %s" % e, file=sys.stderr)
         return 1
-    if args.daemon:
-        if not args.pidfile:
-            ap.error("--daemon needs --pidfile")
-        daemonize(args.pidfile, args.log)
-    elif args.pidfile:
-        with open(args.pidfile, "w") as f:
-            f.write("%d\n" % os.getpid())
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+    labutil.start_server(ap, args)
     log("serving %s" % ", ".join("%s %s:%d" % (m, *s.getsockname()[:2]) for s, m in socks))
     threads = [threading.Thread(target=accept_loop, args=(s, m), daemon=True) for s, m in socks]
     for t in threads:

@@ -23,11 +23,13 @@ the lab), never elsewhere.
 import argparse
 import os
 import random
-import signal
 import socket
 import struct
 import sys
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import labutil  # noqa: E402  (next to this script)
 
 ETH_P_IP = 0x0800
 PACKET_OUTGOING = 4
@@ -75,24 +77,6 @@ def host_of(payload):
     return None
 
 
-def daemonize(pidfile, logfile):
-    if os.fork() > 0:
-        os._exit(0)
-    os.setsid()
-    if os.fork() > 0:
-        os._exit(0)
-    fd = os.open(logfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
-    os.close(null)
-    with open(pidfile + ".tmp", "w") as f:
-        f.write("%d\n" % os.getpid())
-    os.rename(pidfile + ".tmp", pidfile)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--iface", required=True)
@@ -127,15 +111,7 @@ def main():
     except OSError as e:
         print("injector.py: cannot open raw sockets on %s: %s" % (args.iface, e), file=sys.stderr)
         return 1
-    if args.daemon:
-        if not args.pidfile:
-            ap.error("--daemon needs --pidfile")
-        daemonize(args.pidfile, args.log)
-    elif args.pidfile:
-        with open(args.pidfile, "w") as f:
-            f.write("%d\n" % os.getpid())
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+    labutil.start_server(ap, args)
     log("watching %s for Host %s to %s" % (args.iface, ",".join(sorted(hosts)),
                                             ",".join(args.target)))
     sniff.settimeout(1.0)

@@ -2,7 +2,8 @@
 
 For the test drivers (run_case.py, tests/volunteer/vol_case.py): skipping
 or failing when the lab cannot run, the lab's state (lab.env), collecting
-a case's failed expectations and running its checks.
+a case's failed expectations and running its checks. For the lab's own
+servers (badserver.py, injector.py): starting as a daemon with a pid file.
 
 Importers set sys.dont_write_bytecode first, so that no __pycache__ is
 left in the source tree (the lab runs as root).
@@ -10,6 +11,7 @@ left in the source tree (the lab runs as root).
 
 import os
 import shutil
+import signal
 import sys
 import traceback
 
@@ -79,3 +81,41 @@ def run_checks(case, check, workdir):
     if rc == 0:
         shutil.rmtree(workdir, ignore_errors=True)
     return rc
+
+
+# ------------------------------------------------------------ lab servers --
+
+def daemonize(pidfile, logfile):
+    """Detaches (double fork, new session), sends stdout and stderr to
+    logfile and writes the daemon's pid to pidfile atomically."""
+    if os.fork() > 0:
+        os._exit(0)
+    os.setsid()
+    if os.fork() > 0:
+        os._exit(0)
+    fd = os.open(logfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    os.close(null)
+    with open(pidfile + ".tmp", "w") as f:
+        f.write("%d\n" % os.getpid())
+    os.rename(pidfile + ".tmp", pidfile)
+
+
+def start_server(ap, args):
+    """After a server has bound what it needs: becomes a daemon with
+    --daemon (which needs --pidfile), else writes --pidfile when given; then
+    SIGTERM and SIGINT end it at once. ap is the argparse parser, args its
+    result (with pidfile, log and daemon)."""
+    if args.daemon:
+        if not args.pidfile:
+            ap.error("--daemon needs --pidfile")
+        daemonize(args.pidfile, args.log)
+    elif args.pidfile:
+        with open(args.pidfile, "w") as f:
+            f.write("%d\n" % os.getpid())
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
