@@ -150,6 +150,12 @@ static int string(struct cur *c, struct sink *s)
     while(q < c->e && *q != '"' && *q != '\\' && *q >= 0x20)
       q++;
     if(s->buf) {
+      /* Checked here, whole, not in the copy: a copy cut to its buffer may
+       * end mid-character. A run ends at '"', '\\' or a control byte, none
+       * of which continues a sequence, so runs are checked alone; escapes
+       * always yield valid code points. */
+      if(!utf8_ok(c->p, (size_t)(q - c->p)))
+        return fail(c, "a string is not valid UTF-8");
       for(const unsigned char *r = c->p; r < q; r++)
         put(s, *r);
     }
@@ -199,11 +205,8 @@ static int string(struct cur *c, struct sink *s)
       return fail(c, "invalid JSON: bad escape");
     }
   }
-  if(s->buf) {
+  if(s->buf)
     s->buf[s->len] = '\0';
-    if(!utf8_ok((const unsigned char *)s->buf, s->len))
-      return fail(c, "a string is not valid UTF-8");
-  }
   return 0;
 }
 
@@ -270,7 +273,8 @@ static int obj_open(struct cur *c, struct obj *o)
 }
 
 /* Reads the next key into key (cut to keycap - 1 bytes: such keys match
- * nothing we look for) and stops at its value. 1: a key, 0: the end. */
+ * nothing we look for, but are still checked whole) and stops at its value.
+ * 1: a key, 0: the end. */
 static int obj_key(struct cur *c, struct obj *o, char *key, size_t keycap)
 {
   ws(c);
@@ -773,10 +777,16 @@ static bool num(const char *s, int n, int *v)
   return true;
 }
 
+/* OONI's "YYYY-MM-DD hh:mm:ss" (UTC), or ISO's 'T' and a trailing 'Z'.
+ * Nothing else may follow the seconds: an offset ("+05") would put the
+ * measurement on another UTC day than the one we would count it on. */
 bool prb_scan_day(const char *s, int32_t *day)
 {
   int y, mo, d, hh, mi, ss;
-  if(strlen(s) < 19 || s[4] != '-' || s[7] != '-' ||
+  size_t n = strlen(s);
+  if(n != 19 && !(n == 20 && s[19] == 'Z'))
+    return false;
+  if(s[4] != '-' || s[7] != '-' ||
      (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
     return false;
   if(!num(s, 4, &y) || !num(s + 5, 2, &mo) || !num(s + 8, 2, &d) ||

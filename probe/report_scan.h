@@ -73,7 +73,8 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
  * Returns false when url has no "scheme://host". */
 bool prb_scan_site(const char *url, char *out, size_t outlen);
 
-/* "YYYY-MM-DD hh:mm:ss" (or 'T' for the space) to days since the epoch;
+/* "YYYY-MM-DD hh:mm:ss" (or 'T' for the space, and an optional trailing
+ * 'Z', nothing else) to days since the epoch;
  * false when malformed or out of range (years 1970-9999). */
 bool prb_scan_day(const char *s, int32_t *day);
 

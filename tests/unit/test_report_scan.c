@@ -65,6 +65,22 @@ static void test_records(void)
   CHECK_INT(scan("{\"input\":\"https://\xff.kz/\",\"test_name\":"
                  "\"web_connectivity\"}", &r, &why), PRB_SCAN_BAD);
   CHECK_STR(why, "a string is not valid UTF-8");
+  /* Keys longer than their buffer are cut, maybe mid-character: the whole
+   * key is checked, not the cut (a Cyrillic header name once rejected the
+   * record). ЖЖ is 4 bytes, the nested key buffer holds 3. */
+  CHECK_INT(scan(REC("{\"requests\":[{\"response\":{\"headers\":{"
+                     "\"ЖЖ\":\"1\",\"Жжжжжжжжжжжжжжжжжжжжжжжж\":\"2\"}}}],"
+                     "\"ЖжжжжжжжжжжжжжжжжЖ\":1,\"x_analysis\":{"
+                     "\"Жжжжжжжжж\":null,\"verdict\":\"ok\"}}"), &r, &why),
+            PRB_SCAN_OK);
+  CHECK_INT(r.verdict, PRB_REP_V_OK);
+  CHECK_INT(scan("{\"Жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж\":1,\"test_name\":"
+                 "\"telegram\"}", &r, &why), PRB_SCAN_OTHER_TEST);
+  /* ... and a cut key is still checked whole */
+  CHECK_INT(scan(REC("{\"h\":{\"abcdef\xff\":1}}"), &r, &why),
+            PRB_SCAN_BAD);
+  CHECK_STR(why, "a string is not valid UTF-8");
+  CHECK_INT(scan(REC("{\"h\":{\"\xd0\":1}}"), &r, &why), PRB_SCAN_BAD);
   CHECK_INT(scan("{\"test_name\":\"telegram\"}", &r, &why),
             PRB_SCAN_OTHER_TEST);
   char deep[400];
@@ -93,6 +109,25 @@ static void test_sites_days(void)
   CHECK(!prb_scan_day("2024-02-30 00:00:00", &day));
   CHECK(prb_scan_day("1970-01-01T00:00:00Z", &day));
   CHECK_INT(day, 0);
+  CHECK(prb_scan_day("1970-01-01T00:00:00", &day));
+  CHECK(prb_scan_day("1970-01-01 00:00:00Z", &day));
+  /* An offset or anything else after the seconds would move the day: the
+   * record is malformed, not counted on the wrong date. */
+  CHECK(!prb_scan_day("2025-02-01T02:00:00+05", &day));
+  CHECK(!prb_scan_day("2025-02-01 02:00:00+05:00", &day));
+  CHECK(!prb_scan_day("2025-02-01 02:00:00-0300", &day));
+  CHECK(!prb_scan_day("2025-02-01 02:00:00 ", &day));
+  CHECK(!prb_scan_day("2025-02-01 02:00:00ZZ", &day));
+  CHECK(!prb_scan_day("2025-02-01 02:00:00.5", &day));
+  CHECK(!prb_scan_day("2025-02-01X02:00:00", &day));
+  struct prb_scan_rec r;
+  const char *why;
+  CHECK_INT(scan("{\"input\":\"https://a.kz/\",\"test_name\":"
+                 "\"web_connectivity\",\"measurement_start_time\":"
+                 "\"2025-02-01T02:00:00+05\",\"probe_asn\":\"AS9198\","
+                 "\"probe_cc\":\"KZ\",\"test_keys\":null}", &r, &why),
+            PRB_SCAN_BAD);
+  CHECK_STR(why, "measurement_start_time is not \"YYYY-MM-DD hh:mm:ss\"");
 }
 
 static void test_plurals(void)
