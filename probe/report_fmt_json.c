@@ -5,6 +5,9 @@
 
 #include <jansson.h>
 #include <limits.h>
+#include <string.h>
+
+#include "textclean.h"
 
 /* jansson's *_new setters steal the value, even on failure. */
 static int set(json_t *o, const char *k, json_t *v)
@@ -15,6 +18,14 @@ static int set(json_t *o, const char *k, json_t *v)
 static int push(json_t *a, json_t *v)
 {
   return json_array_append_new(a, v) ? -1 : 0;
+}
+
+/* Strings from the input or the command line (file names may be any
+ * bytes): jansson refuses invalid UTF-8, which would fail the whole
+ * document, so they are cleaned (U+FFFD) on the way in. */
+static json_t *text(const char *s)
+{
+  return prb_json_text(s, strlen(s));
 }
 
 static json_t *num(uint64_t n)
@@ -139,17 +150,17 @@ static json_t *pair_json(const struct prb_rep *r, const struct prb_rep_pair *p)
     rc |= !x;
     if(rc)
       break;
-    rc |= set(x, "file", json_string(prb_rep_str(r, f->file)));
+    rc |= set(x, "file", text(prb_rep_str(r, f->file)));
     rc |= set(x, "line", num(f->line));
     rc |= set(x, "report_id", f->report == UINT32_MAX ? json_null()
-              : json_string(prb_rep_str(r, f->report)));
-    rc |= set(x, "input", json_string(prb_rep_str(r, f->input)));
+              : text(prb_rep_str(r, f->report)));
+    rc |= set(x, "input", text(prb_rep_str(r, f->input)));
     rc |= push(refs, x);
   }
   rc |= set(ev, "total", num(p->refs_total));
   rc |= set(ev, "listed", num(p->nrefs));
   rc |= set(ev, "measurements", refs);
-  rc |= set(o, "asn", json_string(prb_rep_str(r, nets[p->net].asn)));
+  rc |= set(o, "asn", text(prb_rep_str(r, nets[p->net].asn)));
   rc |= set(o, "status", json_string(prb_rep_status_name(p->status)));
   rc |= set(o, "method", method_or_null(p->status, p->method));
   rc |= set(o, "confirmed", json_boolean(p->confirmed));
@@ -186,13 +197,13 @@ static json_t *site_json(const struct prb_rep *r, const struct prb_rep_site *s)
                                         (enum prb_rep_method)m)));
   for(size_t i = s->pair_begin; i < s->pair_end && !rc; i++) {
     if(pairs[i].status == PRB_REP_S_BLOCKED)
-      rc |= push(where, json_string(prb_rep_str(r, nets[pairs[i].net].asn)));
+      rc |= push(where, text(prb_rep_str(r, nets[pairs[i].net].asn)));
     json_t *pj = pair_json(r, &pairs[i]);
     rc |= !pj || push(list, pj);
   }
-  rc |= set(o, "site", json_string(prb_rep_str(r, s->name)));
+  rc |= set(o, "site", text(prb_rep_str(r, s->name)));
   rc |= set(o, "category", s->category == UINT32_MAX ? json_null()
-            : json_string(prb_rep_str(r, s->category)));
+            : text(prb_rep_str(r, s->category)));
   rc |= set(o, "status", json_string(site_status(s->status)));
   rc |= set(o, "confirmed", json_boolean(s->confirmed));
   rc |= set(o, "methods", methods);
@@ -209,63 +220,141 @@ static json_t *site_json(const struct prb_rep *r, const struct prb_rep_site *s)
   return o;
 }
 
+/* Filter values come from the command line, in any bytes. */
 static json_t *strings(const char *const *v, size_t n)
 {
   json_t *a = json_array();
   for(size_t i = 0; a && i < n; i++)
-    if(push(a, json_string(v[i]))) {
+    if(push(a, text(v[i]))) {
       json_decref(a);
       return NULL;
     }
   return a;
 }
 
-int prb_report_fmt_json(const struct prb_rep *r, FILE *f)
+/* The document is streamed: its head and each site are separate small
+ * trees, dumped as they are built, so memory stays that of one site. Each
+ * is indented by its depth so the bytes are those of one json_dumpf of the
+ * whole document (jansson escapes newlines inside strings, so every '\n'
+ * it writes starts a line). Write errors stay in f's error flag. */
+struct out {
+  FILE *f;
+  int depth;
+};
+
+static int emit(const char *buf, size_t n, void *data)
 {
-  const struct prb_rep_totals *t = prb_rep_totals(r);
-  const struct prb_rep_opts *o = prb_rep_options(r);
-  size_t nsites, nnets;
-  const struct prb_rep_site *sites = prb_rep_sites(r, &nsites);
-  const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
-  json_t *doc = json_object(), *period = json_object(),
-    *filters = json_object(), *rule = json_object(), *input = json_object(),
-    *sum = json_object(), *bym = json_object(), *netl = json_array(),
-    *sitel = json_array(), *skipped = json_object(), *skl = json_array();
-  int rc = !doc || !period || !filters || !rule || !input || !sum || !bym ||
-    !netl || !sitel || !skipped || !skl;
-  if(rc) {
-    json_decref(doc); json_decref(period); json_decref(filters);
-    json_decref(rule); json_decref(input); json_decref(sum);
-    json_decref(bym); json_decref(netl); json_decref(sitel);
-    json_decref(skipped); json_decref(skl);
-    return -1;
+  struct out *o = data;
+  const char *p = buf, *e = buf + n;
+  while(p < e) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    size_t k = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
+    fwrite(p, 1, k, o->f);
+    if(nl)
+      fprintf(o->f, "%*s", o->depth, "");
+    p += k;
   }
+  return 0;
+}
+
+#define DUMP_FLAGS (JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+
+/* Dumps v (stolen) at depth; -1 when v is NULL (out of memory). */
+static int dump_at(FILE *f, int depth, json_t *v)
+{
+  struct out o = {f, depth};
+  if(!v)
+    return -1;
+  int rc = json_dump_callback(v, emit, &o, DUMP_FLAGS);
+  json_decref(v);
+  return rc ? -1 : 0;
+}
+
+/* One top-level member: ",\n \"key\": value". */
+static int member(FILE *f, bool first, const char *key, json_t *v)
+{
+  fprintf(f, "%s\n \"%s\": ", first ? "" : ",", key);
+  return dump_at(f, 1, v);
+}
+
+static json_t *period_json(const struct prb_rep_totals *t)
+{
+  json_t *o = json_object();
   int64_t ndays = (int64_t)t->last_day - t->first_day + 1;
-  rc |= set(period, "from", t->last_day >= t->first_day ? day(t->first_day)
-            : json_null());
-  rc |= set(period, "to", t->last_day >= t->first_day ? day(t->last_day)
-            : json_null());
-  rc |= set(period, "days", json_integer(ndays > 0 ? ndays : 0));
-  rc |= set(filters, "cc", strings(o->cc, o->n_cc));
-  rc |= set(filters, "asn", strings(o->asn, o->n_asn));
-  rc |= set(filters, "category", strings(o->cat, o->n_cat));
-  rc |= set(rule, "site", json_string("URL host, lower-case, without www."));
-  rc |= set(rule, "day", json_string(
+  bool any = t->last_day >= t->first_day;
+  if(!o || set(o, "from", any ? day(t->first_day) : json_null()) ||
+     set(o, "to", any ? day(t->last_day) : json_null()) ||
+     set(o, "days", json_integer(ndays > 0 ? ndays : 0))) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *filters_json(const struct prb_rep_opts *o)
+{
+  json_t *x = json_object();
+  if(!x || set(x, "cc", strings(o->cc, o->n_cc)) ||
+     set(x, "asn", strings(o->asn, o->n_asn)) ||
+     set(x, "category", strings(o->cat, o->n_cat))) {
+    json_decref(x);
+    return NULL;
+  }
+  return x;
+}
+
+static json_t *rule_json(const struct prb_rep_opts *o)
+{
+  json_t *x = json_object();
+  int rc = !x;
+  if(rc)
+    return NULL;
+  rc |= set(x, "site", json_string("URL host, lower-case, without www."));
+  rc |= set(x, "day", json_string(
     "blocked: strict majority of the day's conclusive (ok, blocked, "
     "throttled, down) measurements on the network, and min_blocked of them "
     "or one confirmed"));
-  rc |= set(rule, "min_blocked", json_integer(o->min_blocked));
-  rc |= set(rule, "max_refs", json_integer(o->max_refs));
-  rc |= set(input, "files", num(t->files));
-  rc |= set(input, "files_unreadable", num(t->files_unreadable));
-  rc |= set(input, "lines", num(t->lines));
-  rc |= set(input, "bytes", num(t->bytes));
-  rc |= set(input, "records", num(t->records));
-  rc |= set(input, "malformed", num(t->malformed));
-  rc |= set(input, "other_tests", num(t->other_tests));
-  rc |= set(input, "filtered_out", num(t->filtered));
-  rc |= set(input, "probe_offline", num(t->offline));
-  rc |= set(input, "derived_verdicts", num(t->derived));
+  rc |= set(x, "min_blocked", json_integer(o->min_blocked));
+  rc |= set(x, "max_refs", json_integer(o->max_refs));
+  if(rc) {
+    json_decref(x);
+    return NULL;
+  }
+  return x;
+}
+
+static json_t *input_json(const struct prb_rep_totals *t)
+{
+  json_t *x = json_object();
+  int rc = !x;
+  if(rc)
+    return NULL;
+  rc |= set(x, "files", num(t->files));
+  rc |= set(x, "files_unreadable", num(t->files_unreadable));
+  rc |= set(x, "lines", num(t->lines));
+  rc |= set(x, "bytes", num(t->bytes));
+  rc |= set(x, "records", num(t->records));
+  rc |= set(x, "malformed", num(t->malformed));
+  rc |= set(x, "other_tests", num(t->other_tests));
+  rc |= set(x, "filtered_out", num(t->filtered));
+  rc |= set(x, "probe_offline", num(t->offline));
+  rc |= set(x, "derived_verdicts", num(t->derived));
+  if(rc) {
+    json_decref(x);
+    return NULL;
+  }
+  return x;
+}
+
+static json_t *summary_json(const struct prb_rep_totals *t)
+{
+  json_t *sum = json_object(), *bym = json_object();
+  int rc = !sum || !bym;
+  if(rc) {
+    json_decref(sum);
+    json_decref(bym);
+    return NULL;
+  }
   rc |= set(sum, "sites_measured", fig(&t->measured));
   rc |= set(sum, "sites_with_problems", fig(&t->problems));
   rc |= set(sum, "blocked", fig(&t->blocked));
@@ -282,24 +371,45 @@ int prb_report_fmt_json(const struct prb_rep *r, FILE *f)
   rc |= set(sum, "blocked_measurements", num(t->blocked_measurements));
   rc |= set(sum, "networks", num(t->networks));
   rc |= set(sum, "networks_with_blocking", num(t->networks_blocked));
+  if(rc) {
+    json_decref(sum);
+    return NULL;
+  }
+  return sum;
+}
+
+static json_t *networks_json(const struct prb_rep *r)
+{
+  size_t nnets;
+  const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
+  json_t *a = json_array();
+  int rc = !a;
   for(size_t i = 0; i < nnets && !rc; i++) {
     json_t *n = json_object();
     rc |= !n;
     if(rc)
       break;
-    rc |= set(n, "asn", json_string(prb_rep_str(r, nets[i].asn)));
-    rc |= set(n, "name", json_string(prb_rep_str(r, nets[i].name)));
-    rc |= set(n, "cc", json_string(prb_rep_str(r, nets[i].cc)));
+    rc |= set(n, "asn", text(prb_rep_str(r, nets[i].asn)));
+    rc |= set(n, "name", text(prb_rep_str(r, nets[i].name)));
+    rc |= set(n, "cc", text(prb_rep_str(r, nets[i].cc)));
     rc |= set(n, "sites", num(nets[i].sites));
     rc |= set(n, "sites_blocked", num(nets[i].sites_blocked));
     rc |= set(n, "measurements", num(total(&nets[i].c)));
     rc |= set(n, "counts", counts(&nets[i].c));
-    rc |= push(netl, n);
+    rc |= push(a, n);
   }
-  for(size_t i = 0; i < nsites && !rc; i++) {
-    json_t *s = site_json(r, &sites[i]);
-    rc |= !s || push(sitel, s);
+  if(rc) {
+    json_decref(a);
+    return NULL;
   }
+  return a;
+}
+
+static json_t *skipped_json(const struct prb_rep *r)
+{
+  const struct prb_rep_totals *t = prb_rep_totals(r);
+  json_t *o = json_object(), *list = json_array();
+  int rc = !o || !list;
   uint32_t file;
   uint64_t line;
   const char *why;
@@ -310,27 +420,51 @@ int prb_report_fmt_json(const struct prb_rep *r, FILE *f)
     rc |= !x;
     if(rc)
       break;
-    rc |= set(x, "file", json_string(prb_rep_str(r, file)));
+    rc |= set(x, "file", text(prb_rep_str(r, file)));
     rc |= set(x, "line", num(line));
     rc |= set(x, "reason", json_string(why));
-    rc |= push(skl, x);
+    rc |= push(list, x);
   }
-  rc |= set(skipped, "total", num(t->malformed));
-  rc |= set(skipped, "listed", skl);
-  rc |= set(doc, "report", json_string("accessprobe access counts"));
-  rc |= set(doc, "version", json_integer(1));
-  rc |= set(doc, "period", period);
-  rc |= set(doc, "filters", filters);
-  rc |= set(doc, "rule", rule);
-  rc |= set(doc, "input", input);
-  rc |= set(doc, "summary", sum);
-  rc |= set(doc, "networks", netl);
-  rc |= set(doc, "sites", sitel);
-  rc |= set(doc, "skipped", skipped);
-  if(!rc) {
-    json_dumpf(doc, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-    fputc('\n', f);
+  if(rc) {
+    json_decref(o);
+    json_decref(list);
+    return NULL;
   }
-  json_decref(doc);
-  return rc ? -1 : 0;
+  if(set(o, "total", num(t->malformed)) || set(o, "listed", list)) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+int prb_report_fmt_json(const struct prb_rep *r, FILE *f)
+{
+  const struct prb_rep_totals *t = prb_rep_totals(r);
+  const struct prb_rep_opts *o = prb_rep_options(r);
+  size_t nsites;
+  const struct prb_rep_site *sites = prb_rep_sites(r, &nsites);
+  fputc('{', f);
+  if(member(f, true, "report", json_string("accessprobe access counts")) ||
+     member(f, false, "version", json_integer(1)) ||
+     member(f, false, "period", period_json(t)) ||
+     member(f, false, "filters", filters_json(o)) ||
+     member(f, false, "rule", rule_json(o)) ||
+     member(f, false, "input", input_json(t)) ||
+     member(f, false, "summary", summary_json(t)) ||
+     member(f, false, "networks", networks_json(r)))
+    return -1;
+  fputs(",\n \"sites\": [", f);
+  for(size_t i = 0; i < nsites; i++) {
+    /* A full disk: stop here, the caller reports the write error. */
+    if(ferror(f))
+      return 0;
+    fputs(i ? ",\n  " : "\n  ", f);
+    if(dump_at(f, 2, site_json(r, &sites[i])))
+      return -1;
+  }
+  fputs(nsites ? "\n ]" : "]", f);
+  if(member(f, false, "skipped", skipped_json(r)))
+    return -1;
+  fputs("\n}\n", f);
+  return 0;
 }
