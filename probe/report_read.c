@@ -1,8 +1,13 @@
-/* report_read.c: bounded line reading over zlib's gzread (see
+/* report_read.c: bounded line reading over zlib's inflate (see
  * report_read.h). One buffer, refilled in chunks; lines are handed out as
- * pointers into it, so nothing is copied per line. */
+ * pointers into it, so nothing is copied per line. inflate rather than
+ * gzread: gzread silently drops whatever follows the last gzip member,
+ * and a report must not pass over data it did not read. */
 #include "report_read.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +15,18 @@
 #include <zlib.h>
 
 #define CHUNK (1u << 20)
+#define IN_CHUNK (256u * 1024)   /* compressed input per read */
+
+enum mode { M_UNKNOWN, M_PLAIN, M_GZIP };
 
 struct prb_lines {
-  gzFile gz;
+  int fd;
+  bool own_fd;
+  enum mode mode;
+  z_stream z;                     /* next_in/avail_in: unread input, both
+                                     modes */
+  bool z_init, in_eof, member_end, trailing, at_end;
+  unsigned char *in;
   char *buf;
   size_t cap, start, end, scan;   /* unread bytes are buf[start..end) */
   size_t max_line;
@@ -32,27 +46,142 @@ struct prb_lines *prb_lines_open(const char *path, size_t max_line,
   r->max_line = max_line ? max_line : PRB_LINES_MAX;
   r->cap = CHUNK * 2;
   r->buf = malloc(r->cap);
-  if(!r->buf) {
+  r->in = malloc(IN_CHUNK);
+  if(!r->buf || !r->in) {
+    free(r->buf);
+    free(r->in);
     free(r);
     *err = "out of memory";
     return NULL;
   }
   if(!strcmp(path, "-")) {
-    int fd = dup(STDIN_FILENO);
-    r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
-    if(!r->gz && fd >= 0)
-      close(fd);
+    r->fd = STDIN_FILENO;
   } else {
-    r->gz = gzopen(path, "rb");
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    r->own_fd = true;
   }
-  if(!r->gz) {
+  if(r->fd < 0) {
+    int e = errno;     /* the caller prints it */
     *err = "cannot be opened";
     free(r->buf);
+    free(r->in);
     free(r);
+    errno = e;
     return NULL;
   }
-  gzbuffer(r->gz, 256 * 1024);
+  r->z.next_in = r->in;
   return r;
+}
+
+/* At least k unread input bytes, unless the input ends first. 0, or -1 on
+ * a read error. */
+static int ensure(struct prb_lines *r, size_t k)
+{
+  while(r->z.avail_in < k && !r->in_eof) {
+    if(r->z.next_in != r->in) {
+      memmove(r->in, r->z.next_in, r->z.avail_in);
+      r->z.next_in = r->in;
+    }
+    ssize_t n;
+    do
+      n = read(r->fd, r->in + r->z.avail_in, IN_CHUNK - r->z.avail_in);
+    while(n < 0 && errno == EINTR);
+    if(n < 0) {
+      snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
+      return -1;
+    }
+    if(n == 0)
+      r->in_eof = true;
+    else
+      r->z.avail_in += (uInt)n;
+  }
+  return 0;
+}
+
+static bool gzip_magic(const struct prb_lines *r)
+{
+  return r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
+    r->z.next_in[1] == 0x8b;
+}
+
+/* Up to room bytes of the file's text into dst: n > 0, 0 at its end, -1
+ * on an error (r->err). Gzip members may follow one another (cat a.gz
+ * b.gz); anything else after one is an error, but only once the text
+ * before it has been handed out. */
+static long produce(struct prb_lines *r, char *dst, size_t room)
+{
+  if(r->mode == M_UNKNOWN) {
+    if(ensure(r, 2))
+      return -1;
+    if(gzip_magic(r)) {
+      if(inflateInit2(&r->z, 15 + 16) != Z_OK) {
+        snprintf(r->err, sizeof(r->err), "out of memory");
+        return -1;
+      }
+      r->z_init = true;
+      r->mode = M_GZIP;
+    } else {
+      r->mode = M_PLAIN;
+    }
+  }
+  if(r->mode == M_PLAIN) {
+    if(r->z.avail_in) {
+      size_t n = r->z.avail_in < room ? r->z.avail_in : room;
+      memcpy(dst, r->z.next_in, n);
+      r->z.next_in += n;
+      r->z.avail_in -= (uInt)n;
+      return (long)n;
+    }
+    if(r->in_eof)
+      return 0;
+    ssize_t n;
+    do
+      n = read(r->fd, dst, room);
+    while(n < 0 && errno == EINTR);
+    if(n < 0) {
+      snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
+      return -1;
+    }
+    if(n == 0)
+      r->in_eof = true;
+    return (long)n;
+  }
+  for(;;) {
+    if(r->member_end) {
+      if(ensure(r, 2))
+        return -1;
+      if(!r->z.avail_in)
+        return 0;
+      if(!gzip_magic(r)) {
+        r->trailing = true;
+        return 0;
+      }
+      inflateReset(&r->z);
+      r->member_end = false;
+    }
+    if(!r->z.avail_in && ensure(r, 1))
+      return -1;
+    r->z.next_out = (Bytef *)dst;
+    r->z.avail_out = (uInt)room;
+    int zr = inflate(&r->z, Z_NO_FLUSH);
+    size_t got = room - r->z.avail_out;
+    if(zr == Z_STREAM_END) {
+      r->member_end = true;
+    } else if(zr == Z_BUF_ERROR) {
+      /* no progress: the input ended inside the member */
+      snprintf(r->err, sizeof(r->err), "truncated gzip stream");
+      return -1;
+    } else if(zr == Z_MEM_ERROR) {
+      snprintf(r->err, sizeof(r->err), "out of memory");
+      return -1;
+    } else if(zr != Z_OK) {
+      snprintf(r->err, sizeof(r->err), "corrupt gzip stream (%s)",
+               r->z.msg ? r->z.msg : "?");
+      return -1;
+    }
+    if(got)
+      return (long)got;
+  }
 }
 
 /* Reads more bytes after buf[end]; grows the buffer up to max_line + CHUNK.
@@ -82,25 +211,14 @@ static int fill(struct prb_lines *r)
   size_t room = r->cap - r->end;
   if(room > CHUNK * 4)
     room = CHUNK * 4;
-  int n = gzread(r->gz, r->buf + r->end, (unsigned)room);
-  if(n > 0) {
-    r->end += (size_t)n;
-    r->bytes += (uint64_t)n;
-    return 1;
-  }
-  int errnum = Z_OK;
-  const char *msg = gzerror(r->gz, &errnum);
-  if(n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
-    if(errnum == Z_BUF_ERROR)
-      snprintf(r->err, sizeof(r->err), "truncated gzip stream");
-    else if(errnum == Z_ERRNO)
-      snprintf(r->err, sizeof(r->err), "read error");
-    else
-      snprintf(r->err, sizeof(r->err), "corrupt gzip stream (%s)",
-               msg ? msg : "?");
+  long n = produce(r, r->buf + r->end, room);
+  if(n < 0)
     return -1;
-  }
-  return 0;
+  if(n == 0)
+    return 0;
+  r->end += (size_t)n;
+  r->bytes += (uint64_t)n;
+  return 1;
 }
 
 enum prb_lines_status prb_lines_next(struct prb_lines *r, const char **line,
@@ -143,6 +261,13 @@ enum prb_lines_status prb_lines_next(struct prb_lines *r, const char **line,
         *len = r->end - s;
         return PRB_LINES_LINE;
       }
+      /* Every line is out: now say what came after the gzip data. */
+      if(r->trailing && !r->at_end) {
+        r->at_end = true;
+        snprintf(r->err, sizeof(r->err),
+                 "trailing data after the gzip stream");
+        return PRB_LINES_ERROR;
+      }
       return PRB_LINES_EOF;
     }
     int f = fill(r);
@@ -158,6 +283,11 @@ const char *prb_lines_error(const struct prb_lines *r)
   return r->err[0] ? r->err : "read error";
 }
 
+bool prb_lines_error_at_end(const struct prb_lines *r)
+{
+  return r->at_end;
+}
+
 uint64_t prb_lines_bytes(const struct prb_lines *r)
 {
   return r->bytes;
@@ -167,8 +297,11 @@ void prb_lines_close(struct prb_lines *r)
 {
   if(!r)
     return;
-  if(r->gz)
-    gzclose(r->gz);
+  if(r->z_init)
+    inflateEnd(&r->z);
+  if(r->own_fd)
+    close(r->fd);
+  free(r->in);
   free(r->buf);
   free(r);
 }

@@ -1,7 +1,10 @@
 /* report_read.h: JSON Lines from a file, plain or gzip-compressed, one line
  * at a time in bounded memory.
  *
- * zlib's gzread reads both forms (and concatenated gzip members). Lines end
+ * zlib's inflate reads gzip (concatenated members too); a file without the
+ * gzip magic is read as is. Bytes after the last gzip member that do not
+ * start another are an error, reported once every line before them has
+ * been returned. Lines end
  * at '\n' (a '\r' before it is left to the JSON scanner, which treats it as
  * whitespace). A line longer than the reader's max_line is consumed to its
  * end and reported as PRB_LINES_TOO_LONG, never buffered; memory stays below
@@ -10,6 +13,7 @@
 #ifndef PRB_REPORT_READ_H
 #define PRB_REPORT_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,7 +24,8 @@ enum prb_lines_status {
                              the next call */
   PRB_LINES_EOF,
   PRB_LINES_TOO_LONG,     /* a line was skipped; *lineno is its number */
-  PRB_LINES_ERROR         /* read error or truncated gzip: stop reading;
+  PRB_LINES_ERROR         /* read error, truncated or corrupt gzip, or
+                             trailing data after it: stop reading;
                              prb_lines_error() says why */
 };
 
@@ -36,6 +41,10 @@ enum prb_lines_status prb_lines_next(struct prb_lines *r, const char **line,
 
 /* Why the last PRB_LINES_ERROR happened; a string owned by r. */
 const char *prb_lines_error(const struct prb_lines *r);
+
+/* True when that error came after the last line (trailing data after the
+ * gzip stream): nothing before it was lost. */
+bool prb_lines_error_at_end(const struct prb_lines *r);
 
 /* Uncompressed bytes consumed so far. */
 uint64_t prb_lines_bytes(const struct prb_lines *r);
