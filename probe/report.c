@@ -180,8 +180,12 @@ static void read_file(struct ctx *c, const char *path)
     if(st == PRB_LINES_EOF)
       break;
     if(st == PRB_LINES_ERROR) {
-      fprintf(stderr, "accessprobe report: %s: %s after line %llu\n", path,
-              prb_lines_error(in), (unsigned long long)lineno);
+      if(prb_lines_error_at_end(in))
+        fprintf(stderr, "accessprobe report: %s: %s\n", path,
+                prb_lines_error(in));
+      else
+        fprintf(stderr, "accessprobe report: %s: %s after line %llu\n",
+                path, prb_lines_error(in), (unsigned long long)lineno);
       broken = true;
       break;
     }
@@ -279,7 +283,8 @@ static void read_dir(struct ctx *c, const char *path, int depth)
     n++;
   }
   closedir(d);
-  qsort(names, n, sizeof(*names), cmp_str);
+  if(n)   /* names is NULL for an empty directory */
+    qsort(names, n, sizeof(*names), cmp_str);
   for(size_t i = 0; i < n && !c->oom; i++) {
     char full[PATH_MAX_LEN];
     int w = snprintf(full, sizeof(full), "%s/%s", path, names[i]);

@@ -613,8 +613,11 @@ static int renumber(struct prb_rep *r)
   free(k);
   free(site_new);
   free(net_new);
-  qsort(r->pairs, r->npairs, sizeof(*r->pairs), cmp_pair);
-  qsort(r->cells, r->ncells, sizeof(*r->cells), cmp_cell);
+  /* Empty: the arrays are NULL, which qsort must not be given. */
+  if(r->npairs)
+    qsort(r->pairs, r->npairs, sizeof(*r->pairs), cmp_pair);
+  if(r->ncells)
+    qsort(r->cells, r->ncells, sizeof(*r->cells), cmp_cell);
   /* The lookup maps refer to old numbers: drop them. */
   map_free(&r->site_map);
   map_free(&r->net_map);
@@ -800,8 +803,17 @@ size_t prb_rep_skipped(const struct prb_rep *r, size_t i, uint32_t *file,
   return r->nskip;
 }
 
-void prb_rep_site_row(const struct prb_rep *r, size_t s, uint8_t *row,
-                      bool *conf, size_t ndays)
+int32_t prb_rep_last_data_day(const struct prb_rep *r)
+{
+  int32_t hi = INT32_MIN;
+  for(size_t i = 0; i < r->ncells; i++)
+    if(r->cells[i].day > hi)
+      hi = r->cells[i].day;
+  return hi;
+}
+
+void prb_rep_site_row(const struct prb_rep *r, size_t s, int32_t first,
+                      uint8_t *row, bool *conf, size_t ndays)
 {
   memset(row, PRB_REP_S_NONE, ndays);
   for(size_t d = 0; d < ndays; d++)
@@ -811,7 +823,7 @@ void prb_rep_site_row(const struct prb_rep *r, size_t s, uint8_t *row,
     const struct prb_rep_pair *pair = &r->pairs[p];
     for(size_t c = pair->cell_begin; c < pair->cell_end; c++) {
       const struct prb_rep_cell *cell = &r->cells[c];
-      int64_t d = (int64_t)cell->day - r->t.first_day;
+      int64_t d = (int64_t)cell->day - first;
       if(d < 0 || (uint64_t)d >= ndays)
         continue;
       if(cell->status > row[d])

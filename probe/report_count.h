@@ -178,11 +178,14 @@ const char *prb_rep_str(const struct prb_rep *r, uint32_t id); /* "" if none */
 size_t prb_rep_skipped(const struct prb_rep *r, size_t i, uint32_t *file,
                        uint64_t *line, const char **reason);
 
-/* The grid row of site s: row[d] for day first_day + d (ndays entries) is
- * the worst day status over its networks; conf[d] whether a confirmed
- * blocked day is among them. Neither may be NULL. */
-void prb_rep_site_row(const struct prb_rep *r, size_t s, uint8_t *row,
-                      bool *conf, size_t ndays);
+/* The grid row of site s: row[d] for day first + d (ndays entries) is the
+ * worst day status over its networks; conf[d] whether a confirmed blocked
+ * day is among them. Neither may be NULL. */
+void prb_rep_site_row(const struct prb_rep *r, size_t s, int32_t first,
+                      uint8_t *row, bool *conf, size_t ndays);
+
+/* The last day with a counted measurement; INT32_MIN when none. */
+int32_t prb_rep_last_data_day(const struct prb_rep *r);
 
 const char *prb_rep_status_name(enum prb_rep_status s);
 

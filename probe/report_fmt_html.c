@@ -9,7 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRID_DAYS_MAX 3660   /* ten years of columns; beyond, no grid */
+/* The grid has a column per day and a cell per site and day: one stray
+ * old record must not make it years wide (gigabytes of HTML). It shows the
+ * period asked for (--month, --from and --to) or, without one, the last
+ * GRID_DAYS_DEFAULT days ending on the last day with data; never more than
+ * GRID_DAYS_MAX columns, the last ones (results/README.md). */
+#define GRID_DAYS_DEFAULT 92     /* three months */
+#define GRID_DAYS_MAX 366        /* a leap year */
 
 static void esc(FILE *f, const char *s)
 {
@@ -151,22 +157,46 @@ static void legend(FILE *f, enum prb_lang L)
   fputs("</p>\n", f);
 }
 
+/* The grid's first and last day; false when there is nothing to show. */
+static bool grid_window(const struct prb_rep *r, int32_t *first, int32_t *last)
+{
+  const struct prb_rep_totals *t = prb_rep_totals(r);
+  int32_t hi = prb_rep_last_data_day(r);
+  if(t->last_day < t->first_day || hi == INT32_MIN)
+    return false;
+  int64_t want = prb_rep_options(r)->period_set ? GRID_DAYS_MAX
+                                                : GRID_DAYS_DEFAULT;
+  int32_t a = t->first_day, b = t->last_day;
+  if((int64_t)b - a + 1 > want) {
+    if(hi < b)
+      b = hi;
+    if((int64_t)b - a + 1 > want)
+      a = (int32_t)(b - want + 1);
+  }
+  *first = a;
+  *last = b;
+  return true;
+}
+
 static int grid(FILE *f, const struct prb_rep *r, enum prb_lang L)
 {
   const struct prb_rep_totals *t = prb_rep_totals(r);
   size_t nsites;
   const struct prb_rep_site *sites = prb_rep_sites(r, &nsites);
+  int32_t first, last;
   fprintf(f, "<h2>%s</h2>\n", prb_i18n(L, PRB_M_GRID));
   legend(f, L);
-  if(t->last_day < t->first_day || !nsites)
+  if(!nsites || !grid_window(r, &first, &last))
     return 0;
-  int64_t nd = (int64_t)t->last_day - t->first_day + 1;
-  if(nd > GRID_DAYS_MAX) {
-    fprintf(f, "<p class=\"note\">%lld &gt; %d</p>\n", (long long)nd,
-            GRID_DAYS_MAX);
-    return 0;
+  size_t ndays = (size_t)((int64_t)last - first + 1);
+  char d[16], e[16];
+  if(first != t->first_day || last != t->last_day) {
+    prb_scan_day_str(first, d, sizeof(d));
+    prb_scan_day_str(last, e, sizeof(e));
+    fprintf(f, "<p class=\"note\" id=\"grid-window\">%s: %s – %s (%zu "
+            "%s).</p>\n", prb_i18n(L, PRB_M_GRID_PART), d, e, ndays,
+            prb_i18n_noun(L, PRB_N_DAY, ndays));
   }
-  size_t ndays = (size_t)nd;
   uint8_t *row = malloc(ndays);
   bool *conf = malloc(ndays * sizeof(*conf));
   if(!row || !conf) {
@@ -176,9 +206,8 @@ static int grid(FILE *f, const struct prb_rep *r, enum prb_lang L)
   }
   fputs("<div class=\"scroll\"><table class=\"grid\" id=\"grid\">\n<tr><th "
         "class=\"site\"></th>", f);
-  char d[16];
   for(size_t i = 0; i < ndays; i++) {
-    prb_scan_day_str(t->first_day + (int32_t)i, d, sizeof(d));
+    prb_scan_day_str(first + (int32_t)i, d, sizeof(d));
     /* day of month; the month where it starts */
     fprintf(f, "<th title=\"%s\">%s</th>", d,
             i == 0 || !strcmp(d + 8, "01") ? d + 5 : d + 8);
@@ -186,12 +215,12 @@ static int grid(FILE *f, const struct prb_rep *r, enum prb_lang L)
   fputs("</tr>\n", f);
   for(size_t s = 0; s < nsites; s++) {
     const char *name = prb_rep_str(r, sites[s].name);
-    prb_rep_site_row(r, s, row, conf, ndays);
+    prb_rep_site_row(r, s, first, row, conf, ndays);
     fputs("<tr><th class=\"site\">", f);
     esc(f, name);
     fputs("</th>", f);
     for(size_t i = 0; i < ndays; i++) {
-      prb_scan_day_str(t->first_day + (int32_t)i, d, sizeof(d));
+      prb_scan_day_str(first + (int32_t)i, d, sizeof(d));
       const char *c = cls(row[i], conf[i]);
       fprintf(f, "<td class=\"c %s\" data-day=\"%s\" data-status=\"%s\" "
               "title=\"", c, d, c);

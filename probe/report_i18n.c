@@ -126,6 +126,8 @@ static const char *const msgs[PRB_LANG_COUNT][PRB_M_COUNT] = {
     [PRB_M_DAY] = "Day",
     [PRB_M_SOURCES] = "Every figure rests on measurements listed in the "
       "JSON output (--format json): file and line, report_id and input.",
+    [PRB_M_GRID_PART] = "The grid shows only the last days with data; the "
+      "figures and tables cover the whole period",
   },
   [PRB_LANG_RU] = {
     [PRB_M_TITLE] = "Доступ к сайтам СМИ",
@@ -182,6 +184,8 @@ static const char *const msgs[PRB_LANG_COUNT][PRB_M_COUNT] = {
     [PRB_M_DAY] = "День",
     [PRB_M_SOURCES] = "Каждая цифра опирается на измерения, перечисленные "
       "в выводе JSON (--format json): файл и строка, report_id и input.",
+    [PRB_M_GRID_PART] = "Сетка показывает только последние дни с данными; "
+      "цифры и таблицы охватывают весь период",
   },
   [PRB_LANG_KK] = {
     [PRB_M_TITLE] = "БАҚ сайттарына қолжетімділік",
@@ -238,6 +242,8 @@ static const char *const msgs[PRB_LANG_COUNT][PRB_M_COUNT] = {
     [PRB_M_SOURCES] = "Әр көрсеткіш JSON шығысында (--format json) "
       "көрсетілген өлшемдерге негізделеді: файл мен жол, report_id және "
       "input.",
+    [PRB_M_GRID_PART] = "Торда деректері бар соңғы күндер ғана көрсетілген; "
+      "көрсеткіштер мен кестелер бүкіл кезеңді қамтиды",
   },
 };
 
