@@ -4,7 +4,9 @@
 feb/   February 2024 from two networks: a probe's JSONL, a gzip file, OONI
        Probe records (no x_analysis) and malformed lines. The scenarios and
        the counts they must give are in test_report.py.
-edge/  a truncated gzip file.
+edge/  a truncated gzip file; records with long Cyrillic header names; a
+       time-zone offset; gzip with trailing data and with two members; a
+       stray record years before the rest (stray/, for the HTML grid).
 
 Records start from template.json (a record the probe wrote in the lab) and
 change only what a scenario needs, so every "ours" record stays valid
@@ -193,6 +195,56 @@ def main():
     data = gzip.compress("".join(line(r) for r in recs).encode(), mtime=0)
     with open(os.path.join(FIX, "edge", "truncated.jsonl.gz"), "wb") as f:
         f.write(data[:len(data) * 3 // 4])
+    edge_more()
+
+
+def gz_member(recs):
+    return gzip.compress("".join(line(r) for r in recs).encode(), mtime=0)
+
+
+def edge_more():
+    K = "AS9198"
+    edge = os.path.join(FIX, "edge")
+    # cyrillic-headers.jsonl: header names longer than the scanner's key
+    # buffers, cut mid-character there; both records count
+    recs = []
+    for i, name in enumerate(("ЖЖ", "Жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж")):
+        r = ours("https://hostile.kz/", "02-0%d" % (i + 1), K, "ok")
+        resp = r["test_keys"]["requests"][0]["response"]
+        resp["headers"][name] = "1"
+        resp["headers_list"].append([name, "1"])
+        recs.append(r)
+    with open(os.path.join(edge, "cyrillic-headers.jsonl"), "w") as f:
+        for r in recs:
+            f.write(line(r))
+    # tz-offset.jsonl: OONI's form and ISO's T/Z count; an offset is
+    # malformed (line 3), not counted on the day before the offset
+    recs = [ours("https://tz.kz/", "02-01", K, "ok", hour=h) for h in (2, 3, 4)]
+    recs[1]["measurement_start_time"] = "2024-02-01T03:00:00Z"
+    recs[2]["measurement_start_time"] = "2024-02-01T04:00:00+05"
+    with open(os.path.join(edge, "tz-offset.jsonl"), "w") as f:
+        for r in recs:
+            f.write(line(r))
+    # trailing.jsonl.gz: a whole gzip member of 3 records, then garbage;
+    # concat.jsonl.gz: two members (cat a.gz b.gz), 3 + 2 records
+    recs = [ooni("https://gz%d.kz/" % i, "02-01", K, False, True)
+            for i in range(5)]
+    with open(os.path.join(edge, "trailing.jsonl.gz"), "wb") as f:
+        f.write(gz_member(recs[:3]) + b"garbage after the stream\n")
+    with open(os.path.join(edge, "concat.jsonl.gz"), "wb") as f:
+        f.write(gz_member(recs[:3]) + gz_member(recs[3:]))
+    # stray/: February 2024, and one record from 2014: without --month the
+    # data spans ten years; the grid must not
+    os.makedirs(os.path.join(edge, "stray"), exist_ok=True)
+    recs = [ours("https://stray.kz/", "02-%02d" % d, K, "ok")
+            for d in (1, 10, 29)]
+    old = ours("https://stray.kz/", "02-01", K, "blocked", "dns")
+    old["measurement_start_time"] = old["test_start_time"] = \
+        "2014-03-01 10:00:00"
+    recs.append(old)
+    with open(os.path.join(edge, "stray", "stray.jsonl"), "w") as f:
+        for r in recs:
+            f.write(line(r))
 
 
 if __name__ == "__main__":

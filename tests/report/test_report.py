@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -292,6 +293,175 @@ def test_lab(probe):
        (5, 5, 0), "lab records (no control in the lab: inconclusive)")
 
 
+def test_scan_edges(probe):
+    # a header name cut mid-character in the scanner's key buffer
+    path = os.path.join(EDGE, "cyrillic-headers.jsonl")
+    rc, out, err = run(probe, "-F", "json", path)
+    eq((rc, err), (0, ""), "long Cyrillic header names: exit 0, no complaint")
+    d = json.loads(out)
+    eq((d["input"]["records"], d["input"]["malformed"]), (2, 0),
+       "long Cyrillic header names: both records counted")
+    eq([(x["site"], x["measurements"]) for x in d["sites"]],
+       [("hostile.kz", 2)], "long Cyrillic header names: the site")
+    # a time-zone offset after the seconds: malformed, named
+    path = os.path.join(EDGE, "tz-offset.jsonl")
+    rc, out, err = run(probe, "-F", "json", path)
+    eq(rc, 0, "tz offset: exit 0")
+    eq(err, path + ':3: measurement_start_time is not "YYYY-MM-DD '
+       'hh:mm:ss"\n', "tz offset: line 3 named")
+    d = json.loads(out)
+    eq((d["input"]["records"], d["input"]["malformed"]), (2, 1),
+       "tz offset: OONI form and T/Z counted, the offset skipped")
+    eq([(x["line"], x["reason"]) for x in d["skipped"]["listed"]],
+       [(3, 'measurement_start_time is not "YYYY-MM-DD hh:mm:ss"')],
+       "tz offset: listed")
+
+
+def test_gzip_edges(probe):
+    path = os.path.join(EDGE, "trailing.jsonl.gz")
+    rc, out, err = run(probe, "-F", "json", path)
+    eq(rc, 3, "trailing data after gzip: exit 3")
+    eq(err, "accessprobe report: %s: trailing data after the gzip stream\n"
+       % path, "trailing data named")
+    d = json.loads(out)
+    eq((d["input"]["lines"], d["input"]["records"],
+        d["input"]["files_unreadable"]), (3, 3, 1),
+       "trailing data: the stream before it counted")
+    path = os.path.join(EDGE, "concat.jsonl.gz")
+    rc, out, err = run(probe, "-F", "json", path)
+    eq((rc, err), (0, ""), "two gzip members: exit 0")
+    eq(json.loads(out)["input"]["records"], 5, "two gzip members: both read")
+
+
+def test_utf8_names(probe, work):
+    """File names and filter values in any bytes: every format still works
+    and the JSON carries them with U+FFFD."""
+    d = os.path.join(work, "names")
+    os.makedirs(d)
+    bad = os.path.join(os.fsencode(d), b"r\xff.jsonl")
+    with open(bad, "wb") as f:
+        f.write(open(os.path.join(FEB, "ooni-probe.jsonl"), "rb").read())
+    want_file = os.path.join(d, "r\ufffd.jsonl")
+    p = subprocess.run([probe, "report", "-F", "json", bad],
+                       capture_output=True, timeout=120)
+    eq(p.returncode, 0, "non-UTF-8 file name: exit 0")
+    if p.returncode:
+        return
+    j = json.loads(p.stdout.decode("utf-8"))
+    refs = [m["file"] for s in j["sites"] for n in s["networks"]
+            for m in n["evidence"]["measurements"]]
+    eq((len(refs), set(refs)), (7, {want_file}),
+       "non-UTF-8 file name in the evidence")
+    eq([x["file"] for x in j["skipped"]["listed"]], [want_file] * 2,
+       "non-UTF-8 file name in the skipped lines")
+    p = subprocess.run([probe, "report", "-F", "json", "--cc", b"K\xffZ,KZ",
+                        "--category", b"\xd0,NEWS", bad],
+                       capture_output=True, timeout=120)
+    eq(p.returncode, 0, "non-UTF-8 filters: exit 0")
+    eq(json.loads(p.stdout.decode("utf-8"))["filters"],
+       {"cc": ["K\ufffdZ", "KZ"], "asn": [], "category": ["\ufffd", "NEWS"]},
+       "non-UTF-8 filters cleaned")
+    for fmt in ("md", "csv", "html"):
+        p = subprocess.run([probe, "report", "-F", fmt, "--cc", b"K\xffZ,KZ",
+                            bad], capture_output=True, timeout=120)
+        eq(p.returncode, 0, "non-UTF-8 names, %s: exit 0" % fmt)
+        try:
+            p.stdout.decode("utf-8")
+        except UnicodeDecodeError as e:
+            check(False, "%s output is not UTF-8: %s" % (fmt, e))
+
+
+def test_empty(probe, work):
+    """Nothing to count (an empty file, an empty directory): every format
+    writes an empty report (once a NULL array reached qsort: UBSan)."""
+    empty = os.path.join(work, "empty.jsonl")
+    open(empty, "w").close()
+    emptydir = os.path.join(work, "emptydir")
+    os.makedirs(emptydir)
+    for what in (empty, emptydir):
+        rc, out, err = run(probe, "-F", "json", what)
+        eq((rc, err), (0, ""), "empty %s: exit 0" % what)
+        d = json.loads(out)
+        eq((d["period"], d["summary"]["sites_measured"], d["sites"],
+            d["networks"], d["input"]["records"]),
+           ({"from": None, "to": None, "days": 0},
+            {"sites": 0, "measurements": 0}, [], [], 0),
+           "empty %s: json" % what)
+        rc, out, _ = run(probe, "-F", "csv", what)
+        eq((rc, out.count("\r\n")), (0, 1), "empty %s: csv header only" % what)
+        for fmt in ("md", "html"):
+            rc, out, _ = run(probe, "-F", fmt, what)
+            eq(rc, 0, "empty %s: %s exit 0" % (what, fmt))
+
+
+def test_html_grid(probe):
+    """One record from 2014 among February 2024's: the grid is the last 92
+    days with data (said so), or the period asked for, at most 366 days."""
+    stray = os.path.join(EDGE, "stray")
+    for args, days, first, last, note in (
+            ((), 92, "2023-11-30", "2024-02-29", True),
+            (("--month", "2024-02"), 29, "2024-02-01", "2024-02-29", False),
+            (("--from", "2014-01-01", "--to", "2024-12-31"), 366,
+             "2023-03-01", "2024-02-29", True)):
+        rc, out, _ = run(probe, "-F", "html", *args, stray)
+        eq(rc, 0, "grid %s: exit 0" % (args,))
+        cells = re.findall(r'<td class="c [a-z]+" data-day="([0-9-]+)"', out)
+        eq((len(cells), cells[:1], cells[-1:]), (days, [first], [last]),
+           "grid %s: its days" % (args,))
+        eq('id="grid-window"' in out, note, "grid %s: the note" % (args,))
+        if note:
+            check("%s – %s (%d days)" % (first, last, days) in out,
+                  "grid %s: the note names the days" % (args,))
+        check(len(out) < 200000, "grid %s: %d bytes" % (args, len(out)))
+    # the counts still cover every day
+    rc, out, _ = run(probe, "-F", "json", stray)
+    d = json.loads(out)
+    eq((d["period"]["from"], d["period"]["to"],
+        d["sites"][0]["first_blocked"]), ("2014-03-01", "2024-02-29", None),
+       "the stray record is counted (one unconfirmed: not a blocked day)")
+    eq(d["sites"][0]["measurements"], 4, "stray: every measurement")
+
+
+def peak_rss_kb(cmd):
+    # an ASan build would keep freed memory in quarantine: not ours to count
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
+        ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, ru.ru_maxrss
+
+
+def test_json_memory(probe, work):
+    """The JSON is streamed: its peak memory stays near the CSV's, not
+    ~3 KB per site, network and day more."""
+    path = os.path.join(work, "year.jsonl")
+    nets = ["AS9198", "AS21299", "AS48716", "AS206026"]
+    day0 = 19723   # 2024-01-01
+    with open(path, "w") as f:
+        for site in range(30):
+            for net in nets:
+                for d in range(365):
+                    y, m, dd = __import__("datetime").date.fromordinal(
+                        719163 + day0 + d).timetuple()[:3]
+                    f.write('{"input":"https://s%d.kz/","test_name":'
+                            '"web_connectivity","measurement_start_time":'
+                            '"%04d-%02d-%02d 10:00:00","probe_asn":"%s",'
+                            '"probe_cc":"KZ","test_keys":{"blocking":false,'
+                            '"accessible":true}}\n' % (site, y, m, dd, net))
+    rc_csv, csv_kb = peak_rss_kb([probe, "report", "-F", "csv", "-o",
+                                  os.devnull, path])
+    rc_json, json_kb = peak_rss_kb([probe, "report", "-F", "json", "-o",
+                                    os.devnull, path])
+    eq((rc_csv, rc_json), (0, 0), "year of records: exit 0")
+    print("peak RSS: csv %.1f MB, json %.1f MB" % (csv_kb / 1024,
+                                                   json_kb / 1024))
+    check(json_kb < csv_kb + 32 * 1024,
+          "json peak %d KB vs csv %d KB: streamed" % (json_kb, csv_kb))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--probe", required=True)
@@ -304,6 +474,12 @@ def main():
         test_md_lang(a.probe)
         test_errors(a.probe, work)
         test_lab(a.probe)
+        test_scan_edges(a.probe)
+        test_gzip_edges(a.probe)
+        test_utf8_names(a.probe, work)
+        test_empty(a.probe, work)
+        test_html_grid(a.probe)
+        test_json_memory(a.probe, work)
     print("%d failure(s)" % len(failures))
     return 1 if failures else 0
 
