@@ -588,6 +588,247 @@ def case_config_errors(c):
     c.expect(not os.path.exists(os.path.join(state, "runs.json")), "a run started")
 
 
+def case_retention_unlisted(c):
+    """Runs on disk that runs.json does not list (it was never written, or
+    their entries are malformed) still count for retention."""
+    state = os.path.join(c.work, "state")
+    cfg = c.config(state_dir=state, retention={"days": 30, "max_mb": 1})
+    c.consent(state)
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    files = {}
+    for rid, day, lines in (("old1", "2001-01-01", 10), ("big", today, 1500)):
+        d = os.path.join(state, "results", day)
+        os.makedirs(d, exist_ok=True)
+        files[rid] = os.path.join(d, rid + ".jsonl")
+        with open(files[rid], "w") as f:
+            f.write(("x" * 1023 + "\n") * lines)
+    # No runs.json at all.
+    pr = c.run(["run", "--scheduled", "--config", cfg] + c.lab_args() + fast(1))
+    c.eq(pr.rc, 0, "exit code without runs.json")
+    c.expect(not os.path.exists(files["old1"]), "an unlisted old run was not deleted")
+    c.expect(not os.path.exists(files["big"]), "an unlisted big run was not deleted")
+    # An index whose entry for a big file is malformed (no id).
+    d = os.path.join(state, "results", today)
+    with open(os.path.join(d, "big2.jsonl"), "w") as f:
+        f.write(("x" * 1023 + "\n") * 1500)
+    runs = c.index(state)
+    runs.append({"file": "results/%s/big2.jsonl" % today, "status": "complete"})
+    with open(os.path.join(state, "runs.json"), "w") as f:
+        json.dump({"version": 1, "runs": runs}, f)
+    pr = c.run(["run", "--scheduled", "--config", cfg] + c.lab_args() + fast(1, "g"))
+    c.eq(pr.rc, 0, "exit code with a malformed entry")
+    c.expect(not os.path.exists(os.path.join(d, "big2.jsonl")),
+             "the file of a malformed entry escaped the size limit")
+
+
+def case_network_name(c):
+    state = os.path.join(c.work, "state")
+    cfg = c.config(state_dir=state)
+    c.consent(state)
+    long_name = "Ж" * 64                                   # 128 bytes
+    pr = c.run(["run", "--scheduled", "--config", cfg, "--probe-network-name", long_name] +
+               c.lab_args() + fast(1), timeout=30)
+    c.eq(pr.rc, 2, "exit code with a 128-byte --probe-network-name")
+    c.expect("at most 127 bytes" in pr.err, "no clear message about the name's length")
+    bad = c.config("bad.json", state_dir=state, network={"name": long_name})
+    pr = c.run(["run", "--scheduled", "--config", bad] + c.lab_args() + fast(1), timeout=30)
+    c.eq(pr.rc, EXIT_CONFIG, "exit code with a 128-byte network.name")
+    c.expect("network.name: at most 127 bytes" in pr.err, "no clear message for network.name")
+    name = "Ж" * 63 + "a"                                  # 127 bytes
+    pr = c.run(["run", "--scheduled", "--config", cfg, "--probe-network-name", name] +
+               c.lab_args() + fast(1))
+    c.eq(pr.rc, 0, "exit code with a 127-byte name")
+    c.expect("cannot update the run index" not in pr.err, "the run index was not saved")
+    pr = c.run(["results", "--json", "--state-dir", state], netns=False)
+    c.eq(pr.rc, 0, "results --json")
+    lines = [json.loads(l) for l in pr.out.splitlines() if l.strip()]
+    c.eq([l.get("probe_network_name") for l in lines], [name], "network names listed")
+
+
+def _owners(root):
+    bad = []
+    for d, dirs, files in os.walk(root):
+        for n in dirs + files + [""]:
+            p = os.path.join(d, n) if n else d
+            st = os.lstat(p)
+            if (st.st_uid, st.st_gid) != (65534, 65534):
+                bad.append("%s is %d:%d" % (p, st.st_uid, st.st_gid))
+    return bad
+
+
+def case_root_run_owner(c):
+    """sudo accessprobe onboard / run --state-dir in the service's folder
+    leave files the service user can still read and write."""
+    if shutil.which("setpriv") is None:
+        c.expect(False, "setpriv (util-linux) is missing")
+        return
+    os.chmod(c.work, 0o755)
+    state = os.path.join(c.work, "state")
+    os.makedirs(state, mode=0o750)
+    os.chown(state, 65534, 65534)
+    cfg = c.config(state_dir=state)
+    os.chmod(cfg, 0o644)
+    c.consent(state)                                   # as root
+    slow_urls = fast(2) + slow(2)
+    p = c.start(["run", "--state-dir", state, "-p", "1", "--config", cfg] + c.lab_args() +
+                slow_urls)
+    wait_for(lambda: any(n.endswith(".jsonl") for _, _, fs in os.walk(state) for n in fs), 30)
+    time.sleep(2)
+    os.kill(p.pid, signal.SIGKILL)                     # leaves "running"
+    c.collect(p)
+    runs = c.index(state)
+    if runs:
+        with open(c.run_file(state, runs[-1]), "ab") as f:
+            f.write(b'{"input":"torn')                 # resumed: .partial
+    c.eq(_owners(state), [], "files not owned by the folder's owner after root runs")
+    ns = c.ctx.env["NS_PROBE"]
+    cmd = ["ip", "netns", "exec", ns, "setpriv", "--reuid", "65534", "--regid", "65534",
+           "--clear-groups", "--", c.ctx.probe, "run", "--scheduled", "--config", cfg] + \
+        c.lab_args() + slow_urls
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, cwd=c.work, capture_output=True, timeout=RUN_TIMEOUT_S)
+    c.procs.append(Proc(cmd, r.returncode, r.stdout.decode(errors="replace"),
+                        r.stderr.decode(errors="replace"), time.monotonic() - t0))
+    c.eq(r.returncode, 0, "scheduled run as the service user after root runs")
+    pr = c.run(["run", "--resume", "--state-dir", state, "--config", cfg] + c.lab_args() +
+               slow_urls)
+    c.eq(_owners(state), [], "files not owned by the folder's owner after a root resume")
+
+
+def case_resume_new_day(c):
+    """The timer carries on only today's unfinished run; a rebuilt index
+    (every run "recovered") resumes nothing."""
+    state = os.path.join(c.work, "state")
+    cfg = c.config(state_dir=state)
+    c.consent(state)
+    urls = fast(2)
+    y = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))
+    d = os.path.join(state, "results", y)
+    os.makedirs(d)
+    old = os.path.join(d, "yday.jsonl")
+    rec = json.dumps({"input": urls[0], "report_id": "yday", "test_keys": {}}) + "\n"
+    with open(old, "w") as f:
+        f.write(rec)
+    with open(os.path.join(state, "runs.json"), "w") as f:
+        json.dump({"version": 1, "runs": [{"id": "yday", "file": "results/%s/yday.jsonl" % y,
+                                           "started": y + "T23:50:00Z",
+                                           "status": "interrupted"}]}, f)
+    args = ["run", "--scheduled", "--config", cfg] + c.lab_args() + urls
+    pr = c.run(args)
+    c.eq(pr.rc, 0, "scheduled run after yesterday's interrupted run")
+    runs = c.index(state)
+    c.eq(len(runs), 2, "runs (a new day is a new run)")
+    with open(old) as f:
+        c.expect(f.read() == rec, "yesterday's file changed")
+    if len(runs) == 2:
+        recs, _ = read_jsonl(c.run_file(state, runs[1]))
+        c.eq(sorted(r.get("input") for r in recs), sorted(urls), "today's records")
+    # The index is lost: rebuilt runs are "recovered", never carried on.
+    os.unlink(os.path.join(state, "runs.json"))
+    pr = c.run(args)
+    c.eq(pr.rc, 0, "scheduled run after the index was lost")
+    c.expect("already complete" not in pr.err, "a recovered run was resumed")
+    runs = c.index(state)
+    c.eq(len(runs), 3, "runs after the rebuild")
+    if len(runs) == 3:
+        recs, _ = read_jsonl(c.run_file(state, runs[-1]))
+        c.eq(len(recs), len(urls), "records measured today after the rebuild")
+
+
+def case_state_file_lock(c):
+    """run --resume -o STATE/results/DAY/RUN.jsonl takes the state folder's
+    lock, the one a scheduled run holds."""
+    import fcntl
+    state = os.path.join(c.work, "state")
+    cfg = c.config(state_dir=state)
+    c.consent(state)
+    pr = c.run(["run", "--scheduled", "--config", cfg] + c.lab_args() + fast(1))
+    c.eq(pr.rc, 0, "first run")
+    runs = c.index(state)
+    if not runs:
+        return
+    f = c.run_file(state, runs[0])
+    with open(f, "rb") as fh:
+        before = fh.read()
+    fd = os.open(os.path.join(state, ".accessprobe.lock"), os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # as a scheduled run does
+        via = os.path.join(state, "results", "..", "results",
+                           os.path.relpath(f, os.path.join(state, "results")))
+        for out in (f, via):
+            pr = c.run(["run", "--resume", "-o", out] + c.lab_args() + fast(2), timeout=30)
+            c.eq(pr.rc, EXIT_BUSY, "run --resume -o %s while the state folder is locked" % out)
+    finally:
+        os.close(fd)
+    with open(f, "rb") as fh:
+        c.expect(fh.read() == before, "the locked run's file changed")
+
+
+def case_offline_visible(c):
+    """Offline runs exit 5, a success for systemd: results says so first."""
+    state = os.path.join(c.work, "state")
+    os.makedirs(os.path.join(state, "results"))
+    runs = [{"id": "ok1", "file": "", "started": "2025-03-01T10:00:00Z", "status": "complete"}]
+    for i in range(3):
+        runs.append({"id": "off%d" % i, "file": "", "started": "2025-03-0%dT10:00:00Z" % (i + 2),
+                     "status": "offline"})
+    with open(os.path.join(state, "runs.json"), "w") as f:
+        json.dump({"version": 1, "runs": runs}, f)
+    pr = c.run(["results", "--state-dir", state], netns=False)
+    c.eq(pr.rc, 0, "results")
+    first = pr.out.splitlines()[0] if pr.out else ""
+    c.expect("OFFLINE" in first and "last 3 runs measured nothing" in first,
+             "the offline streak is not the first thing shown: %r" % first)
+    c.expect("2025-03-01T10:00:00Z" in pr.out, "the last run that measured is not named")
+    c.expect("install-schedule" in pr.out, "no hint about a local resolver")
+    runs.append({"id": "ok2", "file": "", "started": "2025-03-09T10:00:00Z", "status": "complete"})
+    with open(os.path.join(state, "runs.json"), "w") as f:
+        json.dump({"version": 1, "runs": runs}, f)
+    pr = c.run(["results", "--state-dir", state], netns=False)
+    c.expect("OFFLINE" not in pr.out, "an old offline streak is still shown")
+
+
+def loopback_dropin(c, root, units, resolv, sa, env, verify):
+    """A resolver on 127.0.0.1 / ::1 (dnsmasq, unbound, Pi-hole) is allowed by
+    a drop-in, exactly that address; the stub 127.0.0.53 needs none."""
+    dropin = os.path.join(root, "etc/systemd/system/accessprobe.service.d/resolver.conf")
+    try:
+        with open(dropin) as f:
+            text = f.read()
+    except OSError as e:
+        c.expect(False, "no drop-in for the loopback resolver: %s" % e)
+        return
+    allow = re.findall(r"^IPAddressAllow=(\S+)$", text, re.M)
+    c.eq(sorted(allow), ["127.0.0.1/32", "::1/128"], "addresses allowed by the drop-in")
+    c.expect("[Service]" in text, "the drop-in has no [Service] section")
+    # The unit with its drop-in still verifies and scores the same.
+    shutil.copytree(os.path.dirname(dropin), os.path.join(units, "accessprobe.service.d"))
+    try:
+        p = subprocess.run(verify, capture_output=True, text=True, env=env, timeout=60)
+        c.procs.append(Proc(verify, p.returncode, p.stdout, p.stderr, 0))
+        c.eq(p.returncode, 0, "systemd-analyze verify with the drop-in")
+        c.eq(p.stderr.strip(), "", "systemd-analyze verify messages with the drop-in")
+        svc = os.path.join(units, "accessprobe.service")
+        p = subprocess.run([sa, "security", "--offline=true", svc], capture_output=True,
+                           text=True, timeout=60)
+        m = re.search(r"Overall exposure level for accessprobe.service: ([\d.]+)",
+                      p.stdout + p.stderr)
+        c.expect(m and float(m.group(1)) <= 2.0, "exposure level with the drop-in %s" %
+                 (m.group(1) if m else "not found"))
+    finally:
+        shutil.rmtree(os.path.join(units, "accessprobe.service.d"))
+    # A resolver that is systemd-resolved's stub, or elsewhere: no drop-in.
+    with open(resolv, "w") as f:
+        f.write("nameserver 127.0.0.53\nnameserver 10.0.0.1\n")
+    p = subprocess.run([os.path.join(SRC, "scripts", "install-schedule"), "--systemd", "--root",
+                        root, "--yes", "--lang", "en", "--bin", c.ctx.probe, "--resolv-conf",
+                        resolv], capture_output=True, text=True, timeout=60)
+    c.procs.append(Proc(["install-schedule", "(stub resolver)"], p.returncode, p.stdout,
+                        p.stderr, 0))
+    c.eq(p.returncode, 0, "install-schedule with the stub resolver")
+    c.expect(not os.path.exists(dropin), "a drop-in was left for the stub resolver")
+
+
 def case_units(c):
     sa = shutil.which("systemd-analyze")
     if not sa:
@@ -633,10 +874,14 @@ def case_units(c):
                 "User=accessprobe"):
         c.expect(key in unit, "service lacks %s" % key)
     # install-schedule into a scratch root, both ways.
+    resolv = os.path.join(c.work, "resolv.conf")
+    with open(resolv, "w") as f:
+        f.write("# dnsmasq\nnameserver 127.0.0.1\nnameserver ::1\nnameserver 10.0.0.1\n")
     for mode in ("--systemd", "--cron"):
         root = os.path.join(c.work, "root" + mode)
         p = subprocess.run([os.path.join(SRC, "scripts", "install-schedule"), mode, "--root", root,
-                            "--yes", "--lang", "ru", "--bin", c.ctx.probe],
+                            "--yes", "--lang", "ru", "--bin", c.ctx.probe,
+                            "--resolv-conf", resolv],
                            capture_output=True, text=True, timeout=60)
         c.procs.append(Proc(["install-schedule", mode], p.returncode, p.stdout, p.stderr, 0))
         c.eq(p.returncode, 0, "install-schedule %s" % mode)
@@ -656,6 +901,7 @@ def case_units(c):
                          "installed unit does not run the given binary")
             c.expect(os.path.exists(os.path.join(root, "etc/systemd/system/accessprobe.timer")),
                      "timer not installed")
+            loopback_dropin(c, root, d, resolv, sa, env, verify)
         else:
             with open(os.path.join(root, "etc/cron.d/accessprobe")) as f:
                 cron = f.read()
@@ -664,7 +910,8 @@ def case_units(c):
 
 
 NEEDS_LAB = {"consent_gate", "lock", "kill_resume", "disk_full", "time_budget", "retention",
-             "private_state", "results_other_user"}
+             "private_state", "results_other_user", "retention_unlisted", "network_name",
+             "root_run_owner", "resume_new_day", "state_file_lock"}
 NEEDS_ROOT = NEEDS_LAB
 CASES = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("case_") and callable(fn)}
