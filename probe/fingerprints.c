@@ -66,6 +66,7 @@ void prb_fp_free(struct prb_fpset *s)
     free_item(&s->items[i]);
   free(s->items);
   pcre2_match_context_free(s->mctx);
+  prb_mm_free(s->body_index);
   memset(s, 0, sizeof *s);
 }
 
@@ -240,6 +241,8 @@ _Static_assert((int)PRB_FP_OK == (int)PRB_CSVTABLE_OK &&
                (int)PRB_FP_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
                "fingerprint load codes are the table loader's");
 
+static int index_body_rows(struct prb_fpset *s);
+
 int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
                 size_t *n_bad)
 {
@@ -260,7 +263,26 @@ int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
   s->items = rows.items;
   s->n = rows.n;
   s->cap = rows.cap;
+  if(rc == PRB_FP_OK && index_body_rows(s) < 0)
+    rc = PRB_FP_ENOMEM;
   return rc;
+}
+
+/* Every "body contains" row into one matcher: a page is then read once,
+ * not once per row (some 1,400 rows: about 50 ms per 300 KiB page). */
+static int index_body_rows(struct prb_fpset *s)
+{
+  prb_mm_free(s->body_index);
+  s->body_index = prb_mm_new();
+  if(!s->body_index)
+    return -1;
+  for(size_t i = 0; i < s->n; i++) {
+    const struct prb_fingerprint *f = &s->items[i];
+    if(f->where == PRB_FP_BODY && f->type == PRB_FP_CONTAINS &&
+       !prb_mm_add(s->body_index, f->pattern, f->pattern_len, i))
+      return -1;
+  }
+  return 0;
 }
 
 static int ieq(const char *a, size_t an, const char *b, size_t bn)
@@ -363,10 +385,19 @@ const struct prb_fingerprint *prb_fp_match_http(
     body_len = 0;
   if(!headers)
     n_headers = 0;
+  /* The "contains" rows are answered by one pass over the body. */
+  unsigned char *found = s->body_index ? calloc((s->n + 7) / 8, 1) : NULL;
+  if(found && !prb_mm_scan(s->body_index, body, body_len, found, s->n)) {
+    free(found);
+    found = NULL;
+  }
+  const struct prb_fingerprint *result = NULL;
   for(size_t i = 0; i < s->n; i++) {
     const struct prb_fingerprint *f = &s->items[i];
     int hit = 0;
-    if(f->where == PRB_FP_BODY) {
+    if(f->where == PRB_FP_BODY && f->type == PRB_FP_CONTAINS && found) {
+      hit = (found[i / 8] >> (i % 8)) & 1;
+    } else if(f->where == PRB_FP_BODY) {
       hit = match_bytes(s, f, body, body_len, 0);
     } else if(f->where == PRB_FP_HEADER) {
       for(size_t h = 0; h < n_headers && !hit; h++) {
@@ -380,10 +411,13 @@ const struct prb_fingerprint *prb_fp_match_http(
     }
     if(!hit)
       continue;
-    if(strcmp(f->scope, "fp") != 0)
-      return f;
+    if(strcmp(f->scope, "fp") != 0) {
+      result = f;
+      break;
+    }
     if(!fp_hit)
       fp_hit = f;
   }
-  return fp_hit;
+  free(found);
+  return result ? result : fp_hit;
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "multimatch.h"
 #include "obs.h"
 
 enum prb_fp_where { PRB_FP_DNS, PRB_FP_BODY, PRB_FP_HEADER };
@@ -44,6 +45,7 @@ struct prb_fpset {
   struct prb_fingerprint *items;
   size_t n, cap;
   void *mctx;                 /* pcre2 match context with the limits */
+  struct prb_mm *body_index;  /* the "body contains" rows, one pass */
 };
 
 /* The regexp match limit (PCRE2 match_limit) and depth limit. */
