@@ -474,7 +474,7 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
     if(!is_day(d->d_name))
       continue;
     char day[4200];
-    snprintf(day, sizeof(day), "%s/%s", results, d->d_name);
+    snprintf(day, sizeof(day), "%.4000s/%.10s", results, d->d_name);
     DIR *sub = opendir(day);
     if(!sub)
       continue;
@@ -490,18 +490,18 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
       struct prb_run_entry e;
       memset(&e, 0, sizeof(e));
       snprintf(e.id, sizeof(e.id), "%.*s", (int)(len - 6), f->d_name);
-      snprintf(e.file, sizeof(e.file), "results/%s/%s", d->d_name,
-               f->d_name);
+      snprintf(e.file, sizeof(e.file), "results/%.10s/%.*s", d->d_name,
+               (int)(sizeof(e.file) - 20), f->d_name);
       bool known = false;
       for(size_t i = 0; i < ix->n && !known; i++)
         known = !strcmp(ix->runs[i].id, e.id) ||
                 !strcmp(ix->runs[i].file, e.file);
       if(known)
         continue;
-      snprintf(e.started, sizeof(e.started), "%sT00:00:00Z", d->d_name);
+      snprintf(e.started, sizeof(e.started), "%.10sT00:00:00Z", d->d_name);
       snprintf(e.status, sizeof(e.status), "recovered");
       char path[4400];
-      snprintf(path, sizeof(path), "%s/%s", day, f->d_name);
+      snprintf(path, sizeof(path), "%.4100s/%.255s", day, f->d_name);
       first_record_network(path, &e);
       size_t total;
       prb_state_count(path, e.counts, &total);
