@@ -91,8 +91,10 @@ int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
   /* A control answers after its own DNS, connect and fetch steps. */
   e->control_deadline = 3.0 * e->step_deadline + e->dns_deadline + 5.0;
   /* Our steps are bounded one by one; redirects are not: the whole
-   * measurement gets the control's wait and one more step. */
-  e->meas_deadline = e->control_deadline + e->step_deadline;
+   * measurement gets the control's wait (which starts after our DNS) and
+   * one more step, so the control's own deadline comes first. */
+  e->meas_deadline = e->dns_deadline + e->control_deadline +
+                     e->step_deadline;
   if(!(e->loop = prb_loop_new()) || !(e->scrub = prb_scrub_new()) ||
      !(e->tls = prb_tls_ctx_new(e->store))) {
     fprintf(stderr, "accessprobe: out of memory\n");

@@ -804,7 +804,7 @@ static void on_deadline(void *arg)
   if(m->ctl_fetch) {
     prb_fetch_cancel(m->ctl_fetch);
     m->ctl_fetch = NULL;
-    control_failed(m, PRB_FAIL_TIMEOUT, false);
+    control_failed(m, PRB_FAIL_TIMEOUT, true);  /* no answer came */
   }
   if(m->state == ST_FETCH && m->fetch) {
     prb_fetch_cancel(m->fetch);
