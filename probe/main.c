@@ -95,7 +95,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 run completed (whatever it found), 1 internal error,\n"
 "2 usage error, 3 input unreadable or empty, 4 output unwritable,\n"
-"5 this probe's own network is unavailable (nothing measured),\n"
+"5 this probe's own network is unavailable (nothing measured; or it\n"
+"went down during the run: records so far kept, later ones not made),\n"
 "6 interrupted (finished records kept), 7 lists check found bad rows,\n"
 "8 disk full (finished records kept), 9 another run holds the output\n"
 "folder, 10 no consent for a scheduled run, 11 malformed configuration.\n",
