@@ -291,17 +291,9 @@ static enum MHD_Result send_hello(struct request *rq)
   note_probe_network(rq);
   json_t *o = json_pack("{s:s,s:s}", "status", "ok", "software",
                         "accessprobe " PRB_VERSION);
-  if(o && rq->probe_addr[0])
-    json_object_set_new(o, "x_probe_address", json_string(rq->probe_addr));
-  if(o && rq->have_probe) {
-    char asn[16];
-    snprintf(asn, sizeof(asn), "AS%u", (unsigned)rq->probe.asn);
-    json_object_set_new(o, "x_probe_asn", json_string(asn));
-    json_object_set_new(o, "x_probe_cc", json_string(rq->probe.cc[0] ?
-                                                     rq->probe.cc : "ZZ"));
-    json_object_set_new(o, "x_probe_network_name",
-                        prb_json_text(rq->probe.org, strlen(rq->probe.org)));
-  }
+  if(o)
+    prb_helper_add_probe(o, rq->have_probe ? &rq->probe : NULL,
+                         rq->probe_addr);
   char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
   json_decref(o);
   enum MHD_Result r = send_answer(rq->conn, text ? MHD_HTTP_OK :

@@ -35,4 +35,10 @@ json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps
                          const struct prb_asn_info *probe,
                          const char *probe_addr);
 
+/* Adds the asking probe's network (probe, may be NULL) and address
+ * (probe_addr, may be NULL or "") to o as x_probe_* keys: the reply and
+ * the GET greeting say it the same way. */
+void prb_helper_add_probe(json_t *o, const struct prb_asn_info *probe,
+                          const char *probe_addr);
+
 #endif

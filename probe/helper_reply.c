@@ -181,6 +181,22 @@ static void endpoint_ip(const char *ep, char *out, size_t len)
   out[n] = 0;
 }
 
+void prb_helper_add_probe(json_t *o, const struct prb_asn_info *probe,
+                          const char *probe_addr)
+{
+  if(probe) {
+    char asn[16];
+    snprintf(asn, sizeof(asn), "AS%u", (unsigned)probe->asn);
+    json_object_set_new(o, "x_probe_asn", json_string(asn));
+    json_object_set_new(o, "x_probe_cc",
+                        json_string(probe->cc[0] ? probe->cc : "ZZ"));
+    json_object_set_new(o, "x_probe_network_name",
+                        prb_json_text(probe->org, strlen(probe->org)));
+  }
+  if(probe_addr && probe_addr[0])
+    json_object_set_new(o, "x_probe_address", json_string(probe_addr));
+}
+
 json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps,
                          size_t n, const struct prb_asndb *db,
                          const struct prb_asn_info *probe,
@@ -212,17 +228,7 @@ json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps
                       json_pack("{s:f,s:f,s:f,s:f}", "dns", t_dns,
                                 "tcp_connect", t_tcp, "tls_handshake", t_tls,
                                 "http_request", t_http));
-  if(probe) {
-    char asn[16];
-    snprintf(asn, sizeof(asn), "AS%u", (unsigned)probe->asn);
-    json_object_set_new(reply, "x_probe_asn", json_string(asn));
-    json_object_set_new(reply, "x_probe_cc",
-                        json_string(probe->cc[0] ? probe->cc : "ZZ"));
-    json_object_set_new(reply, "x_probe_network_name",
-                        prb_json_text(probe->org, strlen(probe->org)));
-  }
-  if(probe_addr && probe_addr[0])
-    json_object_set_new(reply, "x_probe_address", json_string(probe_addr));
+  prb_helper_add_probe(reply, probe, probe_addr);
   json_decref(addrs);
   return reply;
 fail:
