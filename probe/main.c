@@ -1,31 +1,31 @@
 /* main.c: the command line. Parses options, hands over to a subcommand,
  * returns its exit status. No measurement logic lives here. */
-#include "config.h"
-#include "datadir.h"
-#include "dns.h"
-#include "errors.h"
-#include "inputs.h"
-#include "lock.h"
-#include "onboard.h"
-#include "progress.h"
-#include "results_cmd.h"
-#include "resume.h"
-#include "state.h"
-#include "textclean.h"
-#if __has_include("lists_check.h")
-#include "lists_check.h"
+#include "volunteer/config.h"
+#include "common/datadir.h"
+#include "engine/dns.h"
+#include "common/errors.h"
+#include "lists/inputs.h"
+#include "volunteer/lock.h"
+#include "volunteer/onboard.h"
+#include "volunteer/progress.h"
+#include "volunteer/results_cmd.h"
+#include "volunteer/resume.h"
+#include "volunteer/state.h"
+#include "common/textclean.h"
+#if __has_include("lists/lists_check.h")
+#include "lists/lists_check.h"
 #define PRB_HAVE_LISTS_CHECK 1
 #endif
-#if __has_include("report.h")
-#include "report.h"
+#if __has_include("report/report.h")
+#include "report/report.h"
 #define PRB_HAVE_REPORT 1
 #endif
-#if __has_include("helper.h")
-#include "helper.h"
+#if __has_include("servers/helper.h")
+#include "servers/helper.h"
 #define PRB_HAVE_HELPER 1
 #endif
-#include "run.h"
-#include "version.h"
+#include "engine/run.h"
+#include "common/version.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* lists_check_driver.c: runs `lists check` without the main program, for
  * testing before (or apart from) main.c's dispatch. Usage is the same as
  * `accessprobe lists check FILE...` with "lists" left out. */
-#include "lists_check.h"
+#include "lists/lists_check.h"
 
 int main(int argc, char **argv)
 {

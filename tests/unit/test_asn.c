@@ -1,6 +1,6 @@
 /* test_asn.c: network look-ups in a MaxMind DB made for the test. */
 #include "check.h"
-#include "asn.h"
+#include "common/asn.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 /* test_certlist.c: loading interception certificates and matching chains by
  * SHA-256, SHA-1 and name, with certificates made here by OpenSSL. */
 #include "check.h"
-#include "certlist.h"
+#include "analysis/certlist.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>

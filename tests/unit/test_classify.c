@@ -11,7 +11,7 @@
 #include <openssl/x509.h>
 
 #include "check.h"
-#include "classify.h"
+#include "analysis/classify.h"
 
 static struct prb_obs obs;
 

@@ -1,7 +1,7 @@
 /* test_config.c: the configuration file: good files, every error with its
  * FILE:LINE, search order, command-line helpers. */
 #include "check.h"
-#include "config.h"
+#include "volunteer/config.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include "check.h"
-#include "control.h"
+#include "ooni/control.h"
 
 /* A reply shaped like oohelperd's, plus our x_ additions. */
 static const char real_reply[] =

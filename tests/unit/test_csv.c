@@ -1,6 +1,6 @@
 /* test_csv.c: the CSV reader on well-formed and hostile input. */
 #include "check.h"
-#include "csv.h"
+#include "common/csv.h"
 
 #include <stdlib.h>
 

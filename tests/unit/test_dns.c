@@ -1,7 +1,7 @@
 /* test_dns.c: DNS responses parsed into rcode, answers, TTLs, failures. */
 #include "check.h"
-#include "dns.h"
-#include "failure.h"
+#include "engine/dns.h"
+#include "ooni/failure.h"
 
 #include <string.h>
 

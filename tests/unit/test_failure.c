@@ -5,7 +5,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "check.h"
-#include "failure.h"
+#include "ooni/failure.h"
 
 /* NULL want means "no failure". */
 #define CHECK_FAIL(got, want) do { \

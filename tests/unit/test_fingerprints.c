@@ -1,7 +1,7 @@
 /* test_fingerprints.c: loading OONI-format fingerprints, rejecting bad rows,
  * matching bodies (raw bytes), headers and DNS answers. */
 #include "check.h"
-#include "fingerprints.h"
+#include "analysis/fingerprints.h"
 
 #include <stdlib.h>
 #include <time.h>

@@ -1,7 +1,7 @@
 /* test_inputs.c: building the URL list from arguments, plain lists and
  * Citizen Lab CSV files, with bad lines named and duplicates dropped. */
 #include "check.h"
-#include "inputs.h"
+#include "lists/inputs.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 /* test_lock.c: one holder per folder; the lock dies with its holder. */
 #include "check.h"
-#include "lock.h"
+#include "volunteer/lock.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* test_loop.c: timers fire in order, can be stopped and re-armed from
  * callbacks; file watchers report readiness. */
 #include "check.h"
-#include "loop.h"
+#include "engine/loop.h"
 
 #include <stdlib.h>
 #include <unistd.h>

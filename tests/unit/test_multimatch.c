@@ -1,7 +1,7 @@
 /* test_multimatch.c: the one-pass matcher finds exactly what memmem would,
  * for short and long patterns, overlaps, shared prefixes and binary bytes. */
 #include "check.h"
-#include "multimatch.h"
+#include "common/multimatch.h"
 
 #include <stdlib.h>
 

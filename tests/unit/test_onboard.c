@@ -1,8 +1,8 @@
 /* test_onboard.c: language choice, the explicit yes, the stored answer,
  * and the gate scheduled runs apply. */
 #include "check.h"
-#include "errors.h"
-#include "onboard.h"
+#include "common/errors.h"
+#include "volunteer/onboard.h"
 
 #include <stdlib.h>
 #include <string.h>

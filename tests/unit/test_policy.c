@@ -1,6 +1,6 @@
 /* test_policy.c: addresses never contacted, and bogons. */
 #include "check.h"
-#include "policy.h"
+#include "common/policy.h"
 
 int main(void)
 {

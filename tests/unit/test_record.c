@@ -7,10 +7,10 @@
 #include <openssl/evp.h>
 
 #include "check.h"
-#include "obs.h"
-#include "record.h"
-#include "scrub.h"
-#include "textclean.h"
+#include "ooni/obs.h"
+#include "ooni/record.h"
+#include "ooni/scrub.h"
+#include "common/textclean.h"
 
 static void *dupmem(const void *p, size_t n)
 {

@@ -1,9 +1,9 @@
 /* test_report_scan.c: the report's record scanner, site rule, dates,
  * plural rules and the day rule of the counts. */
 #include "check.h"
-#include "report_count.h"
-#include "report_i18n.h"
-#include "report_scan.h"
+#include "report/report_count.h"
+#include "report/report_i18n.h"
+#include "report/report_scan.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * (torn tail and garbage last line moved to .partial), recorded inputs are
  * skipped, nothing complete is lost. */
 #include "check.h"
-#include "resume.h"
+#include "volunteer/resume.h"
 
 #include <stdlib.h>
 #include <string.h>

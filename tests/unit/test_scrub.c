@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "scrub.h"
+#include "ooni/scrub.h"
 
 static struct prb_scrub *set;
 

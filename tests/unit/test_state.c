@@ -1,7 +1,7 @@
 /* test_state.c: run index round trip, verdict counts, retention by age and
  * size (never the current run), state folder defaults. */
 #include "check.h"
-#include "state.h"
+#include "volunteer/state.h"
 
 #include <stdlib.h>
 #include <string.h>

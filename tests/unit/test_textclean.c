@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "textclean.h"
+#include "common/textclean.h"
 
 struct utf8_case {
   const char *bytes;

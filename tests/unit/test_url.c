@@ -1,6 +1,6 @@
 /* test_url.c: URL parsing, canonical form, IDN and redirect resolution. */
 #include "check.h"
-#include "url.h"
+#include "common/url.h"
 
 static const char *canon(const char *in)
 {

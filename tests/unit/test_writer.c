@@ -1,7 +1,7 @@
 /* test_writer.c: whole lines appended and counted; a failed write leaves
  * no partial line behind. */
 #include "check.h"
-#include "writer.h"
+#include "engine/writer.h"
 
 #include <stdlib.h>
 #include <sys/resource.h>

@@ -1,0 +1,37 @@
+/* analyze.h: a finished measurement's evidence and verdict.
+ *
+ * Matches what was observed against the evidence lists (OONI blocking
+ * fingerprints for DNS answers and blockpages, known interception
+ * certificates for TLS chains), hands everything to the pure classifier
+ * with the control's answer, and returns the keys the record gains:
+ * OONI's verdict keys, x_analysis, the control's request and reply.
+ */
+#ifndef PRB_ANALYZE_H
+#define PRB_ANALYZE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "analysis/certlist.h"
+#include "analysis/classify.h"
+#include "analysis/fingerprints.h"
+#include "engine/measure.h"
+
+struct prb_evidence {
+  struct prb_fpset fingerprints; /* DNS and HTTP rows together */
+  struct prb_certlist certs;
+};
+
+/* Loads lists/fingerprints-dns.csv, fingerprints-http.csv and
+ * interception-certs.csv (whichever are found; problems named on err).
+ * Never fails: a missing list only means fewer confirmations. */
+void prb_evidence_load(struct prb_evidence *ev, FILE *err);
+void prb_evidence_free(struct prb_evidence *ev);
+
+/* The test_keys additions for m (new reference, NULL when out of memory);
+ * out (may be NULL) receives the classification. canaries_ok says whether
+ * this probe's canaries answered around the time of m. */
+json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_meas *m,
+                    enum prb_tri canaries_ok, struct prb_classification *out);
+
+#endif

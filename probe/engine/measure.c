@@ -1,0 +1,866 @@
+/* measure.c: the state machine of one URL: DNS, connect, fetch, redirect. */
+#include "engine/measure.h"
+#include "engine/conn.h"
+#include "ooni/failure.h"
+#include "engine/loop.h"
+#include "common/policy.h"
+#include "ooni/record.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Go's http client words this failure so; OONI records it as unknown. */
+#define PRB_FAIL_REDIRECTS "unknown_failure: stopped after 10 redirects"
+#define PRB_FAIL_BAD_REDIRECT "http_unexpected_redirect_url"
+
+enum state { ST_DNS, ST_CONNECT, ST_FETCH, ST_HOP_DNS, ST_DONE };
+
+struct endpoint {
+  char ip[PRB_IP_MAX];
+  int port;
+  bool tls;
+  struct prb_conn *conn;
+  struct prb_conn *decoy;
+  bool tcp_ok;
+  bool verified;
+  const char *failure;          /* of TCP, or of TLS once TCP worked */
+  int transaction_id;
+};
+
+struct prb_meas {
+  struct prb_engine *e;
+  enum prb_meas_mode mode;
+  prb_meas_done done;
+  void *arg;
+  struct prb_obs obs;
+  double t_base;
+  enum state state;
+  int pending;                  /* callbacks still to come in this state */
+  struct prb_url url;           /* the current hop */
+  int depth;
+  /* ours first (at most PRB_MAX_ENDPOINTS), then the probe's when we are
+   * its control */
+  struct endpoint eps[3 * PRB_MAX_ENDPOINTS];
+  size_t n_eps, n_own;
+  bool reached;
+  /* addresses the current hop resolved through the system resolver */
+  char hop_addrs[2 * PRB_MAX_ADDRS][PRB_IP_MAX];
+  size_t n_hop_addrs;
+  const char *hop_failure[2];   /* system A and AAAA failures */
+  struct prb_fetch *fetch;
+  int next_txid;
+  struct prb_timer kick;
+  bool steps_done;              /* our own steps are over */
+  /* lookups in flight, cancelled if we are freed first */
+  struct {
+    struct prb_dns_lookup *lk;
+    int transaction_id;
+  } lookups[2 * (PRB_MAX_RESOLVERS + 1)];
+  size_t n_lookups;
+  /* the whole-measurement deadline */
+  struct prb_timer deadline;
+  bool expired;
+  /* the probe's endpoints, measured by the helper beside its own */
+  struct prb_ctl_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
+  size_t n_extra;
+  /* the control */
+  bool want_control;
+  size_t control_idx;           /* which of e->controls is being asked */
+  struct prb_fetch *ctl_fetch;
+  bool ctl_done;
+  bool ctl_unreachable;
+  struct prb_control *ctl;      /* parsed answer, or NULL */
+  char ctl_failure[PRB_CTL_FAILURE_MAX];
+  json_t *ctl_request;
+  json_t *ctl_reply;
+  char *ctl_body;               /* the request, serialised once */
+};
+
+static void start_connect(struct prb_meas *m);
+static void start_control(struct prb_meas *m);
+static void start_fetch(struct prb_meas *m, const char *ip);
+static void start_hop_dns(struct prb_meas *m);
+
+const struct prb_obs *prb_meas_obs(const struct prb_meas *m)
+{
+  return &m->obs;
+}
+
+double prb_meas_started(const struct prb_meas *m)
+{
+  return m->t_base;
+}
+
+bool prb_meas_reached(const struct prb_meas *m)
+{
+  return m->reached;
+}
+
+static double rel(const struct prb_meas *m)
+{
+  return prb_now() - m->t_base;
+}
+
+/* Seconds left of the whole measurement's budget. */
+static double remaining(const struct prb_meas *m)
+{
+  if(m->e->meas_deadline <= 0)
+    return 1e9;
+  double left = m->e->meas_deadline - rel(m);
+  return left > 0.001 ? left : 0.001;
+}
+
+static void on_kick(void *arg)
+{
+  struct prb_meas *m = arg;
+  m->done(m->arg, m);
+}
+
+const struct prb_control *prb_meas_control(const struct prb_meas *m)
+{
+  return m->ctl;
+}
+
+const char *prb_meas_control_failure(const struct prb_meas *m)
+{
+  return m->ctl_failure[0] ? m->ctl_failure : NULL;
+}
+
+bool prb_meas_control_unreachable(const struct prb_meas *m)
+{
+  return m->ctl_unreachable;
+}
+
+json_t *prb_meas_control_request(const struct prb_meas *m)
+{
+  return m->ctl_request;
+}
+
+json_t *prb_meas_control_reply(const struct prb_meas *m)
+{
+  return m->ctl_reply;
+}
+
+/* Done when our steps and the control are both over; completes from the
+ * loop, so no caller is inside a callback of ours. */
+static void maybe_complete(struct prb_meas *m)
+{
+  if(!m->steps_done || (m->want_control && !m->ctl_done) ||
+     m->state == ST_DONE)
+    return;
+  m->state = ST_DONE;
+  m->obs.test_runtime = rel(m);
+  prb_timer_stop(m->e->loop, &m->deadline);
+  prb_timer_start(m->e->loop, &m->kick, 0, on_kick, m);
+}
+
+static void finish(struct prb_meas *m)
+{
+  m->steps_done = true;
+  maybe_complete(m);
+}
+
+void prb_meas_free(struct prb_meas *m)
+{
+  if(!m)
+    return;
+  prb_timer_stop(m->e->loop, &m->kick);
+  prb_timer_stop(m->e->loop, &m->deadline);
+  for(size_t i = 0; i < m->n_lookups; i++)
+    prb_dns_cancel(m->lookups[i].lk);
+  for(size_t i = 0; i < m->n_eps; i++) {
+    prb_conn_cancel(m->eps[i].conn);
+    prb_conn_cancel(m->eps[i].decoy);
+  }
+  prb_fetch_cancel(m->fetch);
+  prb_fetch_cancel(m->ctl_fetch);
+  prb_obs_free(&m->obs);
+  free(m->ctl);
+  json_decref(m->ctl_request);
+  json_decref(m->ctl_reply);
+  free(m->ctl_body);
+  free(m);
+}
+
+/* ---- DNS ------------------------------------------------------------ */
+
+static bool have_hop_addr(const struct prb_meas *m, const char *ip)
+{
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    if(!strcmp(m->hop_addrs[i], ip))
+      return true;
+  return false;
+}
+
+/* Keeps a copy of the lookup in the record; system answers also become
+ * candidate addresses for this hop. */
+static void keep_query(struct prb_meas *m, struct prb_dns_query *q)
+{
+  struct prb_dns_query *slot = prb_obs_add_query(&m->obs);
+  if(slot) {
+    *slot = *q;
+    q->raw = NULL;              /* the record owns it now */
+  }
+  if(q->system) {
+    m->hop_failure[q->qtype == PRB_RR_A ? 0 : 1] = q->failure;
+    for(size_t i = 0; i < q->n_answers; i++) {
+      const struct prb_dns_answer *a = &q->answers[i];
+      if(a->type == PRB_RR_CNAME || have_hop_addr(m, a->value) ||
+         m->n_hop_addrs >= sizeof(m->hop_addrs) / sizeof(m->hop_addrs[0]))
+        continue;
+      snprintf(m->hop_addrs[m->n_hop_addrs++], PRB_IP_MAX, "%.45s", a->value);
+    }
+  }
+}
+
+/* What the system lookup of this hop failed with, NXDOMAIN first. */
+static const char *hop_dns_failure(const struct prb_meas *m)
+{
+  if(m->n_hop_addrs)
+    return NULL;
+  for(int i = 0; i < 2; i++)
+    if(m->hop_failure[i] && !strcmp(m->hop_failure[i], PRB_FAIL_NXDOMAIN))
+      return m->hop_failure[i];
+  if(m->hop_failure[0])
+    return m->hop_failure[0];
+  return m->hop_failure[1] ? m->hop_failure[1] : PRB_FAIL_NO_ANSWER;
+}
+
+/* A before AAAA: many volunteers have no IPv6 route. */
+static void sort_v4_first(struct prb_meas *m)
+{
+  char tmp[2 * PRB_MAX_ADDRS][PRB_IP_MAX];
+  size_t n = 0;
+  for(int pass = 0; pass < 2; pass++)
+    for(size_t i = 0; i < m->n_hop_addrs; i++)
+      if((strchr(m->hop_addrs[i], ':') != NULL) == (pass == 1))
+        memcpy(tmp[n++], m->hop_addrs[i], PRB_IP_MAX);
+  memcpy(m->hop_addrs, tmp, n * PRB_IP_MAX);
+}
+
+/* Every lookup of the current state has answered or failed. */
+static void dns_over(struct prb_meas *m)
+{
+  if(m->state == ST_DNS) {
+    sort_v4_first(m);
+    m->obs.dns_experiment_failure = hop_dns_failure(m);
+    if(m->want_control)
+      start_control(m);         /* even after a failure: it resolves too */
+    if(!m->n_hop_addrs && !m->n_extra) {
+      finish(m);
+      return;
+    }
+    start_connect(m);
+  }
+  else if(m->state == ST_HOP_DNS)
+    start_hop_dns(m);           /* answers are in: pick an address */
+}
+
+static void on_dns(void *arg, struct prb_dns_query *q)
+{
+  struct prb_meas *m = arg;
+  for(size_t i = 0; i < m->n_lookups; i++)
+    if(m->lookups[i].transaction_id == q->transaction_id) {
+      m->lookups[i] = m->lookups[--m->n_lookups];
+      break;
+    }
+  keep_query(m, q);
+  if(--m->pending == 0)
+    dns_over(m);
+}
+
+static void lookup(struct prb_meas *m, struct prb_resolver *r)
+{
+  static const int qtypes[2] = {PRB_RR_A, PRB_RR_AAAA};
+  for(int i = 0; i < 2; i++) {
+    if(m->n_lookups == sizeof(m->lookups) / sizeof(m->lookups[0]))
+      return;
+    int txid = m->next_txid++;
+    struct prb_dns_lookup *lk = prb_dns_lookup(r, m->url.host, qtypes[i],
+                                               m->t_base, m->depth, txid,
+                                               on_dns, m);
+    if(!lk)
+      continue;
+    m->pending++;
+    m->lookups[m->n_lookups].lk = lk;
+    m->lookups[m->n_lookups++].transaction_id = txid;
+  }
+}
+
+static void start_dns(struct prb_meas *m)
+{
+  m->state = ST_DNS;
+  m->pending = 1;               /* held until every lookup has started */
+  lookup(m, m->e->system);
+  if(m->mode == PRB_MEAS_FULL)
+    for(size_t i = 0; i < m->e->n_extra; i++)
+      lookup(m, m->e->extra[i]);
+  if(--m->pending == 0)         /* every lookup ended at once */
+    dns_over(m);
+}
+
+/* ---- TCP and TLS ---------------------------------------------------- */
+
+static struct endpoint *endpoint_of(struct prb_meas *m, int txid)
+{
+  for(size_t i = 0; i < m->n_eps; i++)
+    if(m->eps[i].transaction_id == txid)
+      return &m->eps[i];
+  return NULL;
+}
+
+static void keep_conn(struct prb_meas *m, struct prb_conn_result *res)
+{
+  if(res->local_ip[0])
+    prb_scrub_add(m->e->scrub, res->local_ip);
+  if(!res->tls.decoy) {
+    struct prb_tcp_connect *tcp = prb_obs_add_tcp(&m->obs);
+    if(tcp)
+      *tcp = res->tcp;
+    if(!res->tcp.failure)
+      m->reached = true;
+  }
+  if(res->tls_attempted) {
+    struct prb_tls_handshake *hs = prb_obs_add_tls(&m->obs);
+    if(hs) {
+      *hs = res->tls;
+      res->tls.n_certs = 0;     /* the record owns the chain now */
+    }
+  }
+}
+
+static void connect_phase_over(struct prb_meas *m)
+{
+  if(m->mode == PRB_MEAS_CANARY) {
+    finish(m);
+    return;
+  }
+  if(m->expired) {
+    m->obs.http_experiment_failure = PRB_FAIL_TIMEOUT;
+    finish(m);
+    return;
+  }
+  bool tls = !strcmp(m->url.scheme, "https");
+  for(size_t i = 0; i < m->n_eps; i++) {
+    struct endpoint *ep = &m->eps[i];
+    if(ep->port == m->url.port && ep->tcp_ok && (!tls || ep->verified)) {
+      start_fetch(m, ep->ip);
+      return;
+    }
+  }
+  /* No endpoint to fetch through: the GET would fail as the first one
+   * did, so that failure is the HTTP experiment's (as OONI's v0.4 would
+   * record it), and no request is invented. */
+  m->obs.http_experiment_failure = m->n_eps ? m->eps[0].failure :
+                                   PRB_FAIL_REFUSED_ADDR;
+  finish(m);
+}
+
+static void on_decoy(void *arg, struct prb_conn_result *res)
+{
+  struct prb_meas *m = arg;
+  struct endpoint *ep = endpoint_of(m, res->tcp.transaction_id);
+  if(ep)
+    ep->decoy = NULL;
+  keep_conn(m, res);
+  if(--m->pending == 0)
+    connect_phase_over(m);
+}
+
+/* A handshake that failed without a verdict on the certificate (timeout,
+ * reset, EOF) after TCP worked: retry with a decoy name to see whether the
+ * name itself is what is filtered. */
+static bool wants_decoy(const struct prb_conn_result *res)
+{
+  const char *f = res->tls.failure;
+  return res->tls_attempted && !res->tcp.failure && f && !res->tls_done;
+}
+
+static void start_decoy(struct prb_meas *m, struct endpoint *ep)
+{
+  struct prb_conn_params p;
+  memset(&p, 0, sizeof(p));
+  p.ip = ep->ip;
+  p.port = ep->port;
+  p.tls = m->e->tls;
+  p.sni = m->e->decoy_sni;
+  p.verify_name = NULL;
+  p.decoy = true;
+  p.t_base = m->t_base;
+  p.tcp_deadline = m->e->step_deadline;
+  p.tls_deadline = m->e->step_deadline;
+  p.transaction_id = ep->transaction_id;
+  m->pending++;
+  ep->decoy = prb_conn_start(m->e->loop, &p, on_decoy, m);
+  if(!ep->decoy)
+    m->pending--;
+}
+
+static void on_conn(void *arg, struct prb_conn_result *res)
+{
+  struct prb_meas *m = arg;
+  struct endpoint *ep = endpoint_of(m, res->tcp.transaction_id);
+  if(ep) {
+    ep->conn = NULL;
+    ep->tcp_ok = !res->tcp.failure;
+    ep->verified = res->verified;
+    ep->failure = res->tcp.failure ? res->tcp.failure : res->tls.failure;
+    if(m->mode == PRB_MEAS_FULL && wants_decoy(res) && m->e->decoy_sni &&
+       m->e->decoy_sni[0])
+      start_decoy(m, ep);
+  }
+  keep_conn(m, res);
+  if(--m->pending == 0)
+    connect_phase_over(m);
+}
+
+/* Refused addresses are recorded as a connect that was never made. */
+static void record_refused(struct prb_meas *m, const char *ip, int port)
+{
+  struct prb_tcp_connect *tcp = prb_obs_add_tcp(&m->obs);
+  if(!tcp)
+    return;
+  snprintf(tcp->ip, sizeof(tcp->ip), "%s", ip);
+  tcp->port = port;
+  tcp->failure = PRB_FAIL_REFUSED_ADDR;
+  tcp->t0 = tcp->t = rel(m);
+  tcp->transaction_id = m->next_txid++;
+}
+
+/* Never this host itself (any of its addresses, a service listening on
+ * all of them is loopback in effect) nor the LAN it sits on (the
+ * volunteer's router and printer); the helper, in addition, never private
+ * or reserved space (labs excepted: their sites live there). */
+static bool allowed(const struct prb_meas *m, const char *ip)
+{
+  const struct prb_engine *e = m->e;
+  if(!prb_policy_allows(ip))
+    return false;
+  if(m->mode == PRB_MEAS_CONTROL && e->allow_bogons)
+    return true;
+  if(prb_scrub_contains(e->scrub, ip) ||
+     prb_localnets_contains(&e->localnets, ip))
+    return false;
+  return m->mode != PRB_MEAS_CONTROL || !prb_policy_is_bogon(ip);
+}
+
+static void add_endpoint(struct prb_meas *m, const char *ip, int port,
+                         bool own)
+{
+  for(size_t i = 0; i < m->n_eps; i++)
+    if(m->eps[i].port == port && !strcmp(m->eps[i].ip, ip))
+      return;
+  if(!allowed(m, ip)) {
+    record_refused(m, ip, port);
+    return;
+  }
+  if(m->n_eps >= sizeof(m->eps) / sizeof(m->eps[0]) ||
+     (own && m->n_own >= PRB_MAX_ENDPOINTS))
+    return;
+  m->n_own += own;
+  bool https = !strcmp(m->url.scheme, "https");
+  struct endpoint *ep = &m->eps[m->n_eps++];
+  snprintf(ep->ip, sizeof(ep->ip), "%.45s", ip);
+  ep->port = port;
+  /* As OONI's helper does: TLS on the URL's port for https, and on 443
+   * whatever the scheme. */
+  ep->tls = m->mode != PRB_MEAS_CANARY &&
+            ((https && port == m->url.port) || port == 443);
+  ep->transaction_id = m->next_txid++;
+}
+
+static void start_connect(struct prb_meas *m)
+{
+  m->state = ST_CONNECT;
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    add_endpoint(m, m->hop_addrs[i], m->url.port, true);
+  for(size_t i = 0; i < m->n_extra; i++) {
+    char ip[PRB_IP_MAX];
+    inet_ntop(m->extra[i].family, m->extra[i].bytes, ip, sizeof(ip));
+    add_endpoint(m, ip, m->extra[i].port, false);
+  }
+  m->pending = 1;
+  for(size_t i = 0; i < m->n_eps; i++) {
+    struct endpoint *ep = &m->eps[i];
+    struct prb_conn_params p;
+    memset(&p, 0, sizeof(p));
+    p.ip = ep->ip;
+    p.port = ep->port;
+    p.tls = ep->tls ? m->e->tls : NULL;
+    p.sni = m->url.host_is_ip ? NULL : m->url.host;
+    p.verify_name = m->url.host;
+    p.t_base = m->t_base;
+    p.tcp_deadline = m->e->step_deadline;
+    p.tls_deadline = m->e->step_deadline;
+    p.transaction_id = ep->transaction_id;
+    m->pending++;
+    ep->conn = prb_conn_start(m->e->loop, &p, on_conn, m);
+    if(!ep->conn) {
+      m->pending--;
+      ep->failure = PRB_FAIL_UNKNOWN;
+    }
+  }
+  if(--m->pending == 0)
+    connect_phase_over(m);
+}
+
+/* ---- HTTP and redirects --------------------------------------------- */
+
+static const char *header_value(const struct prb_http_request *req,
+                                const char *name)
+{
+  for(size_t i = 0; i < req->n_headers; i++)
+    if(!strcasecmp(req->headers[i].name, name))
+      return req->headers[i].value;
+  return NULL;
+}
+
+static bool is_redirect(long code)
+{
+  return code == 301 || code == 302 || code == 303 || code == 307 ||
+         code == 308;
+}
+
+/* A request we refused to make still belongs in the record. */
+static void record_refused_request(struct prb_meas *m, const char *failure)
+{
+  struct prb_http_request *req = prb_obs_add_request(&m->obs);
+  if(req) {
+    prb_url_format(&m->url, req->url, sizeof(req->url));
+    req->failure = failure;
+    req->depth = m->depth;
+    req->t0 = req->t = rel(m);
+    req->transaction_id = m->next_txid++;
+  }
+  m->obs.http_experiment_failure = failure;
+}
+
+static void on_fetch(void *arg, struct prb_http_request *req,
+                     const char *local_ip)
+{
+  struct prb_meas *m = arg;
+  m->fetch = NULL;
+  if(local_ip[0])
+    prb_scrub_add(m->e->scrub, local_ip);
+  const char *location = req->failure ? NULL : header_value(req, "location");
+  long code = req->code;
+  struct prb_url next;
+  const char *reason = NULL;
+  bool follow = location && is_redirect(code) &&
+                prb_url_resolve(&m->url, location, &next, &reason) == 0;
+  if(location && is_redirect(code) && !follow)
+    m->obs.http_experiment_failure = PRB_FAIL_BAD_REDIRECT;
+
+  const char *failure = req->failure;
+  struct prb_http_request *slot = prb_obs_add_request(&m->obs);
+  if(slot)
+    *slot = *req;
+  else                          /* over the cap: drop the bytes */
+    prb_obs_request_free(req);
+  if(failure) {
+    m->obs.http_experiment_failure = failure;
+    finish(m);
+    return;
+  }
+  if(!follow) {
+    finish(m);
+    return;
+  }
+  if(m->depth >= PRB_MAX_REDIRECTS) {
+    m->obs.http_experiment_failure = PRB_FAIL_REDIRECTS;
+    finish(m);
+    return;
+  }
+  m->url = next;
+  m->depth++;
+  m->n_hop_addrs = 0;
+  m->hop_failure[0] = m->hop_failure[1] = NULL;
+  if(m->url.host_is_ip) {
+    snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", m->url.host);
+    m->n_hop_addrs = 1;
+    start_hop_dns(m);
+    return;
+  }
+  m->state = ST_HOP_DNS;
+  m->pending = 1;
+  lookup(m, m->e->system);
+  if(--m->pending == 0)
+    dns_over(m);
+}
+
+/* Picks the first address of this hop the policy allows, and fetches. */
+static void start_hop_dns(struct prb_meas *m)
+{
+  sort_v4_first(m);
+  if(m->expired) {
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    finish(m);
+    return;
+  }
+  if(!m->n_hop_addrs) {
+    m->obs.http_experiment_failure = hop_dns_failure(m);
+    finish(m);
+    return;
+  }
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    if(allowed(m, m->hop_addrs[i])) {
+      start_fetch(m, m->hop_addrs[i]);
+      return;
+    }
+  record_refused_request(m, PRB_FAIL_REFUSED_ADDR);
+  finish(m);
+}
+
+static void start_fetch(struct prb_meas *m, const char *ip)
+{
+  char url[PRB_URL_MAX];
+  m->state = ST_FETCH;
+  if(prb_url_format(&m->url, url, sizeof(url)) < 0) {
+    record_refused_request(m, PRB_FAIL_BAD_REDIRECT);
+    finish(m);
+    return;
+  }
+  struct prb_fetch_params p;
+  memset(&p, 0, sizeof(p));
+  p.url = url;
+  p.host = m->url.host;
+  p.port = m->url.port;
+  p.ip = ip;
+  p.t_base = m->t_base;
+  p.deadline = m->e->step_deadline < remaining(m) ?
+               m->e->step_deadline : remaining(m);
+  p.depth = m->depth;
+  p.transaction_id = m->next_txid++;
+  m->fetch = prb_http_fetch(m->e->http, &p, on_fetch, m);
+  if(!m->fetch) {
+    record_refused_request(m, PRB_FAIL_UNKNOWN);
+    finish(m);
+  }
+}
+
+/* ---- the control ---------------------------------------------------- */
+
+#define PRB_CTL_FAIL_JSON "json_parse_error"
+#define PRB_CTL_FAIL_STATUS "http_unexpected_status_code"
+
+static void ask_control(struct prb_meas *m);
+
+/* The control's failures are static strings already, except parse
+ * reasons; keep a static one for the breaker. */
+static const char *failure_static(const char *f)
+{
+  static const char *const known[] = {
+    PRB_FAIL_TIMEOUT, PRB_FAIL_REFUSED, PRB_FAIL_RESET, PRB_FAIL_EOF,
+    PRB_FAIL_NXDOMAIN, PRB_FAIL_SSL_AUTHORITY, PRB_FAIL_SSL_HOSTNAME,
+    PRB_FAIL_SSL_CERT, PRB_FAIL_SSL_HANDSHAKE
+  };
+  for(size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    if(!strcmp(f, known[i]))
+      return known[i];
+  return PRB_FAIL_UNKNOWN;
+}
+
+static void control_failed(struct prb_meas *m, const char *failure,
+                           bool unreachable)
+{
+  snprintf(m->ctl_failure, sizeof(m->ctl_failure), "%s", failure);
+  m->ctl_unreachable = unreachable;
+  if(unreachable && m->control_idx < m->e->n_controls &&
+     !m->expired) {
+    struct prb_control_ep *c = &m->e->controls[m->control_idx];
+    c->down_until = prb_now() + PRB_CONTROL_RETRY;
+    c->down_failure = failure_static(failure);
+  }
+  if(!m->expired && ++m->control_idx < m->e->n_controls) {
+    ask_control(m);             /* the next control, from the start */
+    return;
+  }
+  m->ctl_done = true;
+  maybe_complete(m);
+}
+
+static void on_control(void *arg, struct prb_http_request *req,
+                       const char *local_ip)
+{
+  struct prb_meas *m = arg;
+  m->ctl_fetch = NULL;
+  if(local_ip[0])
+    prb_scrub_add(m->e->scrub, local_ip);
+  const char *failure = NULL;
+  bool unreachable = false;
+  json_t *reply = NULL;
+  if(req->failure) {
+    failure = req->failure;
+    unreachable = true;
+  }
+  else if(req->code != 200)
+    failure = PRB_CTL_FAIL_STATUS;
+  else {
+    json_error_t err;
+    reply = json_loadb((const char *)req->body, req->body_len,
+                       JSON_REJECT_DUPLICATES, &err);
+    if(!reply || req->body_is_truncated)
+      failure = PRB_CTL_FAIL_JSON;
+  }
+  if(!failure) {
+    struct prb_control *ctl = calloc(1, sizeof(*ctl));
+    char why[128];
+    if(!ctl)
+      failure = PRB_FAIL_UNKNOWN;
+    else if(prb_control_parse(reply, ctl, why, sizeof(why)) < 0) {
+      failure = PRB_CTL_FAIL_JSON;
+      free(ctl);
+    }
+    else {
+      /* Our public address as the control saw it (behind NAT we cannot
+       * know it otherwise): scrubbed from everything, kept nowhere. */
+      const char *me = json_string_value(json_object_get(reply,
+                                                         "x_probe_address"));
+      if(me)
+        prb_scrub_add(m->e->scrub, me);
+      json_object_del(reply, "x_probe_address");
+      m->ctl = ctl;
+      m->ctl_reply = reply;
+      reply = NULL;
+      m->ctl_failure[0] = 0;
+      m->ctl_unreachable = false;
+    }
+  }
+  json_decref(reply);
+  prb_obs_request_free(req);
+  if(failure) {
+    control_failed(m, failure, unreachable);
+    return;
+  }
+  m->e->controls[m->control_idx].down_until = 0;
+  m->ctl_done = true;
+  maybe_complete(m);
+}
+
+static void ask_control(struct prb_meas *m)
+{
+  struct prb_control_ep *c = &m->e->controls[m->control_idx];
+  if(c->down_until > prb_now()) {
+    control_failed(m, c->down_failure ? c->down_failure : PRB_FAIL_TIMEOUT,
+                   true);
+    return;
+  }
+  struct prb_fetch_params p;
+  memset(&p, 0, sizeof(p));
+  p.url = c->url;
+  p.host = c->u.host;
+  p.port = c->u.port;
+  p.ip = c->ip;
+  p.t_base = m->t_base;
+  p.deadline = m->e->control_deadline < remaining(m) ?
+               m->e->control_deadline : remaining(m);
+  p.post = m->ctl_body;
+  p.post_len = strlen(m->ctl_body);
+  if(!c->ip[0]) {
+    control_failed(m, PRB_FAIL_NXDOMAIN, true);
+    return;
+  }
+  m->ctl_fetch = prb_http_fetch(m->e->http, &p, on_control, m);
+  if(!m->ctl_fetch)
+    control_failed(m, PRB_FAIL_UNKNOWN, false);
+}
+
+/* Asks the control about the URL and the endpoints we resolved, as OONI's
+ * probe does: in parallel with our own steps. */
+static void start_control(struct prb_meas *m)
+{
+  const char *eps[PRB_MAX_ENDPOINTS];
+  char text[PRB_MAX_ENDPOINTS][PRB_ENDPOINT_MAX];
+  size_t n = 0;
+  for(size_t i = 0; i < m->n_hop_addrs && n < PRB_MAX_ENDPOINTS; i++) {
+    if(!allowed(m, m->hop_addrs[i]))
+      continue;
+    snprintf(text[n], sizeof(text[n]),
+             strchr(m->hop_addrs[i], ':') ? "[%.45s]:%d" : "%.45s:%d",
+             m->hop_addrs[i], m->url.port);
+    eps[n] = text[n];
+    n++;
+  }
+  m->ctl_request = prb_control_request_new(m->obs.input, eps, n);
+  m->ctl_body = m->ctl_request ? json_dumps(m->ctl_request, JSON_COMPACT) :
+                NULL;
+  if(!m->ctl_body) {
+    m->control_idx = m->e->n_controls;
+    control_failed(m, PRB_FAIL_UNKNOWN, false);
+    return;
+  }
+  ask_control(m);
+}
+
+/* The whole measurement's budget: what is in flight when it runs out ends
+ * as a timeout; steps already over keep their results. */
+static void on_deadline(void *arg)
+{
+  struct prb_meas *m = arg;
+  m->expired = true;
+  if(m->ctl_fetch) {
+    prb_fetch_cancel(m->ctl_fetch);
+    m->ctl_fetch = NULL;
+    control_failed(m, PRB_FAIL_TIMEOUT, true);  /* no answer came */
+  }
+  if(m->state == ST_FETCH && m->fetch) {
+    prb_fetch_cancel(m->fetch);
+    m->fetch = NULL;
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    finish(m);
+  }
+  else if(m->state == ST_HOP_DNS) {
+    for(size_t i = 0; i < m->n_lookups; i++)
+      prb_dns_cancel(m->lookups[i].lk);
+    m->n_lookups = 0;
+    m->pending = 0;
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    finish(m);
+  }
+  /* DNS and connect steps end by their own deadlines and see expired. */
+}
+
+struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
+                                enum prb_meas_mode mode,
+                                const struct prb_ctl_addr *extra,
+                                size_t n_extra, prb_meas_done done,
+                                void *arg)
+{
+  struct prb_meas *m = calloc(1, sizeof(*m));
+  if(!m)
+    return NULL;
+  m->e = e;
+  m->mode = mode;
+  m->done = done;
+  m->arg = arg;
+  m->url = *url;
+  m->t_base = prb_now();
+  m->next_txid = 1;
+  prb_timer_init(&m->kick);
+  prb_timer_init(&m->deadline);
+  if(n_extra > PRB_CTL_MAX_REQ_ENDPOINTS)
+    n_extra = PRB_CTL_MAX_REQ_ENDPOINTS;
+  if(n_extra)
+    memcpy(m->extra, extra, n_extra * sizeof(*extra));
+  m->n_extra = n_extra;
+  m->want_control = mode == PRB_MEAS_FULL && e->n_controls > 0;
+  if(e->meas_deadline > 0)
+    prb_timer_start(e->loop, &m->deadline, e->meas_deadline, on_deadline, m);
+  prb_url_format(url, m->obs.input, sizeof(m->obs.input));
+  prb_record_time(m->obs.measurement_start_time, prb_wall());
+  snprintf(m->obs.client_resolver, sizeof(m->obs.client_resolver), "%s",
+           prb_resolver_ip(e->system));
+  if(url->host_is_ip) {
+    snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", url->host);
+    m->n_hop_addrs = 1;
+    if(m->want_control)
+      start_control(m);
+    start_connect(m);
+  }
+  else
+    start_dns(m);
+  return m;
+}

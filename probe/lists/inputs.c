@@ -1,0 +1,331 @@
+/* inputs.c: building the run's URL list from arguments and list files. */
+#include "lists/inputs.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/csv.h"
+#include "common/url.h"
+
+#define LINE_MAX_BYTES (PRB_URL_MAX + 256) /* a URL plus blanks */
+
+static const char cl_header[] =
+  "url,category_code,category_description,date_added,source,notes";
+
+void prb_inputs_init(struct prb_inputs *in)
+{
+  memset(in, 0, sizeof *in);
+}
+
+void prb_inputs_free(struct prb_inputs *in)
+{
+  if(!in)
+    return;
+  for(size_t i = 0; i < in->n; i++) {
+    free(in->items[i].url);
+    free(in->items[i].origin);
+  }
+  free(in->items);
+  free(in->slots);
+  memset(in, 0, sizeof *in);
+}
+
+static uint64_t hash_str(const char *s)
+{
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for(; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+/* Index of url in the list, or SIZE_MAX. */
+static size_t find(const struct prb_inputs *in, const char *url)
+{
+  if(in->n_slots == 0)
+    return SIZE_MAX;
+  size_t mask = in->n_slots - 1;
+  for(size_t i = (size_t)hash_str(url) & mask;; i = (i + 1) & mask) {
+    size_t v = in->slots[i];
+    if(v == 0)
+      return SIZE_MAX;
+    if(strcmp(in->items[v - 1].url, url) == 0)
+      return v - 1;
+  }
+}
+
+const struct prb_input *prb_inputs_find(const struct prb_inputs *in,
+                                        const char *url)
+{
+  size_t i = find(in, url);
+  return i == SIZE_MAX ? NULL : &in->items[i];
+}
+
+static void slot_put(size_t *slots, size_t n_slots, const char *url,
+                     size_t item)
+{
+  size_t mask = n_slots - 1;
+  size_t i = (size_t)hash_str(url) & mask;
+  while(slots[i] != 0)
+    i = (i + 1) & mask;
+  slots[i] = item + 1;
+}
+
+/* Keeps the hash index at most half full. */
+static int grow_index(struct prb_inputs *in)
+{
+  if((in->n + 1) * 2 <= in->n_slots)
+    return 0;
+  size_t ns = in->n_slots ? in->n_slots * 2 : 64;
+  size_t *slots = calloc(ns, sizeof *slots);
+  if(!slots)
+    return -1;
+  for(size_t i = 0; i < in->n; i++)
+    slot_put(slots, ns, in->items[i].url, i);
+  free(in->slots);
+  in->slots = slots;
+  in->n_slots = ns;
+  return 0;
+}
+
+static char *dup_str(const char *s)
+{
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if(d)
+    memcpy(d, s, n);
+  return d;
+}
+
+static int valid_code(const char *c)
+{
+  size_t n = strlen(c);
+  if(n >= PRB_CATEGORY_MAX)
+    return 0;
+  for(size_t i = 0; i < n; i++)
+    if(!((c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= '0' && c[i] <= '9')))
+      return 0;
+  return 1;
+}
+
+int prb_inputs_add_url(struct prb_inputs *in, const char *url,
+                       const char *category_code, const char *origin,
+                       FILE *err)
+{
+  char canon[PRB_URL_MAX];
+  const char *why = "bad URL";
+  size_t dup;
+
+  if(!origin)
+    origin = "argument";
+  if(!category_code)
+    category_code = "";
+  if(prb_url_canonical(url, canon, sizeof canon, &why) < 0) {
+    if(err)
+      fprintf(err, "%s: %s\n", origin, why);
+    in->n_bad++;
+    return PRB_INPUTS_BAD;
+  }
+  if(!valid_code(category_code)) {
+    if(err)
+      fprintf(err, "%s: malformed category code\n", origin);
+    in->n_bad++;
+    return PRB_INPUTS_BAD;
+  }
+  dup = find(in, canon);
+  if(dup != SIZE_MAX) {
+    if(err)
+      fprintf(err, "%s: note: %s already listed at %s, dropped\n", origin,
+              canon, in->items[dup].origin);
+    in->n_dup++;
+    return PRB_INPUTS_DUP;
+  }
+  if(in->n >= PRB_INPUTS_MAX) {
+    if(err)
+      fprintf(err, "%s: more than %d URLs, the rest is ignored\n", origin,
+              PRB_INPUTS_MAX);
+    return PRB_INPUTS_EFULL;
+  }
+  if(in->n == in->cap) {
+    size_t nc = in->cap ? in->cap * 2 : 64;
+    struct prb_input *ni = realloc(in->items, nc * sizeof *ni);
+    if(!ni)
+      return PRB_INPUTS_ENOMEM;
+    in->items = ni;
+    in->cap = nc;
+  }
+  if(grow_index(in) < 0)
+    return PRB_INPUTS_ENOMEM;
+  struct prb_input *it = &in->items[in->n];
+  it->url = dup_str(canon);
+  it->origin = dup_str(origin);
+  if(!it->url || !it->origin) {
+    free(it->url);
+    free(it->origin);
+    return PRB_INPUTS_ENOMEM;
+  }
+  memcpy(it->category_code, category_code, strlen(category_code) + 1);
+  slot_put(in->slots, in->n_slots, it->url, in->n);
+  in->n++;
+  return PRB_INPUTS_OK;
+}
+
+/* One physical line into buf (without its LF or CRLF). Returns 0, or -1 at
+ * end of input. A line longer than the buffer is consumed and flagged. */
+static int read_line(FILE *fp, char *buf, size_t size, int *too_long,
+                     int *has_nul)
+{
+  size_t n = 0;
+  int c, any = 0;
+  *too_long = 0;
+  *has_nul = 0;
+  while((c = getc(fp)) != EOF) {
+    any = 1;
+    if(c == '\n')
+      break;
+    if(c == 0)
+      *has_nul = 1;
+    if(n + 1 < size)
+      buf[n++] = (char)c;
+    else
+      *too_long = 1;
+  }
+  if(!any)
+    return -1;
+  if(n > 0 && buf[n - 1] == '\r')
+    n--;
+  buf[n] = '\0';
+  return 0;
+}
+
+static char *make_origin(const char *path, long line)
+{
+  int n = snprintf(NULL, 0, "%s:%ld", path, line);
+  char *s;
+  if(n < 0)
+    return NULL;
+  s = malloc((size_t)n + 1);
+  if(s)
+    snprintf(s, (size_t)n + 1, "%s:%ld", path, line);
+  return s;
+}
+
+static int is_blank(int c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* add_url with origin FILE:LINE; only fatal results are returned. */
+static int add_at(struct prb_inputs *in, const char *path, long line,
+                  const char *url, const char *code, FILE *err)
+{
+  char *origin = make_origin(path, line);
+  int rc;
+  if(!origin)
+    return PRB_INPUTS_ENOMEM;
+  rc = prb_inputs_add_url(in, url, code, origin, err);
+  free(origin);
+  return rc < 0 ? rc : PRB_INPUTS_OK;
+}
+
+static int bad_at(struct prb_inputs *in, const char *path, long line,
+                  const char *why, FILE *err)
+{
+  if(err)
+    fprintf(err, "%s:%ld: %s\n", path, line, why);
+  in->n_bad++;
+  return PRB_INPUTS_OK;
+}
+
+static int read_citizenlab(struct prb_inputs *in, FILE *fp, const char *path,
+                           FILE *err)
+{
+  struct prb_csv *r = prb_csv_open(fp, 0);
+  int st, rc = PRB_INPUTS_OK;
+  if(!r)
+    return PRB_INPUTS_ENOMEM;
+  while(rc == PRB_INPUTS_OK && (st = prb_csv_read(r)) != PRB_CSV_EOF) {
+    long line = prb_csv_line(r) + 1; /* the header was line 1 */
+    char why[64];
+    if(st == PRB_CSV_ERROR) {
+      if(err)
+        fprintf(err, "%s: read error: %s\n", path, strerror(errno));
+      rc = PRB_INPUTS_EREAD;
+    } else if(st == PRB_CSV_BAD) {
+      rc = bad_at(in, path, line, prb_csv_reason(r), err);
+    } else if(prb_csv_nfields(r) != 6) {
+      snprintf(why, sizeof why, "expected 6 fields, got %zu",
+               prb_csv_nfields(r));
+      rc = bad_at(in, path, line, why, err);
+    } else {
+      rc = add_at(in, path, line, prb_csv_field(r, 0), prb_csv_field(r, 1),
+                  err);
+    }
+  }
+  prb_csv_close(r);
+  return rc;
+}
+
+int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
+{
+  FILE *fp;
+  char *buf;
+  int too_long, has_nul, rc = PRB_INPUTS_OK;
+  long line = 0;
+  int is_stdin = strcmp(path, "-") == 0;
+
+  fp = is_stdin ? stdin : fopen(path, "rb");
+  if(!fp) {
+    if(err)
+      fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+    return PRB_INPUTS_EREAD;
+  }
+  buf = malloc(LINE_MAX_BYTES);
+  if(!buf) {
+    if(!is_stdin)
+      fclose(fp);
+    return PRB_INPUTS_ENOMEM;
+  }
+
+  while(rc == PRB_INPUTS_OK &&
+        read_line(fp, buf, LINE_MAX_BYTES, &too_long, &has_nul) == 0) {
+    char *s = buf, *e;
+    line++;
+    if(line == 1 && (unsigned char)s[0] == 0xEF &&
+       (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+      s += 3;
+    if(line == 1 && !too_long && !has_nul && strcmp(s, cl_header) == 0) {
+      rc = read_citizenlab(in, fp, path, err);
+      break;
+    }
+    if(too_long) {
+      rc = bad_at(in, path, line, "line too long", err);
+      continue;
+    }
+    if(has_nul) {
+      rc = bad_at(in, path, line, "NUL byte in line", err);
+      continue;
+    }
+    while(is_blank(*s))
+      s++;
+    e = s + strlen(s);
+    while(e > s && is_blank(e[-1]))
+      e--;
+    *e = '\0';
+    if(*s == '\0' || *s == '#')
+      continue;
+    rc = add_at(in, path, line, s, NULL, err);
+  }
+  if(rc == PRB_INPUTS_OK && ferror(fp)) {
+    if(err)
+      fprintf(err, "%s: read error: %s\n", path, strerror(errno));
+    rc = PRB_INPUTS_EREAD;
+  }
+  free(buf);
+  if(!is_stdin)
+    fclose(fp);
+  return rc;
+}

@@ -1,0 +1,52 @@
+/* record.h: one measurement as one OONI-format JSON object.
+ *
+ * prb_record_build() turns a struct prb_obs plus the run's identity into the
+ * df-000 base keys and web_connectivity test keys. Untrusted bytes (headers,
+ * bodies, DNS names, certificate data) are cleaned on the way: valid UTF-8
+ * becomes a JSON string, anything else {"format":"base64","data":...}.
+ * prb_record_dump() serialises to one line and scrubs the probe's own
+ * addresses out of the text.
+ */
+#ifndef PRB_RECORD_H
+#define PRB_RECORD_H
+
+#include <jansson.h>
+#include "ooni/obs.h"
+
+struct prb_scrub;
+
+/* Who and where: the same for every record of one run. */
+struct prb_runinfo {
+  char test_start_time[20];     /* "YYYY-MM-DD hh:mm:ss" UTC */
+  char probe_asn[16];           /* "AS1234", "AS0" when unknown */
+  char probe_cc[3];             /* ISO alpha-2, "ZZ" when unknown */
+  char probe_network_name[128]; /* "" when unknown */
+  char resolver_ip[PRB_IP_MAX]; /* "" when unknown */
+  char report_id[96];
+};
+
+/* Returns a new object the caller owns, or NULL when out of memory.
+ * extra, when not NULL, is merged into test_keys (borrowed): where later
+ * work adds control, x_analysis and such. */
+json_t *prb_record_build(const struct prb_runinfo *run,
+                         const struct prb_obs *obs, json_t *extra);
+
+/* Serialises rec compactly (sorted keys), scrubs the addresses in scrub
+ * (may be NULL) and appends '\n'. Returns a malloc'd NUL-terminated line
+ * (*len set, newline included) the caller frees, or NULL when out of
+ * memory. With a scrub set, rec itself is changed first where the text
+ * pass cannot reach: base64 BinaryData values holding a scrubbed address
+ * are re-encoded scrubbed (certificates excepted), and a response whose
+ * body changed gets the x_body_sha256 of the scrubbed body. */
+char *prb_record_dump(json_t *rec, const struct prb_scrub *scrub,
+                      size_t *len);
+
+/* Writes the report_id OONI's backend would give:
+ * YYYYmmddTHHMMSSZ_webconnectivity_CC_ASN_n0_<16 random letters/digits>. */
+void prb_record_make_report_id(char *out, size_t outlen, const char *cc,
+                               const char *asn);
+
+/* "YYYY-MM-DD hh:mm:ss" in UTC for t (seconds since the epoch). */
+void prb_record_time(char out[20], double t);
+
+#endif

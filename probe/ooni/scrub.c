@@ -1,0 +1,393 @@
+/* scrub.c: find the probe's own addresses in text and replace them.
+ *
+ * Addresses are kept in binary and the text is scanned once: every maximal
+ * run of hex digits, colons and dots is a candidate, parsed and compared in
+ * binary. So "2001:DB8:0:0::1", "[2001:db8::1]:443" and "::ffff:10.0.0.1"
+ * match what they mean, while 10.0.0.1 is never found inside 10.0.0.12 or
+ * 110.0.0.1. Each run costs a bounded number of parses, so the scan is
+ * linear in the text length.
+ */
+#include "ooni/scrub.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define SCRUBBED "[scrubbed]"
+#define SCRUBBED_LEN (sizeof(SCRUBBED) - 1)
+
+struct prb_addr {
+  int family;                   /* AF_INET or AF_INET6 */
+  unsigned char bytes[16];
+};
+
+struct prb_scrub {
+  struct prb_addr *addrs;
+  size_t n, cap;
+};
+
+struct prb_scrub *prb_scrub_new(void)
+{
+  return calloc(1, sizeof(struct prb_scrub));
+}
+
+void prb_scrub_free(struct prb_scrub *s)
+{
+  if(!s)
+    return;
+  free(s->addrs);
+  free(s);
+}
+
+static const unsigned char v4mapped_prefix[12] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+static bool addr_eq(const struct prb_addr *a, const struct prb_addr *b)
+{
+  size_t n = a->family == AF_INET ? 4 : 16;
+  return a->family == b->family && !memcmp(a->bytes, b->bytes, n);
+}
+
+/* Loopback and unspecified addresses are placeholders, never the
+ * volunteer's: 127.0.0.1 is what probe_ip says. */
+static bool addr_ignored(const struct prb_addr *a)
+{
+  static const unsigned char zero16[16];
+  if(a->family == AF_INET)
+    return a->bytes[0] == 127 || !memcmp(a->bytes, zero16, 4);
+  if(!memcmp(a->bytes, zero16, 15) && (a->bytes[15] == 0 || a->bytes[15] == 1))
+    return true;
+  return false;
+}
+
+/* A mapped ::ffff:a.b.c.d is the IPv4 address a.b.c.d. */
+static void addr_unmap(struct prb_addr *a)
+{
+  if(a->family == AF_INET6 && !memcmp(a->bytes, v4mapped_prefix, 12)) {
+    memmove(a->bytes, a->bytes + 12, 4);
+    memset(a->bytes + 4, 0, 12);
+    a->family = AF_INET;
+  }
+}
+
+static bool scrub_add_addr(struct prb_scrub *s, struct prb_addr a)
+{
+  size_t i;
+
+  addr_unmap(&a);
+  if(addr_ignored(&a))
+    return true;
+  for(i = 0; i < s->n; i++)
+    if(addr_eq(&s->addrs[i], &a))
+      return true;
+  if(s->n == s->cap) {
+    size_t ncap = s->cap ? s->cap * 2 : 4;
+    struct prb_addr *na = realloc(s->addrs, ncap * sizeof(*na));
+    if(!na)
+      return false;
+    s->addrs = na;
+    s->cap = ncap;
+  }
+  s->addrs[s->n++] = a;
+  return true;
+}
+
+/* Dotted quad with 1-3 decimal digits per part. Unlike inet_pton it
+ * accepts leading zeros ("010.000.000.001"), which some software prints
+ * and which must not hide the address. */
+static bool parse_v4(const char *p, size_t len, unsigned char out[4])
+{
+  size_t i = 0;
+  int part;
+
+  for(part = 0; part < 4; part++) {
+    unsigned v = 0, digits = 0;
+    if(part) {
+      if(i >= len || p[i] != '.')
+        return false;
+      i++;
+    }
+    while(i < len && p[i] >= '0' && p[i] <= '9' && digits < 4) {
+      v = v * 10 + (unsigned)(p[i] - '0');
+      digits++;
+      i++;
+    }
+    if(!digits || digits > 3 || v > 255)
+      return false;
+    out[part] = (unsigned char)v;
+  }
+  return i == len;
+}
+
+static bool parse_v6(const char *p, size_t len, unsigned char out[16])
+{
+  char buf[INET6_ADDRSTRLEN];
+  if(len == 0 || len >= sizeof(buf))
+    return false;
+  memcpy(buf, p, len);
+  buf[len] = '\0';
+  return inet_pton(AF_INET6, buf, out) == 1;
+}
+
+bool prb_scrub_add(struct prb_scrub *s, const char *addr)
+{
+  struct prb_addr a;
+  size_t len;
+
+  if(!s || !addr)
+    return true;
+  len = strlen(addr);
+  /* Tolerate "[v6]" as written in endpoints. */
+  if(len >= 2 && addr[0] == '[' && addr[len - 1] == ']') {
+    addr++;
+    len -= 2;
+  }
+  /* A zone ("fe80::1%eth0") names our interface, not another address. */
+  {
+    const char *pct = memchr(addr, '%', len);
+    if(pct)
+      len = (size_t)(pct - addr);
+  }
+  memset(&a, 0, sizeof(a));
+  if(parse_v4(addr, len, a.bytes))
+    a.family = AF_INET;
+  else if(parse_v6(addr, len, a.bytes))
+    a.family = AF_INET6;
+  else
+    return true;                /* unparsable: nothing to scrub */
+  return scrub_add_addr(s, a);
+}
+
+bool prb_scrub_add_interfaces(struct prb_scrub *s)
+{
+  struct ifaddrs *ifa, *it;
+  bool ok = true;
+
+  if(!s)
+    return true;
+  if(getifaddrs(&ifa) != 0)
+    return true;                /* nothing learnt; not out of memory */
+  for(it = ifa; it && ok; it = it->ifa_next) {
+    struct prb_addr a;
+    if(!it->ifa_addr)
+      continue;
+    memset(&a, 0, sizeof(a));
+    if(it->ifa_addr->sa_family == AF_INET) {
+      const struct sockaddr_in *sin = (const void *)it->ifa_addr;
+      a.family = AF_INET;
+      memcpy(a.bytes, &sin->sin_addr, 4);
+    }
+    else if(it->ifa_addr->sa_family == AF_INET6) {
+      const struct sockaddr_in6 *sin6 = (const void *)it->ifa_addr;
+      a.family = AF_INET6;
+      memcpy(a.bytes, &sin6->sin6_addr, 16);
+    }
+    else
+      continue;
+    ok = scrub_add_addr(s, a);
+  }
+  freeifaddrs(ifa);
+  return ok;
+}
+
+/* A global IPv6 address's /64 identifies the subscriber's line (privacy
+ * addresses change only the lower half): any address in it is ours. */
+static bool same_line(const struct prb_addr *mine, const struct prb_addr *b)
+{
+  return mine->family == AF_INET6 && b->family == AF_INET6 &&
+         (mine->bytes[0] & 0xe0) == 0x20 && !memcmp(mine->bytes, b->bytes, 8);
+}
+
+static bool scrub_has(const struct prb_scrub *s, struct prb_addr a)
+{
+  size_t i;
+  addr_unmap(&a);
+  for(i = 0; i < s->n; i++)
+    if(addr_eq(&s->addrs[i], &a) || same_line(&s->addrs[i], &a))
+      return true;
+  return false;
+}
+
+bool prb_scrub_contains(const struct prb_scrub *s, const char *addr)
+{
+  struct prb_addr a;
+  memset(&a, 0, sizeof(a));
+  if(inet_pton(AF_INET, addr, a.bytes) == 1)
+    a.family = AF_INET;
+  else if(inet_pton(AF_INET6, addr, a.bytes) == 1)
+    a.family = AF_INET6;
+  else
+    return false;
+  return scrub_has(s, a);
+}
+
+/* Output under construction. */
+struct outbuf {
+  char *p;
+  size_t len, cap;
+  bool oom;
+};
+
+static void out_put(struct outbuf *o, const char *p, size_t n)
+{
+  if(o->oom || !n)
+    return;
+  if(o->cap - o->len < n + 1) {
+    size_t ncap = o->cap;
+    char *np;
+    while(ncap - o->len < n + 1) {
+      if(ncap > SIZE_MAX / 2) {
+        o->oom = true;
+        return;
+      }
+      ncap *= 2;
+    }
+    np = realloc(o->p, ncap);
+    if(!np) {
+      o->oom = true;
+      return;
+    }
+    o->p = np;
+    o->cap = ncap;
+  }
+  memcpy(o->p + o->len, p, n);
+  o->len += n;
+}
+
+static bool is_runchar(unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+}
+
+static bool is_digit(unsigned char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* Looks for an IPv6 address of the set in the run r[0..n). On a match sets
+ * [*from, *to) to the span within r to replace. Tries the run itself, then
+ * the run without stray edge punctuation ("addr:2001:db8::1", "...::1."),
+ * then without a trailing ":port" of an unbracketed "v6:port". */
+static bool match_v6(const struct prb_scrub *s, const char *r, size_t n,
+                     size_t *from, size_t *to)
+{
+  struct prb_addr a;
+  size_t b = 0, e = n, k;
+
+  memset(&a, 0, sizeof(a));
+  a.family = AF_INET6;
+  if(!memchr(r, ':', n))
+    return false;
+  if(parse_v6(r, n, a.bytes) && scrub_has(s, a))
+    goto hit;
+  while(e > b && r[e - 1] == '.')
+    e--;
+  if(e - b >= 2 && r[b] == ':' && r[b + 1] != ':')
+    b++;
+  if(e - b >= 2 && r[e - 1] == ':' && r[e - 2] != ':')
+    e--;
+  if((b || e != n) && parse_v6(r + b, e - b, a.bytes) && scrub_has(s, a))
+    goto hit;
+  /* Drop a last ":digits" group, as in "2001:db8::1:443". */
+  k = e;
+  while(k > b && is_digit((unsigned char)r[k - 1]))
+    k--;
+  if(k < e && k > b + 1 && r[k - 1] == ':' && r[k - 2] != ':' &&
+     e - k <= 5 && parse_v6(r + b, k - 1 - b, a.bytes) && scrub_has(s, a)) {
+    e = k - 1;
+    goto hit;
+  }
+  return false;
+hit:
+  *from = b;
+  *to = e;
+  return true;
+}
+
+/* Replaces the IPv4 addresses of the set in the run r[0..n), writing the
+ * run to o. Dotted numbers are the maximal runs of digits and dots; a
+ * doubled dot separates, and edge dots are punctuation. */
+static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
+                            size_t n, struct outbuf *o)
+{
+  size_t i = 0, done = 0;
+
+  while(i < n) {
+    size_t j, b, e;
+    if(!is_digit((unsigned char)r[i]) && r[i] != '.') {
+      i++;
+      continue;
+    }
+    j = i;
+    while(j < n && (is_digit((unsigned char)r[j]) ||
+                    (r[j] == '.' && !(j + 1 < n && r[j + 1] == '.'))))
+      j++;
+    /* r[i..j) has no ".." inside; a ".." run stops at its first dot. */
+    b = i;
+    e = j;
+    while(b < e && r[b] == '.')
+      b++;
+    while(e > b && r[e - 1] == '.')
+      e--;
+    if(e - b >= 7) {
+      struct prb_addr a;
+      memset(&a, 0, sizeof(a));
+      a.family = AF_INET;
+      if(parse_v4(r + b, e - b, a.bytes) && scrub_has(s, a)) {
+        out_put(o, r + done, b - done);
+        out_put(o, SCRUBBED, SCRUBBED_LEN);
+        done = e;
+      }
+    }
+    i = j > i ? j : i + 1;
+  }
+  out_put(o, r + done, n - done);
+}
+
+char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
+                     size_t *outlen)
+{
+  struct outbuf o = { NULL, 0, 0, false };
+  size_t i = 0;
+
+  o.cap = len + 64;
+  o.p = malloc(o.cap);
+  if(!o.p)
+    return NULL;
+
+  while(i < len) {
+    size_t j = i, from, to;
+    if(!s || !s->n || !is_runchar((unsigned char)text[i])) {
+      /* Copy the stretch up to the next candidate in one go. */
+      while(j < len && (!s || !s->n || !is_runchar((unsigned char)text[j])))
+        j++;
+      out_put(&o, text + i, j - i);
+      i = j;
+      continue;
+    }
+    while(j < len && is_runchar((unsigned char)text[j]))
+      j++;
+    if(match_v6(s, text + i, j - i, &from, &to)) {
+      scrub_v4_in_run(s, text + i, from, &o);
+      out_put(&o, SCRUBBED, SCRUBBED_LEN);
+      scrub_v4_in_run(s, text + i + to, j - i - to, &o);
+    }
+    else
+      scrub_v4_in_run(s, text + i, j - i, &o);
+    i = j;
+  }
+  if(o.oom) {
+    free(o.p);
+    return NULL;
+  }
+  o.p[o.len] = '\0';
+  if(outlen)
+    *outlen = o.len;
+  return o.p;
+}

@@ -1,0 +1,523 @@
+/* report.c: `accessprobe report`: options, walking the inputs, exit status.
+ * Counting lives in report_count.c, output in report_fmt_*.c. */
+#include "report/report.h"
+#include "report/report_count.h"
+#include "report/report_fmt.h"
+#include "report/report_read.h"
+#include "report/report_scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DIR_DEPTH_MAX 16
+#define PATH_MAX_LEN 4096
+
+enum fmt { FMT_MD, FMT_CSV, FMT_JSON, FMT_HTML };
+
+struct ctx {
+  struct prb_rep *rep;
+  int unreadable;
+  int oom;
+  bool stats;
+  uint64_t bytes, lines;
+};
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+"Usage: accessprobe report [options] FILE|DIR...\n"
+"\n"
+"Access counts for a period from JSON Lines records (accessprobe's or OONI\n"
+"Probe's web_connectivity), plain or gzip-compressed. A DIR is searched\n"
+"for *.jsonl, *.jsonl.gz, *.json and *.json.gz; '-' reads standard input.\n"
+"\n"
+"  -o, --output FILE      write the report to FILE (default: standard output)\n"
+"  -F, --format FMT       md (default), csv, json or html\n"
+"  -l, --lang LANG        en (default), ru or kk: language of md and html\n"
+"      --from YYYY-MM-DD  first day counted (UTC)\n"
+"      --to YYYY-MM-DD    last day counted (UTC)\n"
+"      --month YYYY-MM    the days of one month\n"
+"      --cc CC[,CC...]    only these probe countries\n"
+"      --asn ASN[,...]    only these networks (AS9198 or 9198)\n"
+"      --category C[,...] only these Citizen Lab categories (x_category_code)\n"
+"      --min-blocked N    blocked measurements a day needs unless one is\n"
+"                         confirmed (default 2)\n"
+"      --max-refs N       measurements listed per site and network in the\n"
+"                         JSON output (default %d; all are counted)\n"
+"      --stats            print lines, bytes and MB/s read on standard error\n"
+"  -h, --help             this text\n"
+"\n"
+"A site is the URL's host, lower-cased, without \"www.\". A site is blocked on\n"
+"a network on a day when a strict majority of that day's conclusive\n"
+"measurements there say blocked (see results/README.md).\n"
+"\n"
+"Malformed lines are named on standard error (FILE:LINE: reason) and\n"
+"skipped. Exit status: 0 done, 1 out of memory, 2 usage error, 3 an input\n"
+"could not be opened or read to its end (the others are still counted and\n"
+"the report written), 4 the output could not be written.\n",
+          PRB_REP_REFS_DEFAULT);
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+  if(!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+    return false;
+  unsigned long v = 0;
+  for(const char *p = s; *p; p++)
+    v = v * 10 + (unsigned long)(*p - '0');
+  if(v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+static bool parse_date(const char *s, int32_t *day)
+{
+  char buf[24];
+  if(strlen(s) != 10)
+    return false;
+  snprintf(buf, sizeof(buf), "%s 00:00:00", s);
+  return prb_scan_day(buf, day);
+}
+
+static bool parse_month(const char *s, int32_t *from, int32_t *to)
+{
+  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  unsigned long y, m;
+  char ys[5], ms[3];
+  if(strlen(s) != 7 || s[4] != '-')
+    return false;
+  memcpy(ys, s, 4);
+  ys[4] = '\0';
+  memcpy(ms, s + 5, 2);
+  ms[2] = '\0';
+  if(!parse_uint(ys, 9999, &y) || !parse_uint(ms, 12, &m) || y < 1970 ||
+     m < 1)
+    return false;
+  int last = mdays[m - 1];
+  if(m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    last = 29;
+  *from = prb_scan_days_from_civil((int)y, (int)m, 1);
+  *to = prb_scan_days_from_civil((int)y, (int)m, last);
+  return true;
+}
+
+/* Splits a comma list in place into list (at most PRB_REP_FILTER_MAX).
+ * With store, values are AS numbers, written there as "AS<digits>". */
+static bool split_list(char *s, const char **list, size_t *n,
+                       char (*store)[24])
+{
+  char *p = s;
+  while(*p) {
+    char *comma = strchr(p, ',');
+    if(comma)
+      *comma = '\0';
+    if(*p) {
+      if(*n >= PRB_REP_FILTER_MAX)
+        return false;
+      if(store) {
+        const char *digits = p;
+        if((p[0] == 'A' || p[0] == 'a') && (p[1] == 'S' || p[1] == 's'))
+          digits = p + 2;
+        size_t dl = strlen(digits);
+        if(!dl || dl > 12 || strspn(digits, "0123456789") != dl)
+          return false;
+        snprintf(store[*n], sizeof(store[*n]), "AS%s", digits);
+        list[*n] = store[*n];
+        (*n)++;
+      } else {
+        list[(*n)++] = p;
+      }
+    }
+    if(!comma)
+      break;
+    p = comma + 1;
+  }
+  return true;
+}
+
+static const char *skip_reason_too_long(void)
+{
+  return "line longer than 16 MiB: skipped";
+}
+
+static void read_file(struct ctx *c, const char *path)
+{
+  const char *err = NULL;
+  struct prb_lines *in = prb_lines_open(path, 0, &err);
+  if(!in) {
+    fprintf(stderr, "accessprobe report: %s: %s: %s\n", path, err,
+            strerror(errno));
+    prb_rep_note(c->rep, 0, 0, 0, true);
+    c->unreadable = 1;
+    return;
+  }
+  uint32_t file = prb_rep_file(c->rep, path);
+  if(file == UINT32_MAX) {
+    c->oom = 1;
+    prb_lines_close(in);
+    return;
+  }
+  const char *line;
+  size_t len;
+  uint64_t lineno = 0, other = 0;
+  struct prb_scan_rec *rec = malloc(sizeof(*rec));
+  if(!rec) {
+    c->oom = 1;
+    prb_lines_close(in);
+    return;
+  }
+  bool broken = false;
+  for(;;) {
+    enum prb_lines_status st = prb_lines_next(in, &line, &len, &lineno);
+    if(st == PRB_LINES_EOF)
+      break;
+    if(st == PRB_LINES_ERROR) {
+      if(prb_lines_error_at_end(in))
+        fprintf(stderr, "accessprobe report: %s: %s\n", path,
+                prb_lines_error(in));
+      else
+        fprintf(stderr, "accessprobe report: %s: %s after line %llu\n",
+                path, prb_lines_error(in), (unsigned long long)lineno);
+      broken = true;
+      break;
+    }
+    if(st == PRB_LINES_TOO_LONG) {
+      fprintf(stderr, "%s:%llu: %s\n", path, (unsigned long long)lineno,
+              skip_reason_too_long());
+      prb_rep_skip(c->rep, file, lineno, skip_reason_too_long());
+      continue;
+    }
+    /* Blank lines (a trailing "\n\n", CRLF leftovers) are not records. */
+    if(len == 0 || (len == 1 && line[0] == '\r'))
+      continue;
+    const char *why;
+    switch(prb_scan_record(line, len, rec, &why)) {
+    case PRB_SCAN_OK:
+      if(prb_rep_add(c->rep, rec, file, lineno)) {
+        c->oom = 1;
+        broken = true;
+      }
+      break;
+    case PRB_SCAN_OTHER_TEST:
+      other++;
+      break;
+    default:
+      fprintf(stderr, "%s:%llu: %s\n", path, (unsigned long long)lineno, why);
+      prb_rep_skip(c->rep, file, lineno, why);
+      break;
+    }
+    if(c->oom)
+      break;
+  }
+  free(rec);
+  c->bytes += prb_lines_bytes(in);
+  c->lines += lineno;
+  prb_rep_note(c->rep, lineno, prb_lines_bytes(in), other, broken);
+  if(broken)
+    c->unreadable = 1;
+  prb_lines_close(in);
+}
+
+static bool wanted_name(const char *name)
+{
+  static const char *const ext[] = {".jsonl", ".jsonl.gz", ".json",
+                                    ".json.gz"};
+  size_t n = strlen(name);
+  if(name[0] == '.')
+    return false;
+  for(size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+    size_t e = strlen(ext[i]);
+    if(n > e && !strcmp(name + n - e, ext[i]))
+      return true;
+  }
+  return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct ctx *c, const char *path, int depth);
+
+/* A directory's entries in name order, so reports are reproducible. */
+static void read_dir(struct ctx *c, const char *path, int depth)
+{
+  DIR *d = opendir(path);
+  if(!d) {
+    fprintf(stderr, "accessprobe report: %s: %s\n", path, strerror(errno));
+    c->unreadable = 1;
+    return;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while((e = readdir(d))) {
+    if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    if(n == cap) {
+      size_t nc = cap ? cap * 2 : 64;
+      char **nn = realloc(names, nc * sizeof(*nn));
+      if(!nn) {
+        c->oom = 1;
+        break;
+      }
+      names = nn;
+      cap = nc;
+    }
+    size_t len = strlen(e->d_name);
+    names[n] = malloc(len + 1);
+    if(!names[n]) {
+      c->oom = 1;
+      break;
+    }
+    memcpy(names[n], e->d_name, len + 1);
+    n++;
+  }
+  closedir(d);
+  if(n)   /* names is NULL for an empty directory */
+    qsort(names, n, sizeof(*names), cmp_str);
+  for(size_t i = 0; i < n && !c->oom; i++) {
+    char full[PATH_MAX_LEN];
+    int w = snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+    if(w < 0 || (size_t)w >= sizeof(full)) {
+      fprintf(stderr, "accessprobe report: %s/%s: path too long\n", path,
+              names[i]);
+      c->unreadable = 1;
+      continue;
+    }
+    struct stat st;
+    if(lstat(full, &st))
+      continue;
+    if(S_ISDIR(st.st_mode))
+      walk(c, full, depth + 1);
+    else if(S_ISREG(st.st_mode) && wanted_name(names[i]))
+      read_file(c, full);
+  }
+  for(size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+static void walk(struct ctx *c, const char *path, int depth)
+{
+  struct stat st;
+  if(strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
+    if(depth >= DIR_DEPTH_MAX) {
+      fprintf(stderr, "accessprobe report: %s: directories nested too "
+              "deeply\n", path);
+      c->unreadable = 1;
+      return;
+    }
+    read_dir(c, path, depth);
+  } else {
+    read_file(c, path);
+  }
+}
+
+enum {
+  OPT_FROM = 256, OPT_TO, OPT_MONTH, OPT_CC, OPT_ASN, OPT_CAT, OPT_MIN,
+  OPT_REFS, OPT_STATS
+};
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int prb_report_main(int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'F'},
+    {"lang", required_argument, NULL, 'l'},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"month", required_argument, NULL, OPT_MONTH},
+    {"cc", required_argument, NULL, OPT_CC},
+    {"asn", required_argument, NULL, OPT_ASN},
+    {"category", required_argument, NULL, OPT_CAT},
+    {"min-blocked", required_argument, NULL, OPT_MIN},
+    {"max-refs", required_argument, NULL, OPT_REFS},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  struct prb_rep_opts o;
+  memset(&o, 0, sizeof(o));
+  o.from = INT32_MIN;
+  o.to = INT32_MAX;
+  const char *out_path = NULL;
+  enum fmt fmt = FMT_MD;
+  enum prb_lang lang = PRB_LANG_EN;
+  bool stats = false;
+  static char asn_store[PRB_REP_FILTER_MAX][24];
+  unsigned long v;
+  int ch;
+  optind = 1;
+  opterr = 0;
+  while((ch = getopt_long(argc, argv, "o:F:l:h", longopts, NULL)) != -1) {
+    switch(ch) {
+    case 'o': out_path = optarg; break;
+    case 'F':
+      if(!strcmp(optarg, "md")) fmt = FMT_MD;
+      else if(!strcmp(optarg, "csv")) fmt = FMT_CSV;
+      else if(!strcmp(optarg, "json")) fmt = FMT_JSON;
+      else if(!strcmp(optarg, "html")) fmt = FMT_HTML;
+      else {
+        fprintf(stderr, "accessprobe report: --format: md, csv, json or "
+                "html, not \"%s\"\n", optarg);
+        return PRB_REPORT_USAGE;
+      }
+      break;
+    case 'l':
+      if(prb_i18n_lang(optarg, &lang)) {
+        fprintf(stderr, "accessprobe report: --lang: en, ru or kk, not "
+                "\"%s\"\n", optarg);
+        return PRB_REPORT_USAGE;
+      }
+      break;
+    case OPT_FROM:
+    case OPT_TO: {
+      int32_t d;
+      if(!parse_date(optarg, &d)) {
+        fprintf(stderr, "accessprobe report: %s wants YYYY-MM-DD, not "
+                "\"%s\"\n", ch == OPT_FROM ? "--from" : "--to", optarg);
+        return PRB_REPORT_USAGE;
+      }
+      if(ch == OPT_FROM)
+        o.from = d;
+      else
+        o.to = d;
+      break;
+    }
+    case OPT_MONTH:
+      if(!parse_month(optarg, &o.from, &o.to)) {
+        fprintf(stderr, "accessprobe report: --month wants YYYY-MM, not "
+                "\"%s\"\n", optarg);
+        return PRB_REPORT_USAGE;
+      }
+      break;
+    case OPT_CC:
+      if(!split_list(optarg, o.cc, &o.n_cc, NULL)) {
+        fprintf(stderr, "accessprobe report: --cc: at most %d values\n",
+                PRB_REP_FILTER_MAX);
+        return PRB_REPORT_USAGE;
+      }
+      break;
+    case OPT_ASN:
+      if(!split_list(optarg, o.asn, &o.n_asn, asn_store)) {
+        fprintf(stderr, "accessprobe report: --asn wants AS<digits>[,...] "
+                "(at most %d), not \"%s\"\n", PRB_REP_FILTER_MAX, optarg);
+        return PRB_REPORT_USAGE;
+      }
+      break;
+    case OPT_CAT:
+      if(!split_list(optarg, o.cat, &o.n_cat, NULL)) {
+        fprintf(stderr, "accessprobe report: --category: at most %d values\n",
+                PRB_REP_FILTER_MAX);
+        return PRB_REPORT_USAGE;
+      }
+      break;
+    case OPT_MIN:
+    case OPT_REFS:
+      if(!parse_uint(optarg, ch == OPT_MIN ? 1000 : 100000, &v) || !v) {
+        fprintf(stderr, "accessprobe report: %s wants a number from 1 to "
+                "%d\n", ch == OPT_MIN ? "--min-blocked" : "--max-refs",
+                ch == OPT_MIN ? 1000 : 100000);
+        return PRB_REPORT_USAGE;
+      }
+      if(ch == OPT_MIN)
+        o.min_blocked = (unsigned)v;
+      else
+        o.max_refs = (unsigned)v;
+      break;
+    case OPT_STATS: stats = true; break;
+    case 'h':
+      usage(stdout);
+      return PRB_REPORT_OK;
+    default:
+      fprintf(stderr, "accessprobe report: unknown or incomplete option "
+              "\"%s\"\n", argv[optind - 1]);
+      usage(stderr);
+      return PRB_REPORT_USAGE;
+    }
+  }
+  if(optind >= argc) {
+    fprintf(stderr, "accessprobe report: no FILE or DIR given\n");
+    usage(stderr);
+    return PRB_REPORT_USAGE;
+  }
+  if(o.from > o.to) {
+    fprintf(stderr, "accessprobe report: --from is after --to\n");
+    return PRB_REPORT_USAGE;
+  }
+  o.period_set = o.from != INT32_MIN && o.to != INT32_MAX;
+  /* Open the output first: no point reading a year of data for nothing. */
+  FILE *out = stdout;
+  if(out_path && strcmp(out_path, "-")) {
+    out = fopen(out_path, "w");
+    if(!out) {
+      fprintf(stderr, "accessprobe report: %s: %s\n", out_path,
+              strerror(errno));
+      return PRB_REPORT_UNWRITABLE;
+    }
+  }
+  struct ctx c;
+  memset(&c, 0, sizeof(c));
+  c.rep = prb_rep_new(&o);
+  if(!c.rep) {
+    if(out != stdout)
+      fclose(out);
+    return PRB_REPORT_INTERNAL;
+  }
+  double t0 = now();
+  for(int i = optind; i < argc && !c.oom; i++)
+    walk(&c, argv[i], 0);
+  double t1 = now();
+  int rc = PRB_REPORT_OK;
+  if(c.oom || prb_rep_finish(c.rep)) {
+    fprintf(stderr, "accessprobe report: out of memory\n");
+    rc = PRB_REPORT_INTERNAL;
+  } else {
+    int f;
+    switch(fmt) {
+    case FMT_CSV: f = prb_report_fmt_csv(c.rep, out); break;
+    case FMT_JSON: f = prb_report_fmt_json(c.rep, out); break;
+    case FMT_HTML: f = prb_report_fmt_html(c.rep, lang, out); break;
+    default: f = prb_report_fmt_md(c.rep, lang, out); break;
+    }
+    if(f) {
+      fprintf(stderr, "accessprobe report: out of memory\n");
+      rc = PRB_REPORT_INTERNAL;
+    }
+  }
+  int werr = fflush(out) != 0 || ferror(out);
+  if(out != stdout && fclose(out))
+    werr = 1;
+  if(werr) {
+    fprintf(stderr, "accessprobe report: %s: write failed\n",
+            out_path ? out_path : "standard output");
+    rc = PRB_REPORT_UNWRITABLE;
+  }
+  if(stats) {
+    double secs = t1 - t0 > 1e-9 ? t1 - t0 : 1e-9;
+    fprintf(stderr, "accessprobe report: %llu lines, %.1f MB in %.3f s: "
+            "%.1f MB/s\n", (unsigned long long)c.lines,
+            (double)c.bytes / 1e6, secs, (double)c.bytes / 1e6 / secs);
+  }
+  if(rc == PRB_REPORT_OK && c.unreadable)
+    rc = PRB_REPORT_UNREADABLE;
+  prb_rep_free(c.rep);
+  return rc;
+}

@@ -1,0 +1,847 @@
+/* report_count.c: aggregation and the counting rule (stated in
+ * report_count.h). Records land in cells keyed by (site, network, day);
+ * statuses are derived once, in prb_rep_finish, from the cells alone. */
+#include "report/report_count.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_ID UINT32_MAX
+
+/* ---- growable vectors --------------------------------------------------- */
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+  if(need <= *cap)
+    return 0;
+  size_t nc = *cap ? *cap : 16;
+  while(nc < need) {
+    if(nc > SIZE_MAX / 2 / elem)
+      return -1;
+    nc *= 2;
+  }
+  void *nv = realloc(*v, nc * elem);
+  if(!nv)
+    return -1;
+  *v = nv;
+  *cap = nc;
+  return 0;
+}
+
+/* ---- a u64 -> u32 open-addressing map ----------------------------------- */
+
+struct map {
+  uint64_t *keys;
+  uint32_t *vals;          /* NO_ID: empty slot */
+  size_t nslots, n;
+};
+
+static uint64_t mix(uint64_t x)
+{
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+static int map_rehash(struct map *m, size_t nslots)
+{
+  uint64_t *k = malloc(nslots * sizeof(*k));
+  uint32_t *v = malloc(nslots * sizeof(*v));
+  if(!k || !v) {
+    free(k);
+    free(v);
+    return -1;
+  }
+  for(size_t i = 0; i < nslots; i++)
+    v[i] = NO_ID;
+  for(size_t i = 0; i < m->nslots; i++) {
+    if(m->vals[i] == NO_ID)
+      continue;
+    size_t j = mix(m->keys[i]) & (nslots - 1);
+    while(v[j] != NO_ID)
+      j = (j + 1) & (nslots - 1);
+    k[j] = m->keys[i];
+    v[j] = m->vals[i];
+  }
+  free(m->keys);
+  free(m->vals);
+  m->keys = k;
+  m->vals = v;
+  m->nslots = nslots;
+  return 0;
+}
+
+/* The slot of key: where it is, or where it would go. */
+static size_t map_slot(const struct map *m, uint64_t key)
+{
+  size_t j = mix(key) & (m->nslots - 1);
+  while(m->vals[j] != NO_ID && m->keys[j] != key)
+    j = (j + 1) & (m->nslots - 1);
+  return j;
+}
+
+static uint32_t map_get(const struct map *m, uint64_t key)
+{
+  return m->nslots ? m->vals[map_slot(m, key)] : NO_ID;
+}
+
+static int map_put(struct map *m, uint64_t key, uint32_t val)
+{
+  if((m->n + 1) * 2 > m->nslots &&
+     map_rehash(m, m->nslots ? m->nslots * 2 : 64))
+    return -1;
+  size_t j = map_slot(m, key);
+  if(m->vals[j] == NO_ID)
+    m->n++;
+  m->keys[j] = key;
+  m->vals[j] = val;
+  return 0;
+}
+
+static void map_free(struct map *m)
+{
+  free(m->keys);
+  free(m->vals);
+}
+
+/* ---- interned strings ---------------------------------------------------- */
+
+struct strtab {
+  char **s;
+  size_t n, cap;
+  uint32_t *slots;         /* id + 1; 0 empty */
+  size_t nslots;
+};
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603ULL;
+  for(size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static int strtab_rehash(struct strtab *t, size_t nslots)
+{
+  uint32_t *ns = calloc(nslots, sizeof(*ns));
+  if(!ns)
+    return -1;
+  for(size_t i = 0; i < t->n; i++) {
+    size_t j = hash_str(t->s[i], strlen(t->s[i])) & (nslots - 1);
+    while(ns[j])
+      j = (j + 1) & (nslots - 1);
+    ns[j] = (uint32_t)i + 1;
+  }
+  free(t->slots);
+  t->slots = ns;
+  t->nslots = nslots;
+  return 0;
+}
+
+static uint32_t intern(struct strtab *t, const char *s)
+{
+  size_t len = strlen(s);
+  if((t->n + 1) * 2 > t->nslots &&
+     strtab_rehash(t, t->nslots ? t->nslots * 2 : 256))
+    return NO_ID;
+  size_t j = hash_str(s, len) & (t->nslots - 1);
+  while(t->slots[j]) {
+    const char *o = t->s[t->slots[j] - 1];
+    if(!strcmp(o, s))
+      return t->slots[j] - 1;
+    j = (j + 1) & (t->nslots - 1);
+  }
+  if(t->n >= NO_ID - 1 || grow((void **)&t->s, &t->cap, t->n + 1,
+                               sizeof(*t->s)))
+    return NO_ID;
+  char *copy = malloc(len + 1);
+  if(!copy)
+    return NO_ID;
+  memcpy(copy, s, len + 1);
+  t->s[t->n] = copy;
+  t->slots[j] = (uint32_t)t->n + 1;
+  return (uint32_t)t->n++;
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+struct skipped {
+  uint32_t file;
+  uint64_t line;
+  const char *reason;
+};
+
+struct prb_rep {
+  struct prb_rep_opts o;
+  struct strtab strs;
+  struct map site_map, net_map, pair_map, cell_map;
+  struct prb_rep_site *sites;  size_t nsites, sites_cap;
+  struct prb_rep_net *nets;    size_t nnets, nets_cap;
+  struct prb_rep_pair *pairs;  size_t npairs, pairs_cap;
+  struct prb_rep_cell *cells;  size_t ncells, cells_cap;
+  struct skipped skip[PRB_REP_SKIPPED_KEPT];
+  size_t nskip;
+  struct prb_rep_totals t;
+};
+
+struct prb_rep *prb_rep_new(const struct prb_rep_opts *opts)
+{
+  struct prb_rep *r = calloc(1, sizeof(*r));
+  if(!r)
+    return NULL;
+  r->o = *opts;
+  if(!r->o.min_blocked)
+    r->o.min_blocked = 2;
+  if(!r->o.max_refs)
+    r->o.max_refs = PRB_REP_REFS_DEFAULT;
+  /* id 0 is the empty string, so "none" never needs a special case */
+  if(intern(&r->strs, "") != 0) {
+    prb_rep_free(r);
+    return NULL;
+  }
+  return r;
+}
+
+void prb_rep_free(struct prb_rep *r)
+{
+  if(!r)
+    return;
+  for(size_t i = 0; i < r->strs.n; i++)
+    free(r->strs.s[i]);
+  free(r->strs.s);
+  free(r->strs.slots);
+  map_free(&r->site_map);
+  map_free(&r->net_map);
+  map_free(&r->pair_map);
+  map_free(&r->cell_map);
+  for(size_t i = 0; i < r->npairs; i++)
+    free(r->pairs[i].refs);
+  free(r->sites);
+  free(r->nets);
+  free(r->pairs);
+  free(r->cells);
+  free(r);
+}
+
+uint32_t prb_rep_file(struct prb_rep *r, const char *name)
+{
+  return intern(&r->strs, name);
+}
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+  for(;; a++, b++) {
+    char x = *a, y = *b;
+    if(x >= 'A' && x <= 'Z')
+      x = (char)(x - 'A' + 'a');
+    if(y >= 'A' && y <= 'Z')
+      y = (char)(y - 'A' + 'a');
+    if(x != y)
+      return false;
+    if(!x)
+      return true;
+  }
+}
+
+static bool any_of(const char *const *list, size_t n, const char *v)
+{
+  if(!n)
+    return true;
+  for(size_t i = 0; i < n; i++)
+    if(ascii_ieq(list[i], v))
+      return true;
+  return false;
+}
+
+static uint32_t site_index(struct prb_rep *r, const struct prb_scan_rec *rec)
+{
+  uint32_t name = intern(&r->strs, rec->site);
+  if(name == NO_ID)
+    return NO_ID;
+  uint32_t i = map_get(&r->site_map, name);
+  if(i != NO_ID) {
+    struct prb_rep_site *s = &r->sites[i];
+    if(s->category == NO_ID && rec->category[0])
+      s->category = intern(&r->strs, rec->category);
+    return i;
+  }
+  if(grow((void **)&r->sites, &r->sites_cap, r->nsites + 1, sizeof(*r->sites)))
+    return NO_ID;
+  struct prb_rep_site *s = &r->sites[r->nsites];
+  memset(s, 0, sizeof(*s));
+  s->name = name;
+  s->category = rec->category[0] ? intern(&r->strs, rec->category) : NO_ID;
+  if(map_put(&r->site_map, name, (uint32_t)r->nsites))
+    return NO_ID;
+  return (uint32_t)r->nsites++;
+}
+
+static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
+{
+  uint32_t asn = intern(&r->strs, rec->asn);
+  if(asn == NO_ID)
+    return NO_ID;
+  uint32_t i = map_get(&r->net_map, asn);
+  if(i != NO_ID) {
+    if(!r->nets[i].name && rec->network_name[0])
+      r->nets[i].name = intern(&r->strs, rec->network_name);
+    return r->nets[i].name == NO_ID ? NO_ID : i;
+  }
+  if(grow((void **)&r->nets, &r->nets_cap, r->nnets + 1, sizeof(*r->nets)))
+    return NO_ID;
+  struct prb_rep_net *n = &r->nets[r->nnets];
+  memset(n, 0, sizeof(*n));
+  n->asn = asn;
+  n->name = intern(&r->strs, rec->network_name);
+  n->cc = intern(&r->strs, rec->cc);
+  if(n->name == NO_ID || n->cc == NO_ID ||
+     map_put(&r->net_map, asn, (uint32_t)r->nnets))
+    return NO_ID;
+  return (uint32_t)r->nnets++;
+}
+
+static uint32_t pair_index(struct prb_rep *r, uint32_t site, uint32_t net)
+{
+  uint64_t key = (uint64_t)site << 32 | net;
+  uint32_t i = map_get(&r->pair_map, key);
+  if(i != NO_ID)
+    return i;
+  if(grow((void **)&r->pairs, &r->pairs_cap, r->npairs + 1, sizeof(*r->pairs)))
+    return NO_ID;
+  struct prb_rep_pair *p = &r->pairs[r->npairs];
+  memset(p, 0, sizeof(*p));
+  p->site = site;
+  p->net = net;
+  if(map_put(&r->pair_map, key, (uint32_t)r->npairs))
+    return NO_ID;
+  return (uint32_t)r->npairs++;
+}
+
+static uint32_t cell_index(struct prb_rep *r, uint32_t pair, int32_t day)
+{
+  uint64_t key = (uint64_t)pair << 32 | (uint32_t)day;
+  uint32_t i = map_get(&r->cell_map, key);
+  if(i != NO_ID)
+    return i;
+  if(r->ncells >= NO_ID - 1 ||
+     grow((void **)&r->cells, &r->cells_cap, r->ncells + 1, sizeof(*r->cells)))
+    return NO_ID;
+  struct prb_rep_cell *c = &r->cells[r->ncells];
+  memset(c, 0, sizeof(*c));
+  c->site = r->pairs[pair].site;
+  c->net = r->pairs[pair].net;
+  c->day = day;
+  if(map_put(&r->cell_map, key, (uint32_t)r->ncells))
+    return NO_ID;
+  return (uint32_t)r->ncells++;
+}
+
+static int add_ref(struct prb_rep *r, struct prb_rep_pair *p,
+                   const struct prb_scan_rec *rec, uint32_t file,
+                   uint64_t line)
+{
+  p->refs_total++;
+  if(p->nrefs >= r->o.max_refs)
+    return 0;
+  size_t cap = p->refcap;
+  if(grow((void **)&p->refs, &cap, (size_t)p->nrefs + 1, sizeof(*p->refs)))
+    return -1;
+  p->refcap = (uint32_t)cap;
+  struct prb_rep_ref *f = &p->refs[p->nrefs];
+  f->file = file;
+  f->line = line;
+  f->report = rec->report_id[0] ? intern(&r->strs, rec->report_id) : NO_ID;
+  f->input = intern(&r->strs, rec->input);
+  if((rec->report_id[0] && f->report == NO_ID) || f->input == NO_ID)
+    return -1;
+  p->nrefs++;
+  return 0;
+}
+
+int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
+                uint32_t file, uint64_t line)
+{
+  if(rec->day < r->o.from || rec->day > r->o.to ||
+     !any_of(r->o.cc, r->o.n_cc, rec->cc) ||
+     !any_of(r->o.asn, r->o.n_asn, rec->asn) ||
+     !any_of(r->o.cat, r->o.n_cat, rec->category)) {
+    r->t.filtered++;
+    return 0;
+  }
+  r->t.records++;
+  /* The probe's own network was down: nothing about the site. */
+  if(rec->verdict == PRB_REP_V_OFFLINE) {
+    r->t.offline++;
+    return 0;
+  }
+  if(rec->derived)
+    r->t.derived++;
+  uint32_t s = site_index(r, rec);
+  if(s == NO_ID)
+    return -1;
+  uint32_t n = net_index(r, rec);
+  if(n == NO_ID)
+    return -1;
+  uint32_t p = pair_index(r, s, n);
+  if(p == NO_ID)
+    return -1;
+  uint32_t c = cell_index(r, p, rec->day);
+  if(c == NO_ID)
+    return -1;
+  struct prb_rep_cell *cell = &r->cells[c];
+  cell->v[rec->verdict]++;
+  if(rec->verdict == PRB_REP_V_BLOCKED) {
+    cell->m[rec->method]++;
+    if(rec->confirmed)
+      cell->confirmed++;
+  }
+  return add_ref(r, &r->pairs[p], rec, file, line);
+}
+
+int prb_rep_skip(struct prb_rep *r, uint32_t file, uint64_t line,
+                 const char *reason)
+{
+  r->t.malformed++;
+  if(r->nskip < PRB_REP_SKIPPED_KEPT) {
+    r->skip[r->nskip].file = file;
+    r->skip[r->nskip].line = line;
+    r->skip[r->nskip].reason = reason;
+    r->nskip++;
+  }
+  return 0;
+}
+
+void prb_rep_note(struct prb_rep *r, uint64_t lines, uint64_t bytes,
+                  uint64_t other_tests, bool unreadable)
+{
+  r->t.files++;
+  r->t.lines += lines;
+  r->t.bytes += bytes;
+  r->t.other_tests += other_tests;
+  if(unreadable)
+    r->t.files_unreadable++;
+}
+
+/* ---- statuses ------------------------------------------------------------ */
+
+static enum prb_rep_method top_method(const uint32_t *m)
+{
+  enum prb_rep_method best = PRB_REP_M_NONE;
+  uint32_t most = 0;
+  for(int i = PRB_REP_M_DNS; i < PRB_REP_M_COUNT; i++)
+    if(m[i] > most) {
+      most = m[i];
+      best = (enum prb_rep_method)i;
+    }
+  return best;
+}
+
+static void cell_status(const struct prb_rep *r, struct prb_rep_cell *c)
+{
+  uint64_t ok = c->v[PRB_REP_V_OK], bl = c->v[PRB_REP_V_BLOCKED],
+    th = c->v[PRB_REP_V_THROTTLED], dn = c->v[PRB_REP_V_DOWN];
+  uint64_t conclusive = ok + bl + th + dn;
+  c->method = PRB_REP_M_NONE;
+  c->conf = false;
+  if(!conclusive) {
+    c->status = PRB_REP_S_NOVERDICT;
+  } else if(bl * 2 > conclusive) {
+    if(bl >= r->o.min_blocked || c->confirmed) {
+      c->status = PRB_REP_S_BLOCKED;
+      c->conf = c->confirmed > 0;
+      c->method = (uint8_t)top_method(c->m);
+    } else {
+      c->status = PRB_REP_S_ANOMALY;
+    }
+  } else if(th * 2 > conclusive) {
+    c->status = PRB_REP_S_THROTTLED;
+  } else if(dn * 2 > conclusive) {
+    c->status = PRB_REP_S_DOWN;
+  } else if(ok * 2 > conclusive) {
+    c->status = PRB_REP_S_OK;
+  } else {
+    c->status = PRB_REP_S_ANOMALY;
+  }
+}
+
+static void add_counts(struct prb_rep_counts *a, const uint32_t *v,
+                       const uint32_t *m, uint64_t conf)
+{
+  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+    a->v[i] += v[i];
+  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+    a->m[i] += m[i];
+  a->confirmed += conf;
+}
+
+static void sum_counts(struct prb_rep_counts *a, const struct prb_rep_counts *b)
+{
+  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+    a->v[i] += b->v[i];
+  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+    a->m[i] += b->m[i];
+  a->confirmed += b->confirmed;
+}
+
+static uint64_t counted(const struct prb_rep_counts *c)
+{
+  uint64_t n = 0;
+  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+    if(i != PRB_REP_V_OFFLINE)
+      n += c->v[i];
+  return n;
+}
+
+static void pair_status(struct prb_rep_pair *p)
+{
+  static const uint8_t order[] = {
+    PRB_REP_S_BLOCKED, PRB_REP_S_THROTTLED, PRB_REP_S_DOWN, PRB_REP_S_ANOMALY,
+    PRB_REP_S_OK
+  };
+  p->status = PRB_REP_S_NOVERDICT;
+  for(size_t i = 0; i < sizeof(order); i++)
+    if(p->days[order[i]]) {
+      p->status = order[i];
+      break;
+    }
+  p->method = p->status == PRB_REP_S_BLOCKED
+    ? (uint8_t)top_method(p->method_days) : PRB_REP_M_NONE;
+}
+
+/* ---- sorting ------------------------------------------------------------- */
+
+struct keyed {
+  const char *name;
+  uint64_t num;
+  uint32_t idx;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+  const struct keyed *x = a, *y = b;
+  return strcmp(x->name, y->name);
+}
+
+static int cmp_num(const void *a, const void *b)
+{
+  const struct keyed *x = a, *y = b;
+  if(x->num != y->num)
+    return x->num < y->num ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+  const struct prb_rep_pair *x = a, *y = b;
+  if(x->site != y->site)
+    return x->site < y->site ? -1 : 1;
+  return x->net < y->net ? -1 : x->net > y->net;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+  const struct prb_rep_cell *x = a, *y = b;
+  if(x->site != y->site)
+    return x->site < y->site ? -1 : 1;
+  if(x->net != y->net)
+    return x->net < y->net ? -1 : 1;
+  return x->day < y->day ? -1 : x->day > y->day;
+}
+
+static uint64_t asn_number(const char *asn)
+{
+  uint64_t n = 0;
+  for(const char *p = asn + 2; *p >= '0' && *p <= '9' && n < UINT64_MAX / 20;
+      p++)
+    n = n * 10 + (uint64_t)(*p - '0');
+  return n;
+}
+
+/* Sorts sites by name and networks by AS number, renumbering references. */
+static int renumber(struct prb_rep *r)
+{
+  size_t most = r->nsites > r->nnets ? r->nsites : r->nnets;
+  struct keyed *k = malloc((most ? most : 1) * sizeof(*k));
+  uint32_t *site_new = malloc((r->nsites ? r->nsites : 1) * sizeof(*site_new));
+  uint32_t *net_new = malloc((r->nnets ? r->nnets : 1) * sizeof(*net_new));
+  struct prb_rep_site *ss = malloc((r->nsites ? r->nsites : 1) * sizeof(*ss));
+  struct prb_rep_net *nn = malloc((r->nnets ? r->nnets : 1) * sizeof(*nn));
+  if(!k || !site_new || !net_new || !ss || !nn) {
+    free(k); free(site_new); free(net_new); free(ss); free(nn);
+    return -1;
+  }
+  for(size_t i = 0; i < r->nsites; i++) {
+    k[i].name = r->strs.s[r->sites[i].name];
+    k[i].idx = (uint32_t)i;
+    k[i].num = 0;
+  }
+  qsort(k, r->nsites, sizeof(*k), cmp_name);
+  for(size_t i = 0; i < r->nsites; i++) {
+    site_new[k[i].idx] = (uint32_t)i;
+    ss[i] = r->sites[k[i].idx];
+  }
+  for(size_t i = 0; i < r->nnets; i++) {
+    k[i].name = r->strs.s[r->nets[i].asn];
+    k[i].num = asn_number(k[i].name);
+    k[i].idx = (uint32_t)i;
+  }
+  qsort(k, r->nnets, sizeof(*k), cmp_num);
+  for(size_t i = 0; i < r->nnets; i++) {
+    net_new[k[i].idx] = (uint32_t)i;
+    nn[i] = r->nets[k[i].idx];
+  }
+  free(r->sites);
+  free(r->nets);
+  r->sites = ss;
+  r->nets = nn;
+  r->sites_cap = r->nsites;
+  r->nets_cap = r->nnets;
+  for(size_t i = 0; i < r->npairs; i++) {
+    r->pairs[i].site = site_new[r->pairs[i].site];
+    r->pairs[i].net = net_new[r->pairs[i].net];
+  }
+  for(size_t i = 0; i < r->ncells; i++) {
+    r->cells[i].site = site_new[r->cells[i].site];
+    r->cells[i].net = net_new[r->cells[i].net];
+  }
+  free(k);
+  free(site_new);
+  free(net_new);
+  /* Empty: the arrays are NULL, which qsort must not be given. */
+  if(r->npairs)
+    qsort(r->pairs, r->npairs, sizeof(*r->pairs), cmp_pair);
+  if(r->ncells)
+    qsort(r->cells, r->ncells, sizeof(*r->cells), cmp_cell);
+  /* The lookup maps refer to old numbers: drop them. */
+  map_free(&r->site_map);
+  map_free(&r->net_map);
+  map_free(&r->pair_map);
+  map_free(&r->cell_map);
+  memset(&r->site_map, 0, sizeof(r->site_map));
+  memset(&r->net_map, 0, sizeof(r->net_map));
+  memset(&r->pair_map, 0, sizeof(r->pair_map));
+  memset(&r->cell_map, 0, sizeof(r->cell_map));
+  return 0;
+}
+
+static void figure(struct prb_rep_figure *f, const struct prb_rep_site *s)
+{
+  f->sites++;
+  f->measurements += counted(&s->c);
+}
+
+int prb_rep_finish(struct prb_rep *r)
+{
+  if(renumber(r))
+    return -1;
+  struct prb_rep_totals *t = &r->t;
+  int32_t lo = INT32_MAX, hi = INT32_MIN;
+  /* cells -> pairs */
+  size_t c = 0;
+  for(size_t i = 0; i < r->npairs; i++) {
+    struct prb_rep_pair *p = &r->pairs[i];
+    p->first_blocked = INT32_MAX;
+    p->last_blocked = INT32_MIN;
+    p->cell_begin = c;
+    while(c < r->ncells && r->cells[c].site == p->site &&
+          r->cells[c].net == p->net) {
+      struct prb_rep_cell *cell = &r->cells[c];
+      cell_status(r, cell);
+      add_counts(&p->c, cell->v, cell->m, cell->confirmed);
+      p->days[cell->status]++;
+      if(cell->status == PRB_REP_S_BLOCKED) {
+        p->method_days[cell->method]++;
+        p->confirmed |= cell->conf;
+        if(cell->day < p->first_blocked)
+          p->first_blocked = cell->day;
+        if(cell->day > p->last_blocked)
+          p->last_blocked = cell->day;
+      }
+      if(cell->day < lo)
+        lo = cell->day;
+      if(cell->day > hi)
+        hi = cell->day;
+      c++;
+    }
+    p->cell_end = c;
+    pair_status(p);
+  }
+  /* pairs -> sites and networks */
+  size_t pi = 0;
+  for(size_t i = 0; i < r->nsites; i++) {
+    struct prb_rep_site *s = &r->sites[i];
+    uint32_t days[PRB_REP_S_COUNT] = {0};
+    s->first_blocked = INT32_MAX;
+    s->last_blocked = INT32_MIN;
+    s->pair_begin = pi;
+    for(; pi < r->npairs && r->pairs[pi].site == i; pi++) {
+      const struct prb_rep_pair *p = &r->pairs[pi];
+      struct prb_rep_net *n = &r->nets[p->net];
+      sum_counts(&s->c, &p->c);
+      sum_counts(&n->c, &p->c);
+      for(int d = 0; d < PRB_REP_S_COUNT; d++)
+        days[d] += p->days[d];
+      for(int m = 0; m < PRB_REP_M_COUNT; m++)
+        s->method_days[m] += p->method_days[m];
+      s->nets++;
+      n->sites++;
+      if(p->status == PRB_REP_S_BLOCKED) {
+        s->nets_blocked++;
+        n->sites_blocked++;
+        s->confirmed |= p->confirmed;
+        if(p->first_blocked < s->first_blocked)
+          s->first_blocked = p->first_blocked;
+        if(p->last_blocked > s->last_blocked)
+          s->last_blocked = p->last_blocked;
+      }
+    }
+    s->pair_end = pi;
+    if(days[PRB_REP_S_BLOCKED])
+      s->status = PRB_REP_S_BLOCKED;
+    else if(days[PRB_REP_S_THROTTLED])
+      s->status = PRB_REP_S_THROTTLED;
+    else if(days[PRB_REP_S_DOWN])
+      s->status = PRB_REP_S_DOWN;
+    else if(days[PRB_REP_S_ANOMALY] || !days[PRB_REP_S_OK])
+      s->status = PRB_REP_S_ANOMALY;
+    else
+      s->status = PRB_REP_S_OK;
+    /* figures */
+    figure(&t->measured, s);
+    switch(s->status) {
+    case PRB_REP_S_BLOCKED:
+      figure(&t->blocked, s);
+      figure(s->confirmed ? &t->blocked_confirmed : &t->blocked_unconfirmed,
+             s);
+      for(int m = 0; m < PRB_REP_M_COUNT; m++)
+        if(s->method_days[m]) {
+          t->blocked_method[m].sites++;
+          t->blocked_method[m].measurements += s->c.m[m];
+        }
+      break;
+    case PRB_REP_S_THROTTLED: figure(&t->throttled, s); break;
+    case PRB_REP_S_DOWN: figure(&t->down, s); break;
+    case PRB_REP_S_ANOMALY: figure(&t->inconclusive, s); break;
+    default: figure(&t->ok, s); break;
+    }
+    if(s->status != PRB_REP_S_OK)
+      figure(&t->problems, s);
+    t->blocked_measurements += s->c.v[PRB_REP_V_BLOCKED];
+  }
+  t->networks = (uint32_t)r->nnets;
+  for(size_t i = 0; i < r->nnets; i++)
+    if(r->nets[i].sites_blocked)
+      t->networks_blocked++;
+  if(r->o.period_set) {
+    t->first_day = r->o.from;
+    t->last_day = r->o.to;
+  } else if(lo <= hi) {
+    t->first_day = lo;
+    t->last_day = hi;
+  } else {
+    t->first_day = 0;
+    t->last_day = -1;
+  }
+  return 0;
+}
+
+/* ---- read access --------------------------------------------------------- */
+
+const struct prb_rep_totals *prb_rep_totals(const struct prb_rep *r)
+{
+  return &r->t;
+}
+
+const struct prb_rep_opts *prb_rep_options(const struct prb_rep *r)
+{
+  return &r->o;
+}
+
+const struct prb_rep_site *prb_rep_sites(const struct prb_rep *r, size_t *n)
+{
+  *n = r->nsites;
+  return r->sites;
+}
+
+const struct prb_rep_pair *prb_rep_pairs(const struct prb_rep *r, size_t *n)
+{
+  *n = r->npairs;
+  return r->pairs;
+}
+
+const struct prb_rep_cell *prb_rep_cells(const struct prb_rep *r, size_t *n)
+{
+  *n = r->ncells;
+  return r->cells;
+}
+
+const struct prb_rep_net *prb_rep_nets(const struct prb_rep *r, size_t *n)
+{
+  *n = r->nnets;
+  return r->nets;
+}
+
+const char *prb_rep_str(const struct prb_rep *r, uint32_t id)
+{
+  return id < r->strs.n ? r->strs.s[id] : "";
+}
+
+size_t prb_rep_skipped(const struct prb_rep *r, size_t i, uint32_t *file,
+                       uint64_t *line, const char **reason)
+{
+  if(i < r->nskip) {
+    *file = r->skip[i].file;
+    *line = r->skip[i].line;
+    *reason = r->skip[i].reason;
+  }
+  return r->nskip;
+}
+
+int32_t prb_rep_last_data_day(const struct prb_rep *r)
+{
+  int32_t hi = INT32_MIN;
+  for(size_t i = 0; i < r->ncells; i++)
+    if(r->cells[i].day > hi)
+      hi = r->cells[i].day;
+  return hi;
+}
+
+void prb_rep_site_row(const struct prb_rep *r, size_t s, int32_t first,
+                      uint8_t *row, bool *conf, size_t ndays)
+{
+  memset(row, PRB_REP_S_NONE, ndays);
+  for(size_t d = 0; d < ndays; d++)
+    conf[d] = false;
+  const struct prb_rep_site *site = &r->sites[s];
+  for(size_t p = site->pair_begin; p < site->pair_end; p++) {
+    const struct prb_rep_pair *pair = &r->pairs[p];
+    for(size_t c = pair->cell_begin; c < pair->cell_end; c++) {
+      const struct prb_rep_cell *cell = &r->cells[c];
+      int64_t d = (int64_t)cell->day - first;
+      if(d < 0 || (uint64_t)d >= ndays)
+        continue;
+      if(cell->status > row[d])
+        row[d] = cell->status;
+      conf[d] |= cell->conf;
+    }
+  }
+}
+
+const char *prb_rep_status_name(enum prb_rep_status s)
+{
+  switch(s) {
+  case PRB_REP_S_NOVERDICT: return "no_verdict";
+  case PRB_REP_S_OK: return "ok";
+  case PRB_REP_S_DOWN: return "down";
+  case PRB_REP_S_ANOMALY: return "anomaly";
+  case PRB_REP_S_THROTTLED: return "throttled";
+  case PRB_REP_S_BLOCKED: return "blocked";
+  default: return "none";
+  }
+}

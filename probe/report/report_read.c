@@ -1,0 +1,307 @@
+/* report_read.c: bounded line reading over zlib's inflate (see
+ * report_read.h). One buffer, refilled in chunks; lines are handed out as
+ * pointers into it, so nothing is copied per line. inflate rather than
+ * gzread: gzread silently drops whatever follows the last gzip member,
+ * and a report must not pass over data it did not read. */
+#include "report/report_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK (1u << 20)
+#define IN_CHUNK (256u * 1024)   /* compressed input per read */
+
+enum mode { M_UNKNOWN, M_PLAIN, M_GZIP };
+
+struct prb_lines {
+  int fd;
+  bool own_fd;
+  enum mode mode;
+  z_stream z;                     /* next_in/avail_in: unread input, both
+                                     modes */
+  bool z_init, in_eof, member_end, trailing, at_end;
+  unsigned char *in;
+  char *buf;
+  size_t cap, start, end, scan;   /* unread bytes are buf[start..end) */
+  size_t max_line;
+  uint64_t lineno, bytes;
+  int eof, skipping;
+  char err[160];
+};
+
+struct prb_lines *prb_lines_open(const char *path, size_t max_line,
+                                 const char **err)
+{
+  struct prb_lines *r = calloc(1, sizeof(*r));
+  if(!r) {
+    *err = "out of memory";
+    return NULL;
+  }
+  r->max_line = max_line ? max_line : PRB_LINES_MAX;
+  r->cap = CHUNK * 2;
+  r->buf = malloc(r->cap);
+  r->in = malloc(IN_CHUNK);
+  if(!r->buf || !r->in) {
+    free(r->buf);
+    free(r->in);
+    free(r);
+    *err = "out of memory";
+    return NULL;
+  }
+  if(!strcmp(path, "-")) {
+    r->fd = STDIN_FILENO;
+  } else {
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    r->own_fd = true;
+  }
+  if(r->fd < 0) {
+    int e = errno;     /* the caller prints it */
+    *err = "cannot be opened";
+    free(r->buf);
+    free(r->in);
+    free(r);
+    errno = e;
+    return NULL;
+  }
+  r->z.next_in = r->in;
+  return r;
+}
+
+/* At least k unread input bytes, unless the input ends first. 0, or -1 on
+ * a read error. */
+static int ensure(struct prb_lines *r, size_t k)
+{
+  while(r->z.avail_in < k && !r->in_eof) {
+    if(r->z.next_in != r->in) {
+      memmove(r->in, r->z.next_in, r->z.avail_in);
+      r->z.next_in = r->in;
+    }
+    ssize_t n;
+    do
+      n = read(r->fd, r->in + r->z.avail_in, IN_CHUNK - r->z.avail_in);
+    while(n < 0 && errno == EINTR);
+    if(n < 0) {
+      snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
+      return -1;
+    }
+    if(n == 0)
+      r->in_eof = true;
+    else
+      r->z.avail_in += (uInt)n;
+  }
+  return 0;
+}
+
+static bool gzip_magic(const struct prb_lines *r)
+{
+  return r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
+    r->z.next_in[1] == 0x8b;
+}
+
+/* Up to room bytes of the file's text into dst: n > 0, 0 at its end, -1
+ * on an error (r->err). Gzip members may follow one another (cat a.gz
+ * b.gz); anything else after one is an error, but only once the text
+ * before it has been handed out. */
+static long produce(struct prb_lines *r, char *dst, size_t room)
+{
+  if(r->mode == M_UNKNOWN) {
+    if(ensure(r, 2))
+      return -1;
+    if(gzip_magic(r)) {
+      if(inflateInit2(&r->z, 15 + 16) != Z_OK) {
+        snprintf(r->err, sizeof(r->err), "out of memory");
+        return -1;
+      }
+      r->z_init = true;
+      r->mode = M_GZIP;
+    } else {
+      r->mode = M_PLAIN;
+    }
+  }
+  if(r->mode == M_PLAIN) {
+    if(r->z.avail_in) {
+      size_t n = r->z.avail_in < room ? r->z.avail_in : room;
+      memcpy(dst, r->z.next_in, n);
+      r->z.next_in += n;
+      r->z.avail_in -= (uInt)n;
+      return (long)n;
+    }
+    if(r->in_eof)
+      return 0;
+    ssize_t n;
+    do
+      n = read(r->fd, dst, room);
+    while(n < 0 && errno == EINTR);
+    if(n < 0) {
+      snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
+      return -1;
+    }
+    if(n == 0)
+      r->in_eof = true;
+    return (long)n;
+  }
+  for(;;) {
+    if(r->member_end) {
+      if(ensure(r, 2))
+        return -1;
+      if(!r->z.avail_in)
+        return 0;
+      if(!gzip_magic(r)) {
+        r->trailing = true;
+        return 0;
+      }
+      inflateReset(&r->z);
+      r->member_end = false;
+    }
+    if(!r->z.avail_in && ensure(r, 1))
+      return -1;
+    r->z.next_out = (Bytef *)dst;
+    r->z.avail_out = (uInt)room;
+    int zr = inflate(&r->z, Z_NO_FLUSH);
+    size_t got = room - r->z.avail_out;
+    if(zr == Z_STREAM_END) {
+      r->member_end = true;
+    } else if(zr == Z_BUF_ERROR) {
+      /* no progress: the input ended inside the member */
+      snprintf(r->err, sizeof(r->err), "truncated gzip stream");
+      return -1;
+    } else if(zr == Z_MEM_ERROR) {
+      snprintf(r->err, sizeof(r->err), "out of memory");
+      return -1;
+    } else if(zr != Z_OK) {
+      snprintf(r->err, sizeof(r->err), "corrupt gzip stream (%s)",
+               r->z.msg ? r->z.msg : "?");
+      return -1;
+    }
+    if(got)
+      return (long)got;
+  }
+}
+
+/* Reads more bytes after buf[end]; grows the buffer up to max_line + CHUNK.
+ * 1: got bytes, 0: end of file, -1: error. */
+static int fill(struct prb_lines *r)
+{
+  if(r->start > 0 && (r->cap - r->end < CHUNK || r->start == r->end)) {
+    memmove(r->buf, r->buf + r->start, r->end - r->start);
+    r->end -= r->start;
+    r->scan -= r->start;
+    r->start = 0;
+  }
+  if(r->cap - r->end < CHUNK) {
+    size_t want = r->cap * 2;
+    if(want > r->max_line + 2 * CHUNK)
+      want = r->max_line + 2 * CHUNK;
+    if(want <= r->cap)
+      want = r->cap + CHUNK;
+    char *nb = realloc(r->buf, want);
+    if(!nb) {
+      snprintf(r->err, sizeof(r->err), "out of memory");
+      return -1;
+    }
+    r->buf = nb;
+    r->cap = want;
+  }
+  size_t room = r->cap - r->end;
+  if(room > CHUNK * 4)
+    room = CHUNK * 4;
+  long n = produce(r, r->buf + r->end, room);
+  if(n < 0)
+    return -1;
+  if(n == 0)
+    return 0;
+  r->end += (size_t)n;
+  r->bytes += (uint64_t)n;
+  return 1;
+}
+
+enum prb_lines_status prb_lines_next(struct prb_lines *r, const char **line,
+                                     size_t *len, uint64_t *lineno)
+{
+  for(;;) {
+    char *nl = r->scan < r->end
+      ? memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
+    if(nl) {
+      size_t at = (size_t)(nl - r->buf);
+      size_t s = r->start;
+      r->start = r->scan = at + 1;
+      r->lineno++;
+      *lineno = r->lineno;
+      if(r->skipping || at - s > r->max_line) {
+        r->skipping = 0;
+        return PRB_LINES_TOO_LONG;
+      }
+      *line = r->buf + s;
+      *len = at - s;
+      return PRB_LINES_LINE;
+    }
+    r->scan = r->end;
+    if(r->end - r->start > r->max_line) {
+      /* Too long: drop what we have, remember to report it at its end. */
+      r->skipping = 1;
+      r->start = r->scan = r->end = 0;
+    }
+    if(r->eof) {
+      if(r->end > r->start || r->skipping) {
+        size_t s = r->start;
+        r->lineno++;
+        *lineno = r->lineno;
+        r->start = r->scan = r->end;
+        if(r->skipping) {
+          r->skipping = 0;
+          return PRB_LINES_TOO_LONG;
+        }
+        *line = r->buf + s;
+        *len = r->end - s;
+        return PRB_LINES_LINE;
+      }
+      /* Every line is out: now say what came after the gzip data. */
+      if(r->trailing && !r->at_end) {
+        r->at_end = true;
+        snprintf(r->err, sizeof(r->err),
+                 "trailing data after the gzip stream");
+        return PRB_LINES_ERROR;
+      }
+      return PRB_LINES_EOF;
+    }
+    int f = fill(r);
+    if(f < 0)
+      return PRB_LINES_ERROR;
+    if(f == 0)
+      r->eof = 1;
+  }
+}
+
+const char *prb_lines_error(const struct prb_lines *r)
+{
+  return r->err[0] ? r->err : "read error";
+}
+
+bool prb_lines_error_at_end(const struct prb_lines *r)
+{
+  return r->at_end;
+}
+
+uint64_t prb_lines_bytes(const struct prb_lines *r)
+{
+  return r->bytes;
+}
+
+void prb_lines_close(struct prb_lines *r)
+{
+  if(!r)
+    return;
+  if(r->z_init)
+    inflateEnd(&r->z);
+  if(r->own_fd)
+    close(r->fd);
+  free(r->in);
+  free(r->buf);
+  free(r);
+}

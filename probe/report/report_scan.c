@@ -1,0 +1,828 @@
+/* report_scan.c: a validating one-pass JSON walk that copies out the keys a
+ * report needs (see report_scan.h). Building a jansson tree per record
+ * would allocate for every header and base64 body only to throw it away;
+ * this reads each byte once.
+ *
+ * Verdict of a record without x_analysis (OONI Probe's own records), the way
+ * OONI's fastpath reads blocking/accessible:
+ *   blocking "dns"          blocked, method dns
+ *   blocking "tcp_ip"       blocked, method tcp
+ *   blocking "http-failure" blocked, method tls when http_experiment_failure
+ *                           is a TLS one (ssl_*, or names tls/handshake),
+ *                           else http
+ *   blocking "http-diff"    blocked, method http
+ *   other strings           blocked, method unknown
+ *   false + accessible true ok;  false + accessible false  down
+ *   anything else (null, missing, false + null)            inconclusive
+ * Derived verdicts are never "confirmed": the raw record carries no
+ * fingerprint verdict.
+ */
+#include "report/report_scan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct cur {
+  const unsigned char *p, *e;
+  int depth;
+  const char *err;
+};
+
+static int fail(struct cur *c, const char *why)
+{
+  if(!c->err)
+    c->err = why;
+  return -1;
+}
+
+static void ws(struct cur *c)
+{
+  while(c->p < c->e &&
+        (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static int hexval(unsigned char h)
+{
+  if(h >= '0' && h <= '9')
+    return h - '0';
+  if(h >= 'a' && h <= 'f')
+    return h - 'a' + 10;
+  if(h >= 'A' && h <= 'F')
+    return h - 'A' + 10;
+  return -1;
+}
+
+static int hex4(struct cur *c, unsigned *v)
+{
+  if(c->e - c->p < 4)
+    return fail(c, "invalid JSON: short \\u escape");
+  unsigned x = 0;
+  for(int i = 0; i < 4; i++) {
+    int h = hexval(c->p[i]);
+    if(h < 0)
+      return fail(c, "invalid JSON: bad \\u escape");
+    x = x << 4 | (unsigned)h;
+  }
+  c->p += 4;
+  *v = x;
+  return 0;
+}
+
+/* Appends one byte to the copy, counting what does not fit. */
+struct sink {
+  char *buf;
+  size_t cap, len;
+  bool overflow;
+};
+
+static void put(struct sink *s, unsigned char b)
+{
+  if(!s->buf)
+    return;
+  if(s->len + 1 < s->cap)
+    s->buf[s->len++] = (char)b;
+  else
+    s->overflow = true;
+}
+
+static void put_cp(struct sink *s, unsigned cp)
+{
+  if(cp < 0x80) {
+    put(s, (unsigned char)cp);
+  } else if(cp < 0x800) {
+    put(s, (unsigned char)(0xC0 | cp >> 6));
+    put(s, (unsigned char)(0x80 | (cp & 0x3F)));
+  } else if(cp < 0x10000) {
+    put(s, (unsigned char)(0xE0 | cp >> 12));
+    put(s, (unsigned char)(0x80 | (cp >> 6 & 0x3F)));
+    put(s, (unsigned char)(0x80 | (cp & 0x3F)));
+  } else {
+    put(s, (unsigned char)(0xF0 | cp >> 18));
+    put(s, (unsigned char)(0x80 | (cp >> 12 & 0x3F)));
+    put(s, (unsigned char)(0x80 | (cp >> 6 & 0x3F)));
+    put(s, (unsigned char)(0x80 | (cp & 0x3F)));
+  }
+}
+
+/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+static bool utf8_ok(const unsigned char *s, size_t n)
+{
+  size_t i = 0;
+  while(i < n) {
+    unsigned char b = s[i];
+    if(b < 0x80) {
+      i++;
+      continue;
+    }
+    size_t k;
+    unsigned cp, min;
+    if(b >= 0xC2 && b <= 0xDF) {
+      k = 1; cp = b & 0x1Fu; min = 0x80;
+    } else if(b >= 0xE0 && b <= 0xEF) {
+      k = 2; cp = b & 0x0Fu; min = 0x800;
+    } else if(b >= 0xF0 && b <= 0xF4) {
+      k = 3; cp = b & 0x07u; min = 0x10000;
+    } else {
+      return false;
+    }
+    if(n - i <= k)
+      return false;
+    for(size_t j = 1; j <= k; j++) {
+      if((s[i + j] & 0xC0) != 0x80)
+        return false;
+      cp = cp << 6 | (s[i + j] & 0x3Fu);
+    }
+    if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += k + 1;
+  }
+  return true;
+}
+
+/* A string at c->p (the opening quote); copies it into s when s->buf. */
+static int string(struct cur *c, struct sink *s)
+{
+  c->p++;
+  for(;;) {
+    const unsigned char *q = c->p;
+    /* The common case: a run of plain bytes. */
+    while(q < c->e && *q != '"' && *q != '\\' && *q >= 0x20)
+      q++;
+    if(s->buf) {
+      /* Checked here, whole, not in the copy: a copy cut to its buffer may
+       * end mid-character. A run ends at '"', '\\' or a control byte, none
+       * of which continues a sequence, so runs are checked alone; escapes
+       * always yield valid code points. */
+      if(!utf8_ok(c->p, (size_t)(q - c->p)))
+        return fail(c, "a string is not valid UTF-8");
+      for(const unsigned char *r = c->p; r < q; r++)
+        put(s, *r);
+    }
+    c->p = q;
+    if(q >= c->e)
+      return fail(c, "invalid JSON: unterminated string");
+    if(*q == '"') {
+      c->p++;
+      break;
+    }
+    if(*q < 0x20)
+      return fail(c, "invalid JSON: control character in a string");
+    /* backslash */
+    c->p++;
+    if(c->p >= c->e)
+      return fail(c, "invalid JSON: unterminated string");
+    unsigned char x = *c->p++;
+    switch(x) {
+    case '"': case '\\': case '/': put(s, x); break;
+    case 'b': put(s, '\b'); break;
+    case 'f': put(s, '\f'); break;
+    case 'n': put(s, '\n'); break;
+    case 'r': put(s, '\r'); break;
+    case 't': put(s, '\t'); break;
+    case 'u': {
+      unsigned cp, lo;
+      if(hex4(c, &cp))
+        return -1;
+      if(cp >= 0xDC00 && cp <= 0xDFFF)
+        return fail(c, "invalid JSON: lone low surrogate");
+      if(cp >= 0xD800 && cp <= 0xDBFF) {
+        if(c->e - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
+          return fail(c, "invalid JSON: lone high surrogate");
+        c->p += 2;
+        if(hex4(c, &lo))
+          return -1;
+        if(lo < 0xDC00 || lo > 0xDFFF)
+          return fail(c, "invalid JSON: bad surrogate pair");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      }
+      if(cp == 0)
+        return fail(c, "invalid JSON: NUL in a string");
+      put_cp(s, cp);
+      break;
+    }
+    default:
+      return fail(c, "invalid JSON: bad escape");
+    }
+  }
+  if(s->buf)
+    s->buf[s->len] = '\0';
+  return 0;
+}
+
+static int skip_string(struct cur *c)
+{
+  struct sink none = {0};
+  return string(c, &none);
+}
+
+static int digits(struct cur *c)
+{
+  const unsigned char *s = c->p;
+  while(c->p < c->e && *c->p >= '0' && *c->p <= '9')
+    c->p++;
+  return c->p > s ? 0 : fail(c, "invalid JSON: bad number");
+}
+
+static int number(struct cur *c)
+{
+  if(*c->p == '-')
+    c->p++;
+  if(c->p < c->e && *c->p == '0')
+    c->p++;
+  else if(digits(c))
+    return -1;
+  if(c->p < c->e && *c->p == '.') {
+    c->p++;
+    if(digits(c))
+      return -1;
+  }
+  if(c->p < c->e && (*c->p == 'e' || *c->p == 'E')) {
+    c->p++;
+    if(c->p < c->e && (*c->p == '+' || *c->p == '-'))
+      c->p++;
+    if(digits(c))
+      return -1;
+  }
+  return 0;
+}
+
+static int literal(struct cur *c, const char *word)
+{
+  size_t n = strlen(word);
+  if((size_t)(c->e - c->p) < n || memcmp(c->p, word, n))
+    return fail(c, "invalid JSON: bad literal");
+  c->p += n;
+  return 0;
+}
+
+static int value(struct cur *c);
+
+/* Iterates an object: call obj_key until it returns 0 (end) or -1. */
+struct obj {
+  bool first;
+};
+
+static int obj_open(struct cur *c, struct obj *o)
+{
+  if(++c->depth > PRB_SCAN_DEPTH)
+    return fail(c, "JSON nested too deeply");
+  c->p++;
+  o->first = true;
+  return 0;
+}
+
+/* Reads the next key into key (cut to keycap - 1 bytes: such keys match
+ * nothing we look for, but are still checked whole) and stops at its value.
+ * 1: a key, 0: the end. */
+static int obj_key(struct cur *c, struct obj *o, char *key, size_t keycap)
+{
+  ws(c);
+  if(c->p >= c->e)
+    return fail(c, "invalid JSON: unterminated object");
+  if(*c->p == '}') {
+    c->p++;
+    c->depth--;
+    return 0;
+  }
+  if(!o->first) {
+    if(*c->p != ',')
+      return fail(c, "invalid JSON: expected ',' or '}'");
+    c->p++;
+    ws(c);
+  }
+  o->first = false;
+  if(c->p >= c->e || *c->p != '"')
+    return fail(c, "invalid JSON: expected a key");
+  struct sink s = {key, keycap, 0, false};
+  if(string(c, &s))
+    return -1;
+  if(s.overflow)
+    key[0] = '\0';
+  ws(c);
+  if(c->p >= c->e || *c->p != ':')
+    return fail(c, "invalid JSON: expected ':'");
+  c->p++;
+  ws(c);
+  if(c->p >= c->e)
+    return fail(c, "invalid JSON: missing value");
+  return 1;
+}
+
+static int skip_object(struct cur *c)
+{
+  struct obj o;
+  char key[4];
+  int r;
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1)
+    if(value(c))
+      return -1;
+  return r;
+}
+
+static int skip_array(struct cur *c)
+{
+  if(++c->depth > PRB_SCAN_DEPTH)
+    return fail(c, "JSON nested too deeply");
+  c->p++;
+  ws(c);
+  if(c->p < c->e && *c->p == ']') {
+    c->p++;
+    c->depth--;
+    return 0;
+  }
+  for(;;) {
+    ws(c);
+    if(c->p >= c->e)
+      return fail(c, "invalid JSON: unterminated array");
+    if(value(c))
+      return -1;
+    ws(c);
+    if(c->p >= c->e)
+      return fail(c, "invalid JSON: unterminated array");
+    if(*c->p == ']') {
+      c->p++;
+      c->depth--;
+      return 0;
+    }
+    if(*c->p != ',')
+      return fail(c, "invalid JSON: expected ',' or ']'");
+    c->p++;
+  }
+}
+
+static int value(struct cur *c)
+{
+  if(c->p >= c->e)
+    return fail(c, "invalid JSON: missing value");
+  switch(*c->p) {
+  case '{': return skip_object(c);
+  case '[': return skip_array(c);
+  case '"': return skip_string(c);
+  case 't': return literal(c, "true");
+  case 'f': return literal(c, "false");
+  case 'n': return literal(c, "null");
+  default:
+    if(*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
+      return number(c);
+    return fail(c, "invalid JSON: unexpected character");
+  }
+}
+
+/* A string value into buf; *present false for null. why names the key in
+ * the reason when the type is wrong or the string too long. */
+static int get_str(struct cur *c, char *buf, size_t cap, bool *present,
+                   const char *why)
+{
+  if(*c->p == 'n') {
+    buf[0] = '\0';
+    *present = false;
+    return literal(c, "null");
+  }
+  if(*c->p != '"')
+    return fail(c, why);
+  struct sink s = {buf, cap, 0, false};
+  if(string(c, &s))
+    return -1;
+  if(s.overflow)
+    return fail(c, why);
+  *present = true;
+  return 0;
+}
+
+/* true / false / null into -1/0/1 style: 1 true, 0 false, -1 null. */
+static int get_tri(struct cur *c, int *v, const char *why)
+{
+  switch(*c->p) {
+  case 't': *v = 1; return literal(c, "true");
+  case 'f': *v = 0; return literal(c, "false");
+  case 'n': *v = -1; return literal(c, "null");
+  default: return fail(c, why);
+  }
+}
+
+struct fields {
+  bool has_input, has_time, has_asn, has_cc, has_test;
+  char time[24];
+  char test[32];
+  /* OONI's keys */
+  int blocking_kind;            /* -1 null/missing, 0 false, 1 string */
+  char blocking[24];
+  int accessible;               /* -1 null/missing */
+  char http_failure[64];
+  /* ours */
+  bool has_analysis;
+  char verdict[24];
+  char method[16];
+  int confirmed;
+};
+
+static int analysis(struct cur *c, struct fields *f)
+{
+  struct obj o;
+  char key[16];
+  int r;
+  bool present;
+  if(*c->p == 'n')
+    return literal(c, "null");
+  if(*c->p != '{')
+    return fail(c, "x_analysis is not an object");
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
+    if(!strcmp(key, "verdict")) {
+      if(get_str(c, f->verdict, sizeof(f->verdict), &present,
+                 "x_analysis.verdict is not a known verdict"))
+        return -1;
+      f->has_analysis = present;
+    } else if(!strcmp(key, "method")) {
+      if(get_str(c, f->method, sizeof(f->method), &present,
+                 "x_analysis.method is not a known method"))
+        return -1;
+    } else if(!strcmp(key, "confirmed")) {
+      if(get_tri(c, &f->confirmed, "x_analysis.confirmed is not a boolean"))
+        return -1;
+    } else if(value(c)) {
+      return -1;
+    }
+  }
+  return r;
+}
+
+static int test_keys(struct cur *c, struct fields *f,
+                     struct prb_scan_rec *rec)
+{
+  struct obj o;
+  char key[32];
+  int r;
+  bool present;
+  if(*c->p == 'n')
+    return literal(c, "null");
+  if(*c->p != '{')
+    return fail(c, "test_keys is not an object");
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
+    if(!strcmp(key, "blocking")) {
+      if(*c->p == '"') {
+        if(get_str(c, f->blocking, sizeof(f->blocking), &present,
+                   "blocking is not false, null or a known string"))
+          return -1;
+        f->blocking_kind = 1;
+      } else if(*c->p == 'f') {
+        f->blocking_kind = 0;
+        if(literal(c, "false"))
+          return -1;
+      } else if(*c->p == 'n') {
+        f->blocking_kind = -1;
+        if(literal(c, "null"))
+          return -1;
+      } else {
+        return fail(c, "blocking is not false, null or a string");
+      }
+    } else if(!strcmp(key, "accessible")) {
+      if(get_tri(c, &f->accessible, "accessible is not a boolean or null"))
+        return -1;
+    } else if(!strcmp(key, "http_experiment_failure")) {
+      /* Long failure strings ("unknown_failure: ...") only need a prefix. */
+      if(*c->p == '"') {
+        struct sink s = {f->http_failure, sizeof(f->http_failure), 0, false};
+        if(string(c, &s))
+          return -1;
+      } else if(value(c)) {
+        return -1;
+      }
+    } else if(!strcmp(key, "x_analysis")) {
+      if(analysis(c, f))
+        return -1;
+    } else if(!strcmp(key, "x_category_code")) {
+      if(get_str(c, rec->category, sizeof(rec->category), &present,
+                 "x_category_code is not a short string or null"))
+        return -1;
+    } else if(value(c)) {
+      return -1;
+    }
+  }
+  return r;
+}
+
+static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
+{
+  struct obj o;
+  char key[32];
+  int r;
+  bool present;
+  ws(c);
+  if(c->p >= c->e || *c->p != '{')
+    return fail(c, "not a JSON object");
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
+    int rc = 0;
+    if(!strcmp(key, "input")) {
+      rc = get_str(c, rec->input, sizeof(rec->input), &f->has_input,
+                   "input is not a string of at most 2047 bytes");
+    } else if(!strcmp(key, "measurement_start_time")) {
+      rc = get_str(c, f->time, sizeof(f->time), &f->has_time,
+                   "measurement_start_time is not a date string");
+    } else if(!strcmp(key, "probe_asn")) {
+      rc = get_str(c, rec->asn, sizeof(rec->asn), &f->has_asn,
+                   "probe_asn is not a short string");
+    } else if(!strcmp(key, "probe_cc")) {
+      rc = get_str(c, rec->cc, sizeof(rec->cc), &f->has_cc,
+                   "probe_cc is not a two-letter string");
+    } else if(!strcmp(key, "probe_network_name")) {
+      /* A name too long for the table is cut, not an error. */
+      if(*c->p == '"') {
+        struct sink s = {rec->network_name, sizeof(rec->network_name), 0,
+                         false};
+        rc = string(c, &s);
+        if(!rc && s.overflow)
+          rec->network_name[0] = '\0';
+      } else {
+        rc = value(c);
+      }
+    } else if(!strcmp(key, "report_id")) {
+      rc = get_str(c, rec->report_id, sizeof(rec->report_id), &present,
+                   "report_id is not a short string or null");
+    } else if(!strcmp(key, "test_name")) {
+      rc = get_str(c, f->test, sizeof(f->test), &f->has_test,
+                   "test_name is not a short string");
+    } else if(!strcmp(key, "test_keys")) {
+      rc = test_keys(c, f, rec);
+    } else {
+      rc = value(c);
+    }
+    if(rc)
+      return -1;
+  }
+  if(r < 0)
+    return -1;
+  ws(c);
+  if(c->p != c->e)
+    return fail(c, "invalid JSON: text after the object");
+  return 0;
+}
+
+static bool eq(const char *a, const char *b)
+{
+  return !strcmp(a, b);
+}
+
+static int verdict_from(const char *s, enum prb_rep_verdict *v)
+{
+  static const char *const names[PRB_REP_V_COUNT] = {
+    "ok", "blocked", "throttled", "down", "inconclusive", "probe_offline"
+  };
+  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+    if(eq(s, names[i])) {
+      *v = (enum prb_rep_verdict)i;
+      return 0;
+    }
+  return -1;
+}
+
+static int method_from(const char *s, enum prb_rep_method *m)
+{
+  static const char *const names[PRB_REP_M_COUNT] = {
+    "", "dns", "tcp", "tls", "http"
+  };
+  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+    if(eq(s, names[i])) {
+      *m = (enum prb_rep_method)i;
+      return 0;
+    }
+  return -1;
+}
+
+static bool tls_failure(const char *f)
+{
+  return !strncmp(f, "ssl_", 4) || strstr(f, "tls") || strstr(f, "handshake");
+}
+
+static void derive(const struct fields *f, struct prb_scan_rec *rec)
+{
+  rec->derived = true;
+  rec->confirmed = false;
+  rec->method = PRB_REP_M_NONE;
+  if(f->blocking_kind == 1) {
+    rec->verdict = PRB_REP_V_BLOCKED;
+    if(eq(f->blocking, "dns"))
+      rec->method = PRB_REP_M_DNS;
+    else if(eq(f->blocking, "tcp_ip"))
+      rec->method = PRB_REP_M_TCP;
+    else if(eq(f->blocking, "http-failure"))
+      rec->method = tls_failure(f->http_failure) ? PRB_REP_M_TLS
+                                                 : PRB_REP_M_HTTP;
+    else if(eq(f->blocking, "http-diff"))
+      rec->method = PRB_REP_M_HTTP;
+  } else if(f->blocking_kind == 0 && f->accessible == 1) {
+    rec->verdict = PRB_REP_V_OK;
+  } else if(f->blocking_kind == 0 && f->accessible == 0) {
+    rec->verdict = PRB_REP_V_DOWN;
+  } else {
+    rec->verdict = PRB_REP_V_INCONCLUSIVE;
+  }
+}
+
+enum prb_scan_result prb_scan_record(const char *line, size_t len,
+                                     struct prb_scan_rec *rec,
+                                     const char **reason)
+{
+  struct cur c = {(const unsigned char *)line,
+                  (const unsigned char *)line + len, 0, NULL};
+  struct fields f;
+  memset(&f, 0, sizeof(f));
+  f.blocking_kind = -1;
+  f.accessible = -1;
+  f.confirmed = 0;
+  memset(rec, 0, sizeof(*rec));
+  *reason = NULL;
+  if(memchr(line, '\0', len)) {
+    *reason = "NUL byte in the line";
+    return PRB_SCAN_BAD;
+  }
+  if(top(&c, &f, rec)) {
+    *reason = c.err ? c.err : "invalid JSON";
+    return PRB_SCAN_BAD;
+  }
+  if(!f.has_test) {
+    *reason = "test_name is missing";
+    return PRB_SCAN_BAD;
+  }
+  if(!eq(f.test, "web_connectivity"))
+    return PRB_SCAN_OTHER_TEST;
+  if(!f.has_input || !prb_scan_site(rec->input, rec->site, sizeof(rec->site))) {
+    *reason = "input is missing or not an http(s) URL with a host";
+    return PRB_SCAN_BAD;
+  }
+  if(!f.has_time || !prb_scan_day(f.time, &rec->day)) {
+    *reason = "measurement_start_time is not \"YYYY-MM-DD hh:mm:ss\"";
+    return PRB_SCAN_BAD;
+  }
+  if(!f.has_asn || strncmp(rec->asn, "AS", 2) || !rec->asn[2] ||
+     strspn(rec->asn + 2, "0123456789") != strlen(rec->asn + 2)) {
+    *reason = "probe_asn is not \"AS\" and digits";
+    return PRB_SCAN_BAD;
+  }
+  if(!f.has_cc || strlen(rec->cc) != 2 ||
+     strspn(rec->cc, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 2) {
+    *reason = "probe_cc is not two capital letters";
+    return PRB_SCAN_BAD;
+  }
+  if(f.has_analysis) {
+    if(verdict_from(f.verdict, &rec->verdict)) {
+      *reason = "x_analysis.verdict is not a known verdict";
+      return PRB_SCAN_BAD;
+    }
+    rec->method = PRB_REP_M_NONE;
+    if(f.method[0] && method_from(f.method, &rec->method)) {
+      *reason = "x_analysis.method is not a known method";
+      return PRB_SCAN_BAD;
+    }
+    rec->confirmed = rec->verdict == PRB_REP_V_BLOCKED && f.confirmed == 1;
+  } else {
+    derive(&f, rec);
+  }
+  return PRB_SCAN_OK;
+}
+
+bool prb_scan_site(const char *url, char *out, size_t outlen)
+{
+  const char *p = strstr(url, "://");
+  if(!p || p == url || outlen < 2)
+    return false;
+  for(const char *s = url; s < p; s++) {
+    char ch = *s;
+    if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')))
+      return false;
+  }
+  p += 3;
+  size_t auth = strcspn(p, "/?#");
+  /* userinfo ends at the last '@' of the authority */
+  const char *h = p;
+  for(size_t i = 0; i < auth; i++)
+    if(p[i] == '@')
+      h = p + i + 1;
+  size_t hl = auth - (size_t)(h - p);
+  if(hl && h[0] == '[') {
+    const char *rb = memchr(h, ']', hl);
+    if(!rb)
+      return false;
+    hl = (size_t)(rb - h) + 1;
+  } else {
+    const char *colon = memchr(h, ':', hl);
+    if(colon)
+      hl = (size_t)(colon - h);
+  }
+  while(hl && h[hl - 1] == '.')
+    hl--;
+  if(hl >= 4 && (h[0] == 'w' || h[0] == 'W') && (h[1] == 'w' || h[1] == 'W') &&
+     (h[2] == 'w' || h[2] == 'W') && h[3] == '.' && hl > 4) {
+    h += 4;
+    hl -= 4;
+  }
+  if(!hl || hl >= outlen)
+    return false;
+  for(size_t i = 0; i < hl; i++) {
+    char ch = h[i];
+    if(ch >= 'A' && ch <= 'Z')
+      ch = (char)(ch - 'A' + 'a');
+    if((unsigned char)ch <= ' ' || ch == 0x7f)
+      return false;
+    out[i] = ch;
+  }
+  out[hl] = '\0';
+  return true;
+}
+
+/* Proleptic Gregorian date to a day count, by 400-year eras (the usual
+ * civil-calendar arithmetic), and back. */
+int32_t prb_scan_days_from_civil(int y, int m, int d)
+{
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void prb_scan_day_str(int32_t day, char *out, size_t outlen)
+{
+  int z = day + 719468;
+  int era = (z >= 0 ? z : z - 146096) / 146097;
+  int doe = z - era * 146097;
+  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int y = yoe + era * 400;
+  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int mp = (5 * doy + 2) / 153;
+  int d = doy - (153 * mp + 2) / 5 + 1;
+  int m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
+}
+
+static bool num(const char *s, int n, int *v)
+{
+  int x = 0;
+  for(int i = 0; i < n; i++) {
+    if(s[i] < '0' || s[i] > '9')
+      return false;
+    x = x * 10 + (s[i] - '0');
+  }
+  *v = x;
+  return true;
+}
+
+/* OONI's "YYYY-MM-DD hh:mm:ss" (UTC), or ISO's 'T' and a trailing 'Z'.
+ * Nothing else may follow the seconds: an offset ("+05") would put the
+ * measurement on another UTC day than the one we would count it on. */
+bool prb_scan_day(const char *s, int32_t *day)
+{
+  int y, mo, d, hh, mi, ss;
+  size_t n = strlen(s);
+  if(n != 19 && !(n == 20 && s[19] == 'Z'))
+    return false;
+  if(s[4] != '-' || s[7] != '-' ||
+     (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
+    return false;
+  if(!num(s, 4, &y) || !num(s + 5, 2, &mo) || !num(s + 8, 2, &d) ||
+     !num(s + 11, 2, &hh) || !num(s + 14, 2, &mi) || !num(s + 17, 2, &ss))
+    return false;
+  static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if(y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+     hh > 23 || mi > 59 || ss > 60)
+    return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if(mo == 2 && d == 29 && !leap)
+    return false;
+  *day = prb_scan_days_from_civil(y, mo, d);
+  return true;
+}
+
+const char *prb_scan_verdict_name(enum prb_rep_verdict v)
+{
+  switch(v) {
+  case PRB_REP_V_OK: return "ok";
+  case PRB_REP_V_BLOCKED: return "blocked";
+  case PRB_REP_V_THROTTLED: return "throttled";
+  case PRB_REP_V_DOWN: return "down";
+  case PRB_REP_V_INCONCLUSIVE: return "inconclusive";
+  case PRB_REP_V_OFFLINE: return "probe_offline";
+  default: return "inconclusive";
+  }
+}
+
+const char *prb_scan_method_name(enum prb_rep_method m)
+{
+  switch(m) {
+  case PRB_REP_M_DNS: return "dns";
+  case PRB_REP_M_TCP: return "tcp";
+  case PRB_REP_M_TLS: return "tls";
+  case PRB_REP_M_HTTP: return "http";
+  default: return "unknown";
+  }
+}
