@@ -365,6 +365,7 @@ LAB_HOSTS=(
   drip.lab.test "${BAD_IP}"
   endless.lab.test "${BAD_IP}"
   headers.lab.test "${BAD_IP}"
+  stall.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
   # scenarios (the censor's rules name these addresses)
   open.lab.test "${OPEN_IP}"

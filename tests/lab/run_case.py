@@ -1165,6 +1165,35 @@ def case_helper_body_length(c):
     c.eq(hr.get("title"), "Large lab page", "http_request.title")
 
 
+def helper_page(c, url):
+    body = {"http_request": url, "tcp_connect": []}
+    t0 = time.monotonic()
+    r, = helper_call(c, [{"url": control_url(c), "body": json.dumps(body)}])
+    c.eq(r.get("status"), 200, "HTTP status")
+    hr = body_json(c, r).get("http_request") or {}
+    c.eq(hr.get("status_code"), 200, "http_request.status_code")
+    c.eq(hr.get("failure"), None, "http_request.failure")
+    c.eq(hr.get("x_body_is_truncated"), True, "x_body_is_truncated (the part kept)")
+    return hr, time.monotonic() - t0
+
+
+def case_helper_body_endless(c):
+    """A body that never ends is counted up to 16 MiB (as OONI's helper reads
+    it), then the helper stops: the page, with a length that is a lower bound."""
+    hr, _ = helper_page(c, "http://endless.lab.test/")
+    n = hr.get("body_length")
+    c.expect(isinstance(n, int) and 16 << 20 <= n < (16 << 20) + (1 << 20),
+             "http_request.body_length %r, expected 16 MiB and at most a read more" % n)
+
+
+def case_helper_body_stall(c):
+    """600 KiB, then the tail never comes: counting it runs out of time (the
+    helper's 2 s step), which leaves the page fetched, its length what came."""
+    hr, elapsed = helper_page(c, "http://stall.lab.test/")
+    c.eq(hr.get("body_length"), 600 * 1024, "http_request.body_length (the bytes that came)")
+    c.expect(elapsed < 10, "the helper took %.1f s (step timeout 2 s)" % elapsed)
+
+
 def case_helper_dns_failure(c):
     """A name the control cannot resolve: no GET is made, and the HTTP step
     says why (the DNS failure), as OONI's helper does."""
