@@ -51,12 +51,24 @@ static const char body_final[] =
   "<html><head><TITLE>\n  Blocked \t page  \xCF\xF0\xEE\xE5\xEA\xF2 </title>"
   "</head><body>\xC2\xE0\xF8 IP: 10.0.0.1</body></html>";
 
+static void add_tcp(struct prb_obs *obs, const char *ip, int port,
+                    const char *failure, int txid)
+{
+  struct prb_tcp_connect *c = prb_obs_add_tcp(obs);
+
+  if(!c)
+    abort();
+  COPY(c->ip, ip);
+  c->port = port;
+  c->failure = failure;
+  c->transaction_id = txid;
+}
+
 static void fill(struct prb_obs *obs)
 {
   static const unsigned char raw[] = { 0x12, 0x34, 0x81, 0x80, 0, 1 };
   static const unsigned char der[] = { 0x30, 0x82, 0x01, 0x0a, 0xff };
   struct prb_dns_query *q;
-  struct prb_tcp_connect *c;
   struct prb_tls_handshake *h;
   struct prb_http_request *r;
   int i;
@@ -93,24 +105,10 @@ static void fill(struct prb_obs *obs)
   q->transaction_id = 2;
   CHECK_INT(q->rcode, -1);
 
-  c = prb_obs_add_tcp(obs);
-  COPY(c->ip, "198.18.0.10");
-  c->port = 443;
-  c->transaction_id = 3;
-  c = prb_obs_add_tcp(obs);
-  COPY(c->ip, "198.18.0.11");
-  c->port = 443;
-  c->failure = "connection_refused";
-  c->transaction_id = 4;
-  c = prb_obs_add_tcp(obs);
-  COPY(c->ip, "198.18.0.12");
-  c->port = 80;
-  c->transaction_id = 5;
-  c = prb_obs_add_tcp(obs);
-  COPY(c->ip, "127.0.0.1");
-  c->port = 443;
-  c->failure = "address_refused_by_policy";
-  c->transaction_id = 6;
+  add_tcp(obs, "198.18.0.10", 443, NULL, 3);
+  add_tcp(obs, "198.18.0.11", 443, "connection_refused", 4);
+  add_tcp(obs, "198.18.0.12", 80, NULL, 5);
+  add_tcp(obs, "127.0.0.1", 443, "address_refused_by_policy", 6);
 
   h = prb_obs_add_tls(obs);
   COPY(h->address, "198.18.0.10:443");
