@@ -40,6 +40,8 @@ struct prb_fetch {
   double t_base;
   size_t header_bytes;
   size_t body_cap;
+  bool count_body;              /* count past the cap (the helper) */
+  bool counting;                /* ... and is doing so now */
   prb_fetch_done done;
   void *arg;
   struct prb_http_request req;
@@ -141,18 +143,24 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
   return size * nmemb;
 }
 
-/* Keeps at most PRB_BODY_MAX raw bytes; past that the transfer stops. */
+/* Keeps at most PRB_BODY_MAX raw bytes; past that the transfer stops, or,
+ * when asked to count, goes on counting a page's bytes up to
+ * PRB_BODY_COUNT_MAX without keeping them. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
   struct prb_fetch *f = userp;
   struct prb_http_request *req = &f->req;
   size_t len = size * nmemb;
   long code = 0;
+  if(f->counting) {
+    req->body_counted += len;
+    return req->body_counted < PRB_BODY_COUNT_MAX ? len : 0;
+  }
   curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &code);
   /* A redirect's body is never the page: keep enough for a blockpage,
    * so eleven hops cannot hold megabytes each. */
-  size_t limit = code >= 300 && code < 400 ? PRB_REDIRECT_BODY_MAX :
-                 PRB_BODY_MAX;
+  bool redirect = code >= 300 && code < 400;
+  size_t limit = redirect ? PRB_REDIRECT_BODY_MAX : PRB_BODY_MAX;
   size_t room = limit > req->body_len ? limit - req->body_len : 0;
   size_t take = len < room ? len : room;
   if(req->body_len + take > f->body_cap) {
@@ -169,8 +177,15 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
   }
   memcpy(req->body + req->body_len, data, take);
   req->body_len += take;
+  if(f->count_body && !redirect)
+    req->body_counted = req->body_len;
   if(take < len) {
     req->body_is_truncated = true;
+    if(f->count_body && !redirect) {
+      f->counting = true;       /* the rest is only counted */
+      req->body_counted += len - take;
+      return req->body_counted < PRB_BODY_COUNT_MAX ? len : 0;
+    }
     return 0;                   /* CURLE_WRITE_ERROR: we have enough */
   }
   return len;
@@ -217,6 +232,10 @@ static void finish_transfer(struct prb_fetch *f, CURLcode rc)
   req->t = prb_now() - f->t_base;
   if(rc == CURLE_WRITE_ERROR && req->body_is_truncated)
     rc = CURLE_OK;              /* we stopped it at the cap */
+  /* Counting a page's tail is no part of fetching it: a tail that runs
+   * out of time leaves the page kept, and a length that is a lower bound. */
+  if(rc == CURLE_OPERATION_TIMEDOUT && f->counting)
+    rc = CURLE_OK;
   req->failure = prb_failure_curl(rc, os_errno, verify);
   if(req->failure)
     req->code = req->code > 0 ? req->code : 0;
@@ -363,6 +382,7 @@ struct prb_fetch *prb_http_fetch(struct prb_http *h,
   f->done = done;
   f->arg = arg;
   f->t_base = p->t_base;
+  f->count_body = p->count_body;
   snprintf(f->ip, sizeof(f->ip), "%s", p->ip);
   struct prb_http_request *req = &f->req;
   snprintf(req->url, sizeof(req->url), "%s", p->url);

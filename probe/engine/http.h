@@ -3,7 +3,7 @@
  *
  * libcurl never resolves, never follows redirects, never decodes bodies and
  * never reuses a connection here: the measurement decides every hop. The
- * body is capped at PRB_BODY_MAX raw bytes (body_is_truncated), headers at
+ * body kept is capped at PRB_BODY_MAX raw bytes (body_is_truncated), headers at
  * PRB_HEADERS_MAX bytes, and the whole transfer at its deadline, so a
  * server dripping one byte at a time still ends on time.
  */
@@ -30,6 +30,11 @@ struct prb_fetch_params {
    * request), sent as accessprobe; NULL for a GET as a browser would. */
   const char *post;
   size_t post_len;
+  /* Past the kept cap, keep reading a page (not a redirect) and count its
+   * bytes without keeping them (req->body_counted), up to
+   * PRB_BODY_COUNT_MAX or the deadline, whichever comes first: what the
+   * helper does to report a page's real length. */
+  bool count_body;
 };
 
 /* Called once, from the loop. The callee owns every pointer in *req

@@ -124,6 +124,11 @@ const struct prb_control *prb_meas_control(const struct prb_meas *m)
   return m->ctl;
 }
 
+const char *prb_meas_control_url(const struct prb_meas *m)
+{
+  return m->ctl ? m->e->controls[m->control_idx].url : NULL;
+}
+
 const char *prb_meas_control_failure(const struct prb_meas *m)
 {
   return m->ctl_failure[0] ? m->ctl_failure : NULL;
@@ -634,6 +639,8 @@ static void start_fetch(struct prb_meas *m, const char *ip)
                m->e->step_deadline : remaining(m);
   p.depth = m->depth;
   p.transaction_id = m->next_txid++;
+  /* The helper tells a page's real length, not the part it keeps. */
+  p.count_body = m->mode == PRB_MEAS_CONTROL;
   m->fetch = prb_http_fetch(m->e->http, &p, on_fetch, m);
   if(!m->fetch) {
     record_refused_request(m, PRB_FAIL_UNKNOWN);

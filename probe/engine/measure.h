@@ -55,6 +55,8 @@ bool prb_meas_reached(const struct prb_meas *m);
 /* The control's parsed answer, or NULL (none asked, or it failed: then
  * prb_meas_control_failure says why, else it returns NULL). */
 const struct prb_control *prb_meas_control(const struct prb_meas *m);
+/* The URL of the control that gave that answer, or NULL. Borrowed. */
+const char *prb_meas_control_url(const struct prb_meas *m);
 const char *prb_meas_control_failure(const struct prb_meas *m);
 /* True when the control could not be reached at all (no HTTP answer). */
 bool prb_meas_control_unreachable(const struct prb_meas *m);

@@ -205,7 +205,8 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   if(keys)
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?
                         json_string(item->category_code) : json_null());
-  json_t *rec = keys ? prb_record_build(&r->info, obs, keys) : NULL;
+  json_t *rec = keys ? prb_record_build(&r->info, obs, prb_meas_control(m),
+                                       prb_meas_control_url(m), keys) : NULL;
   json_decref(keys);
   size_t len = 0;
   char *line = rec ? prb_record_dump(rec, r->e.scrub, &len) : NULL;

@@ -166,21 +166,25 @@ bool prb_control_addr_equal(const struct prb_ctl_addr *a,
   return !a->port || !b->port || a->port == b->port;
 }
 
-uint32_t prb_control_asn(const struct prb_control *c,
-                         const struct prb_ctl_addr *addr, long long *flags)
+const struct prb_ctl_ipinfo *prb_control_ipinfo(const struct prb_control *c,
+                                                const struct prb_ctl_addr *addr)
 {
   size_t i;
 
+  for(i = 0; c && i < c->n_ip_info; i++)
+    if(prb_control_addr_equal(&c->ip_info[i].addr, addr))
+      return &c->ip_info[i];
+  return NULL;
+}
+
+uint32_t prb_control_asn(const struct prb_control *c,
+                         const struct prb_ctl_addr *addr, long long *flags)
+{
+  const struct prb_ctl_ipinfo *ii = prb_control_ipinfo(c, addr);
+
   if(flags)
-    *flags = 0;
-  for(i = 0; c && i < c->n_ip_info; i++) {
-    if(prb_control_addr_equal(&c->ip_info[i].addr, addr)) {
-      if(flags)
-        *flags = c->ip_info[i].flags;
-      return c->ip_info[i].asn;
-    }
-  }
-  return 0;
+    *flags = ii ? ii->flags : 0;
+  return ii ? ii->asn : 0;
 }
 
 /* An optional object member: 0 when absent or null (nothing to read), 1
@@ -464,7 +468,7 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
     return rc;
   json_object_foreach(sec, key, val) {
     struct prb_ctl_ipinfo *ii;
-    const json_t *asn, *flags;
+    const json_t *asn, *flags, *org;
     char k[WHY_KEY_MAX + 1];
     if(out->n_ip_info == PRB_CTL_MAX_IPINFO) {
       out->ip_info_truncated = true;
@@ -488,6 +492,14 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
       if(!json_is_integer(flags) || json_integer_value(flags) < 0)
         return fail(why, whylen, "ip_info[%s].flags: not a count", k);
       ii->flags = json_integer_value(flags);
+    }
+    org = json_object_get(val, "x_as_org_name");
+    if(org && !json_is_null(org)) {
+      if(!json_is_string(org))
+        return fail(why, whylen, "ip_info[%s].x_as_org_name: not a string",
+                    k);
+      copy_text(ii->as_org_name, sizeof(ii->as_org_name),
+                json_string_value(org), json_string_length(org));
     }
     copy_text(ii->ip, sizeof(ii->ip), key, strlen(key));
     out->n_ip_info++;

@@ -38,6 +38,7 @@
 #define PRB_CTL_TITLE_MAX 512    /* title bytes, NUL included */
 #define PRB_CTL_HNAME_MAX 128    /* header name bytes, NUL included */
 #define PRB_CTL_HVALUE_MAX 256   /* header value bytes, NUL included */
+#define PRB_CTL_ORG_MAX 128      /* AS organisation bytes, NUL included */
 #define PRB_CTL_MAX_REQ_ENDPOINTS 64 /* endpoints one request may carry */
 
 /* An "ip:port" endpoint or bare address in binary, for comparisons that do
@@ -96,6 +97,7 @@ struct prb_ctl_ipinfo {
   char ip[PRB_IP_MAX];
   struct prb_ctl_addr addr;
   uint32_t asn;                 /* 0 when unknown */
+  char as_org_name[PRB_CTL_ORG_MAX]; /* our x_as_org_name, "" if not sent */
   long long flags;              /* 1 probe, 2 control, 4 bogon, 8 TLS-valid */
 };
 
@@ -158,5 +160,9 @@ bool prb_control_addr_equal(const struct prb_ctl_addr *a,
  * receives its ip_info flags (0 when absent). */
 uint32_t prb_control_asn(const struct prb_control *c,
                          const struct prb_ctl_addr *addr, long long *flags);
+
+/* The control's ip_info entry for addr (c may be NULL), or NULL. */
+const struct prb_ctl_ipinfo *prb_control_ipinfo(const struct prb_control *c,
+                                                const struct prb_ctl_addr *addr);
 
 #endif

@@ -22,6 +22,8 @@
 #define PRB_MAX_HOPS 11         /* the first request and 10 redirects */
 #define PRB_BODY_MAX (512 * 1024)  /* raw response body kept */
 #define PRB_REDIRECT_BODY_MAX (64 * 1024) /* ... of a 3xx response */
+#define PRB_BODY_COUNT_MAX (16 * 1024 * 1024) /* body bytes the helper
+                                           counts, as OONI's helper reads */
 #define PRB_HEADERS_MAX (32 * 1024) /* response header bytes kept */
 #define PRB_MAX_HEADERS 100     /* response header lines kept */
 #define PRB_MAX_CERTS 10        /* certificates kept per chain */
@@ -105,6 +107,10 @@ struct prb_http_request {
   unsigned char *body;          /* raw, at most PRB_BODY_MAX bytes */
   size_t body_len;
   bool body_is_truncated;
+  /* Every body byte received, kept or not: counted past the cap (up to
+   * PRB_BODY_COUNT_MAX and the deadline) when the fetch was asked to, so
+   * the helper can tell the page's real length; 0 when not counted. */
+  size_t body_counted;
   double t0, t;
   int depth;
   int transaction_id;

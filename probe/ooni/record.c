@@ -18,6 +18,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ooni/control.h"
+#include "ooni/failure.h"
 #include "ooni/scrub.h"
 #include "common/textclean.h"
 #include "common/version.h"
@@ -127,7 +129,28 @@ static const char *rr_name(int type)
   }
 }
 
-static json_t *answer_json(const struct prb_dns_answer *a)
+/* An answer's network, as OONI's probe gives it from its own database: here
+ * the control's ip_info (the helper's database), absent when unknown. */
+static int answer_network(json_t *o, const struct prb_dns_answer *a,
+                          const struct prb_control *ctl)
+{
+  struct prb_ctl_addr addr;
+  const struct prb_ctl_ipinfo *ii;
+  int rc = 0;
+
+  if(a->type == PRB_RR_CNAME || prb_control_addr_parse(a->value, true, &addr))
+    return 0;
+  ii = prb_control_ipinfo(ctl, &addr);
+  if(!ii || !ii->asn)
+    return 0;
+  rc |= put(o, "asn", json_integer(ii->asn));
+  if(ii->as_org_name[0])
+    rc |= put(o, "as_org_name", JFIELD(ii->as_org_name));
+  return rc;
+}
+
+static json_t *answer_json(const struct prb_dns_answer *a,
+                           const struct prb_control *ctl)
 {
   json_t *o = json_object();
   const char *key = a->type == PRB_RR_A ? "ipv4" :
@@ -137,6 +160,7 @@ static json_t *answer_json(const struct prb_dns_answer *a)
   rc |= put(o, "answer_type", json_string(rr_name(a->type)));
   rc |= put(o, key, JFIELD(a->value));
   rc |= put(o, "ttl", json_integer(a->ttl));
+  rc |= answer_network(o, a, ctl);
   if(rc) {
     json_decref(o);
     return NULL;
@@ -144,14 +168,15 @@ static json_t *answer_json(const struct prb_dns_answer *a)
   return o;
 }
 
-static json_t *query_json(const struct prb_dns_query *q)
+static json_t *query_json(const struct prb_dns_query *q,
+                          const struct prb_control *ctl)
 {
   json_t *o = json_object(), *answers = json_array();
   size_t i, n = q->n_answers < PRB_MAX_ADDRS ? q->n_answers : PRB_MAX_ADDRS;
   int rc = 0;
 
   for(i = 0; i < n; i++)
-    rc |= push(answers, answer_json(&q->answers[i]));
+    rc |= push(answers, answer_json(&q->answers[i], ctl));
   rc |= put(o, "answers", answers);
   rc |= put(o, "engine", json_string("udp"));
   rc |= put(o, "failure", jfailure(q->failure));
@@ -178,13 +203,35 @@ static json_t *query_json(const struct prb_dns_query *q)
   return o;
 }
 
-static json_t *tcp_json(const struct prb_tcp_connect *c)
+/* OONI v0.4's status.blocked: present when the control tried the same
+ * endpoint, true when it connected and we did not. Not for an address we
+ * refused to contact: we never tried it. */
+static int tcp_blocked(json_t *status, const struct prb_tcp_connect *c,
+                       const struct prb_control *ctl)
+{
+  struct prb_ctl_addr ep;
+  size_t i;
+
+  if(!ctl || (c->failure && !strcmp(c->failure, PRB_FAIL_REFUSED_ADDR)) ||
+     prb_control_addr_parse(c->ip, true, &ep))
+    return 0;
+  ep.port = c->port;
+  for(i = 0; i < ctl->n_tcp; i++)
+    if(prb_control_addr_equal(&ctl->tcp[i].ep, &ep))
+      return put(status, "blocked",
+                 json_boolean(ctl->tcp[i].status && c->failure != NULL));
+  return 0;
+}
+
+static json_t *tcp_json(const struct prb_tcp_connect *c,
+                        const struct prb_control *ctl)
 {
   json_t *o = json_object(), *status = json_object();
   int rc = 0;
 
   rc |= put(status, "failure", jfailure(c->failure));
   rc |= put(status, "success", json_boolean(c->failure == NULL));
+  rc |= tcp_blocked(status, c, ctl);
   rc |= put(o, "ip", JFIELD(c->ip));
   rc |= put(o, "port", json_integer(c->port));
   rc |= put(o, "status", status);
@@ -493,21 +540,25 @@ static json_t *extensions_json(void)
   return o;
 }
 
-static json_t *test_keys_json(const struct prb_obs *obs, json_t *extra)
+static json_t *test_keys_json(const struct prb_obs *obs,
+                              const struct prb_control *ctl, json_t *extra)
 {
   json_t *tk = json_object();
   json_t *queries = json_array(), *tcp = json_array(), *tls = json_array();
-  json_t *requests = json_array();
+  json_t *decoys = json_array(), *requests = json_array();
   const struct prb_http_request *last = NULL;
   size_t i;
   int rc = 0;
 
   for(i = 0; i < obs->n_queries; i++)
-    rc |= push(queries, query_json(&obs->queries[i]));
+    rc |= push(queries, query_json(&obs->queries[i], ctl));
   for(i = 0; i < obs->n_tcp; i++)
-    rc |= push(tcp, tcp_json(&obs->tcp[i]));
+    rc |= push(tcp, tcp_json(&obs->tcp[i], ctl));
+  /* A decoy's handshake succeeds where the real name's fails: among the
+   * real ones, a consumer that ignores our tag would read the blocked site
+   * as reachable. So it has a key of its own. */
   for(i = 0; i < obs->n_tls; i++)
-    rc |= push(tls, tls_json(&obs->tls[i]));
+    rc |= push(obs->tls[i].decoy ? decoys : tls, tls_json(&obs->tls[i]));
   /* Newest first: requests[0] is the final hop, as OONI orders them. */
   for(i = obs->n_requests; i > 0; i--)
     rc |= push(requests, request_json(&obs->requests[i - 1]));
@@ -521,6 +572,7 @@ static json_t *test_keys_json(const struct prb_obs *obs, json_t *extra)
   rc |= put(tk, "queries", queries);
   rc |= put(tk, "tcp_connect", tcp);
   rc |= put(tk, "tls_handshakes", tls);
+  rc |= put(tk, "x_decoy_tls_handshakes", decoys);
   rc |= put(tk, "requests", requests);
   rc |= put(tk, "dns_experiment_failure",
             jfailure(obs->dns_experiment_failure));
@@ -541,8 +593,30 @@ static json_t *test_keys_json(const struct prb_obs *obs, json_t *extra)
   return tk;
 }
 
+/* OONI's {"backend": {"address", "type"}}: the control that answered. */
+static json_t *test_helpers_json(const char *url)
+{
+  json_t *o = json_object(), *backend;
+  const char *colon = url ? strchr(url, ':') : NULL;
+  int rc = 0;
+
+  if(!colon)
+    return o;
+  backend = json_object();
+  rc |= put(backend, "address", prb_json_text(url, strlen(url)));
+  rc |= put(backend, "type", prb_json_text(url, (size_t)(colon - url)));
+  rc |= put(o, "backend", backend);
+  if(rc) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
 json_t *prb_record_build(const struct prb_runinfo *run,
-                         const struct prb_obs *obs, json_t *extra)
+                         const struct prb_obs *obs,
+                         const struct prb_control *control,
+                         const char *control_url, json_t *extra)
 {
   json_t *rec = json_object();
   int rc = 0;
@@ -563,12 +637,16 @@ json_t *prb_record_build(const struct prb_runinfo *run,
   rc |= put(rec, "resolver_network_name", json_string(""));
   rc |= put(rec, "software_name", json_string(prb_software_name()));
   rc |= put(rec, "software_version", json_string(prb_software_version()));
-  rc |= put(rec, "test_helpers", json_object());
-  rc |= put(rec, "test_keys", test_keys_json(obs, extra));
+  rc |= put(rec, "test_helpers",
+            test_helpers_json(control ? control_url : NULL));
+  rc |= put(rec, "test_keys", test_keys_json(obs, control, extra));
   rc |= put(rec, "test_name", json_string("web_connectivity"));
   rc |= put(rec, "test_runtime", jreal(obs->test_runtime));
   rc |= put(rec, "test_start_time", JFIELD(run->test_start_time));
-  rc |= put(rec, "test_version", json_string("0.5.0"));
+  /* The keys are v0.4.3's (the classic test's, blocking and accessible by
+   * its rules), not v0.5's (x_blocking_flags, network_events...): say so,
+   * so that no consumer reads them as the other test's. */
+  rc |= put(rec, "test_version", json_string(PRB_RECORD_TEST_VERSION));
   if(rc) {
     json_decref(rec);
     return NULL;

@@ -25,11 +25,22 @@ struct prb_runinfo {
   char report_id[96];
 };
 
+/* The web_connectivity version whose test keys the records carry. */
+#define PRB_RECORD_TEST_VERSION "0.4.3"
+
+struct prb_control;
+
 /* Returns a new object the caller owns, or NULL when out of memory.
+ * control (NULL when none answered) is the control's parsed answer and
+ * control_url the URL of the control that gave it: they fill test_helpers,
+ * tcp_connect[].status.blocked and the DNS answers' asn and as_org_name.
  * extra, when not NULL, is merged into test_keys (borrowed): where later
- * work adds control, x_analysis and such. */
+ * work adds control, x_analysis and such. Decoy-SNI handshakes go under
+ * test_keys.x_decoy_tls_handshakes, never tls_handshakes. */
 json_t *prb_record_build(const struct prb_runinfo *run,
-                         const struct prb_obs *obs, json_t *extra);
+                         const struct prb_obs *obs,
+                         const struct prb_control *control,
+                         const char *control_url, json_t *extra);
 
 /* Serialises rec compactly (sorted keys), scrubs the addresses in scrub
  * (may be NULL) and appends '\n'. Returns a malloc'd NUL-terminated line

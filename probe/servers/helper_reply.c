@@ -79,10 +79,15 @@ static json_t *tls_section(const struct prb_obs *obs, double *longest)
 
 static json_t *http_section(const struct prb_obs *obs, double *span)
 {
+  /* No request made: why not is the HTTP step's failure, or, when the
+   * name did not resolve, the DNS failure (as OONI's helper, whose GET
+   * fails on the same lookup). */
   if(!obs->n_requests)
     return json_pack("{s:i,s:o,s:s,s:{},s:i}", "body_length", -1, "failure",
                      failure_json(obs->http_experiment_failure ?
                                   obs->http_experiment_failure :
+                                  obs->dns_experiment_failure ?
+                                  obs->dns_experiment_failure :
                                   "unknown_failure"),
                      "title", "", "headers", "status_code", -1);
   const struct prb_http_request *last = &obs->requests[obs->n_requests - 1];
@@ -100,8 +105,12 @@ static json_t *http_section(const struct prb_obs *obs, double *span)
   char title[PRB_CTL_TITLE_MAX];
   prb_classify_title(last->body, last->body_len, title, sizeof(title));
   bool ok = !failure && last->code > 0;
+  /* The page's length, not the part kept: OONI clients compare it with
+   * their own whole body. */
+  size_t length = last->body_counted > last->body_len ? last->body_counted :
+                  last->body_len;
   json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:I}", "body_length",
-                        (json_int_t)(ok ? (long long)last->body_len : -1),
+                        (json_int_t)(ok ? (long long)length : -1),
                         "failure", failure_json(failure), "title",
                         prb_json_text(title, strlen(title)), "headers",
                         headers ? headers : json_object(), "status_code",
@@ -158,11 +167,16 @@ static void add_ip_info(json_t *info, const struct prb_obs *obs,
     long long flags = flag | (prb_policy_is_bogon(ip) ? 4 : 0) |
                       (tls_valid(obs, ip) ? 8 : 0);
     struct prb_asn_info a;
-    if(!prb_asndb_lookup(db, ip, &a))
+    if(!prb_asndb_lookup(db, ip, &a)) {
       a.asn = 0;
-    json_object_set_new(info, ip, json_pack("{s:I,s:I}", "asn",
-                                            (json_int_t)a.asn, "flags",
-                                            (json_int_t)flags));
+      a.org[0] = 0;
+    }
+    e = json_pack("{s:I,s:I}", "asn", (json_int_t)a.asn, "flags",
+                  (json_int_t)flags);
+    if(e && a.asn && a.org[0])    /* ours: lets records name the network */
+      json_object_set_new(e, "x_as_org_name",
+                          prb_json_text(a.org, strlen(a.org)));
+    json_object_set_new(info, ip, e);
     return;
   }
   json_int_t flags = json_integer_value(json_object_get(e, "flags"));

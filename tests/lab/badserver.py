@@ -8,6 +8,8 @@ Only what nginx cannot do:
       endless.lab.test  a fast body that never ends (until the client closes;
                         at most 60 s or 2 GiB per connection)
       headers.lab.test  a flood of ~5,000 response headers (~500 KB)
+      stall.lab.test    600 KiB of body at once, then silence (a page whose
+                        tail never comes; at most 60 s)
       anything else     404
   --silent IP:PORT   accepts TCP, reads and discards, never writes a byte
                      (until the client closes, at most 120 s)
@@ -31,6 +33,8 @@ DRIP_SECONDS = 300
 ENDLESS_SECONDS = 60
 ENDLESS_MAX_BYTES = 2 << 30
 SILENT_SECONDS = 120
+STALL_BYTES = 600 * 1024
+STALL_SECONDS = 60
 HEADER_READ_TIMEOUT = 10.0
 HEADER_MAX = 16384
 FLOOD_HEADERS = 5000
@@ -96,6 +100,22 @@ def serve_endless(conn):
         sent += len(block)
 
 
+def serve_stall(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % (2 * STALL_BYTES))
+    conn.settimeout(10.0)
+    conn.sendall(b"S" * STALL_BYTES)
+    # The rest never comes: wait until the client gives up.
+    deadline = time.monotonic() + STALL_SECONDS
+    while time.monotonic() < deadline:
+        conn.settimeout(deadline - time.monotonic())
+        try:
+            if not conn.recv(4096):
+                return
+        except socket.timeout:
+            return
+
+
 def serve_header_flood(conn):
     parts = [b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"]
     filler = b"f" * 90
@@ -115,6 +135,8 @@ def serve_http(conn, peer):
         serve_endless(conn)
     elif host == "headers.lab.test":
         serve_header_flood(conn)
+    elif host == "stall.lab.test":
+        serve_stall(conn)
     else:
         conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
                      b"Content-Length: 10\r\nConnection: close\r\n\r\nnot found\n")

@@ -359,11 +359,13 @@ LAB_HOSTS=(
   loop2.lab.test "${SITE_IPS[1]}"
   loopback.lab.test "${SITE_IPS[2]}"
   echoip.lab.test "${SITE_IPS[3]}"
+  large.lab.test "${SITE_IPS[0]}"
   refused.lab.test "${REFUSED_IP}"
   blackhole.lab.test "${BLACKHOLE_IP}"
   drip.lab.test "${BAD_IP}"
   endless.lab.test "${BAD_IP}"
   headers.lab.test "${BAD_IP}"
+  stall.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
   # scenarios (the censor's rules name these addresses)
   open.lab.test "${OPEN_IP}"
@@ -386,7 +388,7 @@ SCENARIO_NAMES=(open.lab.test snidrop.lab.test snireset.lab.test ipblock.lab.tes
   intercept-old.lab.test geo.lab.test throttle.lab.test uplinkcut.lab.test)
 GOOD_CERT_NAMES=(http.lab.test https.lab.test redir1.lab.test redir2.lab.test redir3.lab.test
   canary1.lab.test canary2.lab.test gzipbomb.lab.test binary.lab.test loop.lab.test
-  loop2.lab.test loopback.lab.test echoip.lab.test "${SCENARIO_NAMES[@]}")
+  loop2.lab.test loopback.lab.test echoip.lab.test large.lab.test "${SCENARIO_NAMES[@]}")
 
 write_ca_conf() {
   local dir="$1"
@@ -539,6 +541,18 @@ with open(sys.argv[1], "w") as f:
         n += len(line)
     f.write("</body></html>\n")
 PY
+  # A page longer than the 512 KiB a fetch keeps: 900,000 bytes exactly, so
+  # the helper's body_length can be checked against its size.
+  python3 - "${www}/large.html" <<'PY'
+import sys
+head = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Large lab page</title></head><body>\n'
+tail = b"</body></html>\n"
+line = b"<p>accessprobe lab: a page longer than the part a fetch keeps.</p>\n"
+size = 900000
+body = (line * (size // len(line) + 1))[:size - len(head) - len(tail)]
+with open(sys.argv[1], "wb") as f:
+    f.write(head + body + tail)
+PY
   chmod -R a+rX "${www}"
 }
 
@@ -619,6 +633,7 @@ EOF
     nginx_site unknownca.lab.test "    location / { return 200 $(page 'Unknown CA'); }" https
     nginx_site gzipbomb.lab.test "    location / { root ${LAB_DIR}/www; try_files /bomb.html.gz =404; add_header Content-Encoding gzip always; }"
     nginx_site binary.lab.test "    location / { root ${LAB_DIR}/www; default_type 'text/html; charset=iso-8859-1'; try_files /binary.bin =404; }"
+    nginx_site large.lab.test "    location / { root ${LAB_DIR}/www; try_files /large.html =404; }"
     # A redirect loop between two hosts, forever.
     nginx_site loop.lab.test "    location / { return 302 http://loop2.lab.test/; }"
     nginx_site loop2.lab.test "    location / { return 302 http://loop.lab.test/; }"

@@ -35,6 +35,9 @@ STEP_TIMEOUT_MS = 2000
 RUN_TIMEOUT_S = 120
 PROBE_ASN = "AS65550"
 PROBE_CC = "KZ"
+# The world's network in the lab helper's MaxMind DB (lab.sh start_helper).
+LAB_WORLD_ASN = 64500
+LAB_WORLD_ORG = "accessprobe lab world"
 BODY_CAP = 512 * 1024
 
 
@@ -223,6 +226,11 @@ class Case(Checks):
         self.eq(rec.get("probe_cc"), PROBE_CC, "probe_cc")
         self.eq(rec.get("test_name"), "web_connectivity", "test_name")
         self.expect(isinstance(rec.get("test_keys"), dict), "test_keys is not an object")
+        # A decoy handshake never sits among the real ones, where a consumer
+        # that ignores our tag would read it as the site's.
+        self.expect(not [h for h in lst(rec, "tls_handshakes") if isinstance(h, dict)
+                         and "decoy_sni" in (h.get("tags") or [])],
+                    "a decoy-SNI handshake in tls_handshakes")
 
     def report(self):
         if not self.problems:
@@ -254,9 +262,8 @@ def lst(rec, key):
 
 
 def real_tls(rec):
-    """TLS handshakes with the real SNI (decoy handshakes left out)."""
-    return [h for h in lst(rec, "tls_handshakes")
-            if isinstance(h, dict) and "decoy_sni" not in (h.get("tags") or [])]
+    """TLS handshakes with the real SNI (the decoys have a key of their own)."""
+    return [h for h in lst(rec, "tls_handshakes") if isinstance(h, dict)]
 
 
 def tcp_to(rec, ip, port):
@@ -684,6 +691,25 @@ def check_control_answered(c, rec):
     c.eq(tk(rec).get("control_failure"), None, "control_failure (the world helper must answer)")
     c.expect(isinstance(tk(rec).get("control"), dict) and tk(rec).get("control"),
              "no control reply in test_keys.control")
+    c.eq(rec.get("test_helpers"), {"backend": {"address": control_url(c), "type": "http"}},
+         "test_helpers (the control that answered, in OONI's shape)")
+
+
+def tcp_blocked(c, rec, ip, port, want):
+    """OONI's tcp_connect[].status.blocked: the control connected, we did not."""
+    got = [status(t).get("blocked", "absent") for t in tcp_to(rec, ip, port)]
+    c.expect(got and all(b is want for b in got),
+             "tcp_connect[%s:%d].status.blocked %r, want %r" % (ip, port, got, want))
+
+
+def check_answer_network(c, rec, host, ip):
+    """The control's database names the network of the probe's DNS answer."""
+    ans = [x for q in lst(rec, "queries") if isinstance(q, dict) and q.get("hostname") == host
+           for x in (q.get("answers") or []) if isinstance(x, dict) and x.get("ipv4") == ip]
+    c.expect(ans, "no A answer %s for %s" % (ip, host))
+    for x in ans:
+        c.eq(x.get("asn"), LAB_WORLD_ASN, "answer %s asn" % ip)
+        c.eq(x.get("as_org_name"), LAB_WORLD_ORG, "answer %s as_org_name" % ip)
 
 
 def ctl(rec, key):
@@ -692,8 +718,7 @@ def ctl(rec, key):
 
 
 def decoys(rec):
-    return [h for h in lst(rec, "tls_handshakes")
-            if isinstance(h, dict) and "decoy_sni" in (h.get("tags") or [])]
+    return [h for h in lst(rec, "x_decoy_tls_handshakes") if isinstance(h, dict)]
 
 
 def control_url(c):
@@ -710,7 +735,11 @@ def sni_filtered(c, rec, host, ip, failure):
         c.eq(h.get("address"), "%s:443" % ip, "real handshake address")
         c.eq(h.get("failure"), failure, "real handshake failure")
     d = decoys(rec)
-    c.expect(d, "no decoy-SNI handshake recorded")
+    c.expect(d, "no decoy-SNI handshake recorded in x_decoy_tls_handshakes")
+    c.expect(all("decoy_sni" in (h.get("tags") or []) for h in d),
+             "a decoy handshake without its decoy_sni tag")
+    c.expect(not any(h.get("server_name") == "example.com" for h in real_tls(rec)),
+             "the decoy name in tls_handshakes")
     c.expect(any(h.get("address") == "%s:443" % ip and h.get("server_name") == "example.com"
                  for h in d), "no decoy handshake with SNI example.com to %s:443: %r"
              % (ip, [(h.get("address"), h.get("server_name")) for h in d]))
@@ -730,6 +759,8 @@ def sni_filtered(c, rec, host, ip, failure):
 def sc_reachable(c, rec, url):
     check_control_answered(c, rec)
     c.eq(resp(req(rec)).get("code"), 200, "response code")
+    tcp_blocked(c, rec, "198.19.0.40", 443, False)
+    check_answer_network(c, rec, "open.lab.test", "198.19.0.40")
     c.eq(tk(rec).get("x_title"), "Scenario site open", "x_title")
 
 
@@ -758,6 +789,7 @@ def sc_ip_blackhole(c, rec, url):
     c.expect(f and all(x == "generic_timeout_error" for x in f), "tcp_connect failures %r" % f)
     c.eq(ctl(rec, "tcp_connect").get("198.19.0.43:443", {}).get("status"), True,
          "the control's connect to 198.19.0.43:443")
+    tcp_blocked(c, rec, "198.19.0.43", 443, True)
 
 
 # A forged RST in answer to the SYN is, to the client, a refused connection
@@ -842,6 +874,7 @@ def sc_down(c, rec, url):
     check_control_answered(c, rec)
     c.eq(ctl(rec, "tcp_connect").get("198.19.0.21:443", {}).get("status"), False,
          "the control's connect to 198.19.0.21:443")
+    tcp_blocked(c, rec, "198.19.0.21", 443, False)   # dead for the control too
     c.expect(not any(k == "verdict" and v == "blocked" for k, v in walk(rec)),
              "a dead site is called blocked")
 
@@ -1115,6 +1148,61 @@ def case_helper_valid(c):
              "http_request.body_length %r" % hr.get("body_length"))
     c.eq(hr.get("title"), "Lab HTTPS site", "http_request.title")
     c.expect(isinstance(hr.get("headers"), dict) and hr.get("headers"), "http_request.headers")
+
+
+def helper_page(c, url):
+    """Asks the control about url, a page longer than the part it keeps:
+    returns its http_request and the seconds the answer took."""
+    body = {"http_request": url, "tcp_connect": []}
+    t0 = time.monotonic()
+    r, = helper_call(c, [{"url": control_url(c), "body": json.dumps(body)}])
+    c.eq(r.get("status"), 200, "HTTP status")
+    hr = body_json(c, r).get("http_request") or {}
+    c.eq(hr.get("status_code"), 200, "http_request.status_code")
+    c.eq(hr.get("failure"), None, "http_request.failure")
+    c.eq(hr.get("x_body_is_truncated"), True, "x_body_is_truncated (the part kept)")
+    return hr, time.monotonic() - t0
+
+
+def case_helper_body_length(c):
+    """A page longer than the part kept: the helper reports its real length
+    (OONI clients compare it with their whole body), not the cap."""
+    size = os.path.getsize(os.path.join(c.ctx.env["WWW_DIR"], "large.html"))
+    c.expect(size > 512 * 1024, "the large page (%d bytes) is not over the cap" % size)
+    hr, _ = helper_page(c, "http://large.lab.test/")
+    c.eq(hr.get("body_length"), size, "http_request.body_length (the page's size)")
+    c.eq(hr.get("title"), "Large lab page", "http_request.title")
+
+
+def case_helper_body_endless(c):
+    """A body that never ends is counted up to 16 MiB (as OONI's helper reads
+    it), then the helper stops: the page, with a length that is a lower bound."""
+    hr, _ = helper_page(c, "http://endless.lab.test/")
+    n = hr.get("body_length")
+    c.expect(isinstance(n, int) and 16 << 20 <= n < (16 << 20) + (1 << 20),
+             "http_request.body_length %r, expected 16 MiB and at most a read more" % n)
+
+
+def case_helper_body_stall(c):
+    """600 KiB, then the tail never comes: counting it runs out of time (the
+    helper's 2 s step), which leaves the page fetched, its length what came."""
+    hr, elapsed = helper_page(c, "http://stall.lab.test/")
+    c.eq(hr.get("body_length"), 600 * 1024, "http_request.body_length (the bytes that came)")
+    c.expect(elapsed < 10, "the helper took %.1f s (step timeout 2 s)" % elapsed)
+
+
+def case_helper_dns_failure(c):
+    """A name the control cannot resolve: no GET is made, and the HTTP step
+    says why (the DNS failure), as OONI's helper does."""
+    body = {"http_request": "https://nxdomain.lab.test/", "tcp_connect": []}
+    r, = helper_call(c, [{"url": control_url(c), "body": json.dumps(body)}])
+    c.eq(r.get("status"), 200, "HTTP status")
+    v = body_json(c, r)
+    c.eq((v.get("dns") or {}).get("failure"), "dns_nxdomain_error", "dns.failure")
+    hr = v.get("http_request") or {}
+    c.eq(hr.get("failure"), "dns_nxdomain_error", "http_request.failure")
+    c.eq(hr.get("body_length"), -1, "http_request.body_length")
+    c.eq(hr.get("status_code"), -1, "http_request.status_code")
 
 
 def _single_case(url, check):

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Runs the probe over the lab's sites and validates every record it
-writes against the JSON Schema, then counts them with `accessprobe report`.
+"""Runs the probe over the lab's sites, without a control and then with the
+lab's control over the censorship scenarios, validates every record it
+writes against our strict schema and against the input schema (what OONI's
+tools and our reader accept), then counts them with `accessprobe report`.
 
-  lab_schema.py --probe BIN --ca CA --canaries CSV --schema S --workdir DIR
+  lab_schema.py --probe BIN --ca CA --canaries CSV --schema S
+                --input-schema I --workdir DIR
 
 Needs root and a lab that is up (ctest's lab fixture); LAB_PREFIX names its
-namespaces. Not root: exit 77 (skipped) unless CI=true.
+namespaces and LAB_DIR its state (lab.env names the control). The records
+stay in DIR (lab-records.jsonl, lab-records-control.jsonl). Not root: exit
+77 (skipped) unless CI=true.
 """
 import argparse
 import json
@@ -23,42 +28,81 @@ URLS = [
     "http://loop.lab.test/", "http://loopback.lab.test/",
     "https://gzipbomb.lab.test/",
 ]
+# With the control: a record of every kind of verdict and blocking.
+CONTROL_URLS = [
+    "https://open.lab.test/", "https://snidrop.lab.test/",
+    "https://ipblock.lab.test/", "https://tcpreset.lab.test/",
+    "https://dnsnx.lab.test/", "http://dnsbp.lab.test/",
+    "http://inject.lab.test/", "https://intercept.lab.test/",
+    "https://down.lab.test/", "https://geo.lab.test/",
+]
+
+
+def lab_env():
+    path = os.path.join(os.environ.get("LAB_DIR", "/tmp/aplab-state"), "lab.env")
+    env = {}
+    with open(path) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            env[k] = v
+    return env
+
+
+def measure(a, prefix, urls, out, extra=()):
+    if os.path.exists(out):
+        os.unlink(out)
+    cmd = ["ip", "netns", "exec", prefix + "probe", a.probe, "run",
+           "--ca-file", a.ca, "--canaries", a.canaries, "--step-timeout",
+           "2000", "--probe-asn", "AS65550", "--probe-cc", "KZ", "-q",
+           "-o", out] + list(extra) + urls
+    p = subprocess.run(cmd, capture_output=True, timeout=150)
+    if p.returncode != 0:
+        print("probe run failed (%d): %s" % (p.returncode,
+                                             p.stderr.decode()[-2000:]))
+        return False
+    return True
+
+
+def validate(schema, n, paths):
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.run([sys.executable, os.path.join(here,
+                           "validate_records.py"), "--schema", schema,
+                           "--min", str(n)] + paths).returncode == 0
 
 
 def main():
     ap = argparse.ArgumentParser()
-    for k in ("--probe", "--ca", "--canaries", "--schema", "--workdir"):
+    for k in ("--probe", "--ca", "--canaries", "--schema", "--input-schema",
+              "--workdir"):
         ap.add_argument(k, required=True)
     a = ap.parse_args()
     if os.geteuid() != 0:
         print("needs root")
         return 1 if os.environ.get("CI") == "true" else 77
     prefix = os.environ.get("LAB_PREFIX", "aplab-")
+    control = lab_env().get("CONTROL_URL")
+    if not control:
+        print("the lab has no control (CONTROL_URL empty in lab.env)")
+        return 1
     os.makedirs(a.workdir, exist_ok=True)
     out = os.path.join(a.workdir, "lab-records.jsonl")
-    if os.path.exists(out):
-        os.unlink(out)
-    cmd = ["ip", "netns", "exec", prefix + "probe", a.probe, "run",
-           "--ca-file", a.ca, "--canaries", a.canaries, "--step-timeout",
-           "2000", "--probe-asn", "AS65550", "--probe-cc", "KZ", "-q",
-           "-o", out] + URLS
-    p = subprocess.run(cmd, capture_output=True, timeout=150)
-    if p.returncode != 0:
-        print("probe run failed (%d): %s" % (p.returncode,
-                                             p.stderr.decode()[-2000:]))
+    out_ctl = os.path.join(a.workdir, "lab-records-control.jsonl")
+    if not (measure(a, prefix, URLS, out) and
+            measure(a, prefix, CONTROL_URLS, out_ctl, ["--control", control])):
         return 1
-    here = os.path.dirname(os.path.abspath(__file__))
-    v = subprocess.run([sys.executable, os.path.join(here,
-                        "validate_records.py"), "--schema", a.schema,
-                        "--min", str(len(URLS)), out])
-    if v.returncode:
+    n = len(URLS) + len(CONTROL_URLS)
+    print("strict schema (ours):")
+    ok = validate(a.schema, n, [out, out_ctl])
+    print("input schema (what OONI's tools and our reader accept):")
+    ok = validate(a.input_schema, n, [out, out_ctl]) and ok
+    if not ok:
         return 1
-    r = subprocess.run([a.probe, "report", "-F", "json", out],
+    r = subprocess.run([a.probe, "report", "-F", "json", out, out_ctl],
                        capture_output=True, timeout=60)
     d = json.loads(r.stdout)
-    ok = (r.returncode == 0 and d["input"]["records"] == len(URLS) and
+    ok = (r.returncode == 0 and d["input"]["records"] == n and
           d["input"]["malformed"] == 0 and
-          d["summary"]["sites_measured"]["sites"] == len(URLS))
+          d["summary"]["sites_measured"]["sites"] == n)
     print("report over the lab records: exit %d, %d records, %d sites, "
           "%d malformed" % (r.returncode, d["input"]["records"],
                             d["summary"]["sites_measured"]["sites"],

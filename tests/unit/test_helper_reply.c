@@ -1,9 +1,29 @@
 /* test_helper_reply.c: the control's answer built from what it observed. */
 #include "check.h"
+#include "common/asn.h"
 #include "ooni/control.h"
 #include "servers/helper.h"
 
 #include <stdlib.h>
+#include <unistd.h>
+
+/* A MaxMind DB naming 198.51.100.0/24, made for the test. */
+static struct prb_asndb *test_db(char *path)
+{
+  const char *data = getenv("PRB_TEST_DATA");
+  char cmd[1024], why[256];
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  close(fd);
+  snprintf(cmd, sizeof(cmd), "python3 '%s/make_mmdb.py' '%s' "
+           "198.51.100.0/24=64496,NL,'Example Net'",
+           data ? data : "tests/data", path);
+  CHECK(system(cmd) == 0);
+  const char *files[] = {path};
+  struct prb_asndb *db = prb_asndb_open(files, 1, why, sizeof(why));
+  CHECK(db != NULL);
+  return db;
+}
 
 static void add_request(struct prb_obs *obs, const char *url, long code,
                         const char *body, double t0, double t)
@@ -56,8 +76,14 @@ int main(void)
   add_request(&obs, "https://example.test/", 200,
               "<html><title>Hello page</title></html>", 0.1, 0.3);
 
+  /* A page longer than what was kept: its length is the counted one. */
+  obs.requests[0].body_is_truncated = true;
+  obs.requests[0].body_counted = 900000;
+
+  char dbpath[] = "/tmp/prb-helper-asn-XXXXXX";
+  struct prb_asndb *db = test_db(dbpath);
   const char *eps[] = {"203.0.113.9:443"};
-  json_t *reply = prb_helper_reply(&obs, eps, 1, NULL, NULL, "192.0.2.33");
+  json_t *reply = prb_helper_reply(&obs, eps, 1, db, NULL, "192.0.2.33");
   CHECK(reply != NULL);
 
   /* It parses as an OONI test-helper reply, with our additions. */
@@ -70,7 +96,9 @@ int main(void)
   CHECK_STR(ctl.dns.addrs[0], "198.51.100.7");
   CHECK_INT(ctl.n_tcp, 2);
   CHECK_INT(ctl.http.status_code, 200);
-  CHECK_INT(ctl.http.body_length, 38);
+  CHECK_INT(ctl.http.body_length, 900000);
+  CHECK(json_is_true(json_object_get(json_object_get(reply, "http_request"),
+                                     "x_body_is_truncated")));
   CHECK_STR(ctl.http.title, "Hello page");
   CHECK(ctl.http.has_body_sha256);
   CHECK_INT(ctl.n_tls, 1);
@@ -98,7 +126,23 @@ int main(void)
     json_object_get(info, "198.51.100.7"), "flags")), 2 | 4 | 8);
   CHECK_INT(json_integer_value(json_object_get(
     json_object_get(info, "203.0.113.9"), "flags")), 1 | 4);
+  /* The network of each address, named where the database knows it, so
+   * that records can give their DNS answers an asn and as_org_name. */
+  CHECK_INT(json_integer_value(json_object_get(
+    json_object_get(info, "198.51.100.7"), "asn")), 64496);
+  CHECK_STR(json_string_value(json_object_get(
+    json_object_get(info, "198.51.100.7"), "x_as_org_name")), "Example Net");
+  CHECK(json_object_get(json_object_get(info, "203.0.113.9"),
+                        "x_as_org_name") == NULL);
+  struct prb_ctl_addr a;
+  CHECK_INT(prb_control_addr_parse("198.51.100.7", true, &a), 0);
+  const struct prb_ctl_ipinfo *ii = prb_control_ipinfo(&ctl, &a);
+  CHECK(ii != NULL && ii->asn == 64496);
+  if(ii)
+    CHECK_STR(ii->as_org_name, "Example Net");
   json_decref(reply);
+  prb_asndb_close(db);
+  unlink(dbpath);
 
   /* Nothing fetched: body_length and status_code are -1 with a failure. */
   struct prb_obs empty;
@@ -111,6 +155,20 @@ int main(void)
   CHECK_INT(json_integer_value(json_object_get(http, "body_length")), -1);
   CHECK_STR(json_string_value(json_object_get(
     json_object_get(reply, "dns"), "failure")), "dns_nxdomain_error");
+  json_decref(reply);
+
+  /* The name did not resolve, so no GET was made: the HTTP step failed
+   * for that reason, not an unknown one. */
+  empty.http_experiment_failure = NULL;
+  reply = prb_helper_reply(&empty, NULL, 0, NULL, NULL, NULL);
+  http = json_object_get(reply, "http_request");
+  CHECK_STR(json_string_value(json_object_get(http, "failure")),
+            "dns_nxdomain_error");
+  json_decref(reply);
+  empty.dns_experiment_failure = NULL;
+  reply = prb_helper_reply(&empty, NULL, 0, NULL, NULL, NULL);
+  CHECK_STR(json_string_value(json_object_get(
+    json_object_get(reply, "http_request"), "failure")), "unknown_failure");
   json_decref(reply);
 
   prb_obs_free(&obs);

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include "check.h"
+#include "ooni/control.h"
 #include "ooni/obs.h"
 #include "ooni/record.h"
 #include "ooni/scrub.h"
@@ -50,12 +51,24 @@ static const char body_final[] =
   "<html><head><TITLE>\n  Blocked \t page  \xCF\xF0\xEE\xE5\xEA\xF2 </title>"
   "</head><body>\xC2\xE0\xF8 IP: 10.0.0.1</body></html>";
 
+static void add_tcp(struct prb_obs *obs, const char *ip, int port,
+                    const char *failure, int txid)
+{
+  struct prb_tcp_connect *c = prb_obs_add_tcp(obs);
+
+  if(!c)
+    abort();
+  COPY(c->ip, ip);
+  c->port = port;
+  c->failure = failure;
+  c->transaction_id = txid;
+}
+
 static void fill(struct prb_obs *obs)
 {
   static const unsigned char raw[] = { 0x12, 0x34, 0x81, 0x80, 0, 1 };
   static const unsigned char der[] = { 0x30, 0x82, 0x01, 0x0a, 0xff };
   struct prb_dns_query *q;
-  struct prb_tcp_connect *c;
   struct prb_tls_handshake *h;
   struct prb_http_request *r;
   int i;
@@ -92,15 +105,10 @@ static void fill(struct prb_obs *obs)
   q->transaction_id = 2;
   CHECK_INT(q->rcode, -1);
 
-  c = prb_obs_add_tcp(obs);
-  COPY(c->ip, "198.18.0.10");
-  c->port = 443;
-  c->transaction_id = 3;
-  c = prb_obs_add_tcp(obs);
-  COPY(c->ip, "198.18.0.11");
-  c->port = 443;
-  c->failure = "connection_refused";
-  c->transaction_id = 4;
+  add_tcp(obs, "198.18.0.10", 443, NULL, 3);
+  add_tcp(obs, "198.18.0.11", 443, "connection_refused", 4);
+  add_tcp(obs, "198.18.0.12", 80, NULL, 5);
+  add_tcp(obs, "127.0.0.1", 443, "address_refused_by_policy", 6);
 
   h = prb_obs_add_tls(obs);
   COPY(h->address, "198.18.0.10:443");
@@ -113,6 +121,11 @@ static void fill(struct prb_obs *obs)
   h->n_certs = 1;
   h->certs[0].der = dupmem(der, sizeof(der));
   h->certs[0].len = sizeof(der);
+  h->transaction_id = 3;
+  h = prb_obs_add_tls(obs);
+  COPY(h->address, "198.18.0.10:443");
+  COPY(h->server_name, "example.kz");
+  h->failure = "generic_timeout_error";
   h->transaction_id = 3;
 
   for(i = 0; i < 3; i++) {
@@ -199,7 +212,7 @@ static void check_line(const char *line, size_t len)
   CHECK_STR(sget(rec, "probe_asn"), "AS9198");
   CHECK_STR(sget(rec, "probe_cc"), "KZ");
   CHECK_STR(sget(rec, "test_name"), "web_connectivity");
-  CHECK_STR(sget(rec, "test_version"), "0.5.0");
+  CHECK_STR(sget(rec, "test_version"), "0.4.3");
   CHECK_STR(sget(rec, "resolver_asn"), "AS0");
   CHECK_STR(sget(rec, "resolver_network_name"), "");
   CHECK_STR(sget(rec, "software_name"), "accessprobe");
@@ -215,7 +228,11 @@ static void check_line(const char *line, size_t len)
   CHECK_INT(json_object_size(json_object_get(rec, "extensions")), 5);
   CHECK(json_integer_value(json_object_get(json_object_get(rec, "extensions"),
                                            "tlshandshake")) == 0);
-  CHECK(json_is_object(json_object_get(rec, "test_helpers")));
+  /* the control that answered, in OONI's shape */
+  a = json_object_get(json_object_get(rec, "test_helpers"), "backend");
+  CHECK_STR(sget(a, "address"), "https://th.example.org/");
+  CHECK_STR(sget(a, "type"), "https");
+  CHECK_INT(json_object_size(json_object_get(rec, "test_helpers")), 1);
 
   tk = json_object_get(rec, "test_keys");
   CHECK_STR(sget(tk, "agent"), "redirect");
@@ -243,6 +260,12 @@ static void check_line(const char *line, size_t len)
   CHECK_STR(sget(a, "answer_type"), "A");
   CHECK_STR(sget(a, "ipv4"), "198.18.0.10");
   CHECK_INT(json_integer_value(json_object_get(a, "ttl")), 300);
+  /* the network the control's ip_info names for it */
+  CHECK_INT(json_integer_value(json_object_get(a, "asn")), 9198);
+  CHECK_STR(sget(a, "as_org_name"), "JSC Kazakhtelecom");
+  /* a CNAME has no network */
+  CHECK(json_object_get(json_array_get(json_object_get(q0, "answers"), 0),
+                        "asn") == NULL);
   CHECK_STR(json_string_value(json_array_get(json_object_get(q0, "tags"), 0)),
             "depth=0");
   CHECK_STR(json_string_value(json_array_get(json_object_get(q0, "tags"), 1)),
@@ -252,15 +275,38 @@ static void check_line(const char *line, size_t len)
   CHECK(json_is_null(json_object_get(q1, "rcode")));
   CHECK_INT(json_array_size(json_object_get(q1, "tags")), 1);
 
-  /* tcp_connect and tls_handshakes */
+  /* tcp_connect: blocked where the control connected and we did not,
+   * false where both connected, absent where the control never tried */
+  a = json_object_get(json_array_get(json_object_get(tk, "tcp_connect"), 0),
+                      "status");
+  CHECK(json_is_false(json_object_get(a, "blocked")));
   tcp1 = json_array_get(json_object_get(tk, "tcp_connect"), 1);
+  CHECK(json_is_true(json_object_get(json_object_get(tcp1, "status"),
+                                     "blocked")));
+  a = json_object_get(json_array_get(json_object_get(tk, "tcp_connect"), 2),
+                      "status");
+  CHECK(a != NULL && json_object_get(a, "blocked") == NULL);
+  a = json_object_get(json_array_get(json_object_get(tk, "tcp_connect"), 3),
+                      "status");
+  CHECK_STR(sget(a, "failure"), "address_refused_by_policy");
+  CHECK(a != NULL && json_object_get(a, "blocked") == NULL);
   CHECK_STR(sget(tcp1, "ip"), "198.18.0.11");
   CHECK_INT(json_integer_value(json_object_get(tcp1, "port")), 443);
   CHECK(json_is_false(json_object_get(json_object_get(tcp1, "status"),
                                       "success")));
   CHECK_STR(sget(json_object_get(tcp1, "status"), "failure"),
             "connection_refused");
+  /* the real handshake alone among tls_handshakes, the decoy apart */
+  CHECK_INT(json_array_size(json_object_get(tk, "tls_handshakes")), 1);
   tls0 = json_array_get(json_object_get(tk, "tls_handshakes"), 0);
+  CHECK_STR(sget(tls0, "server_name"), "example.kz");
+  CHECK_STR(sget(tls0, "failure"), "generic_timeout_error");
+  CHECK(json_object_get(tls0, "tags") && json_array_size(
+          json_object_get(tls0, "tags")) == 0);
+  CHECK_INT(json_array_size(json_object_get(tk, "x_decoy_tls_handshakes")),
+            1);
+  tls0 = json_array_get(json_object_get(tk, "x_decoy_tls_handshakes"), 0);
+  CHECK_STR(sget(tls0, "server_name"), "decoy.example");
   CHECK_STR(sget(tls0, "network"), "tcp");
   CHECK_STR(sget(tls0, "failure"), "ssl_unknown_authority");
   CHECK(json_is_false(json_object_get(tls0, "no_tls_verify")));
@@ -329,11 +375,26 @@ static void check_line(const char *line, size_t len)
   json_decref(rec);
 }
 
+/* What the control said: it connected to both probe endpoints (and to
+ * 127.0.0.1, which we refused to try), and named 198.18.0.10's network. */
+static const char control_reply[] =
+  "{\"tcp_connect\": {\"198.18.0.10:443\": {\"status\": true, "
+  "\"failure\": null}, \"198.18.0.11:443\": {\"status\": true, "
+  "\"failure\": null}, \"127.0.0.1:443\": {\"status\": true, "
+  "\"failure\": null}}, \"http_request\": {\"body_length\": 10, "
+  "\"status_code\": 200, \"failure\": null, \"title\": \"\", "
+  "\"headers\": {}}, \"dns\": {\"failure\": null, \"addrs\": "
+  "[\"198.18.0.10\"]}, \"ip_info\": {\"198.18.0.10\": {\"asn\": 9198, "
+  "\"flags\": 3, \"x_as_org_name\": \"JSC Kazakhtelecom\"}}}";
+
 static void test_record(void)
 {
   struct prb_obs obs;
   struct prb_runinfo run;
   struct prb_scrub *scrub = prb_scrub_new();
+  struct prb_control *ctl = calloc(1, sizeof(*ctl));
+  json_t *reply = json_loads(control_reply, 0, NULL);
+  char why[128] = "";
   json_t *rec, *extra = json_object();
   char *line;
   size_t len = 0;
@@ -353,7 +414,12 @@ static void test_record(void)
   CHECK(scrub && prb_scrub_add(scrub, "10.0.0.1"));
   CHECK(prb_scrub_add(scrub, "2001:db8::5"));
 
-  rec = prb_record_build(&run, &obs, extra);
+  CHECK(ctl && reply);
+  if(!ctl || !reply)
+    abort();
+  CHECK_INT(prb_control_parse(reply, ctl, why, sizeof(why)), 0);
+  CHECK_STR(why, "");
+  rec = prb_record_build(&run, &obs, ctl, "https://th.example.org/", extra);
   CHECK(rec != NULL);
   if(rec) {
     check_built(rec);
@@ -367,6 +433,8 @@ static void test_record(void)
   }
   json_decref(rec);
   json_decref(extra);
+  json_decref(reply);
+  free(ctl);
   prb_scrub_free(scrub);
   prb_obs_free(&obs);
   CHECK(obs.requests == NULL && obs.n_requests == 0);
@@ -383,9 +451,13 @@ static void test_empty(void)
   memset(&obs, 0, sizeof(obs));
   memset(&run, 0, sizeof(run));
   obs.dns_experiment_failure = "dns_nxdomain_error";
-  rec = prb_record_build(&run, &obs, NULL);
+  /* no control answered: no helper named, whatever was asked */
+  rec = prb_record_build(&run, &obs, NULL, "https://th.example.org/", NULL);
   CHECK(rec != NULL);
+  CHECK_INT(json_object_size(json_object_get(rec, "test_helpers")), 0);
   tk = json_object_get(rec, "test_keys");
+  CHECK_INT(json_array_size(json_object_get(tk, "x_decoy_tls_handshakes")),
+            0);
   CHECK(json_is_null(json_object_get(tk, "x_title")));
   CHECK_INT(json_array_size(json_object_get(tk, "requests")), 0);
   CHECK_STR(sget(tk, "dns_experiment_failure"), "dns_nxdomain_error");
