@@ -16,7 +16,14 @@ static bool try_dir(const char *dir, const char *name, char *out,
 
 bool prb_datafile(const char *name, char *out, size_t outlen)
 {
-  return try_dir(getenv("ACCESSPROBE_LISTS"), name, out, outlen) ||
-         try_dir(PRB_DATADIR "/lists", name, out, outlen) ||
-         try_dir(PRB_SRCDIR "/lists", name, out, outlen);
+  if(try_dir(getenv("ACCESSPROBE_LISTS"), name, out, outlen) ||
+     try_dir(PRB_DATADIR "/lists", name, out, outlen))
+    return true;
+#ifdef PRB_SRCDIR
+  /* Run from its build tree. Packages leave this out
+   * (PRB_SOURCE_TREE_LISTS=OFF): no build path compiled in. */
+  return try_dir(PRB_SRCDIR "/lists", name, out, outlen);
+#else
+  return false;
+#endif
 }

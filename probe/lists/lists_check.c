@@ -8,6 +8,7 @@
 #include "analysis/certlist.h"
 #include "common/csv.h"
 #include "common/csvtable.h"
+#include "common/datadir.h"
 #include "common/errors.h"
 #include "analysis/fingerprints.h"
 #include "lists/inputs.h"
@@ -395,26 +396,18 @@ static void load_legend(const char *path, struct legend *g)
   fclose(devnull);
 }
 
-/* A legend for test lists: sibling of path, then installed, then source. */
+/* A legend for test lists: sibling of path, then the shipped one
+ * (common/datadir.h: $ACCESSPROBE_LISTS, installed, source tree). */
 static void find_legend(const char *path, struct legend *g)
 {
   char cand[4096];
   const char *slash = strrchr(path, '/');
   int n = slash ? (int)(slash - path) + 1 : 0;
-  const char *fixed[] = {
-#ifdef PRB_DATADIR
-    PRB_DATADIR "/lists/category-codes.csv",
-#endif
-#ifdef PRB_SRCDIR
-    PRB_SRCDIR "/lists/category-codes.csv",
-#endif
-    NULL
-  };
   snprintf(cand, sizeof cand, "%.*scategory-codes.csv", n, path);
   load_legend(cand, g);
-  for(size_t i = 0; !g->loaded && fixed[i]; i++) {
+  if(!g->loaded && prb_datafile("category-codes.csv", cand, sizeof cand)) {
     legend_free(g);
-    load_legend(fixed[i], g);
+    load_legend(cand, g);
   }
 }
 
