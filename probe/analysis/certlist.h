@@ -21,13 +21,13 @@
 #ifndef PRB_CERTLIST_H
 #define PRB_CERTLIST_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "ooni/obs.h"
-
-#define PRB_DN_MAX_ATTRS 8
 
 struct prb_dn_attr {
   int nid;                      /* OpenSSL NID of C, ST, L, O, OU or CN */

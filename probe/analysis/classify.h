@@ -11,6 +11,8 @@
 #ifndef PRB_CLASSIFY_H
 #define PRB_CLASSIFY_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -92,10 +94,6 @@ struct prb_classify_in {
   double probe_rate;
   double control_rate;
 };
-
-#define PRB_EVIDENCE_MAX 8        /* sentences kept */
-#define PRB_EVIDENCE_LEN 256      /* bytes per sentence, NUL included */
-#define PRB_DETAIL_MAX 40
 
 /* Below this fraction of the control's download rate a working fetch is
  * "throttled" (OONI looks for slowdowns of 10x and more). */

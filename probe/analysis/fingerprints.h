@@ -49,8 +49,6 @@ struct prb_fpset {
 };
 
 /* The regexp match limit (PCRE2 match_limit) and depth limit. */
-#define PRB_FP_MATCH_LIMIT 200000
-#define PRB_FP_DEPTH_LIMIT 5000
 
 enum prb_fp_rc {
   PRB_FP_OK = 0,              /* loaded (some rows may have been bad) */

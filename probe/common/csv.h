@@ -16,10 +16,10 @@
 #ifndef PRB_CSV_H
 #define PRB_CSV_H
 
+#include "common/caps.h"
+
 #include <stddef.h>
 #include <stdio.h>
-
-#define PRB_CSV_RECORD_MAX (64 * 1024) /* default record bound, bytes */
 
 enum prb_csv_status {
   PRB_CSV_RECORD = 0, /* a good record is available */

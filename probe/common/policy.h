@@ -8,6 +8,8 @@
 #ifndef PRB_POLICY_H
 #define PRB_POLICY_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,7 +23,6 @@ bool prb_policy_is_bogon(const char *ip);
 /* The networks this host sits on (its interfaces' subnets, home-LAN
  * sized: IPv4 prefixes of /24 and longer, IPv6 of /64 and longer): a
  * website never lives there, the volunteer's router and printer do. */
-#define PRB_LOCALNETS_MAX 32
 struct prb_localnets {
   size_t n;
   struct {

@@ -1,5 +1,6 @@
 /* engine.c: building and tearing down what measurements share. */
 #include "engine/engine.h"
+#include "common/caps.h"
 #include "common/errors.h"
 #include "engine/tlsctx.h"
 
@@ -27,9 +28,9 @@ static void on_control_addr(void *arg, struct prb_dns_query *q)
 /* Resolves each control's name once. */
 static int add_controls(struct prb_engine *e, const struct prb_engine_cfg *cfg)
 {
-  struct control_lookup lk[PRB_MAX_CONTROL_EPS];
+  struct control_lookup lk[PRB_MAX_CONTROLS];
   memset(lk, 0, sizeof(lk));
-  for(size_t i = 0; i < cfg->n_controls && i < PRB_MAX_CONTROL_EPS; i++) {
+  for(size_t i = 0; i < cfg->n_controls && i < PRB_MAX_CONTROLS; i++) {
     struct prb_control_ep *c = &e->controls[e->n_controls];
     const char *why = NULL;
     if(prb_url_parse(cfg->controls[i], &c->u, &why) < 0) {

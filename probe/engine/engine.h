@@ -2,6 +2,8 @@
 #ifndef PRB_ENGINE_H
 #define PRB_ENGINE_H
 
+#include "common/caps.h"
+
 #include <jansson.h>
 #include <openssl/ssl.h>
 #include "engine/dns.h"
@@ -10,9 +12,6 @@
 #include "common/policy.h"
 #include "ooni/scrub.h"
 #include "common/url.h"
-
-#define PRB_MAX_RESOLVERS 8
-#define PRB_MAX_CONTROL_EPS 4
 
 /* A control vantage point (OONI test-helper protocol), resolved once. */
 struct prb_control_ep {
@@ -42,7 +41,7 @@ struct prb_engine {
   const char *decoy_sni;        /* harmless name for the SNI-filter check */
   double meas_deadline;         /* seconds for a whole measurement, 0: none */
   /* controls asked about every measurement, in order of preference */
-  struct prb_control_ep controls[PRB_MAX_CONTROL_EPS];
+  struct prb_control_ep controls[PRB_MAX_CONTROLS];
   size_t n_controls;
   double control_deadline;      /* seconds per control request */
   bool allow_bogons;            /* the helper: may it measure private and

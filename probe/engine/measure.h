@@ -17,9 +17,6 @@
 #include "ooni/obs.h"
 #include "common/url.h"
 
-#define PRB_MAX_ENDPOINTS 8
-#define PRB_MAX_REDIRECTS 10
-
 enum prb_meas_mode {
   PRB_MEAS_FULL,                /* everything above */
   PRB_MEAS_CANARY,              /* system DNS and TCP only: am I online? */

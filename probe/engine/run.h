@@ -8,15 +8,13 @@
 #ifndef PRB_RUN_H
 #define PRB_RUN_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include "engine/engine.h"
 #include "lists/inputs.h"
 #include <jansson.h>
-
-#define PRB_DEFAULT_PARALLEL 64
-#define PRB_MAX_PARALLEL 1024
-#define PRB_MAX_CONTROLS 4
 
 struct prb_run_opts {
   struct prb_inputs *inputs;    /* what to measure (borrowed) */

@@ -1,5 +1,6 @@
 /* inputs.c: building the run's URL list from arguments and list files. */
 #include "lists/inputs.h"
+#include "common/caps.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -8,8 +9,6 @@
 
 #include "common/csv.h"
 #include "common/url.h"
-
-#define LINE_MAX_BYTES (PRB_URL_MAX + 256) /* a URL plus blanks */
 
 static const char cl_header[] =
   "url,category_code,category_description,date_added,source,notes";
@@ -283,7 +282,7 @@ int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
       fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
     return PRB_INPUTS_EREAD;
   }
-  buf = malloc(LINE_MAX_BYTES);
+  buf = malloc(PRB_INPUT_LINE_MAX);
   if(!buf) {
     if(!is_stdin)
       fclose(fp);
@@ -291,7 +290,7 @@ int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
   }
 
   while(rc == PRB_INPUTS_OK &&
-        read_line(fp, buf, LINE_MAX_BYTES, &too_long, &has_nul) == 0) {
+        read_line(fp, buf, PRB_INPUT_LINE_MAX, &too_long, &has_nul) == 0) {
     char *s = buf, *e;
     line++;
     if(line == 1 && (unsigned char)s[0] == 0xEF &&

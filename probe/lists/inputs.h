@@ -12,11 +12,10 @@
 #ifndef PRB_INPUTS_H
 #define PRB_INPUTS_H
 
+#include "common/caps.h"
+
 #include <stddef.h>
 #include <stdio.h>
-
-#define PRB_INPUTS_MAX 100000   /* hard cap on URLs per run */
-#define PRB_CATEGORY_MAX 16     /* category code, NUL included */
 
 struct prb_input {
   char *url;                    /* canonical URL; owned by the list */

@@ -22,23 +22,14 @@
 #ifndef PRB_CONTROL_H
 #define PRB_CONTROL_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
 #include "ooni/obs.h"
-
-#define PRB_CTL_MAX_TCP 32       /* tcp_connect entries kept */
-#define PRB_CTL_MAX_TLS 32       /* tls_handshake entries kept */
-#define PRB_CTL_MAX_ADDRS 32     /* dns.addrs kept */
-#define PRB_CTL_MAX_IPINFO 64    /* ip_info entries kept */
-#define PRB_CTL_MAX_HEADERS 64   /* http_request.headers kept */
-#define PRB_CTL_FAILURE_MAX 128  /* failure strings, NUL included */
-#define PRB_CTL_TITLE_MAX 512    /* title bytes, NUL included */
-#define PRB_CTL_HNAME_MAX 128    /* header name bytes, NUL included */
-#define PRB_CTL_HVALUE_MAX 256   /* header value bytes, NUL included */
-#define PRB_CTL_MAX_REQ_ENDPOINTS 64 /* endpoints one request may carry */
 
 /* An "ip:port" endpoint or bare address in binary, for comparisons that do
  * not depend on how an IPv6 address was spelt. */

@@ -6,6 +6,7 @@
  * whole object and the caller gets NULL.
  */
 #include "ooni/record.h"
+#include "common/caps.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -22,7 +23,6 @@
 #include "common/textclean.h"
 #include "common/version.h"
 
-#define TITLE_MAX 256           /* bytes of x_title kept */
 #define TITLE_SCAN 4096         /* bytes looked at after <title> */
 
 /* ---- small builders; each takes ownership of v, even on failure ---- */
@@ -403,11 +403,11 @@ static size_t title_start(const unsigned char *b, size_t n)
   return 0;
 }
 
-/* x_title: the <title> text, whitespace collapsed, at most TITLE_MAX
+/* x_title: the <title> text, whitespace collapsed, at most PRB_TITLE_MAX
  * bytes of valid UTF-8 (bytes that are not UTF-8 become U+FFFD). */
 static json_t *title_json(const unsigned char *b, size_t n)
 {
-  char out[TITLE_MAX];
+  char out[PRB_TITLE_MAX];
   size_t start, end, clen, i, o = 0;
   bool space = false;
   char *clean;

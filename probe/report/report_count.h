@@ -30,6 +30,8 @@
 #ifndef PRB_REPORT_COUNT_H
 #define PRB_REPORT_COUNT_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +40,6 @@
 
 #define PRB_REP_REFS_DEFAULT 100   /* references kept per (site, network) */
 #define PRB_REP_SKIPPED_KEPT 100   /* malformed lines kept for the JSON */
-#define PRB_REP_FILTER_MAX 32      /* values per --cc/--asn/--category */
 
 /* Ordered by severity: a grid cell shows the worst of its networks. */
 enum prb_rep_status {

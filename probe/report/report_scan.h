@@ -12,14 +12,13 @@
 #ifndef PRB_REPORT_SCAN_H
 #define PRB_REPORT_SCAN_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define PRB_SCAN_DEPTH 64
-#define PRB_SCAN_INPUT_MAX 2048   /* bytes of `input`, NUL included */
-#define PRB_SCAN_SITE_MAX 256
-#define PRB_SCAN_SHORT_MAX 128    /* report_id, network name, category */
 
 /* Our verdicts (x_analysis.verdict), in the order counts keep them. */
 enum prb_rep_verdict {

@@ -1,5 +1,6 @@
 /* helper.c: `accessprobe helper`: the control, libmicrohttpd in our loop. */
 #include "servers/helper.h"
+#include "common/caps.h"
 #include "common/asn.h"
 #include "ooni/control.h"
 #include "engine/dns.h"
@@ -23,7 +24,6 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#define PRB_HELPER_BODY_MAX (64 * 1024)  /* a request is a URL and a list */
 #define PRB_HELPER_DEFAULT_INFLIGHT 64
 
 struct helper {

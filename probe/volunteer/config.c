@@ -1,5 +1,6 @@
 /* config.c: read and check the JSON configuration file. */
 #include "volunteer/config.h"
+#include "common/caps.h"
 #include "common/datadir.h"
 
 #include <errno.h>
@@ -9,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CONFIG_MAX_BYTES (1024 * 1024)
 
 void prb_config_init(struct prb_config *c)
 {
@@ -350,11 +349,11 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
     else if(!strcmp(k, "lists"))
       read_lists(x, c, v);
     else if(!strcmp(k, "controls")) {
-      read_urls(x, k, v, PRB_CONFIG_MAX_CONTROLS, c->controls,
+      read_urls(x, k, v, PRB_MAX_CONTROLS, c->controls,
                 &c->n_controls);
       c->no_control = json_is_array(v) && !json_array_size(v);
     } else if(!strcmp(k, "resolvers"))
-      read_urls(x, k, v, PRB_CONFIG_MAX_RESOLVERS, c->resolvers,
+      read_urls(x, k, v, PRB_MAX_RESOLVERS, c->resolvers,
                 &c->n_resolvers);
     else if(!strcmp(k, "parallel"))
       get_long(x, NULL, k, v, 1, 1024, &c->parallel);
@@ -388,16 +387,16 @@ static char *slurp(const char *path, size_t *len, char *why, size_t whylen)
     snprintf(why, whylen, "%s", strerror(errno));
     return NULL;
   }
-  char *buf = malloc(CONFIG_MAX_BYTES + 1);
+  char *buf = malloc(PRB_CONFIG_BYTES_MAX + 1);
   if(!buf) {
     fclose(f);
     snprintf(why, whylen, "out of memory");
     return NULL;
   }
-  size_t n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
+  size_t n = fread(buf, 1, PRB_CONFIG_BYTES_MAX + 1, f);
   bool failed = ferror(f);
   fclose(f);
-  if(failed || n > CONFIG_MAX_BYTES) {
+  if(failed || n > PRB_CONFIG_BYTES_MAX) {
     snprintf(why, whylen, "%s", failed ? "read error" : "larger than 1 MiB");
     free(buf);
     return NULL;

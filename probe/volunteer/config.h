@@ -14,18 +14,16 @@
 #ifndef PRB_CONFIG_H
 #define PRB_CONFIG_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #define PRB_CONFIG_VERSION 1          /* the schema this build reads */
-#define PRB_CONFIG_MAX_LISTS 64
-#define PRB_CONFIG_MAX_CONTROLS 4     /* = PRB_MAX_CONTROLS (run.h) */
-#define PRB_CONFIG_MAX_RESOLVERS 8    /* = PRB_MAX_RESOLVERS (engine.h) */
 #define PRB_CONFIG_RETENTION_DAYS 90
 #define PRB_CONFIG_RETENTION_MB 200
 #define PRB_CONFIG_SYSTEM_FILE "/etc/accessprobe/config.json"
-#define PRB_CONFIG_NETWORK_NAME_MAX 127   /* bytes of network.name */
 
 /* Every string is owned by the struct (NULL when the key was absent);
  * numbers are 0 when absent unless said otherwise. */
@@ -34,10 +32,10 @@ struct prb_config {
   int version;
   char *lists[PRB_CONFIG_MAX_LISTS];   /* resolved paths */
   size_t n_lists;
-  char *controls[PRB_CONFIG_MAX_CONTROLS];
+  char *controls[PRB_MAX_CONTROLS];
   size_t n_controls;
   bool no_control;              /* "controls": [] */
-  char *resolvers[PRB_CONFIG_MAX_RESOLVERS];
+  char *resolvers[PRB_MAX_RESOLVERS];
   size_t n_resolvers;
   long parallel;
   long max_runtime;             /* seconds; 0: no budget */
