@@ -12,18 +12,9 @@
 #include "volunteer/resume.h"
 #include "volunteer/state.h"
 #include "common/textclean.h"
-#if __has_include("lists/lists_check.h")
 #include "lists/lists_check.h"
-#define PRB_HAVE_LISTS_CHECK 1
-#endif
-#if __has_include("report/report.h")
 #include "report/report.h"
-#define PRB_HAVE_REPORT 1
-#endif
-#if __has_include("servers/helper.h")
 #include "servers/helper.h"
-#define PRB_HAVE_HELPER 1
-#endif
 #include "engine/run.h"
 #include "common/version.h"
 
@@ -958,18 +949,12 @@ int main(int argc, char **argv)
     return cmd_onboard(argc - 1, argv + 1);
   if(!strcmp(cmd, "results"))
     return cmd_results(argc - 1, argv + 1);
-#ifdef PRB_HAVE_LISTS_CHECK
   if(!strcmp(cmd, "lists"))
     return prb_lists_check_main(argc - 1, argv + 1);
-#endif
-#ifdef PRB_HAVE_REPORT
   if(!strcmp(cmd, "report"))
     return prb_report_main(argc - 1, argv + 1);
-#endif
-#ifdef PRB_HAVE_HELPER
   if(!strcmp(cmd, "helper"))
     return prb_helper_main(argc - 1, argv + 1);
-#endif
   fprintf(stderr, "accessprobe: unknown command '%s'\n", cmd);
   usage(stderr);
   return PRB_EXIT_USAGE;

@@ -201,10 +201,17 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   const struct prb_input *item = &r->o->inputs->items[input];
   struct prb_classification c;
   adopt_network(r, prb_meas_control_reply(m));
-  json_t *keys = prb_analyze(&r->ev, m, r->canaries_ok, &c);
-  if(keys)
+  json_t *keys = prb_analyze(&r->ev, obs, prb_meas_control(m),
+                             prb_meas_control_failure(m), r->canaries_ok, &c);
+  if(keys) {
+    json_t *req = prb_meas_control_request(m);
+    json_t *reply = prb_meas_control_reply(m);
+    if(req)
+      json_object_set(keys, "x_control_request", req);
+    json_object_set(keys, "control", reply ? reply : json_null());
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?
                         json_string(item->category_code) : json_null());
+  }
   json_t *rec = keys ? prb_record_build(&r->info, obs, keys) : NULL;
   json_decref(keys);
   size_t len = 0;
