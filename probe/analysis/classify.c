@@ -123,12 +123,10 @@
  */
 #include "analysis/classify.h"
 
-#include <arpa/inet.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -175,7 +173,7 @@ struct ctx {
   /* DNS */
   bool dns_ran;
   size_t n_paddr;
-  struct prb_ctl_addr paddr[MAX_PADDR];
+  struct prb_addr paddr[MAX_PADDR];
   char ptext[MAX_PADDR][PRB_IP_MAX];
   const char *dns_failure;      /* when n_paddr == 0 */
   bool dns_tls_valid;
@@ -336,53 +334,21 @@ static const char *nz(const char *s, const char *dflt)
   return s && s[0] ? s : dflt;
 }
 
-static bool addr_in(const struct prb_ctl_addr *a,
-                    const struct prb_ctl_addr *set, size_t n)
+static bool addr_in(const struct prb_addr *a,
+                    const struct prb_addr *set, size_t n)
 {
   size_t i;
 
   for(i = 0; i < n; i++)
-    if(prb_control_addr_equal(a, &set[i]))
+    if(prb_addr_equal(a, &set[i]))
       return true;
   return false;
 }
 
-/* Reserved, private and documentation ranges: answers there are bogons. */
-static bool is_bogon(const struct prb_ctl_addr *a)
-{
-  const unsigned char *b = a->bytes;
-  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                           0xff, 0xff};
-  static const unsigned char zero[16];
-
-  if(a->family == AF_INET6) {
-    if(!memcmp(b, mapped, 12)) {
-      struct prb_ctl_addr v4 = {AF_INET, {0}, 0};
-      memcpy(v4.bytes, b + 12, 4);
-      return is_bogon(&v4);
-    }
-    if(!memcmp(b, zero, 15) && b[15] <= 1)          /* :: and ::1 */
-      return true;
-    return (b[0] & 0xfe) == 0xfc ||                 /* fc00::/7 */
-           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
-           b[0] == 0xff ||                          /* multicast */
-           (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8);
-  }
-  return b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 ||
-         (b[0] == 100 && (b[1] & 0xc0) == 64) ||
-         (b[0] == 169 && b[1] == 254) ||
-         (b[0] == 172 && (b[1] & 0xf0) == 16) ||
-         (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2)) ||
-         (b[0] == 192 && b[1] == 168) ||
-         (b[0] == 198 && (b[1] & 0xfe) == 18) ||
-         (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
-         (b[0] == 203 && b[1] == 0 && b[2] == 113);
-}
-
 static bool tcp_endpoint(const struct prb_tcp_connect *t,
-                         struct prb_ctl_addr *ep)
+                         struct prb_addr *ep)
 {
-  if(prb_control_addr_parse(t->ip, true, ep) || ep->port)
+  if(prb_addr_parse_endpoint(t->ip, true, ep) || ep->port)
     return false;
   ep->port = t->port;
   return true;
@@ -638,9 +604,9 @@ static void gather_dns(struct ctx *c)
     c->dns_ran = true;
     for(j = 0; j < q->n_answers && j < PRB_MAX_ADDRS; j++) {
       const struct prb_dns_answer *a = &q->answers[j];
-      struct prb_ctl_addr bin;
+      struct prb_addr bin;
       if((a->type != PRB_RR_A && a->type != PRB_RR_AAAA) ||
-         prb_control_addr_parse(a->value, true, &bin) || bin.port ||
+         prb_addr_parse_endpoint(a->value, true, &bin) || bin.port ||
          addr_in(&bin, c->paddr, c->n_paddr) || c->n_paddr == MAX_PADDR)
         continue;
       /* it parsed as an address, so it fits */
@@ -682,7 +648,7 @@ static void gather_tcp_tls(struct ctx *c)
   }
   for(i = 0; i < o->n_tls; i++) {
     const struct prb_tls_handshake *h = &o->tls[i];
-    struct prb_ctl_addr ep;
+    struct prb_addr ep;
     if(h->decoy)
       continue;
     c->tls_attempts++;
@@ -690,7 +656,7 @@ static void gather_tcp_tls(struct ctx *c)
       c->tls_ok++;
       /* a verified handshake for the host vouches for the address */
       if((!c->url_ok || streq_nocase(h->server_name, c->url.host)) &&
-         !prb_control_addr_parse(h->address, false, &ep) &&
+         !prb_addr_parse_endpoint(h->address, false, &ep) &&
          addr_in(&ep, c->paddr, c->n_paddr))
         c->dns_tls_valid = true;
     }
@@ -726,7 +692,7 @@ static void gather_http(struct ctx *c)
 
 /* ---- OONI keys ---------------------------------------------------------- */
 
-static uint32_t asn_of(const struct ctx *c, const struct prb_ctl_addr *a,
+static uint32_t asn_of(const struct ctx *c, const struct prb_addr *a,
                        const char *text)
 {
   uint32_t asn = prb_control_asn(c->ctl, a, NULL);
@@ -846,11 +812,11 @@ static enum cstate ctl_tcp_state(const struct ctx *c, bool entries_only)
   size_t i, j;
 
   for(i = 0; i < c->obs->n_tcp; i++) {
-    struct prb_ctl_addr ep;
+    struct prb_addr ep;
     if(!c->obs->tcp[i].failure || !tcp_endpoint(&c->obs->tcp[i], &ep))
       continue;
     for(j = 0; j < c->ctl->n_tcp; j++) {
-      if(!prb_control_addr_equal(&ep, &c->ctl->tcp[j].ep))
+      if(!prb_addr_equal(&ep, &c->ctl->tcp[j].ep))
         continue;
       found = true;
       if(c->ctl->tcp[j].status)
@@ -875,12 +841,12 @@ static enum cstate ctl_tls_state(const struct ctx *c,
   *first = NULL;
   for(i = 0; i < c->obs->n_tls; i++) {
     const struct prb_tls_handshake *h = &c->obs->tls[i];
-    struct prb_ctl_addr ep;
+    struct prb_addr ep;
     if(h->decoy || tls_done(h) ||
-       prb_control_addr_parse(h->address, false, &ep))
+       prb_addr_parse_endpoint(h->address, false, &ep))
       continue;
     for(j = 0; j < c->ctl->n_tls; j++) {
-      if(!prb_control_addr_equal(&ep, &c->ctl->tls[j].ep))
+      if(!prb_addr_equal(&ep, &c->ctl->tls[j].ep))
         continue;
       if(!*first)
         *first = &c->ctl->tls[j];
@@ -993,7 +959,7 @@ static void ev_answers(struct ctx *c)
   else
     ev(c->an, "DNS: the probe's resolver answered %s", nz(ours, "nothing"));
   for(i = 0; i < c->n_paddr; i++) {
-    if(is_bogon(&c->paddr[i]) &&
+    if(prb_addr_is_bogon(&c->paddr[i]) &&
        (!c->ctl || !addr_in(&c->paddr[i], c->ctl->dns.bin,
                             c->ctl->dns.n_addrs))) {
       ev(c->an, "DNS: %s is a private or reserved (bogon) address the "
@@ -1108,16 +1074,16 @@ decoy_for(const struct ctx *c, const struct prb_tls_handshake **real)
     return NULL;
   for(i = 0; i < c->obs->n_tls; i++) {
     const struct prb_tls_handshake *r = &c->obs->tls[i];
-    struct prb_ctl_addr a, b;
+    struct prb_addr a, b;
     enum fclass f = fclass(r->failure);
     if(r->decoy || !r->failure || f == F_VERIFY ||
-       prb_control_addr_parse(r->address, false, &a))
+       prb_addr_parse_endpoint(r->address, false, &a))
       continue;
     for(j = 0; j < c->obs->n_tls; j++) {
       const struct prb_tls_handshake *d = &c->obs->tls[j];
       if(!d->decoy || (d->failure && fclass(d->failure) != F_VERIFY) ||
-         prb_control_addr_parse(d->address, false, &b) ||
-         !prb_control_addr_equal(&a, &b))
+         prb_addr_parse_endpoint(d->address, false, &b) ||
+         !prb_addr_equal(&a, &b))
         continue;
       *real = r;
       return d;

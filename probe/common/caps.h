@@ -86,6 +86,6 @@
 #define PRB_ASNDB_MAX 4           /* --mmdb files */
 
 /* ---- this host ---------------------------------------------------------- */
-#define PRB_LOCALNETS_MAX 32      /* interface subnets remembered */
+#define PRB_LOCALNETS_MAX 64      /* this host's addresses and LAN subnets */
 
 #endif

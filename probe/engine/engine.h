@@ -9,7 +9,7 @@
 #include "engine/dns.h"
 #include "engine/http.h"
 #include "engine/loop.h"
-#include "common/policy.h"
+#include "common/addr.h"
 #include "ooni/scrub.h"
 #include "common/url.h"
 

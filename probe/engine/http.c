@@ -1,8 +1,8 @@
 /* http.c: libcurl multi driven by our loop, one pinned GET per fetch. */
 #include "engine/http.h"
+#include "common/addr.h"
 #include "ooni/failure.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,12 +183,9 @@ static curl_socket_t on_opensocket(void *clientp, curlsocktype purpose,
 {
   struct prb_fetch *f = clientp;
   char ip[PRB_IP_MAX] = "";
-  if(a->family == AF_INET)
-    inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->sin_addr, ip,
-              sizeof(ip));
-  else if(a->family == AF_INET6)
-    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->addr)->sin6_addr, ip,
-              sizeof(ip));
+  struct prb_addr to;
+  if(prb_addr_from_sockaddr(&a->addr, &to))
+    prb_addr_format(&to, ip, sizeof(ip));
   if(purpose != CURLSOCKTYPE_IPCXN || strcmp(ip, f->ip))
     return CURL_SOCKET_BAD;
   return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);

@@ -8,10 +8,10 @@
  * linear in the text length.
  */
 #include "ooni/scrub.h"
+#include "common/addr.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +19,6 @@
 
 #define SCRUBBED "[scrubbed]"
 #define SCRUBBED_LEN (sizeof(SCRUBBED) - 1)
-
-struct prb_addr {
-  int family;                   /* AF_INET or AF_INET6 */
-  unsigned char bytes[16];
-};
 
 struct prb_scrub {
   struct prb_addr *addrs;
@@ -43,47 +38,24 @@ void prb_scrub_free(struct prb_scrub *s)
   free(s);
 }
 
-static const unsigned char v4mapped_prefix[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-};
-
-static bool addr_eq(const struct prb_addr *a, const struct prb_addr *b)
-{
-  size_t n = a->family == AF_INET ? 4 : 16;
-  return a->family == b->family && !memcmp(a->bytes, b->bytes, n);
-}
-
 /* Loopback and unspecified addresses are placeholders, never the
  * volunteer's: 127.0.0.1 is what probe_ip says. */
 static bool addr_ignored(const struct prb_addr *a)
 {
   static const unsigned char zero16[16];
-  if(a->family == AF_INET)
-    return a->bytes[0] == 127 || !memcmp(a->bytes, zero16, 4);
-  if(!memcmp(a->bytes, zero16, 15) && (a->bytes[15] == 0 || a->bytes[15] == 1))
-    return true;
-  return false;
-}
-
-/* A mapped ::ffff:a.b.c.d is the IPv4 address a.b.c.d. */
-static void addr_unmap(struct prb_addr *a)
-{
-  if(a->family == AF_INET6 && !memcmp(a->bytes, v4mapped_prefix, 12)) {
-    memmove(a->bytes, a->bytes + 12, 4);
-    memset(a->bytes + 4, 0, 12);
-    a->family = AF_INET;
-  }
+  size_t n = a->family == AF_INET ? 4 : 16;
+  return prb_addr_kind(a) == PRB_ADDR_LOOPBACK || !memcmp(a->bytes, zero16, n);
 }
 
 static bool scrub_add_addr(struct prb_scrub *s, struct prb_addr a)
 {
   size_t i;
 
-  addr_unmap(&a);
+  prb_addr_unmap(&a);
   if(addr_ignored(&a))
     return true;
   for(i = 0; i < s->n; i++)
-    if(addr_eq(&s->addrs[i], &a))
+    if(prb_addr_equal(&s->addrs[i], &a))
       return true;
   if(s->n == s->cap) {
     size_t ncap = s->cap ? s->cap * 2 : 4;
@@ -174,21 +146,9 @@ bool prb_scrub_add_interfaces(struct prb_scrub *s)
     return true;                /* nothing learnt; not out of memory */
   for(it = ifa; it && ok; it = it->ifa_next) {
     struct prb_addr a;
-    if(!it->ifa_addr)
+    if(!prb_addr_from_sockaddr(it->ifa_addr, &a))
       continue;
-    memset(&a, 0, sizeof(a));
-    if(it->ifa_addr->sa_family == AF_INET) {
-      const struct sockaddr_in *sin = (const void *)it->ifa_addr;
-      a.family = AF_INET;
-      memcpy(a.bytes, &sin->sin_addr, 4);
-    }
-    else if(it->ifa_addr->sa_family == AF_INET6) {
-      const struct sockaddr_in6 *sin6 = (const void *)it->ifa_addr;
-      a.family = AF_INET6;
-      memcpy(a.bytes, &sin6->sin6_addr, 16);
-    }
-    else
-      continue;
+    a.port = 0;
     ok = scrub_add_addr(s, a);
   }
   freeifaddrs(ifa);
@@ -206,9 +166,9 @@ static bool same_line(const struct prb_addr *mine, const struct prb_addr *b)
 static bool scrub_has(const struct prb_scrub *s, struct prb_addr a)
 {
   size_t i;
-  addr_unmap(&a);
+  prb_addr_unmap(&a);
   for(i = 0; i < s->n; i++)
-    if(addr_eq(&s->addrs[i], &a) || same_line(&s->addrs[i], &a))
+    if(prb_addr_equal(&s->addrs[i], &a) || same_line(&s->addrs[i], &a))
       return true;
   return false;
 }
@@ -216,12 +176,7 @@ static bool scrub_has(const struct prb_scrub *s, struct prb_addr a)
 bool prb_scrub_contains(const struct prb_scrub *s, const char *addr)
 {
   struct prb_addr a;
-  memset(&a, 0, sizeof(a));
-  if(inet_pton(AF_INET, addr, a.bytes) == 1)
-    a.family = AF_INET;
-  else if(inet_pton(AF_INET6, addr, a.bytes) == 1)
-    a.family = AF_INET6;
-  else
+  if(!prb_addr_parse(addr, &a))
     return false;
   return scrub_has(s, a);
 }

@@ -1,5 +1,7 @@
 /* helper.c: `accessprobe helper`: the control, libmicrohttpd in our loop. */
 #include "servers/helper.h"
+#include "servers/helper_reply.h"
+#include "common/addr.h"
 #include "common/caps.h"
 #include "common/asn.h"
 #include "ooni/control.h"
@@ -13,7 +15,6 @@
 #include "common/textclean.h"
 #include "common/version.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <getopt.h>
 #include <microhttpd.h>
@@ -185,25 +186,16 @@ static void note_probe_network(struct request *rq)
     while(*last == ' ')
       last++;
     size_t n = strcspn(last, " ");
-    unsigned char buf[16];
-    char ip[PRB_IP_MAX] = "";
-    if(n < sizeof(ip)) {
-      memcpy(ip, last, n);
-      ip[n] = 0;
-    }
-    if(inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
-      memcpy(rq->probe_addr, ip, sizeof(ip));
+    struct prb_addr a;
+    if(prb_addr_parse_n(last, n, &a))
+      snprintf(rq->probe_addr, sizeof(rq->probe_addr), "%.*s", (int)n, last);
   }
   else {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
       rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    if(sa && sa->sa_family == AF_INET)
-      inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-                rq->probe_addr, sizeof(rq->probe_addr));
-    else if(sa && sa->sa_family == AF_INET6)
-      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-                rq->probe_addr, sizeof(rq->probe_addr));
+    struct prb_addr a;
+    if(ci && prb_addr_from_sockaddr(ci->client_addr, &a))
+      prb_addr_format(&a, rq->probe_addr, sizeof(rq->probe_addr));
   }
   if(h->asndb && rq->probe_addr[0])
     rq->have_probe = prb_asndb_lookup(h->asndb, rq->probe_addr, &rq->probe);
@@ -221,7 +213,7 @@ static void start(struct request *rq)
   json_t *url_j = req ? json_object_get(req, "http_request") : NULL;
   json_t *tcp = req ? json_object_get(req, "tcp_connect") : NULL;
   struct prb_url url;
-  struct prb_ctl_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
+  struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_extra = 0;
   if(!req || !json_is_object(req))
     why = "the body is not a JSON object";
@@ -235,7 +227,7 @@ static void start(struct request *rq)
     why = "tcp_connect has too many endpoints";
   for(size_t i = 0; !why && i < json_array_size(tcp); i++) {
     const char *s = json_string_value(json_array_get(tcp, i));
-    if(!s || prb_control_addr_parse(s, false, &extra[n_extra]) < 0)
+    if(!s || prb_addr_parse_endpoint(s, false, &extra[n_extra]) < 0)
       why = "tcp_connect has an entry that is not \"ip:port\"";
     else if(!(rq->eps[rq->n_eps] = strdup(s)))
       why = "out of memory";
@@ -385,7 +377,6 @@ static void usage(FILE *f)
 
 static bool parse_listen(const char *s, struct sockaddr_storage *ss)
 {
-  char host[PRB_IP_MAX];
   const char *colon = strrchr(s, ':');
   if(!colon)
     return false;
@@ -395,28 +386,13 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss)
     h++;
     hl -= 2;
   }
-  if(hl >= sizeof(host))
-    return false;
-  memcpy(host, h, hl);
-  host[hl] = 0;
+  struct prb_addr a;
   char *end;
   long port = strtol(colon + 1, &end, 10);
-  if(*end || port < 1 || port > 65535)
+  if(!prb_addr_parse_n(h, hl, &a) || *end || port < 1 || port > 65535)
     return false;
-  memset(ss, 0, sizeof(*ss));
-  struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-  if(inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-    s4->sin_family = AF_INET;
-    s4->sin_port = htons((uint16_t)port);
-    return true;
-  }
-  if(inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons((uint16_t)port);
-    return true;
-  }
-  return false;
+  a.port = (int)port;
+  return prb_addr_to_sockaddr(&a, ss) > 0;
 }
 
 static int serve(struct helper *h, const char *listen, const char *ca)

@@ -1,8 +1,7 @@
 /* helper_reply.c: a finished measurement as a test-helper reply. */
-#include "common/asn.h"
+#include "servers/helper_reply.h"
 #include "analysis/classify.h"
-#include "servers/helper.h"
-#include "common/policy.h"
+#include "common/addr.h"
 #include "common/textclean.h"
 
 #include <stdio.h>
@@ -33,18 +32,13 @@ static json_t *failure_json(const char *f)
   return f ? json_string(f) : json_null();
 }
 
-static void endpoint_text(const char *ip, int port, char *out, size_t len)
-{
-  snprintf(out, len, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
-}
-
 static json_t *tcp_section(const struct prb_obs *obs, double *longest)
 {
   json_t *o = json_object();
   for(size_t i = 0; o && i < obs->n_tcp; i++) {
     const struct prb_tcp_connect *t = &obs->tcp[i];
     char ep[PRB_ENDPOINT_MAX];
-    endpoint_text(t->ip, t->port, ep, sizeof(ep));
+    prb_addr_endpoint_text(t->ip, t->port, ep, sizeof(ep));
     json_object_set_new(o, ep, json_pack("{s:b,s:o}", "status", !t->failure,
                                          "failure", failure_json(t->failure)));
     if(t->t - t->t0 > *longest)
@@ -155,7 +149,7 @@ static void add_ip_info(json_t *info, const struct prb_obs *obs,
 {
   json_t *e = json_object_get(info, ip);
   if(!e) {
-    long long flags = flag | (prb_policy_is_bogon(ip) ? 4 : 0) |
+    long long flags = flag | (prb_addr_text_is_bogon(ip) ? 4 : 0) |
                       (tls_valid(obs, ip) ? 8 : 0);
     struct prb_asn_info a;
     if(!prb_asndb_lookup(db, ip, &a))

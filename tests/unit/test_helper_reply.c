@@ -1,7 +1,7 @@
 /* test_helper_reply.c: the control's answer built from what it observed. */
 #include "check.h"
 #include "ooni/control.h"
-#include "servers/helper.h"
+#include "servers/helper_reply.h"
 
 #include <stdlib.h>
 
