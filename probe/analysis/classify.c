@@ -1486,40 +1486,6 @@ void prb_classify(const struct prb_classify_in *in,
 
 /* ---- names and JSON ------------------------------------------------------ */
 
-const char *prb_classify_verdict_name(enum prb_verdict v)
-{
-  switch(v) {
-  case PRB_VERDICT_OK:
-    return "ok";
-  case PRB_VERDICT_BLOCKED:
-    return "blocked";
-  case PRB_VERDICT_THROTTLED:
-    return "throttled";
-  case PRB_VERDICT_DOWN:
-    return "down";
-  case PRB_VERDICT_PROBE_OFFLINE:
-    return "probe_offline";
-  default:
-    return "inconclusive";
-  }
-}
-
-const char *prb_classify_method_name(enum prb_method m)
-{
-  switch(m) {
-  case PRB_METHOD_DNS:
-    return "dns";
-  case PRB_METHOD_TCP:
-    return "tcp";
-  case PRB_METHOD_TLS:
-    return "tls";
-  case PRB_METHOD_HTTP:
-    return "http";
-  default:
-    return NULL;
-  }
-}
-
 const char *prb_classify_blocking_name(enum prb_blocking b)
 {
   switch(b) {
@@ -1563,9 +1529,9 @@ static json_t *analysis_json(const struct prb_analysis *a)
   for(i = 0; i < a->n_evidence && i < PRB_EVIDENCE_MAX; i++)
     if(json_array_append_new(list, json_string(a->evidence[i])))
       goto fail;
-  if(put(o, "verdict", json_string(prb_classify_verdict_name(a->verdict))) ||
+  if(put(o, "verdict", json_string(prb_verdict_name(a->verdict))) ||
      put(o, "method", a->verdict == PRB_VERDICT_BLOCKED
-                      ? str_or_null(prb_classify_method_name(a->method))
+                      ? str_or_null(prb_method_name(a->method))
                       : json_null()) ||
      put(o, "detail", a->verdict == PRB_VERDICT_BLOCKED
                       ? str_or_null(a->detail) : json_null()) ||

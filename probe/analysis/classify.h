@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "analysis/verdict.h"
 #include "ooni/obs.h"
 #include "ooni/control.h"
 
@@ -42,23 +43,6 @@ enum prb_blocking {
   PRB_BLOCKING_TCP_IP,          /* "tcp_ip" */
   PRB_BLOCKING_HTTP_FAILURE,    /* "http-failure" */
   PRB_BLOCKING_HTTP_DIFF        /* "http-diff" */
-};
-
-enum prb_verdict {
-  PRB_VERDICT_INCONCLUSIVE = 0,
-  PRB_VERDICT_OK,
-  PRB_VERDICT_BLOCKED,
-  PRB_VERDICT_THROTTLED,
-  PRB_VERDICT_DOWN,
-  PRB_VERDICT_PROBE_OFFLINE
-};
-
-enum prb_method {
-  PRB_METHOD_NONE = 0,
-  PRB_METHOD_DNS,
-  PRB_METHOD_TCP,
-  PRB_METHOD_TLS,
-  PRB_METHOD_HTTP
 };
 
 /* Looks up the AS number of an address (text form); 0 when unknown. Must
@@ -135,9 +119,8 @@ void prb_classify(const struct prb_classify_in *in,
  * uses null; NULL when out of memory. */
 json_t *prb_classify_to_json(const struct prb_classification *c);
 
-/* Names as they appear in the JSON; static strings, NULL for "none". */
-const char *prb_classify_verdict_name(enum prb_verdict v);
-const char *prb_classify_method_name(enum prb_method m);
+/* OONI's `blocking` as it appears in the JSON; a static string, NULL for
+ * false and null. (Verdict and method names: verdict.h.) */
 const char *prb_classify_blocking_name(enum prb_blocking b);
 
 /* The <title> of an HTML body as OONI extracts it (case-insensitive

@@ -144,16 +144,16 @@ static const char *summary(const struct prb_classification *c,
     snprintf(buf, len, "blocked (%s%s)", a->detail,
              a->confirmed ? ", confirmed" : "");
   else if(obs->dns_experiment_failure)
-    snprintf(buf, len, "%s, dns: %s", prb_classify_verdict_name(a->verdict),
+    snprintf(buf, len, "%s, dns: %s", prb_verdict_name(a->verdict),
              obs->dns_experiment_failure);
   else if(obs->http_experiment_failure)
-    snprintf(buf, len, "%s, %s", prb_classify_verdict_name(a->verdict),
+    snprintf(buf, len, "%s, %s", prb_verdict_name(a->verdict),
              obs->http_experiment_failure);
   else if(obs->n_requests)
-    snprintf(buf, len, "%s, HTTP %ld", prb_classify_verdict_name(a->verdict),
+    snprintf(buf, len, "%s, HTTP %ld", prb_verdict_name(a->verdict),
              obs->requests[obs->n_requests - 1].code);
   else
-    snprintf(buf, len, "%s", prb_classify_verdict_name(a->verdict));
+    snprintf(buf, len, "%s", prb_verdict_name(a->verdict));
   return buf;
 }
 

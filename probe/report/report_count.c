@@ -376,7 +376,7 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
   }
   r->t.records++;
   /* The probe's own network was down: nothing about the site. */
-  if(rec->verdict == PRB_REP_V_OFFLINE) {
+  if(rec->verdict == PRB_VERDICT_PROBE_OFFLINE) {
     r->t.offline++;
     return 0;
   }
@@ -396,7 +396,7 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
     return -1;
   struct prb_rep_cell *cell = &r->cells[c];
   cell->v[rec->verdict]++;
-  if(rec->verdict == PRB_REP_V_BLOCKED) {
+  if(rec->verdict == PRB_VERDICT_BLOCKED) {
     cell->m[rec->method]++;
     if(rec->confirmed)
       cell->confirmed++;
@@ -430,24 +430,24 @@ void prb_rep_note(struct prb_rep *r, uint64_t lines, uint64_t bytes,
 
 /* ---- statuses ------------------------------------------------------------ */
 
-static enum prb_rep_method top_method(const uint32_t *m)
+static enum prb_method top_method(const uint32_t *m)
 {
-  enum prb_rep_method best = PRB_REP_M_NONE;
+  enum prb_method best = PRB_METHOD_NONE;
   uint32_t most = 0;
-  for(int i = PRB_REP_M_DNS; i < PRB_REP_M_COUNT; i++)
+  for(int i = PRB_METHOD_DNS; i < PRB_METHOD_COUNT; i++)
     if(m[i] > most) {
       most = m[i];
-      best = (enum prb_rep_method)i;
+      best = (enum prb_method)i;
     }
   return best;
 }
 
 static void cell_status(const struct prb_rep *r, struct prb_rep_cell *c)
 {
-  uint64_t ok = c->v[PRB_REP_V_OK], bl = c->v[PRB_REP_V_BLOCKED],
-    th = c->v[PRB_REP_V_THROTTLED], dn = c->v[PRB_REP_V_DOWN];
+  uint64_t ok = c->v[PRB_VERDICT_OK], bl = c->v[PRB_VERDICT_BLOCKED],
+    th = c->v[PRB_VERDICT_THROTTLED], dn = c->v[PRB_VERDICT_DOWN];
   uint64_t conclusive = ok + bl + th + dn;
-  c->method = PRB_REP_M_NONE;
+  c->method = PRB_METHOD_NONE;
   c->conf = false;
   if(!conclusive) {
     c->status = PRB_REP_S_NOVERDICT;
@@ -473,18 +473,18 @@ static void cell_status(const struct prb_rep *r, struct prb_rep_cell *c)
 static void add_counts(struct prb_rep_counts *a, const uint32_t *v,
                        const uint32_t *m, uint64_t conf)
 {
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
     a->v[i] += v[i];
-  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+  for(int i = 0; i < PRB_METHOD_COUNT; i++)
     a->m[i] += m[i];
   a->confirmed += conf;
 }
 
 static void sum_counts(struct prb_rep_counts *a, const struct prb_rep_counts *b)
 {
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
     a->v[i] += b->v[i];
-  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+  for(int i = 0; i < PRB_METHOD_COUNT; i++)
     a->m[i] += b->m[i];
   a->confirmed += b->confirmed;
 }
@@ -492,8 +492,8 @@ static void sum_counts(struct prb_rep_counts *a, const struct prb_rep_counts *b)
 static uint64_t counted(const struct prb_rep_counts *c)
 {
   uint64_t n = 0;
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
-    if(i != PRB_REP_V_OFFLINE)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
+    if(i != PRB_VERDICT_PROBE_OFFLINE)
       n += c->v[i];
   return n;
 }
@@ -511,7 +511,7 @@ static void pair_status(struct prb_rep_pair *p)
       break;
     }
   p->method = p->status == PRB_REP_S_BLOCKED
-    ? (uint8_t)top_method(p->method_days) : PRB_REP_M_NONE;
+    ? (uint8_t)top_method(p->method_days) : PRB_METHOD_NONE;
 }
 
 /* ---- sorting ------------------------------------------------------------- */
@@ -687,7 +687,7 @@ int prb_rep_finish(struct prb_rep *r)
       sum_counts(&n->c, &p->c);
       for(int d = 0; d < PRB_REP_S_COUNT; d++)
         days[d] += p->days[d];
-      for(int m = 0; m < PRB_REP_M_COUNT; m++)
+      for(int m = 0; m < PRB_METHOD_COUNT; m++)
         s->method_days[m] += p->method_days[m];
       s->nets++;
       n->sites++;
@@ -719,7 +719,7 @@ int prb_rep_finish(struct prb_rep *r)
       figure(&t->blocked, s);
       figure(s->confirmed ? &t->blocked_confirmed : &t->blocked_unconfirmed,
              s);
-      for(int m = 0; m < PRB_REP_M_COUNT; m++)
+      for(int m = 0; m < PRB_METHOD_COUNT; m++)
         if(s->method_days[m]) {
           t->blocked_method[m].sites++;
           t->blocked_method[m].measurements += s->c.m[m];
@@ -732,7 +732,7 @@ int prb_rep_finish(struct prb_rep *r)
     }
     if(s->status != PRB_REP_S_OK)
       figure(&t->problems, s);
-    t->blocked_measurements += s->c.v[PRB_REP_V_BLOCKED];
+    t->blocked_measurements += s->c.v[PRB_VERDICT_BLOCKED];
   }
   t->networks = (uint32_t)r->nnets;
   for(size_t i = 0; i < r->nnets; i++)

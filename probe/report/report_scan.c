@@ -571,32 +571,6 @@ static bool eq(const char *a, const char *b)
   return !strcmp(a, b);
 }
 
-static int verdict_from(const char *s, enum prb_rep_verdict *v)
-{
-  static const char *const names[PRB_REP_V_COUNT] = {
-    "ok", "blocked", "throttled", "down", "inconclusive", "probe_offline"
-  };
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
-    if(eq(s, names[i])) {
-      *v = (enum prb_rep_verdict)i;
-      return 0;
-    }
-  return -1;
-}
-
-static int method_from(const char *s, enum prb_rep_method *m)
-{
-  static const char *const names[PRB_REP_M_COUNT] = {
-    "", "dns", "tcp", "tls", "http"
-  };
-  for(int i = 0; i < PRB_REP_M_COUNT; i++)
-    if(eq(s, names[i])) {
-      *m = (enum prb_rep_method)i;
-      return 0;
-    }
-  return -1;
-}
-
 static bool tls_failure(const char *f)
 {
   return !strncmp(f, "ssl_", 4) || strstr(f, "tls") || strstr(f, "handshake");
@@ -606,24 +580,24 @@ static void derive(const struct fields *f, struct prb_scan_rec *rec)
 {
   rec->derived = true;
   rec->confirmed = false;
-  rec->method = PRB_REP_M_NONE;
+  rec->method = PRB_METHOD_NONE;
   if(f->blocking_kind == 1) {
-    rec->verdict = PRB_REP_V_BLOCKED;
+    rec->verdict = PRB_VERDICT_BLOCKED;
     if(eq(f->blocking, "dns"))
-      rec->method = PRB_REP_M_DNS;
+      rec->method = PRB_METHOD_DNS;
     else if(eq(f->blocking, "tcp_ip"))
-      rec->method = PRB_REP_M_TCP;
+      rec->method = PRB_METHOD_TCP;
     else if(eq(f->blocking, "http-failure"))
-      rec->method = tls_failure(f->http_failure) ? PRB_REP_M_TLS
-                                                 : PRB_REP_M_HTTP;
+      rec->method = tls_failure(f->http_failure) ? PRB_METHOD_TLS
+                                                 : PRB_METHOD_HTTP;
     else if(eq(f->blocking, "http-diff"))
-      rec->method = PRB_REP_M_HTTP;
+      rec->method = PRB_METHOD_HTTP;
   } else if(f->blocking_kind == 0 && f->accessible == 1) {
-    rec->verdict = PRB_REP_V_OK;
+    rec->verdict = PRB_VERDICT_OK;
   } else if(f->blocking_kind == 0 && f->accessible == 0) {
-    rec->verdict = PRB_REP_V_DOWN;
+    rec->verdict = PRB_VERDICT_DOWN;
   } else {
-    rec->verdict = PRB_REP_V_INCONCLUSIVE;
+    rec->verdict = PRB_VERDICT_INCONCLUSIVE;
   }
 }
 
@@ -673,16 +647,16 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
     return PRB_SCAN_BAD;
   }
   if(f.has_analysis) {
-    if(verdict_from(f.verdict, &rec->verdict)) {
+    if(!prb_verdict_parse(f.verdict, &rec->verdict)) {
       *reason = "x_analysis.verdict is not a known verdict";
       return PRB_SCAN_BAD;
     }
-    rec->method = PRB_REP_M_NONE;
-    if(f.method[0] && method_from(f.method, &rec->method)) {
+    rec->method = PRB_METHOD_NONE;
+    if(f.method[0] && !prb_method_parse(f.method, &rec->method)) {
       *reason = "x_analysis.method is not a known method";
       return PRB_SCAN_BAD;
     }
-    rec->confirmed = rec->verdict == PRB_REP_V_BLOCKED && f.confirmed == 1;
+    rec->confirmed = rec->verdict == PRB_VERDICT_BLOCKED && f.confirmed == 1;
   } else {
     derive(&f, rec);
   }
@@ -803,26 +777,7 @@ bool prb_scan_day(const char *s, int32_t *day)
   return true;
 }
 
-const char *prb_scan_verdict_name(enum prb_rep_verdict v)
+const char *prb_scan_method_name(enum prb_method m)
 {
-  switch(v) {
-  case PRB_REP_V_OK: return "ok";
-  case PRB_REP_V_BLOCKED: return "blocked";
-  case PRB_REP_V_THROTTLED: return "throttled";
-  case PRB_REP_V_DOWN: return "down";
-  case PRB_REP_V_INCONCLUSIVE: return "inconclusive";
-  case PRB_REP_V_OFFLINE: return "probe_offline";
-  default: return "inconclusive";
-  }
-}
-
-const char *prb_scan_method_name(enum prb_rep_method m)
-{
-  switch(m) {
-  case PRB_REP_M_DNS: return "dns";
-  case PRB_REP_M_TCP: return "tcp";
-  case PRB_REP_M_TLS: return "tls";
-  case PRB_REP_M_HTTP: return "http";
-  default: return "unknown";
-  }
+  return m == PRB_METHOD_NONE ? "unknown" : prb_method_name(m);
 }

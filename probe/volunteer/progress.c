@@ -11,7 +11,7 @@ struct prb_progress {
   FILE *out;
   bool tty;                     /* redraw one line in place */
   size_t already, all, done;
-  size_t counts[PRB_V_N];
+  size_t counts[PRB_STATE_VERDICTS];
   double t0, last_draw;
   char run_id[96];
 };
@@ -79,12 +79,12 @@ static void draw(struct prb_progress *p, size_t total)
   double e = eta(p, total);
   if(e >= 0)
     fmt_duration(left, sizeof(left), e);
-  size_t other = p->counts[PRB_V_THROTTLED] + p->counts[PRB_V_PROBE_OFFLINE]
-                 + p->counts[PRB_V_INCONCLUSIVE] +
-                 p->counts[PRB_V_UNCLASSIFIED];
+  size_t other = p->counts[PRB_VERDICT_THROTTLED] + p->counts[PRB_VERDICT_PROBE_OFFLINE]
+                 + p->counts[PRB_VERDICT_INCONCLUSIVE] +
+                 p->counts[PRB_VERDICT_UNCLASSIFIED];
   fprintf(p->out, "\r\033[K[%zu/%zu %3zu%%] ok %zu  blocked %zu  down %zu  "
           "other %zu  ETA %s", shown, all, all ? shown * 100 / all : 100,
-          p->counts[PRB_V_OK], p->counts[PRB_V_BLOCKED], p->counts[PRB_V_DOWN],
+          p->counts[PRB_VERDICT_OK], p->counts[PRB_VERDICT_BLOCKED], p->counts[PRB_VERDICT_DOWN],
           other, left);
   fflush(p->out);
   p->last_draw = now();
@@ -107,7 +107,7 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
                             size_t done, size_t total)
 {
   struct prb_progress *p = ctx;
-  int v = rec ? prb_state_record_verdict(rec) : PRB_V_UNCLASSIFIED;
+  int v = rec ? prb_state_record_verdict(rec) : PRB_VERDICT_UNCLASSIFIED;
   p->counts[v]++;
   p->done++;
   if(p->fmt == PRB_LOG_JSON) {
@@ -144,7 +144,7 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
   double secs = now() - p->t0;
   if(p->fmt == PRB_LOG_JSON) {
     json_t *c = json_object();
-    for(int i = 0; c && i < PRB_V_N; i++)
+    for(int i = 0; c && i < PRB_STATE_VERDICTS; i++)
       json_object_set_new(c, prb_state_verdict_name(i),
                           json_integer((json_int_t)p->counts[i]));
     emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:i, s:s, s:o}",
@@ -164,10 +164,10 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
   if(p->already)
     fprintf(p->out, " (%zu recorded before the run was resumed)", p->already);
   fprintf(p->out, ": ok %zu, blocked %zu, throttled %zu, down %zu, "
-          "inconclusive %zu, unclassified %zu", p->counts[PRB_V_OK],
-          p->counts[PRB_V_BLOCKED], p->counts[PRB_V_THROTTLED],
-          p->counts[PRB_V_DOWN], p->counts[PRB_V_INCONCLUSIVE] +
-          p->counts[PRB_V_PROBE_OFFLINE], p->counts[PRB_V_UNCLASSIFIED]);
+          "inconclusive %zu, unclassified %zu", p->counts[PRB_VERDICT_OK],
+          p->counts[PRB_VERDICT_BLOCKED], p->counts[PRB_VERDICT_THROTTLED],
+          p->counts[PRB_VERDICT_DOWN], p->counts[PRB_VERDICT_INCONCLUSIVE] +
+          p->counts[PRB_VERDICT_PROBE_OFFLINE], p->counts[PRB_VERDICT_UNCLASSIFIED]);
   if(left)
     fprintf(p->out, "; %zu inputs left", left);
   if(output && output[0])

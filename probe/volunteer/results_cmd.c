@@ -69,7 +69,7 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
       const char *st = shown_status(e, held);
       live_counts(dir, e, st);
       json_t *c = json_object();
-      for(int v = 0; c && v < PRB_V_N; v++)
+      for(int v = 0; c && v < PRB_STATE_VERDICTS; v++)
         json_object_set_new(c, prb_state_verdict_name(v),
                             json_integer((json_int_t)e->counts[v]));
       /* The name came from a person or a file: never let one bad byte
@@ -105,10 +105,10 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
     const char *st = shown_status(e, held);
     live_counts(dir, e, st);
     size_t sites = 0;
-    for(int v = 0; v < PRB_V_N; v++)
+    for(int v = 0; v < PRB_STATE_VERDICTS; v++)
       sites += e->counts[v];
-    size_t other = sites - e->counts[PRB_V_OK] - e->counts[PRB_V_BLOCKED] -
-                   e->counts[PRB_V_DOWN];
+    size_t other = sites - e->counts[PRB_VERDICT_OK] - e->counts[PRB_VERDICT_BLOCKED] -
+                   e->counts[PRB_VERDICT_DOWN];
     char net[64];
     snprintf(net, sizeof(net), "%s %s%s%.10s", e->asn, e->cc,
              e->network[0] ? " " : "", e->network);
@@ -116,8 +116,8 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
     snprintf(when, sizeof(when), "%.10s %.5s", e->started,
              strlen(e->started) > 11 ? e->started + 11 : "");
     fprintf(out, "%3zu  %-16s  %-20.20s  %-11s  %5zu  %5zu  %7zu  %5zu  "
-            "%5zu\n", i + 1, when, net, st, sites, e->counts[PRB_V_OK],
-            e->counts[PRB_V_BLOCKED], e->counts[PRB_V_DOWN], other);
+            "%5zu\n", i + 1, when, net, st, sites, e->counts[PRB_VERDICT_OK],
+            e->counts[PRB_VERDICT_BLOCKED], e->counts[PRB_VERDICT_DOWN], other);
     if(e->left)
       fprintf(out, "     (%zu inputs were left unmeasured)\n", e->left);
   }
@@ -193,7 +193,7 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  size_t counts[PRB_V_N] = {0};
+  size_t counts[PRB_STATE_VERDICTS] = {0};
   while((len = getline(&line, &cap, f)) > 0) {
     if(line[len - 1] != '\n')
       break;
@@ -211,7 +211,7 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   free(line);
   fclose(f);
   fprintf(out, "\n");
-  for(int v = 0; v < PRB_V_N; v++)
+  for(int v = 0; v < PRB_STATE_VERDICTS; v++)
     if(counts[v])
       fprintf(out, "%s %zu  ", prb_state_verdict_name(v), counts[v]);
   fprintf(out, "\n");

@@ -1,6 +1,7 @@
 /* state.c: state folder layout, run index, retention. */
 #include "volunteer/state.h"
 #include "volunteer/lock.h"
+#include "analysis/verdict.h"
 #include "ooni/record.h"
 #include "common/textclean.h"
 
@@ -14,14 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const verdicts[PRB_V_N] = {
-  "ok", "blocked", "throttled", "down", "probe_offline", "inconclusive",
-  "unclassified"
-};
-
 const char *prb_state_verdict_name(int v)
 {
-  return v >= 0 && v < PRB_V_N ? verdicts[v] : "unclassified";
+  return v >= 0 && v < PRB_VERDICT_COUNT ? prb_verdict_name(v)
+                                         : "unclassified";
 }
 
 int prb_state_record_verdict(const void *json_record)
@@ -29,12 +26,10 @@ int prb_state_record_verdict(const void *json_record)
   const json_t *rec = json_record;
   json_t *tk = json_object_get(rec, "test_keys");
   json_t *an = json_object_get(tk, "x_analysis");
-  const char *v = json_string_value(json_object_get(an, "verdict"));
-  if(v)
-    for(int i = 0; i < PRB_V_UNCLASSIFIED; i++)
-      if(!strcmp(v, verdicts[i]))
-        return i;
-  return PRB_V_UNCLASSIFIED;
+  enum prb_verdict v;
+  if(prb_verdict_parse(json_string_value(json_object_get(an, "verdict")), &v))
+    return v;
+  return PRB_VERDICT_UNCLASSIFIED;
 }
 
 bool prb_state_path(const char *dir, const char *rel, char *out,
@@ -170,8 +165,8 @@ static bool entry_from_json(json_t *o, struct prb_run_entry *e)
   e->left = get_size(json_object_get(o, "left"));
   e->resumed = get_size(json_object_get(o, "resumed"));
   json_t *c = json_object_get(o, "verdicts");
-  for(int i = 0; i < PRB_V_N; i++)
-    e->counts[i] = get_size(json_object_get(c, verdicts[i]));
+  for(int i = 0; i < PRB_STATE_VERDICTS; i++)
+    e->counts[i] = get_size(json_object_get(c, prb_state_verdict_name(i)));
   return e->id[0] && (!e->file[0] || safe_rel(e->file));
 }
 
@@ -185,8 +180,9 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
   json_t *c = json_object();
   if(!c)
     return NULL;
-  for(int i = 0; i < PRB_V_N; i++)
-    json_object_set_new(c, verdicts[i], json_integer((json_int_t)e->counts[i]));
+  for(int i = 0; i < PRB_STATE_VERDICTS; i++)
+    json_object_set_new(c, prb_state_verdict_name(i),
+                        json_integer((json_int_t)e->counts[i]));
   /* Every string goes through prb_json_text: one bad byte in one entry
    * must not make the whole index unsavable. */
   json_t *o = json_pack("{s:o, s:o, s:o, s:o?, s:o, s:o, s:o, s:o, s:I, "
@@ -395,9 +391,9 @@ void prb_state_index_free(struct prb_index *ix)
   memset(ix, 0, sizeof(*ix));
 }
 
-int prb_state_count(const char *path, size_t counts[PRB_V_N], size_t *total)
+int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS], size_t *total)
 {
-  memset(counts, 0, sizeof(size_t) * PRB_V_N);
+  memset(counts, 0, sizeof(size_t) * PRB_STATE_VERDICTS);
   *total = 0;
   FILE *f = fopen(path, "rbe");
   if(!f)

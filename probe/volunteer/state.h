@@ -21,18 +21,21 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "analysis/verdict.h"
+
 #define PRB_STATE_INDEX "runs.json"
 #define PRB_STATE_INDEX_VERSION 1
 
-/* x_analysis.verdict values, and "unclassified" for records without one. */
-enum prb_state_verdict {
-  PRB_V_OK = 0, PRB_V_BLOCKED, PRB_V_THROTTLED, PRB_V_DOWN,
-  PRB_V_PROBE_OFFLINE, PRB_V_INCONCLUSIVE, PRB_V_UNCLASSIFIED, PRB_V_N
-};
+/* Run counts are kept by x_analysis.verdict (verdict.h), plus
+ * "unclassified" for records without one. */
+#define PRB_VERDICT_UNCLASSIFIED PRB_VERDICT_COUNT
+#define PRB_STATE_VERDICTS (PRB_VERDICT_COUNT + 1)
 
+/* prb_verdict_name(), and "unclassified" for PRB_VERDICT_UNCLASSIFIED. */
 const char *prb_state_verdict_name(int v);
 
-/* The verdict of one record (borrowed JSON): an enum prb_state_verdict. */
+/* The verdict of one record (borrowed JSON): an enum prb_verdict, or
+ * PRB_VERDICT_UNCLASSIFIED. */
 int prb_state_record_verdict(const void *json_record);
 
 struct prb_run_entry {
@@ -47,7 +50,7 @@ struct prb_run_entry {
   size_t inputs;                /* the size of the list */
   size_t left;                  /* inputs not measured when it ended */
   size_t resumed;               /* times it was resumed */
-  size_t counts[PRB_V_N];       /* records by verdict */
+  size_t counts[PRB_STATE_VERDICTS];       /* records by verdict */
 };
 
 struct prb_index {
@@ -136,7 +139,7 @@ void prb_state_now(char out[24]);
 
 /* Counts the records of a results file by verdict into counts (zeroed
  * first); *total gets the number of records. -1 when it cannot be read. */
-int prb_state_count(const char *path, size_t counts[PRB_V_N],
+int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS],
                     size_t *total);
 
 /* Deletes runs older than days, then the oldest runs until the results

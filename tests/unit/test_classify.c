@@ -1014,11 +1014,11 @@ static void test_json_shape(void)
   CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_INCONCLUSIVE);
   CHECK_INT(c.blocking, PRB_BLOCKING_NULL);
 
-  CHECK_STR(prb_classify_verdict_name(PRB_VERDICT_PROBE_OFFLINE),
+  CHECK_STR(prb_verdict_name(PRB_VERDICT_PROBE_OFFLINE),
             "probe_offline");
   CHECK_STR(prb_classify_blocking_name(PRB_BLOCKING_TCP_IP), "tcp_ip");
   CHECK(prb_classify_blocking_name(PRB_BLOCKING_FALSE) == NULL);
-  CHECK(prb_classify_method_name(PRB_METHOD_NONE) == NULL);
+  CHECK(prb_method_name(PRB_METHOD_NONE) == NULL);
 }
 
 /* Explicit rates from the caller (a same-network baseline) win. */
