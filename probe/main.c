@@ -375,13 +375,13 @@ static int build_inputs(const struct cli *c, struct prb_inputs *in)
   }
   for(size_t i = 0; i < c->n_urls; i++)
     if(prb_inputs_add_url(in, c->urls[i], NULL, "argument", stderr) ==
-       PRB_INPUTS_ENOMEM)
+       PRB_LOAD_ENOMEM)
       return PRB_EXIT_INTERNAL;
   for(size_t i = 0; i < n_files; i++) {
     int r = prb_inputs_add_file(in, files[i], stderr);
-    if(r == PRB_INPUTS_EREAD)
+    if(r == PRB_LOAD_EREAD)
       return PRB_EXIT_INPUT;    /* prb_inputs_add_file named the file */
-    if(r == PRB_INPUTS_ENOMEM)
+    if(r == PRB_LOAD_ENOMEM)
       return PRB_EXIT_INTERNAL;
   }
   if(!in->n) {
@@ -612,7 +612,7 @@ static int run_in_state(struct cli *c, const struct prb_config *cf,
     return PRB_EXIT_USAGE;
   }
   if(c->scheduled) {
-    int consent = prb_onboard_check(dir, why, sizeof(why));
+    enum prb_consent consent = prb_onboard_check(dir, why, sizeof(why));
     if(consent != PRB_CONSENT_YES) {
       fprintf(stderr, "accessprobe: not measuring: %s\n", why);
       return PRB_EXIT_NO_CONSENT;

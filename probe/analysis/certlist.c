@@ -265,14 +265,8 @@ static const struct prb_csvtable table = {
   .free_row = free_row,
 };
 
-_Static_assert((int)PRB_CERTLIST_OK == (int)PRB_CSVTABLE_OK &&
-               (int)PRB_CERTLIST_EREAD == (int)PRB_CSVTABLE_EREAD &&
-               (int)PRB_CERTLIST_EFORMAT == (int)PRB_CSVTABLE_EFORMAT &&
-               (int)PRB_CERTLIST_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
-               "certlist load codes are the table loader's");
-
-int prb_certlist_load(struct prb_certlist *l, const char *path, FILE *err,
-                      size_t *n_bad)
+enum prb_load prb_certlist_load(struct prb_certlist *l, const char *path,
+                                FILE *err, size_t *n_bad)
 {
   struct prb_csvtable_rows rows = { l->rows, l->n, l->cap };
   int rc = prb_csvtable_load(&table, &rows, path, err, n_bad);

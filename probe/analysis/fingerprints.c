@@ -235,16 +235,10 @@ static const struct prb_csvtable table = {
   .free_row = free_item,
 };
 
-_Static_assert((int)PRB_FP_OK == (int)PRB_CSVTABLE_OK &&
-               (int)PRB_FP_EREAD == (int)PRB_CSVTABLE_EREAD &&
-               (int)PRB_FP_EFORMAT == (int)PRB_CSVTABLE_EFORMAT &&
-               (int)PRB_FP_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
-               "fingerprint load codes are the table loader's");
-
 static int index_body_rows(struct prb_fpset *s);
 
-int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
-                size_t *n_bad)
+enum prb_load prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
+                          size_t *n_bad)
 {
   struct prb_csvtable_rows rows;
   int rc;
@@ -254,7 +248,7 @@ int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
   if(!s->mctx) {
     s->mctx = pcre2_match_context_create(NULL);
     if(!s->mctx)
-      return PRB_FP_ENOMEM;
+      return PRB_LOAD_ENOMEM;
     pcre2_set_match_limit(s->mctx, PRB_FP_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, PRB_FP_DEPTH_LIMIT);
   }
@@ -263,8 +257,8 @@ int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
   s->items = rows.items;
   s->n = rows.n;
   s->cap = rows.cap;
-  if(rc == PRB_FP_OK && index_body_rows(s) < 0)
-    rc = PRB_FP_ENOMEM;
+  if(rc == PRB_LOAD_OK && index_body_rows(s) < 0)
+    rc = PRB_LOAD_ENOMEM;
   return rc;
 }
 

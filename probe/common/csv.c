@@ -159,7 +159,7 @@ void prb_csv_close(struct prb_csv *r)
   free(r);
 }
 
-int prb_csv_read(struct prb_csv *r)
+enum prb_csv_status prb_csv_read(struct prb_csv *r)
 {
   enum state st = FIELD_START;
   size_t start = 0;

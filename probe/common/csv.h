@@ -38,8 +38,8 @@ struct prb_csv *prb_csv_open(FILE *fp, size_t max_record);
 /* Frees the reader; NULL is allowed. */
 void prb_csv_close(struct prb_csv *r);
 
-/* Reads the next record; returns an enum prb_csv_status. */
-int prb_csv_read(struct prb_csv *r);
+/* Reads the next record. */
+enum prb_csv_status prb_csv_read(struct prb_csv *r);
 
 /* Of the last record read (PRB_CSV_RECORD): the number of fields (at least
  * 1) and field i, NUL-terminated, owned by the reader and valid until the

@@ -53,7 +53,7 @@ struct prb_canaries *prb_canaries_load(const char *file, char *why,
     if(prb_url_parse(in.items[i].url, &c->urls[c->n], NULL) == 0)
       c->n++;
   prb_inputs_free(&in);
-  if(rc != PRB_INPUTS_OK || !c->n) {
+  if(rc != PRB_LOAD_OK || !c->n) {
     snprintf(why, whylen, "%s: no usable canary URL", c->file);
     prb_canaries_free(c);
     return NULL;

@@ -517,7 +517,7 @@ static int open_output(struct run *r)
   return PRB_EXIT_OK;
 }
 
-int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
+enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
 {
   if(stats)
     memset(stats, 0, sizeof(*stats));

@@ -8,13 +8,14 @@
 #ifndef PRB_RUN_H
 #define PRB_RUN_H
 
-#include "common/caps.h"
-
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
+
+#include "common/caps.h"
+#include "common/errors.h"
 #include "engine/engine.h"
 #include "lists/inputs.h"
-#include <jansson.h>
 
 struct prb_run_opts {
   struct prb_inputs *inputs;    /* what to measure (borrowed) */
@@ -60,8 +61,7 @@ struct prb_run_stats {
   char report_id[96];           /* the records' report_id */
 };
 
-/* Runs the whole measurement; returns an enum prb_exit. stats may be
- * NULL. */
-int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats);
+/* Runs the whole measurement. stats may be NULL. */
+enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats);
 
 #endif

@@ -110,9 +110,9 @@ static int valid_code(const char *c)
   return 1;
 }
 
-int prb_inputs_add_url(struct prb_inputs *in, const char *url,
-                       const char *category_code, const char *origin,
-                       FILE *err)
+enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
+                                 const char *category_code,
+                                 const char *origin, FILE *err)
 {
   char canon[PRB_URL_MAX];
   const char *why = "bad URL";
@@ -126,13 +126,13 @@ int prb_inputs_add_url(struct prb_inputs *in, const char *url,
     if(err)
       fprintf(err, "%s: %s\n", origin, why);
     in->n_bad++;
-    return PRB_INPUTS_BAD;
+    return PRB_LOAD_BAD;
   }
   if(!valid_code(category_code)) {
     if(err)
       fprintf(err, "%s: malformed category code\n", origin);
     in->n_bad++;
-    return PRB_INPUTS_BAD;
+    return PRB_LOAD_BAD;
   }
   dup = find(in, canon);
   if(dup != SIZE_MAX) {
@@ -140,36 +140,36 @@ int prb_inputs_add_url(struct prb_inputs *in, const char *url,
       fprintf(err, "%s: note: %s already listed at %s, dropped\n", origin,
               canon, in->items[dup].origin);
     in->n_dup++;
-    return PRB_INPUTS_DUP;
+    return PRB_LOAD_DUP;
   }
   if(in->n >= PRB_INPUTS_MAX) {
     if(err)
       fprintf(err, "%s: more than %d URLs, the rest is ignored\n", origin,
               PRB_INPUTS_MAX);
-    return PRB_INPUTS_EFULL;
+    return PRB_LOAD_EFULL;
   }
   if(in->n == in->cap) {
     size_t nc = in->cap ? in->cap * 2 : 64;
     struct prb_input *ni = realloc(in->items, nc * sizeof *ni);
     if(!ni)
-      return PRB_INPUTS_ENOMEM;
+      return PRB_LOAD_ENOMEM;
     in->items = ni;
     in->cap = nc;
   }
   if(grow_index(in) < 0)
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   struct prb_input *it = &in->items[in->n];
   it->url = dup_str(canon);
   it->origin = dup_str(origin);
   if(!it->url || !it->origin) {
     free(it->url);
     free(it->origin);
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   }
   memcpy(it->category_code, category_code, strlen(category_code) + 1);
   slot_put(in->slots, in->n_slots, it->url, in->n);
   in->n++;
-  return PRB_INPUTS_OK;
+  return PRB_LOAD_OK;
 }
 
 /* One physical line into buf (without its LF or CRLF). Returns 0, or -1 at
@@ -224,10 +224,10 @@ static int add_at(struct prb_inputs *in, const char *path, long line,
   char *origin = make_origin(path, line);
   int rc;
   if(!origin)
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   rc = prb_inputs_add_url(in, url, code, origin, err);
   free(origin);
-  return rc < 0 ? rc : PRB_INPUTS_OK;
+  return rc < 0 ? rc : PRB_LOAD_OK;
 }
 
 static int bad_at(struct prb_inputs *in, const char *path, long line,
@@ -236,23 +236,23 @@ static int bad_at(struct prb_inputs *in, const char *path, long line,
   if(err)
     fprintf(err, "%s:%ld: %s\n", path, line, why);
   in->n_bad++;
-  return PRB_INPUTS_OK;
+  return PRB_LOAD_OK;
 }
 
 static int read_citizenlab(struct prb_inputs *in, FILE *fp, const char *path,
                            FILE *err)
 {
   struct prb_csv *r = prb_csv_open(fp, 0);
-  int st, rc = PRB_INPUTS_OK;
+  int st, rc = PRB_LOAD_OK;
   if(!r)
-    return PRB_INPUTS_ENOMEM;
-  while(rc == PRB_INPUTS_OK && (st = prb_csv_read(r)) != PRB_CSV_EOF) {
+    return PRB_LOAD_ENOMEM;
+  while(rc == PRB_LOAD_OK && (st = prb_csv_read(r)) != PRB_CSV_EOF) {
     long line = prb_csv_line(r) + 1; /* the header was line 1 */
     char why[64];
     if(st == PRB_CSV_ERROR) {
       if(err)
         fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-      rc = PRB_INPUTS_EREAD;
+      rc = PRB_LOAD_EREAD;
     } else if(st == PRB_CSV_BAD) {
       rc = bad_at(in, path, line, prb_csv_reason(r), err);
     } else if(prb_csv_nfields(r) != 6) {
@@ -268,11 +268,12 @@ static int read_citizenlab(struct prb_inputs *in, FILE *fp, const char *path,
   return rc;
 }
 
-int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
+enum prb_load prb_inputs_add_file(struct prb_inputs *in, const char *path,
+                                  FILE *err)
 {
   FILE *fp;
   char *buf;
-  int too_long, has_nul, rc = PRB_INPUTS_OK;
+  int too_long, has_nul, rc = PRB_LOAD_OK;
   long line = 0;
   int is_stdin = strcmp(path, "-") == 0;
 
@@ -280,16 +281,16 @@ int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
   if(!fp) {
     if(err)
       fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
-    return PRB_INPUTS_EREAD;
+    return PRB_LOAD_EREAD;
   }
   buf = malloc(PRB_INPUT_LINE_MAX);
   if(!buf) {
     if(!is_stdin)
       fclose(fp);
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   }
 
-  while(rc == PRB_INPUTS_OK &&
+  while(rc == PRB_LOAD_OK &&
         read_line(fp, buf, PRB_INPUT_LINE_MAX, &too_long, &has_nul) == 0) {
     char *s = buf, *e;
     line++;
@@ -318,10 +319,10 @@ int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
       continue;
     rc = add_at(in, path, line, s, NULL, err);
   }
-  if(rc == PRB_INPUTS_OK && ferror(fp)) {
+  if(rc == PRB_LOAD_OK && ferror(fp)) {
     if(err)
       fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-    rc = PRB_INPUTS_EREAD;
+    rc = PRB_LOAD_EREAD;
   }
   free(buf);
   if(!is_stdin)

@@ -361,9 +361,9 @@ static void check_fingerprints(const char *path, struct result *res,
   prb_fp_init(&s);
   rc = prb_fp_load(&s, path, out, &res->bad);
   res->rows = s.n + res->bad;
-  if(rc == PRB_FP_EREAD)
+  if(rc == PRB_LOAD_EREAD)
     res->unreadable = 1;
-  else if(rc != PRB_FP_OK)
+  else if(rc != PRB_LOAD_OK)
     res->unusable = 1;
   prb_fp_free(&s);
 }
@@ -375,9 +375,9 @@ static void check_certs(const char *path, struct result *res, FILE *out)
   prb_certlist_init(&l);
   rc = prb_certlist_load(&l, path, out, &res->bad);
   res->rows = l.n + res->bad;
-  if(rc == PRB_CERTLIST_EREAD)
+  if(rc == PRB_LOAD_EREAD)
     res->unreadable = 1;
-  else if(rc != PRB_CERTLIST_OK)
+  else if(rc != PRB_LOAD_OK)
     res->unusable = 1;
   prb_certlist_free(&l);
 }

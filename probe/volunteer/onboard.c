@@ -154,7 +154,7 @@ static bool consent_path(const char *dir, char *out, size_t len)
   return prb_state_path(dir, PRB_CONSENT_FILE, out, len);
 }
 
-int prb_onboard_check(const char *state_dir, char *why, size_t whylen)
+enum prb_consent prb_onboard_check(const char *state_dir, char *why, size_t whylen)
 {
   char path[4096];
   if(!consent_path(state_dir, path, sizeof(path))) {
@@ -246,8 +246,8 @@ static int store(const char *state_dir, bool yes, const char *lang,
   return PRB_EXIT_OK;
 }
 
-int prb_onboard_run(const char *state_dir, const char *lang, bool assume_yes,
-                    FILE *in, FILE *out)
+enum prb_exit prb_onboard_run(const char *state_dir, const char *lang,
+                              bool assume_yes, FILE *in, FILE *out)
 {
   const struct text *t = text_for(lang);
   fprintf(out, "%s\n%s\n", t->body, t->question);

@@ -107,7 +107,8 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
                             size_t done, size_t total)
 {
   struct prb_progress *p = ctx;
-  int v = rec ? prb_state_record_verdict(rec) : PRB_VERDICT_UNCLASSIFIED;
+  enum prb_verdict v = rec ? prb_state_record_verdict(rec)
+                           : PRB_VERDICT_UNCLASSIFIED;
   p->counts[v]++;
   p->done++;
   if(p->fmt == PRB_LOG_JSON) {

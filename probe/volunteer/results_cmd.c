@@ -200,7 +200,7 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
     json_t *rec = json_loadb(line, (size_t)len, 0, NULL);
     const char *input = json_string_value(json_object_get(rec, "input"));
     if(json_is_object(rec) && input) {
-      int v = prb_state_record_verdict(rec);
+      enum prb_verdict v = prb_state_record_verdict(rec);
       char why[160];
       reason(rec, why, sizeof(why));
       counts[v]++;

@@ -145,7 +145,7 @@ static int collect(int fd, off_t end, struct prb_resume *r, char *why,
         memcpy(r->report_id, rid, strlen(rid) + 1);
       r->kept++;
       if(prb_inputs_add_url(&r->done, in, NULL, "resumed", NULL) ==
-         PRB_INPUTS_ENOMEM) {
+         PRB_LOAD_ENOMEM) {
         snprintf(why, whylen, "out of memory");
         rc = -1;
       }
@@ -216,7 +216,7 @@ long prb_resume_filter(const struct prb_resume *r,
       continue;
     }
     if(prb_inputs_add_url(out, it->url, it->category_code, it->origin,
-                          NULL) == PRB_INPUTS_ENOMEM)
+                          NULL) == PRB_LOAD_ENOMEM)
       return -1;
   }
   return skipped;

@@ -15,13 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *prb_state_verdict_name(int v)
+const char *prb_state_verdict_name(enum prb_verdict v)
 {
   return v >= 0 && v < PRB_VERDICT_COUNT ? prb_verdict_name(v)
                                          : "unclassified";
 }
 
-int prb_state_record_verdict(const void *json_record)
+enum prb_verdict prb_state_record_verdict(const void *json_record)
 {
   const json_t *rec = json_record;
   json_t *tk = json_object_get(rec, "test_keys");

@@ -32,11 +32,10 @@
 #define PRB_STATE_VERDICTS (PRB_VERDICT_COUNT + 1)
 
 /* prb_verdict_name(), and "unclassified" for PRB_VERDICT_UNCLASSIFIED. */
-const char *prb_state_verdict_name(int v);
+const char *prb_state_verdict_name(enum prb_verdict v);
 
-/* The verdict of one record (borrowed JSON): an enum prb_verdict, or
- * PRB_VERDICT_UNCLASSIFIED. */
-int prb_state_record_verdict(const void *json_record);
+/* The verdict of one record (borrowed JSON), or PRB_VERDICT_UNCLASSIFIED. */
+enum prb_verdict prb_state_record_verdict(const void *json_record);
 
 struct prb_run_entry {
   char id[96];                  /* also the file's base name */
