@@ -17,6 +17,7 @@
 #include "servers/helper.h"
 #include "engine/run.h"
 #include "common/version.h"
+#include "common/files.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -391,18 +392,6 @@ static int build_inputs(const struct cli *c, struct prb_inputs *in)
   return PRB_EXIT_OK;
 }
 
-/* The folder holding path (for the lock and the free-space check). */
-static void dir_of(const char *path, char *out, size_t len)
-{
-  const char *slash = strrchr(path, '/');
-  if(!slash)
-    snprintf(out, len, ".");
-  else if(slash == path)
-    snprintf(out, len, "/");
-  else
-    snprintf(out, len, "%.*s", (int)(slash - path), path);
-}
-
 static unsigned long long free_bytes(const char *dir)
 {
   struct statvfs sv;
@@ -419,7 +408,7 @@ static int map_output_error(int rc, const struct prb_run_stats *st,
   if(rc != PRB_EXIT_OUTPUT || !st->output[0] || !strcmp(st->output, "-") ||
      (st->write_errno != ENOSPC && st->write_errno != EDQUOT))
     return rc;
-  dir_of(st->output, dir, dirlen);
+  prb_dir_of(st->output, dir, dirlen);
   fprintf(stderr, "accessprobe: the disk holding %s is full: measuring "
           "stopped; every complete record is kept and the unfinished one "
           "was removed. Free some space (or lower the retention limits) "
@@ -763,7 +752,7 @@ static int run_plain(struct cli *c, struct prb_inputs *in)
      * scheduled runs take: two runs must never share a results file. */
     char dir[4096];
     if(!prb_lock_dir_for(out ? out : "results/run.jsonl", dir, sizeof(dir)))
-      dir_of(out ? out : "results/run.jsonl", dir, sizeof(dir));
+      prb_dir_of(out ? out : "results/run.jsonl", dir, sizeof(dir));
     rc = take_lock(dir, &lock);
     if(rc == PRB_EXIT_BUSY)
       return rc;

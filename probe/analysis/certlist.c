@@ -1,6 +1,7 @@
 /* certlist.c: loading known interception certificates and matching chains
  * by hash (OpenSSL digests of the DER) or by distinguished name. */
 #include "analysis/certlist.h"
+#include "common/digest.h"
 
 #include <openssl/evp.h>
 #include <openssl/objects.h>

@@ -122,13 +122,13 @@
  * where, how, and what the control saw.
  */
 #include "analysis/classify.h"
+#include "common/digest.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "common/url.h"
@@ -1001,12 +1001,8 @@ static void cert_issuer(const struct prb_tls_handshake *h, char *out,
 static bool leaf_sha256(const struct prb_tls_handshake *h,
                         unsigned char md[32])
 {
-  unsigned int len = 0;
-
-  if(!h->n_certs || !h->certs[0].der)
-    return false;
-  return EVP_Digest(h->certs[0].der, h->certs[0].len, md, &len,
-                    EVP_sha256(), NULL) == 1 && len == 32;
+  return h->n_certs && h->certs[0].der &&
+         prb_sha256(h->certs[0].der, h->certs[0].len, md);
 }
 
 static void ev_chain(struct ctx *c, const struct prb_tls_handshake *h)

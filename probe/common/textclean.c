@@ -134,30 +134,6 @@ char *prb_base64(const void *s, size_t len)
   return out;
 }
 
-static int hex_value(char c)
-{
-  if(c >= '0' && c <= '9')
-    return c - '0';
-  if(c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if(c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-int prb_hex_decode(const char *s, size_t len, unsigned char *out, size_t n)
-{
-  if(n > SIZE_MAX / 2 || len != 2 * n)
-    return -1;
-  for(size_t i = 0; i < n; i++) {
-    int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
-    if(hi < 0 || lo < 0)
-      return -1;
-    out[i] = (unsigned char)(hi << 4 | lo);
-  }
-  return 0;
-}
-
 static int b64_value(char c)
 {
   if(c >= 'A' && c <= 'Z')

@@ -1,5 +1,5 @@
 /* textclean.h: network bytes made safe for JSON and for logs, and the text
- * encodings (base64, hex) that untrusted bytes travel in.
+ * encoding (base64) that untrusted bytes travel in (hex: digest.h).
  *
  * Jansson refuses invalid UTF-8, and everything from the network may be
  * invalid, so no untrusted byte reaches a json_t except through here. */
@@ -39,12 +39,6 @@ char *prb_base64(const void *s, size_t len);
  * (NUL-terminated for convenience, length in *outlen), or NULL when the
  * input is not canonical base64 or out of memory. */
 unsigned char *prb_base64_decode(const char *s, size_t len, size_t *outlen);
-
-/* Decodes exactly 2 * n hex digits (either case) at s, len chars, into the
- * n bytes at out. Returns 0, or -1 when len is not 2 * n or a char is not a
- * hex digit (out may then be partly written). Used for hashes in lists and
- * in the control's reply. */
-int prb_hex_decode(const char *s, size_t len, unsigned char *out, size_t n);
 
 /* Copies at most outlen-1 bytes of s into out for a log line: bytes outside
  * printable ASCII become '?', and "..." marks a cut. Always terminates

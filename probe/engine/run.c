@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #define PRB_CANARY_MAX 30.0     /* seconds for one canary check */
@@ -111,27 +110,11 @@ static size_t fd_budget(const struct run *r)
 
 /* ---- signals -------------------------------------------------------- */
 
-static void on_signal(void *arg, int fd, unsigned events)
+static void on_signal(void *arg, int signo)
 {
   struct run *r = arg;
-  struct signalfd_siginfo si;
-  if(read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-    r->stop = true;
-    r->signo = (int)si.ssi_signo;
-  }
-}
-
-static int watch_signals(struct run *r)
-{
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, NULL);
-  int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if(fd >= 0)
-    prb_loop_watch(r->e.loop, fd, PRB_IO_READ, on_signal, r);
-  return fd;
+  r->stop = true;
+  r->signo = signo;
 }
 
 /* ---- records -------------------------------------------------------- */
@@ -525,7 +508,6 @@ enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   memset(&r, 0, sizeof(r));
   r.o = o;
   r.canaries_ok = PRB_TRI_NULL;
-  int sigfd = -1;
   signal(SIGPIPE, SIG_IGN);     /* a closed stdout is an error, not death */
   struct prb_engine_cfg cfg;
   memset(&cfg, 0, sizeof(cfg));
@@ -540,7 +522,7 @@ enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   int rc = prb_engine_up(&r.e, &cfg);
   if(rc != PRB_EXIT_OK)
     goto out;
-  sigfd = watch_signals(&r);
+  prb_loop_watch_signals(r.e.loop, on_signal, &r);
   /* Without a preflight the canaries still serve the checks made when a
    * site fails with no control to compare with. */
   char why[512];
@@ -577,8 +559,6 @@ out:
   prb_canaries_free(r.canaries);
   if(r.w)
     prb_writer_close(r.w);
-  if(sigfd >= 0)
-    close(sigfd);
   prb_engine_down(&r.e);
   prb_evidence_free(&r.ev);
   return rc;

@@ -1,5 +1,6 @@
 /* writer.c: append whole lines, cut back partial ones, sync once a batch. */
 #include "engine/writer.h"
+#include "common/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,28 +24,16 @@ struct prb_writer {
   size_t durable;
 };
 
-/* mkdir -p for the directory part of path. */
+/* mkdir -p for the directory part of path. A part that is a file is left
+ * for open() to report, naming the path. */
 static int make_parent(const char *path)
 {
   char dir[4096];
-  int len = snprintf(dir, sizeof(dir), "%s", path);
-  if(len < 0 || (size_t)len >= sizeof(dir))
+  if(!prb_dir_of(path, dir, sizeof(dir))) {
+    errno = ENAMETOOLONG;
     return -1;
-  char *slash = strrchr(dir, '/');
-  if(!slash || slash == dir)
-    return 0;
-  *slash = 0;
-  for(char *p = dir + 1; *p; p++) {
-    if(*p != '/')
-      continue;
-    *p = 0;
-    if(mkdir(dir, 0755) < 0 && errno != EEXIST)
-      return -1;
-    *p = '/';
   }
-  if(mkdir(dir, 0755) < 0 && errno != EEXIST)
-    return -1;
-  return 0;
+  return prb_mkdirs(dir, 0755, false) < 0 && errno != ENOTDIR ? -1 : 0;
 }
 
 struct prb_writer *prb_writer_open(const char *path, char *why,

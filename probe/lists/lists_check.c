@@ -1,5 +1,6 @@
 /* lists_check.c: `accessprobe lists check`; see lists_check.h. */
 #include "lists/lists_check.h"
+#include "common/datadir.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -395,26 +396,18 @@ static void load_legend(const char *path, struct legend *g)
   fclose(devnull);
 }
 
-/* A legend for test lists: sibling of path, then installed, then source. */
+/* A legend for test lists: the sibling of path, else the shipped one
+ * (found where the probe finds every list: prb_datafile). */
 static void find_legend(const char *path, struct legend *g)
 {
   char cand[4096];
   const char *slash = strrchr(path, '/');
   int n = slash ? (int)(slash - path) + 1 : 0;
-  const char *fixed[] = {
-#ifdef PRB_DATADIR
-    PRB_DATADIR "/lists/category-codes.csv",
-#endif
-#ifdef PRB_SRCDIR
-    PRB_SRCDIR "/lists/category-codes.csv",
-#endif
-    NULL
-  };
   snprintf(cand, sizeof cand, "%.*scategory-codes.csv", n, path);
   load_legend(cand, g);
-  for(size_t i = 0; !g->loaded && fixed[i]; i++) {
+  if(!g->loaded && prb_datafile("category-codes.csv", cand, sizeof(cand))) {
     legend_free(g);
-    load_legend(fixed[i], g);
+    load_legend(cand, g);
   }
 }
 

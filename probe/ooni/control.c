@@ -3,6 +3,7 @@
  * every number range-checked, every string cut to its buffer at a UTF-8
  * boundary, every list truncated to its bound. Nothing is allocated. */
 #include "ooni/control.h"
+#include "common/digest.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -7,6 +7,7 @@
  */
 #include "ooni/record.h"
 #include "common/caps.h"
+#include "common/digest.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -16,7 +17,6 @@
 #include <time.h>
 #include <sys/random.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "ooni/scrub.h"
@@ -73,23 +73,6 @@ static json_t *jtags(int depth, const char *extra)
     return NULL;
   }
   return a;
-}
-
-/* Lower-case hex SHA-256 of len bytes into out[65]. */
-static int sha256_hex(const void *p, size_t len, char out[65])
-{
-  static const char hex[] = "0123456789abcdef";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0, i;
-
-  if(!EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-    return 1;
-  for(i = 0; i < 32; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  out[64] = '\0';
-  return 0;
 }
 
 static unsigned char ascii_lower(unsigned char c)
@@ -338,7 +321,7 @@ static json_t *http_response_json(const struct prb_http_request *r)
   rc |= put(o, "body_is_truncated", json_boolean(r->body_is_truncated));
   rc |= put(o, "x_body_length", json_integer((json_int_t)blen));
   if(r->code > 0) {
-    rc |= sha256_hex(r->body ? (const void *)r->body : "", blen, hash);
+    rc |= !prb_sha256_hex(r->body, blen, hash);
     rc |= put(o, "x_body_sha256", json_string(hash));
   }
   else
@@ -624,7 +607,7 @@ static int scrub_binary(json_t *parent, const char *key, json_t *v,
   if(olen != len || memcmp(clean, bytes, len)) {
     rc |= put(parent, key, prb_json_untrusted(clean, olen));
     if(hash)
-      rc |= sha256_hex(clean, olen, hash);
+      rc |= !prb_sha256_hex(clean, olen, hash);
   }
   else if(hash)
     hash[0] = '\0';

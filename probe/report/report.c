@@ -6,6 +6,7 @@
 #include "report/report_fmt.h"
 #include "report/report_read.h"
 #include "report/report_scan.h"
+#include "common/clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -329,13 +330,6 @@ enum {
   OPT_REFS, OPT_STATS
 };
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 enum prb_exit prb_report_main(int argc, char **argv)
 {
   static const struct option longopts[] = {
@@ -482,10 +476,10 @@ enum prb_exit prb_report_main(int argc, char **argv)
       fclose(out);
     return PRB_EXIT_INTERNAL;
   }
-  double t0 = now();
+  double t0 = prb_now();
   for(int i = optind; i < argc && !c.oom; i++)
     walk(&c, argv[i], 0);
-  double t1 = now();
+  double t1 = prb_now();
   int rc = PRB_EXIT_OK;
   if(c.oom || prb_rep_finish(c.rep)) {
     fprintf(stderr, "accessprobe report: out of memory\n");

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #define PRB_HELPER_DEFAULT_INFLIGHT 64
@@ -341,12 +340,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                      rq->answer ? rq->answer : "{\"error\":\"failed\"}");
 }
 
-static void on_signal(void *arg, int fd, unsigned events)
+static void on_signal(void *arg, int signo)
 {
   struct helper *h = arg;
-  struct signalfd_siginfo si;
-  if(read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-    h->stop = true;
+  h->stop = true;
 }
 
 static void usage(FILE *f)
@@ -438,14 +435,7 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   prb_loop_watch(e->loop, info->epoll_fd, PRB_IO_READ, on_mhd_io, h);
   rearm(h);
 
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, NULL);
-  int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if(sfd >= 0)
-    prb_loop_watch(e->loop, sfd, PRB_IO_READ, on_signal, h);
+  prb_loop_watch_signals(e->loop, on_signal, h);
   if(!h->quiet)
     fprintf(stderr, "accessprobe helper: listening on %s\n", listen);
   while(!h->stop)
@@ -465,8 +455,6 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   }
   MHD_run(h->daemon);
   MHD_stop_daemon(h->daemon);  /* frees what requests remain */
-  if(sfd >= 0)
-    close(sfd);
   rc = PRB_EXIT_OK;
 out:
   prb_engine_down(&h->e);

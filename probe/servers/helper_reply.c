@@ -3,29 +3,11 @@
 #include "analysis/classify.h"
 #include "common/addr.h"
 #include "common/textclean.h"
+#include "common/digest.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <openssl/evp.h>
-
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-  static const char digits[] = "0123456789abcdef";
-  for(size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[b[i] >> 4];
-    out[2 * i + 1] = digits[b[i] & 15];
-  }
-  out[2 * n] = 0;
-}
-
-static void sha256_hex(const void *data, size_t len, char out[65])
-{
-  unsigned char md[32];
-  unsigned int mdlen = 0;
-  EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-  hex(md, 32, out);
-}
 
 static json_t *failure_json(const char *f)
 {
@@ -61,7 +43,7 @@ static json_t *tls_section(const struct prb_obs *obs, double *longest)
                           failure_json(h->failure));
     if(e && h->n_certs) {
       char digest[65];
-      sha256_hex(h->certs[0].der, h->certs[0].len, digest);
+      prb_sha256_hex(h->certs[0].der, h->certs[0].len, digest);
       json_object_set_new(e, "x_leaf_sha256", json_string(digest));
     }
     json_object_set_new(o, h->address, e);
@@ -102,8 +84,7 @@ static json_t *http_section(const struct prb_obs *obs, double *span)
                         (json_int_t)(ok ? last->code : -1));
   if(o && ok) {
     char digest[65];
-    sha256_hex(last->body ? (const void *)last->body : "", last->body_len,
-               digest);
+    prb_sha256_hex(last->body, last->body_len, digest);
     json_object_set_new(o, "x_body_sha256", json_string(digest));
     json_object_set_new(o, "x_body_is_truncated",
                         json_boolean(last->body_is_truncated));

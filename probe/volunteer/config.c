@@ -2,6 +2,7 @@
 #include "volunteer/config.h"
 #include "common/caps.h"
 #include "common/datadir.h"
+#include "common/files.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -419,10 +420,8 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   x.file = path;
   x.err = err;
   x.ok = true;
-  const char *slash = strrchr(path, '/');
-  if(slash)
-    snprintf(x.dir, sizeof(x.dir), "%.*s", (int)(slash - path > 0 ?
-             slash - path : 1), path);
+  if(strchr(path, '/'))
+    prb_dir_of(path, x.dir, sizeof(x.dir));
   else if(!getcwd(x.dir, sizeof(x.dir)))
     x.dir[0] = '\0';
   size_t len = 0;

@@ -3,6 +3,7 @@
 #include "common/errors.h"
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
+#include "common/files.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -210,7 +211,7 @@ static int store(const char *state_dir, bool yes, const char *lang,
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if(prb_lock_mkdirs(state_dir, 0750) < 0 ||
+  if(prb_mkdirs(state_dir, 0750, true) < 0 ||
      !consent_path(state_dir, path, sizeof(path))) {
     fprintf(stderr, "accessprobe: cannot create %s: %s\n", state_dir,
             strerror(errno));
@@ -236,7 +237,7 @@ static int store(const char *state_dir, bool yes, const char *lang,
   }
   nl[len] = '\n';
   nl[len + 1] = '\0';
-  int rc = prb_state_write_atomic(path, nl, len + 1, why, sizeof(why));
+  int rc = prb_write_atomic(path, nl, len + 1, why, sizeof(why));
   free(nl);
   if(rc < 0) {
     fprintf(stderr, "accessprobe: cannot store the answer: %s\n", why);

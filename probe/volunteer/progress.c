@@ -1,5 +1,6 @@
 /* progress.c: the one-line terminal display, plain and JSON lines. */
 #include "volunteer/progress.h"
+#include "common/clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,6 @@ struct prb_progress {
   char run_id[96];
 };
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct prb_progress *prb_progress_new(enum prb_log_format fmt, FILE *out,
                                       size_t already, size_t all,
                                       const char *run_id)
@@ -37,7 +31,7 @@ struct prb_progress *prb_progress_new(enum prb_log_format fmt, FILE *out,
            !(term && !strcmp(term, "dumb"));
   p->already = already;
   p->all = all;
-  p->t0 = now();
+  p->t0 = prb_now();
   snprintf(p->run_id, sizeof(p->run_id), "%s", run_id ? run_id : "");
   return p;
 }
@@ -66,7 +60,7 @@ static void fmt_duration(char *buf, size_t len, double s)
 /* Seconds left, from the average pace so far; < 0 when unknown. */
 static double eta(const struct prb_progress *p, size_t total)
 {
-  double el = now() - p->t0;
+  double el = prb_now() - p->t0;
   if(!p->done || total <= p->done)
     return total <= p->done ? 0 : -1;
   return el / (double)p->done * (double)(total - p->done);
@@ -87,7 +81,7 @@ static void draw(struct prb_progress *p, size_t total)
           p->counts[PRB_VERDICT_OK], p->counts[PRB_VERDICT_BLOCKED], p->counts[PRB_VERDICT_DOWN],
           other, left);
   fflush(p->out);
-  p->last_draw = now();
+  p->last_draw = prb_now();
 }
 
 static void emit_json(struct prb_progress *p, json_t *o)
@@ -121,7 +115,7 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
                            "verdict", prb_state_verdict_name(v),
                            "eta_s", e >= 0 ? json_integer((json_int_t)e) :
                            json_null()));
-  } else if(p->tty && (now() - p->last_draw > 0.1 || p->done >= total))
+  } else if(p->tty && (prb_now() - p->last_draw > 0.1 || p->done >= total))
     draw(p, total);
 }
 
@@ -142,7 +136,7 @@ void prb_progress_message(struct prb_progress *p, const char *level,
 void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
                          const char *output)
 {
-  double secs = now() - p->t0;
+  double secs = prb_now() - p->t0;
   if(p->fmt == PRB_LOG_JSON) {
     json_t *c = json_object();
     for(int i = 0; c && i < PRB_STATE_VERDICTS; i++)

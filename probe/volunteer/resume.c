@@ -1,6 +1,7 @@
 /* resume.c: repair the tail of a results file, skip recorded inputs. */
 #include "volunteer/resume.h"
 #include "volunteer/lock.h"
+#include "common/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,7 +83,7 @@ static int move_aside(int fd, const char *path, off_t from, off_t to,
     return -1;
   }
   /* Resumed by root in the service's folder: keep it the service's. */
-  prb_lock_inherit_owner(out, side);
+  prb_inherit_owner(out, side);
   char buf[CHUNK];
   for(off_t pos = from; pos < to;) {
     size_t want = to - pos >= CHUNK ? CHUNK : (size_t)(to - pos);

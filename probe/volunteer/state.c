@@ -4,6 +4,7 @@
 #include "analysis/verdict.h"
 #include "ooni/record.h"
 #include "common/textclean.h"
+#include "common/files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -62,7 +63,7 @@ int prb_state_prepare(const char *dir, char *why, size_t whylen)
     snprintf(why, whylen, "%s: name too long", dir);
     return -1;
   }
-  if(prb_lock_mkdirs(path, 0750) < 0) {
+  if(prb_mkdirs(path, 0750, true) < 0) {
     snprintf(why, whylen, "cannot create %s: %s", path, strerror(errno));
     return -1;
   }
@@ -98,7 +99,7 @@ int prb_state_new_run(const char *dir, const char *asn, const char *cc,
     snprintf(why, whylen, "%s: name too long", dir);
     return -1;
   }
-  if(prb_lock_mkdirs(path, 0750) < 0) {
+  if(prb_mkdirs(path, 0750, true) < 0) {
     snprintf(why, whylen, "cannot create %s: %s", path, strerror(errno));
     return -1;
   }
@@ -241,71 +242,6 @@ int prb_state_index_load(const char *dir, struct prb_index *ix, FILE *err)
   return 0;
 }
 
-int prb_state_write_atomic(const char *path, const char *data, size_t len,
-                           char *why, size_t whylen)
-{
-  char tmp[4096];
-  int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  if(n < 0 || (size_t)n >= sizeof(tmp)) {
-    snprintf(why, whylen, "%s: name too long", path);
-    return -1;
-  }
-  /* A fresh file, never one left (or planted) there: it may be given
-   * away to the folder's owner below. */
-  if(unlink(tmp) < 0 && errno != ENOENT) {
-    snprintf(why, whylen, "cannot replace %s: %s", tmp, strerror(errno));
-    return -1;
-  }
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                0640);
-  if(fd < 0) {
-    snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
-    return -1;
-  }
-  /* Run by root (sudo accessprobe onboard), the file must still be the
-   * service user's, or every scheduled run fails to read it. */
-  prb_lock_inherit_owner(fd, tmp);
-  for(size_t off = 0; off < len;) {
-    ssize_t w = write(fd, data + off, len - off);
-    if(w < 0 && errno == EINTR)
-      continue;
-    if(w <= 0) {
-      snprintf(why, whylen, "cannot write %s: %s", tmp,
-               strerror(w < 0 ? errno : ENOSPC));
-      close(fd);
-      unlink(tmp);
-      return -1;
-    }
-    off += (size_t)w;
-  }
-  if(fsync(fd) < 0) {
-    snprintf(why, whylen, "cannot sync %s: %s", tmp, strerror(errno));
-    close(fd);
-    unlink(tmp);
-    return -1;
-  }
-  close(fd);
-  if(rename(tmp, path) < 0) {
-    snprintf(why, whylen, "cannot replace %s: %s", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  /* The rename is only durable once the folder is synced. */
-  char dir[4096];
-  snprintf(dir, sizeof(dir), "%s", path);
-  char *slash = strrchr(dir, '/');
-  if(slash && slash != dir)
-    *slash = '\0';
-  else
-    snprintf(dir, sizeof(dir), "%s", slash ? "/" : ".");
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if(dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return 0;
-}
-
 int prb_state_index_save(const char *dir, const struct prb_index *ix,
                          char *why, size_t whylen)
 {
@@ -343,7 +279,7 @@ int prb_state_index_save(const char *dir, const struct prb_index *ix,
   }
   line[len] = '\n';
   line[len + 1] = '\0';
-  int rc = prb_state_write_atomic(path, line, len + 1, why, whylen);
+  int rc = prb_write_atomic(path, line, len + 1, why, whylen);
   free(line);
   return rc;
 }
@@ -591,7 +527,7 @@ void prb_state_own_file(const char *path)
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
                 0640);
   if(fd >= 0) {
-    prb_lock_inherit_owner(fd, path);
+    prb_inherit_owner(fd, path);
     close(fd);
   }
 }
@@ -643,11 +579,9 @@ static void delete_run(const char *dir, struct prb_index *ix, size_t i,
     snprintf(side, sizeof(side), "%s.partial", p);
     unlink(p);
     unlink(side);
-    char *slash = strrchr(p, '/');
-    if(slash) {
-      *slash = '\0';
-      rmdir(p);                 /* the dated folder, once empty */
-    }
+    char day[4096];
+    if(prb_dir_of(p, day, sizeof(day)))
+      rmdir(day);               /* the dated folder, once empty */
   }
   if(log)
     fprintf(log, "accessprobe: retention: deleted run %s (%s)\n", e->id,

@@ -150,10 +150,4 @@ int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS],
 size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
                         long max_mb, const char *keep_id, FILE *log);
 
-/* Writes data to path atomically and durably (temporary file, fsync,
- * rename, fsync of the folder), mode 0640; run as root, the file takes
- * its folder's owner and group. 0, or -1 with why. */
-int prb_state_write_atomic(const char *path, const char *data, size_t len,
-                           char *why, size_t whylen);
-
 #endif
