@@ -123,6 +123,8 @@
  */
 #include "analysis/classify.h"
 #include "common/digest.h"
+#include "common/textclean.h"
+#include "common/title.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -263,39 +265,13 @@ static void utf8_clean(char *s)
   size_t i = 0, n = strlen(s);
 
   while(i < n) {
-    unsigned char b = p[i];
-    size_t len = 0, k;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if(b >= 0x20 && b < 0x7f) {
-      i++;
-      continue;
-    }
-    if(b >= 0xC2 && b <= 0xDF)
-      len = 2;
-    else if(b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if(b == 0xE0)
-        lo = 0xA0;
-      else if(b == 0xED)
-        hi = 0x9F;
-    }
-    else if(b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if(b == 0xF0)
-        lo = 0x90;
-      else if(b == 0xF4)
-        hi = 0x8F;
-    }
-    if(len && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi) {
-      for(k = 2; k < len; k++)
-        if((p[i + k] & 0xC0) != 0x80)
-          break;
-      if(k == len) {
-        i += len;
-        continue;
-      }
-    }
-    p[i++] = '?';
+    size_t k = prb_utf8_seq(p + i, n - i);
+    if(k == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+      k = 0;
+    if(k)
+      i += k;
+    else
+      p[i++] = '?';
   }
 }
 
@@ -360,59 +336,6 @@ static bool tls_done(const struct prb_tls_handshake *h)
 }
 
 /* ---- titles ------------------------------------------------------------ */
-
-static bool match_nocase(const unsigned char *p, size_t avail, const char *lit)
-{
-  size_t i, n = strlen(lit);
-
-  if(avail < n)
-    return false;
-  for(i = 0; i < n; i++)
-    if(lower_ascii(p[i]) != (unsigned char)lit[i])
-      return false;
-  return true;
-}
-
-void prb_classify_title(const unsigned char *body, size_t len, char *out,
-                        size_t outlen)
-{
-  size_t i = 0;
-
-  if(!outlen)
-    return;
-  out[0] = '\0';
-  if(!body)
-    return;
-  while(i < len) {
-    const unsigned char *lt = memchr(body + i, '<', len - i);
-    size_t start, end, n;
-    if(!lt)
-      return;
-    i = (size_t)(lt - body);
-    if(!match_nocase(body + i, len - i, "<title>")) {
-      i++;
-      continue;
-    }
-    start = i + 7;
-    end = start;
-    while(end < len && body[end] != '<')
-      end++;
-    /* OONI's pattern: one or more non-'<' bytes, then "</title>" */
-    if(end == start || !match_nocase(body + end, len - end, "</title>")) {
-      i = end;
-      continue;
-    }
-    n = end - start;
-    if(n >= outlen) {
-      n = outlen - 1;
-      while(n > 0 && (body[start + n] & 0xC0) == 0x80)
-        n--;
-    }
-    memcpy(out, body + start, n);
-    out[n] = '\0';
-    return;
-  }
-}
 
 /* Lower case of a Cyrillic code point (U+0400..U+04FF), Kazakh letters
  * included; other code points unchanged. */
@@ -683,7 +606,7 @@ static void gather_http(struct ctx *c)
     c->final_https = !strncmp(c->final->url, "https://", 8);
     c->http_failure = c->final->failure;
     if(c->final->code > 0)
-      prb_classify_title(c->final->body, c->final->body_len, c->title,
+      prb_title_ooni(c->final->body, c->final->body_len, c->title,
                          sizeof(c->title));
   }
   if(!c->final_ok && !c->http_failure)

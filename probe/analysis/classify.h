@@ -123,10 +123,4 @@ json_t *prb_classify_to_json(const struct prb_classification *c);
  * false and null. (Verdict and method names: verdict.h.) */
 const char *prb_classify_blocking_name(enum prb_blocking b);
 
-/* The <title> of an HTML body as OONI extracts it (case-insensitive
- * "<title>", text up to "</title>", at most PRB_CTL_TITLE_MAX - 1 bytes,
- * within the first len bytes). Writes "" when there is none. Pure. */
-void prb_classify_title(const unsigned char *body, size_t len, char *out,
-                        size_t outlen);
-
 #endif

@@ -10,12 +10,16 @@
  * the bytes there are not one (RFC 3629 table 3-7 of Unicode: the second
  * byte's range rules out overlongs, surrogates and values over U+10FFFF).
  * NUL counts as invalid: it truncates C strings downstream. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
+size_t prb_utf8_seq(const void *s, size_t n)
 {
-  unsigned char b = p[0];
-  unsigned char lo = 0x80, hi = 0xBF;
+  const unsigned char *p = s;
+  unsigned char b;
   size_t need, i;
+  unsigned char lo = 0x80, hi = 0xBF;
 
+  if(!n)
+    return 0;
+  b = p[0];
   if(b == 0)
     return 0;
   if(b < 0x80)
@@ -55,12 +59,21 @@ bool prb_utf8_valid(const void *s, size_t len)
   size_t i = 0;
 
   while(i < len) {
-    size_t k = utf8_seq(p + i, len - i);
+    size_t k = prb_utf8_seq(p + i, len - i);
     if(!k)
       return false;
     i += k;
   }
   return true;
+}
+
+size_t prb_utf8_cut(const char *s, size_t len, size_t max)
+{
+  if(len <= max)
+    return len;
+  while(max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  return max;
 }
 
 char *prb_utf8_sanitize(const void *s, size_t len, size_t *outlen)
@@ -77,7 +90,7 @@ char *prb_utf8_sanitize(const void *s, size_t len, size_t *outlen)
   if(!out)
     return NULL;
   while(i < len) {
-    size_t k = utf8_seq(p + i, len - i);
+    size_t k = prb_utf8_seq(p + i, len - i);
     if(k) {
       memcpy(out + o, p + i, k);
       o += k;

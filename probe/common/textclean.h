@@ -15,6 +15,14 @@
  * when len is 0. */
 bool prb_utf8_valid(const void *s, size_t len);
 
+/* The length of the valid UTF-8 sequence at s (n bytes available), or 0
+ * when the bytes there are not one (NUL counts as invalid). */
+size_t prb_utf8_seq(const void *s, size_t n);
+
+/* Where to cut the len bytes of valid UTF-8 at s to keep at most max of
+ * them without splitting a character: len when it fits. */
+size_t prb_utf8_cut(const char *s, size_t len, size_t max);
+
 /* A JSON value for untrusted bytes: a string when valid UTF-8, otherwise
  * OONI's BinaryData {"format":"base64","data":"..."}. New reference, or
  * NULL when out of memory. s may be NULL when len is 0. */

@@ -57,12 +57,8 @@ static void copy_text(char *dst, size_t dstlen, const char *src, size_t len)
   const char *nul = memchr(src, '\0', len);
   size_t n = nul ? (size_t)(nul - src) : len;
 
-  if(n >= dstlen) {
-    n = dstlen - 1;
-    /* back off continuation bytes so the cut stays valid UTF-8 */
-    while(n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-      n--;
-  }
+  if(n >= dstlen)
+    n = prb_utf8_cut(src, n, dstlen - 1);
   memcpy(dst, src, n);
   dst[n] = '\0';
 }

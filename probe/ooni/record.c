@@ -8,6 +8,7 @@
 #include "ooni/record.h"
 #include "common/caps.h"
 #include "common/digest.h"
+#include "common/title.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -23,7 +24,6 @@
 #include "common/textclean.h"
 #include "common/version.h"
 
-#define TITLE_SCAN 4096         /* bytes looked at after <title> */
 
 /* ---- small builders; each takes ownership of v, even on failure ---- */
 
@@ -356,71 +356,12 @@ static json_t *request_json(const struct prb_http_request *r)
   return o;
 }
 
-static bool is_space(unsigned char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-/* Position just past the '>' of the first <title> tag, or 0 when none:
- * a case-insensitive scan that accepts "<title>" and "<title attr...>"
- * but not "<titlebar>". */
-static size_t title_start(const unsigned char *b, size_t n)
-{
-  static const char tag[] = "<title";
-  const size_t tlen = sizeof(tag) - 1;
-  size_t i, k;
-
-  for(i = 0; i + tlen < n; i++) {
-    if(b[i] != '<')
-      continue;
-    for(k = 1; k < tlen && ascii_lower(b[i + k]) == (unsigned char)tag[k]; k++)
-      ;
-    if(k < tlen || (b[i + tlen] != '>' && !is_space(b[i + tlen])))
-      continue;
-    for(k = i + tlen; k < n && k < i + tlen + TITLE_SCAN; k++)
-      if(b[k] == '>')
-        return k + 1;
-    return 0;
-  }
-  return 0;
-}
-
-/* x_title: the <title> text, whitespace collapsed, at most PRB_TITLE_MAX
- * bytes of valid UTF-8 (bytes that are not UTF-8 become U+FFFD). */
+/* x_title: the <title> text, whitespace collapsed (title.h). */
 static json_t *title_json(const unsigned char *b, size_t n)
 {
   char out[PRB_TITLE_MAX];
-  size_t start, end, clen, i, o = 0;
-  bool space = false;
-  char *clean;
-
-  if(!b || !(start = title_start(b, n)))
-    return json_string("");
-  for(end = start; end < n && end < start + TITLE_SCAN && b[end] != '<'; end++)
-    ;
-  clean = prb_utf8_sanitize(b + start, end - start, &clen);
-  if(!clean)
-    return NULL;
-  for(i = 0; i < clen;) {
-    unsigned char c = (unsigned char)clean[i];
-    size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if(is_space(c)) {
-      space = o > 0;
-      i++;
-      continue;
-    }
-    if(o + (space ? 1 : 0) + k > sizeof(out))
-      break;                    /* cut on a character boundary */
-    if(space)
-      out[o++] = ' ';
-    space = false;
-    memcpy(out + o, clean + i, k);
-    o += k;
-    i += k;
-  }
-  free(clean);
-  return json_stringn(out, o);
+  size_t len = prb_title_text(b, n, out, sizeof(out));
+  return len == (size_t)-1 ? NULL : json_stringn(out, len);
 }
 
 /* ---- the record ---- */

@@ -18,6 +18,7 @@
  * fingerprint verdict.
  */
 #include "report/report_scan.h"
+#include "common/textclean.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,41 +106,6 @@ static void put_cp(struct sink *s, unsigned cp)
   }
 }
 
-/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
-static bool utf8_ok(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while(i < n) {
-    unsigned char b = s[i];
-    if(b < 0x80) {
-      i++;
-      continue;
-    }
-    size_t k;
-    unsigned cp, min;
-    if(b >= 0xC2 && b <= 0xDF) {
-      k = 1; cp = b & 0x1Fu; min = 0x80;
-    } else if(b >= 0xE0 && b <= 0xEF) {
-      k = 2; cp = b & 0x0Fu; min = 0x800;
-    } else if(b >= 0xF0 && b <= 0xF4) {
-      k = 3; cp = b & 0x07u; min = 0x10000;
-    } else {
-      return false;
-    }
-    if(n - i <= k)
-      return false;
-    for(size_t j = 1; j <= k; j++) {
-      if((s[i + j] & 0xC0) != 0x80)
-        return false;
-      cp = cp << 6 | (s[i + j] & 0x3Fu);
-    }
-    if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += k + 1;
-  }
-  return true;
-}
-
 /* A string at c->p (the opening quote); copies it into s when s->buf. */
 static int string(struct cur *c, struct sink *s)
 {
@@ -154,7 +120,7 @@ static int string(struct cur *c, struct sink *s)
        * end mid-character. A run ends at '"', '\\' or a control byte, none
        * of which continues a sequence, so runs are checked alone; escapes
        * always yield valid code points. */
-      if(!utf8_ok(c->p, (size_t)(q - c->p)))
+      if(!prb_utf8_valid(c->p, (size_t)(q - c->p)))
         return fail(c, "a string is not valid UTF-8");
       for(const unsigned char *r = c->p; r < q; r++)
         put(s, *r);

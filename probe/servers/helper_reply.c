@@ -1,6 +1,6 @@
 /* helper_reply.c: a finished measurement as a test-helper reply. */
 #include "servers/helper_reply.h"
-#include "analysis/classify.h"
+#include "common/title.h"
 #include "common/addr.h"
 #include "common/textclean.h"
 #include "common/digest.h"
@@ -74,7 +74,7 @@ static json_t *http_section(const struct prb_obs *obs, double *span)
                         prb_json_text(h->value, h->value_len));
   }
   char title[PRB_CTL_TITLE_MAX];
-  prb_classify_title(last->body, last->body_len, title, sizeof(title));
+  prb_title_ooni(last->body, last->body_len, title, sizeof(title));
   bool ok = !failure && last->code > 0;
   json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:I}", "body_length",
                         (json_int_t)(ok ? (long long)last->body_len : -1),

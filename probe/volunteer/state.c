@@ -122,9 +122,7 @@ void prb_state_copy_text(char *dst, size_t len, const char *src)
     return;
   /* Cut before a continuation byte, never inside a character: jansson
    * refuses invalid UTF-8, and the index could then never be saved. */
-  size_t n = clean_len < len ? clean_len : len - 1;
-  while(n > 0 && n < clean_len && ((unsigned char)clean[n] & 0xC0) == 0x80)
-    n--;
+  size_t n = prb_utf8_cut(clean, clean_len, len - 1);
   memcpy(dst, clean, n);
   dst[n] = '\0';
   free(clean);

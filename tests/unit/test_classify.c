@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "analysis/classify.h"
+#include "common/title.h"
 
 static struct prb_obs obs;
 
@@ -851,24 +852,24 @@ static void test_title_extraction(void)
   static const char d[] = "<title attr=1>x</title>";
   static const char e[] = "<title>ab<b>c</b></title><title>ok</title>";
 
-  prb_classify_title((const unsigned char *)a, sizeof(a) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)a, sizeof(a) - 1, t, sizeof(t));
   CHECK_STR(t, "Hello  World");
   /* an empty title does not match OONI's pattern; the next one does */
-  prb_classify_title((const unsigned char *)b, sizeof(b) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)b, sizeof(b) - 1, t, sizeof(t));
   CHECK_STR(t, "Second");
-  prb_classify_title((const unsigned char *)c, sizeof(c) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)c, sizeof(c) - 1, t, sizeof(t));
   CHECK_STR(t, "");
-  prb_classify_title((const unsigned char *)d, sizeof(d) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)d, sizeof(d) - 1, t, sizeof(t));
   CHECK_STR(t, "");
-  prb_classify_title((const unsigned char *)e, sizeof(e) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)e, sizeof(e) - 1, t, sizeof(t));
   CHECK_STR(t, "ok");
   /* the scan stops at len: the closing tag lies beyond it */
-  prb_classify_title((const unsigned char *)a, 20, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)a, 20, t, sizeof(t));
   CHECK_STR(t, "");
   /* small output buffers cut the title */
-  prb_classify_title((const unsigned char *)a, sizeof(a) - 1, t, 6);
+  prb_title_ooni((const unsigned char *)a, sizeof(a) - 1, t, 6);
   CHECK_STR(t, "Hello");
-  prb_classify_title(NULL, 0, t, sizeof(t));
+  prb_title_ooni(NULL, 0, t, sizeof(t));
   CHECK_STR(t, "");
 }
 
