@@ -261,7 +261,6 @@ static const struct prb_csvtable table = {
   .n_columns = N_COLS,
   .kind = "an interception-certificates file",
   .row_size = sizeof(struct prb_certrow),
-  .first_cap = 32,
   .parse = parse_row,
   .free_row = free_row,
 };

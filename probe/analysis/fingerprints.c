@@ -230,7 +230,6 @@ static const struct prb_csvtable table = {
   .n_columns = N_COLS,
   .kind = "a blocking-fingerprints file",
   .row_size = sizeof(struct prb_fingerprint),
-  .first_cap = 256,
   .parse = parse_row,
   .free_row = free_item,
 };

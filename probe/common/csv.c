@@ -1,5 +1,6 @@
 /* csv.c: streaming RFC 4180 reader; see csv.h for what it accepts. */
 #include "common/csv.h"
+#include "common/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,17 +111,14 @@ static void end_field(struct prb_csv *r, size_t start)
     r->too_long = 1;
     return;
   }
-  if(r->nf == r->cap_f) {
-    /* Each field takes at least one byte, so max bounds the count. */
-    size_t ncap = r->cap_f ? r->cap_f * 2 : 16;
-    struct field *nfld = realloc(r->fields, ncap * sizeof *nfld);
-    if(!nfld) {
-      r->nomem = 1;
-      return;
-    }
-    r->fields = nfld;
-    r->cap_f = ncap;
+  /* Each field takes at least one byte, so max bounds the count. */
+  struct field *nfld = prb_array_grow(r->fields, &r->cap_f, r->nf + 1,
+                                      sizeof(*nfld), r->max + 1);
+  if(!nfld) {
+    r->nomem = 1;
+    return;
   }
+  r->fields = nfld;
   r->fields[r->nf].off = start;
   r->fields[r->nf].len = r->used - start;
   r->nf++;

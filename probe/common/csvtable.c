@@ -1,5 +1,6 @@
 /* csvtable.c: the loading loop of CSV table files; see csvtable.h. */
 #include "common/csvtable.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -48,17 +49,11 @@ static void say_bad_header(const struct prb_csvtable *t, FILE *err,
 static int append(const struct prb_csvtable *t, struct prb_csvtable_rows *rows,
                   const void *row)
 {
-  if(rows->n == rows->cap) {
-    size_t nc = rows->cap ? rows->cap * 2 : t->first_cap;
-    void *ni;
-    if(nc > SIZE_MAX / t->row_size)
-      return -1;
-    ni = realloc(rows->items, nc * t->row_size);
-    if(!ni)
-      return -1;
-    rows->items = ni;
-    rows->cap = nc;
-  }
+  void *ni = prb_array_grow(rows->items, &rows->cap, rows->n + 1,
+                            t->row_size, SIZE_MAX / t->row_size);
+  if(!ni)
+    return -1;
+  rows->items = ni;
   memcpy((char *)rows->items + rows->n * t->row_size, row, t->row_size);
   rows->n++;
   return 0;

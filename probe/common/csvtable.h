@@ -32,7 +32,6 @@ struct prb_csvtable {
   const char *kind;             /* "a blocking-fingerprints file": named in
                                    the wrong-header message */
   size_t row_size;              /* bytes of one parsed row */
-  size_t first_cap;             /* rows allocated at the first growth */
   /* Validates the good record c (line is where it starts) into row, which
    * is row_size uninitialised bytes. Returns 0 when good (the row, and what
    * it owns, is then appended), 1 when bad (already reported on err, e.g.

@@ -2,6 +2,7 @@
 #include "engine/http.h"
 #include "common/addr.h"
 #include "ooni/failure.h"
+#include "common/buf.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -155,18 +156,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
                  PRB_BODY_MAX;
   size_t room = limit > req->body_len ? limit - req->body_len : 0;
   size_t take = len < room ? len : room;
-  if(req->body_len + take > f->body_cap) {
-    size_t cap = f->body_cap ? f->body_cap : 16384;
-    while(cap < req->body_len + take)
-      cap *= 2;
-    if(cap > PRB_BODY_MAX)
-      cap = PRB_BODY_MAX;
-    unsigned char *b = realloc(req->body, cap);
-    if(!b)
-      return 0;
-    req->body = b;
-    f->body_cap = cap;
-  }
+  unsigned char *b = prb_array_grow(req->body, &f->body_cap,
+                                    req->body_len + take, 1, PRB_BODY_MAX);
+  if(!b)
+    return 0;
+  req->body = b;
   memcpy(req->body + req->body_len, data, take);
   req->body_len += take;
   if(take < len) {

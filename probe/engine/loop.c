@@ -1,5 +1,6 @@
 /* loop.c: epoll watchers, a timer heap and a before-sleep hook. */
 #include "engine/loop.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -69,10 +70,9 @@ void prb_loop_free(struct prb_loop *loop)
 
 static bool grow_watches(struct prb_loop *loop, size_t fd)
 {
-  size_t n = loop->n_watches ? loop->n_watches : 64;
-  while(n <= fd)
-    n *= 2;
-  struct watch *w = realloc(loop->watches, n * sizeof(*w));
+  size_t n = loop->n_watches;
+  struct watch *w = prb_array_grow(loop->watches, &n, fd + 1, sizeof(*w),
+                                   SIZE_MAX / sizeof(*w));
   if(!w)
     return false;
   memset(w + loop->n_watches, 0, (n - loop->n_watches) * sizeof(*w));
@@ -191,14 +191,12 @@ bool prb_timer_start(struct prb_loop *loop, struct prb_timer *t, double delay,
                      prb_timer_cb cb, void *arg)
 {
   prb_timer_stop(loop, t);
-  if(loop->n_heap == loop->cap_heap) {
-    size_t cap = loop->cap_heap ? loop->cap_heap * 2 : 256;
-    struct prb_timer **h = realloc(loop->heap, cap * sizeof(*h));
-    if(!h)
-      return false;
-    loop->heap = h;
-    loop->cap_heap = cap;
-  }
+  struct prb_timer **h = prb_array_grow(loop->heap, &loop->cap_heap,
+                                        loop->n_heap + 1, sizeof(*h),
+                                        SIZE_MAX / sizeof(*h));
+  if(!h)
+    return false;
+  loop->heap = h;
   t->when = prb_now() + (delay > 0 ? delay : 0);
   t->cb = cb;
   t->arg = arg;

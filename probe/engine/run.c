@@ -8,6 +8,7 @@
 #include "ooni/record.h"
 #include "common/url.h"
 #include "engine/writer.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -212,16 +213,14 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
             r->o->inputs->n, obs->input, summary(&c, obs, what, sizeof(what)),
             obs->test_runtime);
   }
-  if(r->n_announce == r->cap_announce) {
-    size_t cap = r->cap_announce ? 2 * r->cap_announce : 64;
-    json_t **a = realloc(r->announce, cap * sizeof(*a));
-    if(!a) {
-      json_decref(rec);
-      return;                   /* only the progress display misses it */
-    }
-    r->announce = a;
-    r->cap_announce = cap;
+  json_t **a = prb_array_grow(r->announce, &r->cap_announce,
+                              r->n_announce + 1, sizeof(*a),
+                              SIZE_MAX / sizeof(*a));
+  if(!a) {
+    json_decref(rec);
+    return;                     /* only the progress display misses it */
   }
+  r->announce = a;
   r->announce[r->n_announce++] = rec;
 }
 

@@ -1,10 +1,12 @@
 /* writer.c: append whole lines, cut back partial ones, sync once a batch. */
 #include "engine/writer.h"
 #include "common/files.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,16 +72,13 @@ fail:
 
 bool prb_writer_add(struct prb_writer *w, char *line, size_t len)
 {
-  if(w->n_queue == w->cap_queue) {
-    size_t cap = w->cap_queue ? w->cap_queue * 2 : 64;
-    struct line *q = realloc(w->queue, cap * sizeof(*q));
-    if(!q) {
-      free(line);
-      return false;
-    }
-    w->queue = q;
-    w->cap_queue = cap;
+  struct line *q = prb_array_grow(w->queue, &w->cap_queue, w->n_queue + 1,
+                                  sizeof(*q), SIZE_MAX / sizeof(*q));
+  if(!q) {
+    free(line);
+    return false;
   }
+  w->queue = q;
   w->queue[w->n_queue].text = line;
   w->queue[w->n_queue].len = len;
   w->n_queue++;

@@ -1,6 +1,7 @@
 /* inputs.c: building the run's URL list from arguments and list files. */
 #include "lists/inputs.h"
 #include "common/caps.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -27,67 +28,29 @@ void prb_inputs_free(struct prb_inputs *in)
     free(in->items[i].origin);
   }
   free(in->items);
-  free(in->slots);
+  prb_hashtab_free(&in->index);
   memset(in, 0, sizeof *in);
 }
 
-static uint64_t hash_str(const char *s)
+static bool url_is(const void *ctx, size_t item)
 {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  for(; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ULL;
-  }
-  return h;
+  const struct prb_inputs *in = ((const void *const *)ctx)[0];
+  return !strcmp(in->items[item].url, ((const char *const *)ctx)[1]);
 }
 
-/* Index of url in the list, or SIZE_MAX. */
+/* Index of url in the list, or PRB_HASH_NONE. */
 static size_t find(const struct prb_inputs *in, const char *url)
 {
-  if(in->n_slots == 0)
-    return SIZE_MAX;
-  size_t mask = in->n_slots - 1;
-  for(size_t i = (size_t)hash_str(url) & mask;; i = (i + 1) & mask) {
-    size_t v = in->slots[i];
-    if(v == 0)
-      return SIZE_MAX;
-    if(strcmp(in->items[v - 1].url, url) == 0)
-      return v - 1;
-  }
+  const void *ctx[2] = {in, url};
+  return prb_hashtab_find(&in->index, prb_hash_bytes(url, strlen(url)),
+                          url_is, ctx);
 }
 
 const struct prb_input *prb_inputs_find(const struct prb_inputs *in,
                                         const char *url)
 {
   size_t i = find(in, url);
-  return i == SIZE_MAX ? NULL : &in->items[i];
-}
-
-static void slot_put(size_t *slots, size_t n_slots, const char *url,
-                     size_t item)
-{
-  size_t mask = n_slots - 1;
-  size_t i = (size_t)hash_str(url) & mask;
-  while(slots[i] != 0)
-    i = (i + 1) & mask;
-  slots[i] = item + 1;
-}
-
-/* Keeps the hash index at most half full. */
-static int grow_index(struct prb_inputs *in)
-{
-  if((in->n + 1) * 2 <= in->n_slots)
-    return 0;
-  size_t ns = in->n_slots ? in->n_slots * 2 : 64;
-  size_t *slots = calloc(ns, sizeof *slots);
-  if(!slots)
-    return -1;
-  for(size_t i = 0; i < in->n; i++)
-    slot_put(slots, ns, in->items[i].url, i);
-  free(in->slots);
-  in->slots = slots;
-  in->n_slots = ns;
-  return 0;
+  return i == PRB_HASH_NONE ? NULL : &in->items[i];
 }
 
 static char *dup_str(const char *s)
@@ -135,7 +98,7 @@ enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
     return PRB_LOAD_BAD;
   }
   dup = find(in, canon);
-  if(dup != SIZE_MAX) {
+  if(dup != PRB_HASH_NONE) {
     if(err)
       fprintf(err, "%s: note: %s already listed at %s, dropped\n", origin,
               canon, in->items[dup].origin);
@@ -148,16 +111,11 @@ enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
               PRB_INPUTS_MAX);
     return PRB_LOAD_EFULL;
   }
-  if(in->n == in->cap) {
-    size_t nc = in->cap ? in->cap * 2 : 64;
-    struct prb_input *ni = realloc(in->items, nc * sizeof *ni);
-    if(!ni)
-      return PRB_LOAD_ENOMEM;
-    in->items = ni;
-    in->cap = nc;
-  }
-  if(grow_index(in) < 0)
+  struct prb_input *ni = prb_array_grow(in->items, &in->cap, in->n + 1,
+                                        sizeof(*ni), PRB_INPUTS_MAX);
+  if(!ni)
     return PRB_LOAD_ENOMEM;
+  in->items = ni;
   struct prb_input *it = &in->items[in->n];
   it->url = dup_str(canon);
   it->origin = dup_str(origin);
@@ -167,7 +125,12 @@ enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
     return PRB_LOAD_ENOMEM;
   }
   memcpy(it->category_code, category_code, strlen(category_code) + 1);
-  slot_put(in->slots, in->n_slots, it->url, in->n);
+  if(!prb_hashtab_add(&in->index, prb_hash_bytes(it->url, strlen(it->url)),
+                      in->n)) {
+    free(it->url);
+    free(it->origin);
+    return PRB_LOAD_ENOMEM;
+  }
   in->n++;
   return PRB_LOAD_OK;
 }

@@ -15,6 +15,7 @@
 
 #include "common/load.h"
 #include "common/caps.h"
+#include "common/hashtab.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -30,8 +31,7 @@ struct prb_inputs {
   size_t n, cap;
   size_t n_bad;                 /* bad lines and arguments reported */
   size_t n_dup;                 /* duplicates dropped */
-  size_t *slots;                /* private: hash index of items (i + 1) */
-  size_t n_slots;
+  struct prb_hashtab index;     /* private: items by URL */
 };
 
 /* Makes an empty list. */

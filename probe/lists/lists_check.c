@@ -1,6 +1,7 @@
 /* lists_check.c: `accessprobe lists check`; see lists_check.h. */
 #include "lists/lists_check.h"
 #include "common/datadir.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static const char *const legend_cols[] = {
 struct legend {
   char (*code)[PRB_CATEGORY_MAX];
   char **desc;
-  size_t n;
+  size_t n, cap_code, cap_desc;
   int loaded;
 };
 
@@ -198,10 +199,13 @@ static void check_legend(const char *path, struct legend *g,
       res->bad++;
       continue;
     }
-    char (*nc)[PRB_CATEGORY_MAX] = realloc(g->code, (g->n + 1) * sizeof *nc);
+    char (*nc)[PRB_CATEGORY_MAX] = prb_array_grow(g->code, &g->cap_code,
+                                                  g->n + 1, sizeof *nc,
+                                                  SIZE_MAX / sizeof *nc);
     if(nc)
       g->code = nc;
-    char **nd = realloc(g->desc, (g->n + 1) * sizeof *nd);
+    char **nd = prb_array_grow(g->desc, &g->cap_desc, g->n + 1, sizeof *nd,
+                               SIZE_MAX / sizeof *nd);
     if(nd)
       g->desc = nd;
     char *d = malloc(prb_csv_field_len(r, 0) + 1);
@@ -324,16 +328,13 @@ static void check_testlist(const char *path, const struct legend *g,
       continue;
     }
     snprintf(origin, sizeof origin, "%ld", line);
-    if(seen.n == n_raw_cap) {
-      size_t nc = n_raw_cap ? n_raw_cap * 2 : 256;
-      char **nr = realloc(raw, nc * sizeof *nr);
-      if(!nr) {
-        res->unusable = 1;
-        break;
-      }
-      raw = nr;
-      n_raw_cap = nc;
+    char **nr = prb_array_grow(raw, &n_raw_cap, seen.n + 1, sizeof *nr,
+                               SIZE_MAX / sizeof *nr);
+    if(!nr) {
+      res->unusable = 1;
+      break;
     }
+    raw = nr;
     raw[seen.n] = malloc(prb_csv_field_len(r, 0) + 1);
     if(!raw[seen.n] ||
        prb_inputs_add_url(&seen, canon, NULL, origin, NULL) < 0) {

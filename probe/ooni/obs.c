@@ -8,6 +8,7 @@
  */
 #include "ooni/obs.h"
 #include "common/caps.h"
+#include "common/buf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,24 +21,10 @@
 static void *grow(void **arr, size_t *n, size_t *cap, size_t elem,
                   size_t max)
 {
-  unsigned char *base;
-
-  if(*n >= max)
+  unsigned char *base = prb_array_grow(*arr, cap, *n + 1, elem, max);
+  if(!base)
     return NULL;
-  if(*n == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 4;
-    void *na;
-    if(ncap > max)
-      ncap = max;
-    if(ncap > SIZE_MAX / elem)
-      return NULL;
-    na = realloc(*arr, ncap * elem);
-    if(!na)
-      return NULL;
-    *arr = na;
-    *cap = ncap;
-  }
-  base = *arr;
+  *arr = base;
   memset(base + *n * elem, 0, elem);
   return base + (*n)++ * elem;
 }

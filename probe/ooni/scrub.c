@@ -9,6 +9,7 @@
  */
 #include "ooni/scrub.h"
 #include "common/addr.h"
+#include "common/buf.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -57,14 +58,11 @@ static bool scrub_add_addr(struct prb_scrub *s, struct prb_addr a)
   for(i = 0; i < s->n; i++)
     if(prb_addr_equal(&s->addrs[i], &a))
       return true;
-  if(s->n == s->cap) {
-    size_t ncap = s->cap ? s->cap * 2 : 4;
-    struct prb_addr *na = realloc(s->addrs, ncap * sizeof(*na));
-    if(!na)
-      return false;
-    s->addrs = na;
-    s->cap = ncap;
-  }
+  struct prb_addr *na = prb_array_grow(s->addrs, &s->cap, s->n + 1,
+                                       sizeof(*na), SIZE_MAX / sizeof(*na));
+  if(!na)
+    return false;
+  s->addrs = na;
   s->addrs[s->n++] = a;
   return true;
 }
@@ -181,37 +179,16 @@ bool prb_scrub_contains(const struct prb_scrub *s, const char *addr)
   return scrub_has(s, a);
 }
 
-/* Output under construction. */
+/* Output under construction; oom sticks once an append failed. */
 struct outbuf {
-  char *p;
-  size_t len, cap;
+  struct prb_buf b;
   bool oom;
 };
 
 static void out_put(struct outbuf *o, const char *p, size_t n)
 {
-  if(o->oom || !n)
-    return;
-  if(o->cap - o->len < n + 1) {
-    size_t ncap = o->cap;
-    char *np;
-    while(ncap - o->len < n + 1) {
-      if(ncap > SIZE_MAX / 2) {
-        o->oom = true;
-        return;
-      }
-      ncap *= 2;
-    }
-    np = realloc(o->p, ncap);
-    if(!np) {
-      o->oom = true;
-      return;
-    }
-    o->p = np;
-    o->cap = ncap;
-  }
-  memcpy(o->p + o->len, p, n);
-  o->len += n;
+  if(!o->oom && n && prb_buf_add(&o->b, p, n) != PRB_BUF_OK)
+    o->oom = true;
 }
 
 static bool is_runchar(unsigned char c)
@@ -308,13 +285,11 @@ static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
 char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
                      size_t *outlen)
 {
-  struct outbuf o = { NULL, 0, 0, false };
+  struct outbuf o;
   size_t i = 0;
 
-  o.cap = len + 64;
-  o.p = malloc(o.cap);
-  if(!o.p)
-    return NULL;
+  prb_buf_init(&o.b, SIZE_MAX);
+  o.oom = false;
 
   while(i < len) {
     size_t j = i, from, to;
@@ -338,11 +313,8 @@ char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
     i = j;
   }
   if(o.oom) {
-    free(o.p);
+    prb_buf_free(&o.b);
     return NULL;
   }
-  o.p[o.len] = '\0';
-  if(outlen)
-    *outlen = o.len;
-  return o.p;
+  return prb_buf_take(&o.b, outlen);
 }

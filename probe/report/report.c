@@ -7,6 +7,7 @@
 #include "report/report_read.h"
 #include "report/report_scan.h"
 #include "common/clock.h"
+#include "common/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -265,16 +266,13 @@ static void read_dir(struct ctx *c, const char *path, int depth)
   while((e = readdir(d))) {
     if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
       continue;
-    if(n == cap) {
-      size_t nc = cap ? cap * 2 : 64;
-      char **nn = realloc(names, nc * sizeof(*nn));
-      if(!nn) {
-        c->oom = 1;
-        break;
-      }
-      names = nn;
-      cap = nc;
+    char **nn = prb_array_grow(names, &cap, n + 1, sizeof(*nn),
+                               SIZE_MAX / sizeof(*nn));
+    if(!nn) {
+      c->oom = 1;
+      break;
     }
+    names = nn;
     size_t len = strlen(e->d_name);
     names[n] = malloc(len + 1);
     if(!names[n]) {

@@ -2,6 +2,8 @@
  * report_count.h). Records land in cells keyed by (site, network, day);
  * statuses are derived once, in prb_rep_finish, from the cells alone. */
 #include "report/report_count.h"
+#include "common/buf.h"
+#include "common/hashtab.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -11,101 +13,27 @@
 
 /* ---- growable vectors --------------------------------------------------- */
 
+/* Room for need elements in the array *v points to. */
 static int grow(void **v, size_t *cap, size_t need, size_t elem)
 {
-  if(need <= *cap)
-    return 0;
-  size_t nc = *cap ? *cap : 16;
-  while(nc < need) {
-    if(nc > SIZE_MAX / 2 / elem)
-      return -1;
-    nc *= 2;
-  }
-  void *nv = realloc(*v, nc * elem);
+  void *nv = prb_array_grow(*v, cap, need, elem, SIZE_MAX / elem);
   if(!nv)
     return -1;
   *v = nv;
-  *cap = nc;
   return 0;
 }
 
-/* ---- a u64 -> u32 open-addressing map ----------------------------------- */
+/* ---- lookups: ids by 64-bit key ----------------------------------------- */
 
-struct map {
-  uint64_t *keys;
-  uint32_t *vals;          /* NO_ID: empty slot */
-  size_t nslots, n;
-};
-
-static uint64_t mix(uint64_t x)
+static uint32_t map_get(const struct prb_hashtab *m, uint64_t key)
 {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
+  size_t i = prb_hashtab_find(m, key, NULL, NULL);
+  return i == PRB_HASH_NONE ? NO_ID : (uint32_t)i;
 }
 
-static int map_rehash(struct map *m, size_t nslots)
+static int map_put(struct prb_hashtab *m, uint64_t key, uint32_t val)
 {
-  uint64_t *k = malloc(nslots * sizeof(*k));
-  uint32_t *v = malloc(nslots * sizeof(*v));
-  if(!k || !v) {
-    free(k);
-    free(v);
-    return -1;
-  }
-  for(size_t i = 0; i < nslots; i++)
-    v[i] = NO_ID;
-  for(size_t i = 0; i < m->nslots; i++) {
-    if(m->vals[i] == NO_ID)
-      continue;
-    size_t j = mix(m->keys[i]) & (nslots - 1);
-    while(v[j] != NO_ID)
-      j = (j + 1) & (nslots - 1);
-    k[j] = m->keys[i];
-    v[j] = m->vals[i];
-  }
-  free(m->keys);
-  free(m->vals);
-  m->keys = k;
-  m->vals = v;
-  m->nslots = nslots;
-  return 0;
-}
-
-/* The slot of key: where it is, or where it would go. */
-static size_t map_slot(const struct map *m, uint64_t key)
-{
-  size_t j = mix(key) & (m->nslots - 1);
-  while(m->vals[j] != NO_ID && m->keys[j] != key)
-    j = (j + 1) & (m->nslots - 1);
-  return j;
-}
-
-static uint32_t map_get(const struct map *m, uint64_t key)
-{
-  return m->nslots ? m->vals[map_slot(m, key)] : NO_ID;
-}
-
-static int map_put(struct map *m, uint64_t key, uint32_t val)
-{
-  if((m->n + 1) * 2 > m->nslots &&
-     map_rehash(m, m->nslots ? m->nslots * 2 : 64))
-    return -1;
-  size_t j = map_slot(m, key);
-  if(m->vals[j] == NO_ID)
-    m->n++;
-  m->keys[j] = key;
-  m->vals[j] = val;
-  return 0;
-}
-
-static void map_free(struct map *m)
-{
-  free(m->keys);
-  free(m->vals);
+  return prb_hashtab_add(m, key, val) ? 0 : -1;
 }
 
 /* ---- interned strings ---------------------------------------------------- */
@@ -113,50 +41,23 @@ static void map_free(struct map *m)
 struct strtab {
   char **s;
   size_t n, cap;
-  uint32_t *slots;         /* id + 1; 0 empty */
-  size_t nslots;
+  struct prb_hashtab index;
 };
 
-static uint64_t hash_str(const char *s, size_t n)
+static bool str_is(const void *ctx, size_t item)
 {
-  uint64_t h = 1469598103934665603ULL;
-  for(size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-static int strtab_rehash(struct strtab *t, size_t nslots)
-{
-  uint32_t *ns = calloc(nslots, sizeof(*ns));
-  if(!ns)
-    return -1;
-  for(size_t i = 0; i < t->n; i++) {
-    size_t j = hash_str(t->s[i], strlen(t->s[i])) & (nslots - 1);
-    while(ns[j])
-      j = (j + 1) & (nslots - 1);
-    ns[j] = (uint32_t)i + 1;
-  }
-  free(t->slots);
-  t->slots = ns;
-  t->nslots = nslots;
-  return 0;
+  const struct strtab *t = ((const void *const *)ctx)[0];
+  return !strcmp(t->s[item], ((const char *const *)ctx)[1]);
 }
 
 static uint32_t intern(struct strtab *t, const char *s)
 {
   size_t len = strlen(s);
-  if((t->n + 1) * 2 > t->nslots &&
-     strtab_rehash(t, t->nslots ? t->nslots * 2 : 256))
-    return NO_ID;
-  size_t j = hash_str(s, len) & (t->nslots - 1);
-  while(t->slots[j]) {
-    const char *o = t->s[t->slots[j] - 1];
-    if(!strcmp(o, s))
-      return t->slots[j] - 1;
-    j = (j + 1) & (t->nslots - 1);
-  }
+  uint64_t h = prb_hash_bytes(s, len);
+  const void *ctx[2] = {t, s};
+  size_t i = prb_hashtab_find(&t->index, h, str_is, ctx);
+  if(i != PRB_HASH_NONE)
+    return (uint32_t)i;
   if(t->n >= NO_ID - 1 || grow((void **)&t->s, &t->cap, t->n + 1,
                                sizeof(*t->s)))
     return NO_ID;
@@ -164,8 +65,11 @@ static uint32_t intern(struct strtab *t, const char *s)
   if(!copy)
     return NO_ID;
   memcpy(copy, s, len + 1);
+  if(!prb_hashtab_add(&t->index, h, t->n)) {
+    free(copy);
+    return NO_ID;
+  }
   t->s[t->n] = copy;
-  t->slots[j] = (uint32_t)t->n + 1;
   return (uint32_t)t->n++;
 }
 
@@ -180,7 +84,7 @@ struct skipped {
 struct prb_rep {
   struct prb_rep_opts o;
   struct strtab strs;
-  struct map site_map, net_map, pair_map, cell_map;
+  struct prb_hashtab site_map, net_map, pair_map, cell_map;
   struct prb_rep_site *sites;  size_t nsites, sites_cap;
   struct prb_rep_net *nets;    size_t nnets, nets_cap;
   struct prb_rep_pair *pairs;  size_t npairs, pairs_cap;
@@ -215,11 +119,11 @@ void prb_rep_free(struct prb_rep *r)
   for(size_t i = 0; i < r->strs.n; i++)
     free(r->strs.s[i]);
   free(r->strs.s);
-  free(r->strs.slots);
-  map_free(&r->site_map);
-  map_free(&r->net_map);
-  map_free(&r->pair_map);
-  map_free(&r->cell_map);
+  prb_hashtab_free(&r->strs.index);
+  prb_hashtab_free(&r->site_map);
+  prb_hashtab_free(&r->net_map);
+  prb_hashtab_free(&r->pair_map);
+  prb_hashtab_free(&r->cell_map);
   for(size_t i = 0; i < r->npairs; i++)
     free(r->pairs[i].refs);
   free(r->sites);
@@ -619,10 +523,10 @@ static int renumber(struct prb_rep *r)
   if(r->ncells)
     qsort(r->cells, r->ncells, sizeof(*r->cells), cmp_cell);
   /* The lookup maps refer to old numbers: drop them. */
-  map_free(&r->site_map);
-  map_free(&r->net_map);
-  map_free(&r->pair_map);
-  map_free(&r->cell_map);
+  prb_hashtab_free(&r->site_map);
+  prb_hashtab_free(&r->net_map);
+  prb_hashtab_free(&r->pair_map);
+  prb_hashtab_free(&r->cell_map);
   memset(&r->site_map, 0, sizeof(r->site_map));
   memset(&r->net_map, 0, sizeof(r->net_map));
   memset(&r->pair_map, 0, sizeof(r->pair_map));

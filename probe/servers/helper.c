@@ -14,6 +14,7 @@
 #include "common/url.h"
 #include "common/textclean.h"
 #include "common/version.h"
+#include "common/buf.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -43,8 +44,7 @@ struct helper {
 struct request {
   struct helper *h;
   struct MHD_Connection *conn;
-  char *body;
-  size_t len;
+  struct prb_buf body;           /* at most PRB_HELPER_BODY_MAX */
   bool too_large;
   bool suspended;
   struct prb_meas *m;
@@ -117,7 +117,7 @@ static void free_request(struct request *rq)
   }
   for(size_t i = 0; i < rq->n_eps; i++)
     free(rq->eps[i]);
-  free(rq->body);
+  prb_buf_free(&rq->body);
   free(rq->answer);
   free(rq);
 }
@@ -206,7 +206,7 @@ static void start(struct request *rq)
 {
   struct helper *h = rq->h;
   json_error_t err;
-  json_t *req = json_loadb(rq->body ? rq->body : "", rq->len,
+  json_t *req = json_loadb(rq->body.p ? rq->body.p : "", rq->body.len,
                            JSON_REJECT_DUPLICATES, &err);
   const char *why = NULL;
   json_t *url_j = req ? json_object_get(req, "http_request") : NULL;
@@ -307,6 +307,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
       return MHD_NO;
     rq->h = h;
     rq->conn = conn;
+    prb_buf_init(&rq->body, PRB_HELPER_BODY_MAX);
     *con_cls = rq;
     return MHD_YES;
   }
@@ -316,16 +317,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return send_answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
                        "{\"error\":\"use POST with a JSON body\"}");
   if(*data_size) {
-    if(rq->len + *data_size > PRB_HELPER_BODY_MAX)
-      rq->too_large = true;
-    else {
-      char *b = realloc(rq->body, rq->len + *data_size);
-      if(!b)
-        return MHD_NO;
-      memcpy(b + rq->len, data, *data_size);
-      rq->body = b;
-      rq->len += *data_size;
-    }
+    enum prb_buf_rc rc = rq->too_large ? PRB_BUF_TOOBIG :
+                         prb_buf_add(&rq->body, data, *data_size);
+    if(rc == PRB_BUF_NOMEM)
+      return MHD_NO;
+    rq->too_large = rc == PRB_BUF_TOOBIG;
     *data_size = 0;
     return MHD_YES;
   }

@@ -5,6 +5,7 @@
 #include "ooni/record.h"
 #include "common/textclean.h"
 #include "common/files.h"
+#include "common/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -289,14 +290,11 @@ bool prb_state_index_put(struct prb_index *ix, const struct prb_run_entry *e)
       ix->runs[i] = *e;
       return true;
     }
-  if(ix->n == ix->cap) {
-    size_t cap = ix->cap ? ix->cap * 2 : 16;
-    struct prb_run_entry *r = realloc(ix->runs, cap * sizeof(*r));
-    if(!r)
-      return false;
-    ix->runs = r;
-    ix->cap = cap;
-  }
+  struct prb_run_entry *r = prb_array_grow(ix->runs, &ix->cap, ix->n + 1,
+                                           sizeof(*r), SIZE_MAX / sizeof(*r));
+  if(!r)
+    return false;
+  ix->runs = r;
   ix->runs[ix->n++] = *e;
   return true;
 }
