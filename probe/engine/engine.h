@@ -3,6 +3,7 @@
 #define PRB_ENGINE_H
 
 #include "common/caps.h"
+#include "common/errors.h"
 
 #include <jansson.h>
 #include <openssl/ssl.h>
@@ -61,10 +62,13 @@ struct prb_engine_cfg {
 
 /* Builds the shared resources: trust anchors, TLS context, resolvers,
  * libcurl, and resolves the controls' names once (a control whose name
- * does not resolve is kept, and reported as unreachable per
- * measurement). Messages go to stderr. Returns an enum prb_exit; on
- * failure what was built is freed by prb_engine_down all the same. */
-int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg);
+ * does not resolve is kept with ip "", and reported as unreachable per
+ * measurement: the caller may say so). Prints nothing: on failure the
+ * reason is in why (whylen bytes), for the caller's log; what was built
+ * is freed by prb_engine_down all the same. */
+enum prb_exit prb_engine_up(struct prb_engine *e,
+                            const struct prb_engine_cfg *cfg, char *why,
+                            size_t whylen);
 
 /* Greets the controls in order (GET) until one answers; its JSON reply
  * (new reference) tells our address as it saw it (x_probe_address, for

@@ -518,14 +518,20 @@ enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   cfg.controls = o->no_control ? NULL : o->controls;
   cfg.n_controls = o->no_control ? 0 : o->n_controls;
   prb_evidence_load(&r.ev, stderr);
-  int rc = prb_engine_up(&r.e, &cfg);
-  if(rc != PRB_EXIT_OK)
+  char why[512];
+  int rc = prb_engine_up(&r.e, &cfg, why, sizeof(why));
+  if(rc != PRB_EXIT_OK) {
+    say(&r, true, "%s", why);
     goto out;
+  }
+  for(size_t i = 0; i < r.e.n_controls; i++)
+    if(!r.e.controls[i].ip[0])
+      say(&r, true, "control %s: its name does not resolve; measurements "
+          "will record it as unreachable", r.e.controls[i].url);
   prb_loop_watch_signals(r.e.loop, on_signal, &r);
   /* Without a preflight the canaries still serve the checks made when a
    * site fails with no control to compare with. */
-  char why[512];
-  r.canaries = prb_canaries_load(o->canaries, why, sizeof(why));
+  r.canaries = prb_canaries_load(o->canaries, stderr, why, sizeof(why));
   if(!r.canaries && !o->no_preflight)
     say(&r, true, "%s", why);
   if(!o->no_preflight) {

@@ -400,13 +400,16 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   cfg.ca_file = ca;
   cfg.step_timeout = h->e.step_deadline;
   bool bogons = h->e.allow_bogons;
-  int rc = prb_engine_up(&h->e, &cfg);
+  char why[512];
+  int rc = prb_engine_up(&h->e, &cfg, why, sizeof(why));
   struct prb_engine *e = &h->e;
   e->allow_bogons = bogons;
   /* The probe waits 3 steps + DNS + 5 s for us: answer well before. */
   e->meas_deadline = 3.0 * e->step_deadline;
-  if(rc != PRB_EXIT_OK)
+  if(rc != PRB_EXIT_OK) {
+    fprintf(stderr, "accessprobe: %s\n", why);
     goto out;
+  }
   rc = PRB_EXIT_INTERNAL;
   prb_timer_init(&h->mhd_timer);
   unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
