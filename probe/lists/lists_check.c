@@ -421,7 +421,7 @@ static void usage(FILE *out)
         "cannot be read.\n", out);
 }
 
-int prb_lists_check_main(int argc, char **argv)
+enum prb_exit prb_lists_main(int argc, char **argv)
 {
   struct legend given, found;
   int first_file = 1, status = PRB_EXIT_OK, nfiles = 0;

@@ -460,7 +460,7 @@ out:
   return rc;
 }
 
-int prb_helper_main(int argc, char **argv)
+enum prb_exit prb_helper_main(int argc, char **argv)
 {
   enum { OPT_LISTEN = 256, OPT_INFLIGHT, OPT_CA, OPT_STEP, OPT_BOGONS,
          OPT_MMDB, OPT_XFF };

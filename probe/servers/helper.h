@@ -10,7 +10,9 @@
 #ifndef PRB_HELPER_H
 #define PRB_HELPER_H
 
+#include "common/errors.h"
+
 /* argv[0] is "helper". Returns an enum prb_exit. */
-int prb_helper_main(int argc, char **argv);
+enum prb_exit prb_helper_main(int argc, char **argv);
 
 #endif

@@ -3,6 +3,8 @@
 #include "common/caps.h"
 #include "common/datadir.h"
 #include "common/files.h"
+#include "common/errors.h"
+#include "volunteer/state.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -456,4 +458,48 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   json_decref(root);
   free(text);
   return x.ok;
+}
+
+int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen)
+{
+  const char *config = NULL, *state = NULL;
+  int n = 1;
+  for(int i = 1; i < *argc; i++) {
+    const char **slot = !strcmp(argv[i], "--config") ? &config :
+                        !strcmp(argv[i], "--state-dir") ? &state : NULL;
+    if(slot) {
+      if(i + 1 >= *argc) {
+        fprintf(stderr, "accessprobe: %s needs a value\n", argv[i]);
+        return PRB_EXIT_USAGE;
+      }
+      *slot = argv[++i];
+    } else if(!strncmp(argv[i], "--config=", 9))
+      config = argv[i] + 9;
+    else if(!strncmp(argv[i], "--state-dir=", 12))
+      state = argv[i] + 12;
+    else
+      argv[n++] = argv[i];
+  }
+  *argc = n;
+  if(state) {
+    snprintf(dir, dirlen, "%s", state);
+    return -1;
+  }
+  struct prb_config cf;
+  prb_config_init(&cf);
+  if(!prb_config_load(&cf, config, stderr)) {
+    prb_config_free(&cf);
+    return PRB_EXIT_CONFIG;
+  }
+  bool ok = true;
+  if(cf.state_dir)
+    snprintf(dir, dirlen, "%s", cf.state_dir);
+  else
+    ok = prb_state_default_dir(dir, dirlen);
+  prb_config_free(&cf);
+  if(!ok) {
+    fprintf(stderr, "accessprobe: no state folder: give --state-dir DIR\n");
+    return PRB_EXIT_USAGE;
+  }
+  return -1;
 }

@@ -70,6 +70,13 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err);
  * out. */
 bool prb_config_parse_asn(const char *s, char *out, size_t outlen);
 
+/* For the commands that read a state folder (onboard, results): takes
+ * --config FILE and --state-dir DIR out of argv (in place, *argc
+ * updated) and finds the state folder the way runs do: --state-dir, else
+ * the configuration's, else prb_state_default_dir(). Returns -1 to go on,
+ * else the exit status (problems said on stderr). */
+int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen);
+
 /* True for a two-letter upper-case country code. */
 bool prb_config_valid_cc(const char *s);
 

@@ -4,6 +4,7 @@
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
 #include "common/files.h"
+#include "volunteer/config.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -285,4 +286,33 @@ enum prb_exit prb_onboard_run(const char *state_dir, const char *lang,
     return rc;
   fprintf(out, "%s", yes ? t->agreed : t->declined);
   return yes ? PRB_EXIT_OK : PRB_EXIT_NO_CONSENT;
+}
+
+enum prb_exit prb_onboard_main(int argc, char **argv)
+{
+  char dir[4096];
+  int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
+  if(rc >= 0)
+    return rc;
+  const char *lang = NULL;
+  bool yes = false;
+  for(int i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
+      yes = true;
+    else if(!strcmp(argv[i], "--lang") && i + 1 < argc)
+      lang = argv[++i];
+    else if(!strncmp(argv[i], "--lang=", 7))
+      lang = argv[i] + 7;
+    else {
+      fprintf(stderr, "Usage: accessprobe onboard [--lang kk|ru|en] [--yes] "
+              "[--state-dir DIR] [--config FILE]\n");
+      return PRB_EXIT_USAGE;
+    }
+  }
+  if(lang && !prb_onboard_lang_known(lang)) {
+    fprintf(stderr, "accessprobe: --lang takes kk, ru or en\n");
+    return PRB_EXIT_USAGE;
+  }
+  return prb_onboard_run(dir, lang ? lang : prb_onboard_lang_from_env(), yes,
+                         stdin, stdout);
 }

@@ -39,6 +39,10 @@ bool prb_onboard_lang_known(const char *lang);
  * wrong and what to do (English, for logs). */
 enum prb_consent prb_onboard_check(const char *state_dir, char *why, size_t whylen);
 
+/* `accessprobe onboard [--lang kk|ru|en] [--yes] [--state-dir DIR]
+ * [--config FILE]`: argv[0] is "onboard". Asks on the terminal. */
+enum prb_exit prb_onboard_main(int argc, char **argv);
+
 /* Shows the text in lang on out, reads the answer from in (unless
  * assume_yes), stores it. Returns PRB_EXIT_OK on yes,
  * PRB_EXIT_NO_CONSENT on anything else, PRB_EXIT_OUTPUT when it cannot be

@@ -4,6 +4,7 @@
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
 #include "common/textclean.h"
+#include "volunteer/config.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -220,8 +221,9 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   return PRB_EXIT_OK;
 }
 
-int prb_results_main(const char *state_dir, int argc, char **argv,
-                     FILE *out)
+/* The command once the folder is chosen. */
+static enum prb_exit results(const char *state_dir, int argc, char **argv,
+                             FILE *out)
 {
   bool json = false;
   const char *show = NULL;
@@ -261,4 +263,13 @@ int prb_results_main(const char *state_dir, int argc, char **argv,
            list_runs(state_dir, &ix, json, out);
   prb_state_index_free(&ix);
   return rc;
+}
+
+enum prb_exit prb_results_main(int argc, char **argv)
+{
+  char dir[4096];
+  int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
+  if(rc >= 0)
+    return rc;
+  return results(dir, argc, argv, stdout);
 }
