@@ -33,15 +33,6 @@ static int is_upper(int c)
   return c >= 'A' && c <= 'Z';
 }
 
-static char *dup_str(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if(d)
-    memcpy(d, s, n);
-  return d;
-}
-
 void prb_fp_init(struct prb_fpset *s)
 {
   memset(s, 0, sizeof *s);
@@ -210,13 +201,13 @@ static int parse_row(const struct prb_csvtable_rows *kept,
       return 1;
     }
   }
-  f->name = dup_str(name);
-  f->scope = dup_str(prb_csv_field(r, C_SCOPE));
-  f->pattern = dup_str(prb_csv_field(r, C_PATTERN));
+  f->name = strdup(name);
+  f->scope = strdup(prb_csv_field(r, C_SCOPE));
+  f->pattern = strdup(prb_csv_field(r, C_PATTERN));
   f->pattern_len = prb_csv_field_len(r, C_PATTERN);
-  f->expected_countries = dup_str(prb_csv_field(r, C_COUNTRIES));
+  f->expected_countries = strdup(prb_csv_field(r, C_COUNTRIES));
   if(f->where == PRB_FP_HEADER)
-    f->header = dup_str(loc + 7);
+    f->header = strdup(loc + 7);
   if(!f->name || !f->scope || !f->pattern || !f->expected_countries ||
      (f->where == PRB_FP_HEADER && !f->header)) {
     free_item(f);

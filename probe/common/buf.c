@@ -22,13 +22,9 @@ enum prb_buf_rc prb_buf_add(struct prb_buf *b, const void *p, size_t n)
 {
   if(n > b->max - b->len)
     return PRB_BUF_TOOBIG;
-  if(b->cap - b->len < n + 1 || !b->p) {
-    char *np = prb_array_grow(b->p, &b->cap, b->len + n + 1, 1,
-                              b->max < SIZE_MAX ? b->max + 1 : SIZE_MAX);
-    if(!np)
-      return PRB_BUF_NOMEM;
-    b->p = np;
-  }
+  if(!prb_array_reserve(&b->p, &b->cap, b->len + n + 1, 1,
+                        b->max < SIZE_MAX ? b->max + 1 : SIZE_MAX))
+    return PRB_BUF_NOMEM;
   if(n)
     memcpy(b->p + b->len, p, n);
   b->len += n;
@@ -46,23 +42,28 @@ char *prb_buf_take(struct prb_buf *b, size_t *len)
   return p;
 }
 
-void *prb_array_grow(void *items, size_t *cap, size_t need, size_t elem,
-                     size_t max)
+bool prb_array_reserve(void *itemsp, size_t *cap, size_t need, size_t elem,
+                       size_t max)
 {
+  void *items;
+  memcpy(&items, itemsp, sizeof(items));
   if(need <= *cap && items)
-    return items;
-  if(need > max || !elem)
-    return NULL;
+    return true;
+  if(!elem)
+    return false;
+  if(max > SIZE_MAX / elem)
+    max = SIZE_MAX / elem;
+  if(need > max)
+    return false;
   size_t nc = *cap ? *cap : need > 8 ? need : 8;
   while(nc < need)
     nc = nc > SIZE_MAX / 2 ? SIZE_MAX : nc * 2;
   if(nc > max)
     nc = max;
-  if(nc > SIZE_MAX / elem)
-    return NULL;
   void *ni = realloc(items, nc * elem);
   if(!ni)
-    return NULL;
+    return false;
+  memcpy(itemsp, &ni, sizeof(ni));
   *cap = nc;
-  return ni;
+  return true;
 }

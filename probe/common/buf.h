@@ -38,11 +38,12 @@ enum prb_buf_rc prb_buf_add(struct prb_buf *b, const void *p, size_t n);
  * when out of memory. */
 char *prb_buf_take(struct prb_buf *b, size_t *len);
 
-/* Makes room for need elements of elem bytes in the array items (cap
- * elements now), growing it by doubling, never past max elements. Returns
- * the array, moved or not (*cap updated), or NULL when need is over max
- * or out of memory: items and *cap are then unchanged. */
-void *prb_array_grow(void *items, size_t *cap, size_t need, size_t elem,
-                     size_t max);
+/* Makes room for need elements of elem bytes in the array whose pointer
+ * is at itemsp (&s->items; it holds *cap elements now), growing it by
+ * doubling, never past max elements (SIZE_MAX: as memory allows). The
+ * array may move. False when need is over max or out of memory: the array
+ * and *cap are then unchanged. */
+bool prb_array_reserve(void *itemsp, size_t *cap, size_t need, size_t elem,
+                       size_t max);
 
 #endif

@@ -112,13 +112,11 @@ static void end_field(struct prb_csv *r, size_t start)
     return;
   }
   /* Each field takes at least one byte, so max bounds the count. */
-  struct field *nfld = prb_array_grow(r->fields, &r->cap_f, r->nf + 1,
-                                      sizeof(*nfld), r->max + 1);
-  if(!nfld) {
+  if(!prb_array_reserve(&r->fields, &r->cap_f, r->nf + 1, sizeof(*r->fields),
+                        r->max + 1)) {
     r->nomem = 1;
     return;
   }
-  r->fields = nfld;
   r->fields[r->nf].off = start;
   r->fields[r->nf].len = r->used - start;
   r->nf++;

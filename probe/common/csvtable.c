@@ -49,11 +49,9 @@ static void say_bad_header(const struct prb_csvtable *t, FILE *err,
 static int append(const struct prb_csvtable *t, struct prb_csvtable_rows *rows,
                   const void *row)
 {
-  void *ni = prb_array_grow(rows->items, &rows->cap, rows->n + 1,
-                            t->row_size, SIZE_MAX / t->row_size);
-  if(!ni)
+  if(!prb_array_reserve(&rows->items, &rows->cap, rows->n + 1, t->row_size,
+                        SIZE_MAX))
     return -1;
-  rows->items = ni;
   memcpy((char *)rows->items + rows->n * t->row_size, row, t->row_size);
   rows->n++;
   return 0;

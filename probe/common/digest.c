@@ -15,7 +15,7 @@ void prb_hex_encode(const void *b, size_t n, char *out)
   out[2 * n] = '\0';
 }
 
-static int hex_value(char c)
+int prb_hex_value(int c)
 {
   if(c >= '0' && c <= '9')
     return c - '0';
@@ -31,7 +31,8 @@ int prb_hex_decode(const char *s, size_t len, unsigned char *out, size_t n)
   if(n > SIZE_MAX / 2 || len != 2 * n)
     return -1;
   for(size_t i = 0; i < n; i++) {
-    int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
+    int hi = prb_hex_value((unsigned char)s[2 * i]);
+    int lo = prb_hex_value((unsigned char)s[2 * i + 1]);
     if(hi < 0 || lo < 0)
       return -1;
     out[i] = (unsigned char)(hi << 4 | lo);

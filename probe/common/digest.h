@@ -10,6 +10,9 @@
  * NUL). */
 void prb_hex_encode(const void *b, size_t n, char *out);
 
+/* The value of one hex digit (either case), -1 for anything else. */
+int prb_hex_value(int c);
+
 /* Decodes exactly 2 * n hex digits (either case) at s, len chars, into the
  * n bytes at out. Returns 0, or -1 when len is not 2 * n or a char is not a
  * hex digit (out may then be partly written). */

@@ -97,10 +97,27 @@ void prb_sync_dir_of(const char *path)
   }
 }
 
+int prb_write_all(int fd, const void *data, size_t len)
+{
+  const char *p = data;
+  while(len) {
+    ssize_t n = write(fd, p, len);
+    if(n < 0 && errno == EINTR)
+      continue;
+    if(n <= 0) {
+      if(n == 0)
+        errno = ENOSPC;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
 int prb_write_atomic(const char *path, const void *data, size_t len,
                      char *why, size_t whylen)
 {
-  const char *bytes = data;
   char tmp[4096];
   int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
   if(n < 0 || (size_t)n >= sizeof(tmp)) {
@@ -122,18 +139,11 @@ int prb_write_atomic(const char *path, const void *data, size_t len,
   /* Run by root (sudo accessprobe onboard), the file must still be the
    * service user's, or every scheduled run fails to read it. */
   prb_inherit_owner(fd, tmp);
-  for(size_t off = 0; off < len;) {
-    ssize_t w = write(fd, bytes + off, len - off);
-    if(w < 0 && errno == EINTR)
-      continue;
-    if(w <= 0) {
-      snprintf(why, whylen, "cannot write %s: %s", tmp,
-               strerror(w < 0 ? errno : ENOSPC));
-      close(fd);
-      unlink(tmp);
-      return -1;
-    }
-    off += (size_t)w;
+  if(prb_write_all(fd, data, len) < 0) {
+    snprintf(why, whylen, "cannot write %s: %s", tmp, strerror(errno));
+    close(fd);
+    unlink(tmp);
+    return -1;
   }
   if(fsync(fd) < 0) {
     snprintf(why, whylen, "cannot sync %s: %s", tmp, strerror(errno));

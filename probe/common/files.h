@@ -32,6 +32,10 @@ void prb_inherit_owner(int fd, const char *path);
 int prb_write_atomic(const char *path, const void *data, size_t len,
                      char *why, size_t whylen);
 
+/* Writes all len bytes to fd (retried after EINTR and short writes).
+ * 0, or -1 with errno set (ENOSPC when the disk took nothing more). */
+int prb_write_all(int fd, const void *data, size_t len);
+
 /* fsync of the folder holding path (a rename in it becomes durable). */
 void prb_sync_dir_of(const char *path);
 

@@ -64,11 +64,9 @@ bool prb_mm_add(struct prb_mm *mm, const void *pattern, size_t len,
 {
   if(!len)
     return true;
-  struct pattern *p = prb_array_grow(mm->pats, &mm->cap, mm->n + 1,
-                                     sizeof(*p), SIZE_MAX / sizeof(*p));
-  if(!p)
+  if(!prb_array_reserve(&mm->pats, &mm->cap, mm->n + 1, sizeof(*mm->pats),
+                        SIZE_MAX))
     return false;
-  mm->pats = p;
   unsigned char *copy = malloc(len);
   if(!copy)
     return false;

@@ -260,3 +260,13 @@ void prb_log_excerpt(char *out, size_t outlen, const void *s, size_t len)
   }
   out[keep] = '\0';
 }
+
+bool prb_parse_long(const char *s, long min, long max, long *out)
+{
+  char *end;
+  long v = strtol(s, &end, 10);
+  if(end == s || *end || v < min || v > max)
+    return false;
+  *out = v;
+  return true;
+}

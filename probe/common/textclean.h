@@ -48,6 +48,10 @@ char *prb_base64(const void *s, size_t len);
  * input is not canonical base64 or out of memory. */
 unsigned char *prb_base64_decode(const char *s, size_t len, size_t *outlen);
 
+/* A decimal number from the command line (strtol's syntax, nothing after
+ * it), from min to max. False for anything else. */
+bool prb_parse_long(const char *s, long min, long max, long *out);
+
 /* Copies at most outlen-1 bytes of s into out for a log line: bytes outside
  * printable ASCII become '?', and "..." marks a cut. Always terminates
  * (outlen > 0). */

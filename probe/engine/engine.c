@@ -134,6 +134,18 @@ static void on_greeting(void *arg, struct prb_http_request *req,
   prb_obs_request_free(req);
 }
 
+void prb_engine_control_fetch(const struct prb_control_ep *c, double t_base,
+                              double deadline, struct prb_fetch_params *p)
+{
+  memset(p, 0, sizeof(*p));
+  p->url = c->url;
+  p->host = c->u.host;
+  p->port = c->u.port;
+  p->ip = c->ip;
+  p->t_base = t_base;
+  p->deadline = deadline;
+}
+
 json_t *prb_engine_greet(struct prb_engine *e)
 {
   for(size_t i = 0; i < e->n_controls; i++) {
@@ -142,13 +154,7 @@ json_t *prb_engine_greet(struct prb_engine *e)
       continue;
     struct greeting g = {false, NULL};
     struct prb_fetch_params p;
-    memset(&p, 0, sizeof(p));
-    p.url = c->url;
-    p.host = c->u.host;
-    p.port = c->u.port;
-    p.ip = c->ip;
-    p.t_base = prb_now();
-    p.deadline = e->step_deadline;
+    prb_engine_control_fetch(c, prb_now(), e->step_deadline, &p);
     if(!prb_http_fetch(e->http, &p, on_greeting, &g))
       continue;
     while(!g.done)

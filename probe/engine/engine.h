@@ -70,6 +70,11 @@ enum prb_exit prb_engine_up(struct prb_engine *e,
                             const struct prb_engine_cfg *cfg, char *why,
                             size_t whylen);
 
+/* The fetch parameters of a request to control c (its pinned address,
+ * from t_base, within deadline seconds); the caller adds a POST body. */
+void prb_engine_control_fetch(const struct prb_control_ep *c, double t_base,
+                              double deadline, struct prb_fetch_params *p);
+
 /* Greets the controls in order (GET) until one answers; its JSON reply
  * (new reference) tells our address as it saw it (x_probe_address, for
  * scrubbing, never to be written) and maybe our network (x_probe_asn,

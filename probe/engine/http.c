@@ -156,11 +156,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
                  PRB_BODY_MAX;
   size_t room = limit > req->body_len ? limit - req->body_len : 0;
   size_t take = len < room ? len : room;
-  unsigned char *b = prb_array_grow(req->body, &f->body_cap,
-                                    req->body_len + take, 1, PRB_BODY_MAX);
-  if(!b)
+  if(!prb_array_reserve(&req->body, &f->body_cap, req->body_len + take, 1,
+                        PRB_BODY_MAX))
     return 0;
-  req->body = b;
   memcpy(req->body + req->body_len, data, take);
   req->body_len += take;
   if(take < len) {

@@ -71,12 +71,11 @@ void prb_loop_free(struct prb_loop *loop)
 static bool grow_watches(struct prb_loop *loop, size_t fd)
 {
   size_t n = loop->n_watches;
-  struct watch *w = prb_array_grow(loop->watches, &n, fd + 1, sizeof(*w),
-                                   SIZE_MAX / sizeof(*w));
-  if(!w)
+  if(!prb_array_reserve(&loop->watches, &n, fd + 1, sizeof(*loop->watches),
+                        SIZE_MAX))
     return false;
-  memset(w + loop->n_watches, 0, (n - loop->n_watches) * sizeof(*w));
-  loop->watches = w;
+  memset(loop->watches + loop->n_watches, 0,
+         (n - loop->n_watches) * sizeof(*loop->watches));
   loop->n_watches = n;
   return true;
 }
@@ -191,12 +190,9 @@ bool prb_timer_start(struct prb_loop *loop, struct prb_timer *t, double delay,
                      prb_timer_cb cb, void *arg)
 {
   prb_timer_stop(loop, t);
-  struct prb_timer **h = prb_array_grow(loop->heap, &loop->cap_heap,
-                                        loop->n_heap + 1, sizeof(*h),
-                                        SIZE_MAX / sizeof(*h));
-  if(!h)
+  if(!prb_array_reserve(&loop->heap, &loop->cap_heap, loop->n_heap + 1,
+                        sizeof(*loop->heap), SIZE_MAX))
     return false;
-  loop->heap = h;
   t->when = prb_now() + (delay > 0 ? delay : 0);
   t->cb = cb;
   t->arg = arg;

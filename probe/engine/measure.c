@@ -748,14 +748,9 @@ static void ask_control(struct prb_meas *m)
     return;
   }
   struct prb_fetch_params p;
-  memset(&p, 0, sizeof(p));
-  p.url = c->url;
-  p.host = c->u.host;
-  p.port = c->u.port;
-  p.ip = c->ip;
-  p.t_base = m->t_base;
-  p.deadline = m->e->control_deadline < remaining(m) ?
-               m->e->control_deadline : remaining(m);
+  prb_engine_control_fetch(c, m->t_base, m->e->control_deadline <
+                           remaining(m) ? m->e->control_deadline :
+                           remaining(m), &p);
   p.post = m->ctl_body;
   p.post_len = strlen(m->ctl_body);
   if(!c->ip[0]) {

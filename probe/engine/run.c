@@ -213,14 +213,11 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
             r->o->inputs->n, obs->input, summary(&c, obs, what, sizeof(what)),
             obs->test_runtime);
   }
-  json_t **a = prb_array_grow(r->announce, &r->cap_announce,
-                              r->n_announce + 1, sizeof(*a),
-                              SIZE_MAX / sizeof(*a));
-  if(!a) {
+  if(!prb_array_reserve(&r->announce, &r->cap_announce, r->n_announce + 1,
+                        sizeof(*r->announce), SIZE_MAX)) {
     json_decref(rec);
     return;                     /* only the progress display misses it */
   }
-  r->announce = a;
   r->announce[r->n_announce++] = rec;
 }
 

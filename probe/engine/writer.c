@@ -72,32 +72,15 @@ fail:
 
 bool prb_writer_add(struct prb_writer *w, char *line, size_t len)
 {
-  struct line *q = prb_array_grow(w->queue, &w->cap_queue, w->n_queue + 1,
-                                  sizeof(*q), SIZE_MAX / sizeof(*q));
-  if(!q) {
+  if(!prb_array_reserve(&w->queue, &w->cap_queue, w->n_queue + 1,
+                        sizeof(*w->queue), SIZE_MAX)) {
     free(line);
     return false;
   }
-  w->queue = q;
   w->queue[w->n_queue].text = line;
   w->queue[w->n_queue].len = len;
   w->n_queue++;
   return true;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-  while(len) {
-    ssize_t n = write(fd, p, len);
-    if(n < 0) {
-      if(errno == EINTR)
-        continue;
-      return -1;
-    }
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
 }
 
 long prb_writer_flush(struct prb_writer *w)
@@ -107,7 +90,7 @@ long prb_writer_flush(struct prb_writer *w)
   for(; done < w->n_queue; done++) {
     struct line *l = &w->queue[done];
     off_t before = w->regular ? lseek(w->fd, 0, SEEK_END) : 0;
-    if(write_all(w->fd, l->text, l->len) < 0) {
+    if(prb_write_all(w->fd, l->text, l->len) < 0) {
       saved = errno;
       if(w->regular && before >= 0 && ftruncate(w->fd, before) < 0)
         saved = errno;

@@ -53,15 +53,6 @@ const struct prb_input *prb_inputs_find(const struct prb_inputs *in,
   return i == PRB_HASH_NONE ? NULL : &in->items[i];
 }
 
-static char *dup_str(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if(d)
-    memcpy(d, s, n);
-  return d;
-}
-
 static int valid_code(const char *c)
 {
   size_t n = strlen(c);
@@ -111,14 +102,12 @@ enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
               PRB_INPUTS_MAX);
     return PRB_LOAD_EFULL;
   }
-  struct prb_input *ni = prb_array_grow(in->items, &in->cap, in->n + 1,
-                                        sizeof(*ni), PRB_INPUTS_MAX);
-  if(!ni)
+  if(!prb_array_reserve(&in->items, &in->cap, in->n + 1, sizeof(*in->items),
+                        PRB_INPUTS_MAX))
     return PRB_LOAD_ENOMEM;
-  in->items = ni;
   struct prb_input *it = &in->items[in->n];
-  it->url = dup_str(canon);
-  it->origin = dup_str(origin);
+  it->url = strdup(canon);
+  it->origin = strdup(origin);
   if(!it->url || !it->origin) {
     free(it->url);
     free(it->origin);

@@ -199,17 +199,12 @@ static void check_legend(const char *path, struct legend *g,
       res->bad++;
       continue;
     }
-    char (*nc)[PRB_CATEGORY_MAX] = prb_array_grow(g->code, &g->cap_code,
-                                                  g->n + 1, sizeof *nc,
-                                                  SIZE_MAX / sizeof *nc);
-    if(nc)
-      g->code = nc;
-    char **nd = prb_array_grow(g->desc, &g->cap_desc, g->n + 1, sizeof *nd,
-                               SIZE_MAX / sizeof *nd);
-    if(nd)
-      g->desc = nd;
+    bool room = prb_array_reserve(&g->code, &g->cap_code, g->n + 1,
+                                  sizeof *g->code, SIZE_MAX) &&
+                prb_array_reserve(&g->desc, &g->cap_desc, g->n + 1,
+                                  sizeof *g->desc, SIZE_MAX);
     char *d = malloc(prb_csv_field_len(r, 0) + 1);
-    if(!nc || !nd || !d) {
+    if(!room || !d) {
       free(d);
       res->unusable = 1;
       break;
@@ -328,13 +323,11 @@ static void check_testlist(const char *path, const struct legend *g,
       continue;
     }
     snprintf(origin, sizeof origin, "%ld", line);
-    char **nr = prb_array_grow(raw, &n_raw_cap, seen.n + 1, sizeof *nr,
-                               SIZE_MAX / sizeof *nr);
-    if(!nr) {
+    if(!prb_array_reserve(&raw, &n_raw_cap, seen.n + 1, sizeof *raw,
+                          SIZE_MAX)) {
       res->unusable = 1;
       break;
     }
-    raw = nr;
     raw[seen.n] = malloc(prb_csv_field_len(r, 0) + 1);
     if(!raw[seen.n] ||
        prb_inputs_add_url(&seen, canon, NULL, origin, NULL) < 0) {

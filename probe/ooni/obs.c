@@ -21,10 +21,9 @@
 static void *grow(void **arr, size_t *n, size_t *cap, size_t elem,
                   size_t max)
 {
-  unsigned char *base = prb_array_grow(*arr, cap, *n + 1, elem, max);
-  if(!base)
+  if(!prb_array_reserve(arr, cap, *n + 1, elem, max))
     return NULL;
-  *arr = base;
+  unsigned char *base = *arr;
   memset(base + *n * elem, 0, elem);
   return base + (*n)++ * elem;
 }

@@ -58,11 +58,9 @@ static bool scrub_add_addr(struct prb_scrub *s, struct prb_addr a)
   for(i = 0; i < s->n; i++)
     if(prb_addr_equal(&s->addrs[i], &a))
       return true;
-  struct prb_addr *na = prb_array_grow(s->addrs, &s->cap, s->n + 1,
-                                       sizeof(*na), SIZE_MAX / sizeof(*na));
-  if(!na)
+  if(!prb_array_reserve(&s->addrs, &s->cap, s->n + 1, sizeof(*s->addrs),
+                        SIZE_MAX))
     return false;
-  s->addrs = na;
   s->addrs[s->n++] = a;
   return true;
 }

@@ -266,13 +266,10 @@ static void read_dir(struct ctx *c, const char *path, int depth)
   while((e = readdir(d))) {
     if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
       continue;
-    char **nn = prb_array_grow(names, &cap, n + 1, sizeof(*nn),
-                               SIZE_MAX / sizeof(*nn));
-    if(!nn) {
+    if(!prb_array_reserve(&names, &cap, n + 1, sizeof(*names), SIZE_MAX)) {
       c->oom = 1;
       break;
     }
-    names = nn;
     size_t len = strlen(e->d_name);
     names[n] = malloc(len + 1);
     if(!names[n]) {

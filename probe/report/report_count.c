@@ -11,18 +11,6 @@
 
 #define NO_ID UINT32_MAX
 
-/* ---- growable vectors --------------------------------------------------- */
-
-/* Room for need elements in the array *v points to. */
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-  void *nv = prb_array_grow(*v, cap, need, elem, SIZE_MAX / elem);
-  if(!nv)
-    return -1;
-  *v = nv;
-  return 0;
-}
-
 /* ---- lookups: ids by 64-bit key ----------------------------------------- */
 
 static uint32_t map_get(const struct prb_hashtab *m, uint64_t key)
@@ -58,8 +46,8 @@ static uint32_t intern(struct strtab *t, const char *s)
   size_t i = prb_hashtab_find(&t->index, h, str_is, ctx);
   if(i != PRB_HASH_NONE)
     return (uint32_t)i;
-  if(t->n >= NO_ID - 1 || grow((void **)&t->s, &t->cap, t->n + 1,
-                               sizeof(*t->s)))
+  if(t->n >= NO_ID - 1 ||
+     !prb_array_reserve(&t->s, &t->cap, t->n + 1, sizeof(*t->s), SIZE_MAX))
     return NO_ID;
   char *copy = malloc(len + 1);
   if(!copy)
@@ -175,7 +163,8 @@ static uint32_t site_index(struct prb_rep *r, const struct prb_scan_rec *rec)
       s->category = intern(&r->strs, rec->category);
     return i;
   }
-  if(grow((void **)&r->sites, &r->sites_cap, r->nsites + 1, sizeof(*r->sites)))
+  if(!prb_array_reserve(&r->sites, &r->sites_cap, r->nsites + 1,
+                        sizeof(*r->sites), SIZE_MAX))
     return NO_ID;
   struct prb_rep_site *s = &r->sites[r->nsites];
   memset(s, 0, sizeof(*s));
@@ -197,7 +186,8 @@ static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
       r->nets[i].name = intern(&r->strs, rec->network_name);
     return r->nets[i].name == NO_ID ? NO_ID : i;
   }
-  if(grow((void **)&r->nets, &r->nets_cap, r->nnets + 1, sizeof(*r->nets)))
+  if(!prb_array_reserve(&r->nets, &r->nets_cap, r->nnets + 1,
+                        sizeof(*r->nets), SIZE_MAX))
     return NO_ID;
   struct prb_rep_net *n = &r->nets[r->nnets];
   memset(n, 0, sizeof(*n));
@@ -216,7 +206,8 @@ static uint32_t pair_index(struct prb_rep *r, uint32_t site, uint32_t net)
   uint32_t i = map_get(&r->pair_map, key);
   if(i != NO_ID)
     return i;
-  if(grow((void **)&r->pairs, &r->pairs_cap, r->npairs + 1, sizeof(*r->pairs)))
+  if(!prb_array_reserve(&r->pairs, &r->pairs_cap, r->npairs + 1,
+                        sizeof(*r->pairs), SIZE_MAX))
     return NO_ID;
   struct prb_rep_pair *p = &r->pairs[r->npairs];
   memset(p, 0, sizeof(*p));
@@ -234,7 +225,8 @@ static uint32_t cell_index(struct prb_rep *r, uint32_t pair, int32_t day)
   if(i != NO_ID)
     return i;
   if(r->ncells >= NO_ID - 1 ||
-     grow((void **)&r->cells, &r->cells_cap, r->ncells + 1, sizeof(*r->cells)))
+     !prb_array_reserve(&r->cells, &r->cells_cap, r->ncells + 1,
+                        sizeof(*r->cells), SIZE_MAX))
     return NO_ID;
   struct prb_rep_cell *c = &r->cells[r->ncells];
   memset(c, 0, sizeof(*c));
@@ -254,7 +246,8 @@ static int add_ref(struct prb_rep *r, struct prb_rep_pair *p,
   if(p->nrefs >= r->o.max_refs)
     return 0;
   size_t cap = p->refcap;
-  if(grow((void **)&p->refs, &cap, (size_t)p->nrefs + 1, sizeof(*p->refs)))
+  if(!prb_array_reserve(&p->refs, &cap, (size_t)p->nrefs + 1,
+                        sizeof(*p->refs), SIZE_MAX))
     return -1;
   p->refcap = (uint32_t)cap;
   struct prb_rep_ref *f = &p->refs[p->nrefs];

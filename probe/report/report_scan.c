@@ -19,6 +19,7 @@
  */
 #include "report/report_scan.h"
 #include "common/textclean.h"
+#include "common/digest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,24 +44,13 @@ static void ws(struct cur *c)
     c->p++;
 }
 
-static int hexval(unsigned char h)
-{
-  if(h >= '0' && h <= '9')
-    return h - '0';
-  if(h >= 'a' && h <= 'f')
-    return h - 'a' + 10;
-  if(h >= 'A' && h <= 'F')
-    return h - 'A' + 10;
-  return -1;
-}
-
 static int hex4(struct cur *c, unsigned *v)
 {
   if(c->e - c->p < 4)
     return fail(c, "invalid JSON: short \\u escape");
   unsigned x = 0;
   for(int i = 0; i < 4; i++) {
-    int h = hexval(c->p[i]);
+    int h = prb_hex_value(c->p[i]);
     if(h < 0)
       return fail(c, "invalid JSON: bad \\u escape");
     x = x << 4 | (unsigned)h;

@@ -485,7 +485,6 @@ enum prb_exit prb_helper_main(int argc, char **argv)
   const char *mmdb[PRB_ASNDB_MAX];
   size_t n_mmdb = 0;
   int c;
-  char *end;
   long v;
   while((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
     switch(c) {
@@ -493,8 +492,7 @@ enum prb_exit prb_helper_main(int argc, char **argv)
       listen = optarg;
       break;
     case OPT_INFLIGHT:
-      v = strtol(optarg, &end, 10);
-      if(*end || v < 1 || v > 4096) {
+      if(!prb_parse_long(optarg, 1, 4096, &v)) {
         fprintf(stderr, "accessprobe helper: --max-inflight takes 1 to "
                 "4096\n");
         return PRB_EXIT_USAGE;
@@ -505,8 +503,7 @@ enum prb_exit prb_helper_main(int argc, char **argv)
       ca = optarg;
       break;
     case OPT_STEP:
-      v = strtol(optarg, &end, 10);
-      if(*end || v < 100 || v > 300000) {
+      if(!prb_parse_long(optarg, 100, 300000, &v)) {
         fprintf(stderr, "accessprobe helper: --step-timeout takes 100 to "
                 "300000 milliseconds\n");
         return PRB_EXIT_USAGE;

@@ -93,16 +93,10 @@ static int move_aside(int fd, const char *path, off_t from, off_t to,
       close(out);
       return -1;
     }
-    for(ssize_t off = 0; off < r;) {
-      ssize_t w = write(out, buf + off, (size_t)(r - off));
-      if(w < 0 && errno == EINTR)
-        continue;
-      if(w <= 0) {
-        snprintf(why, whylen, "cannot write %s: %s", side, strerror(errno));
-        close(out);
-        return -1;
-      }
-      off += w;
+    if(prb_write_all(out, buf, (size_t)r) < 0) {
+      snprintf(why, whylen, "cannot write %s: %s", side, strerror(errno));
+      close(out);
+      return -1;
     }
     pos += r;
   }

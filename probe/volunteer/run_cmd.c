@@ -93,16 +93,6 @@ enum {
   OPT_LOG_FORMAT
 };
 
-static bool parse_long(const char *s, long min, long max, long *out)
-{
-  char *end;
-  long v = strtol(s, &end, 10);
-  if(end == s || *end || v < min || v > max)
-    return false;
-  *out = v;
-  return true;
-}
-
 /* Returns -1 to go on, else the exit status. */
 static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
 {
@@ -155,7 +145,7 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       o->output = optarg;
       break;
     case 'p':
-      if(!parse_long(optarg, 1, PRB_MAX_PARALLEL, &o->parallel)) {
+      if(!prb_parse_long(optarg, 1, PRB_MAX_PARALLEL, &o->parallel)) {
         fprintf(stderr, "accessprobe: --parallel takes 1 to %d\n",
                 PRB_MAX_PARALLEL);
         return PRB_EXIT_USAGE;
@@ -216,7 +206,7 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       o->no_preflight = true;
       break;
     case OPT_STEP_TIMEOUT:
-      if(!parse_long(optarg, 100, 300000, &v)) {
+      if(!prb_parse_long(optarg, 100, 300000, &v)) {
         fprintf(stderr, "accessprobe: --step-timeout takes 100 to 300000 "
                 "milliseconds\n");
         return PRB_EXIT_USAGE;
@@ -239,7 +229,7 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       o->no_control = true;
       break;
     case OPT_MAX_RUNTIME:
-      if(!parse_long(optarg, 1, 7 * 86400, &v)) {
+      if(!prb_parse_long(optarg, 1, 7 * 86400, &v)) {
         fprintf(stderr, "accessprobe: --max-runtime takes 1 to 604800 "
                 "seconds\n");
         return PRB_EXIT_USAGE;

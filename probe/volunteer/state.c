@@ -290,11 +290,9 @@ bool prb_state_index_put(struct prb_index *ix, const struct prb_run_entry *e)
       ix->runs[i] = *e;
       return true;
     }
-  struct prb_run_entry *r = prb_array_grow(ix->runs, &ix->cap, ix->n + 1,
-                                           sizeof(*r), SIZE_MAX / sizeof(*r));
-  if(!r)
+  if(!prb_array_reserve(&ix->runs, &ix->cap, ix->n + 1, sizeof(*ix->runs),
+                        SIZE_MAX))
     return false;
-  ix->runs = r;
   ix->runs[ix->n++] = *e;
   return true;
 }

@@ -45,20 +45,21 @@ static void test_array(void)
   int *a = NULL;
   size_t cap = 0;
   for(int i = 0; i < 100; i++) {
-    int *na = prb_array_grow(a, &cap, (size_t)i + 1, sizeof(*a), 100);
-    CHECK(na != NULL);
-    if(!na)
+    bool ok = prb_array_reserve(&a, &cap, (size_t)i + 1, sizeof(*a), 100);
+    CHECK(ok);
+    if(!ok)
       break;
-    a = na;
     a[i] = i;
   }
   CHECK(cap >= 100 && cap <= 100);
   CHECK_INT(a[99], 99);
   size_t before = cap;
-  CHECK(prb_array_grow(a, &cap, 101, sizeof(*a), 100) == NULL); /* the cap */
+  int *was = a;
+  CHECK(!prb_array_reserve(&a, &cap, 101, sizeof(*a), 100)); /* the cap */
   CHECK_INT(cap, before);                      /* unchanged on failure */
-  CHECK(prb_array_grow(a, &cap, SIZE_MAX, sizeof(*a), SIZE_MAX) == NULL);
-  CHECK(prb_array_grow(a, &cap, 50, sizeof(*a), 100) == a); /* room: as is */
+  CHECK(a == was);
+  CHECK(!prb_array_reserve(&a, &cap, SIZE_MAX, sizeof(*a), SIZE_MAX));
+  CHECK(prb_array_reserve(&a, &cap, 50, sizeof(*a), 100) && a == was);
   free(a);
 }
 
