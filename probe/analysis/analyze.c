@@ -81,16 +81,17 @@ static const char *match_cert(const struct prb_evidence *ev,
   return NULL;
 }
 
-json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_meas *m,
-                    enum prb_tri canaries_ok, struct prb_classification *out)
+json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_obs *obs,
+                    const struct prb_control *control,
+                    const char *control_failure, enum prb_tri canaries_ok,
+                    struct prb_classification *out)
 {
-  const struct prb_obs *obs = prb_meas_obs(m);
   struct prb_classify_in in;
   memset(&in, 0, sizeof(in));
   char certbuf[256];
   in.obs = obs;
-  in.control = prb_meas_control(m);
-  in.control_failure = prb_meas_control_failure(m);
+  in.control = control;
+  in.control_failure = control_failure;
   in.dns_fingerprint = match_dns(ev, obs);
   in.http_fingerprint = match_http(ev, obs);
   in.cert_fingerprint = match_cert(ev, obs, certbuf, sizeof(certbuf));
@@ -99,13 +100,5 @@ json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_meas *m,
   prb_classify(&in, &c);
   if(out)
     *out = c;
-  json_t *keys = prb_classify_to_json(&c);
-  if(!keys)
-    return NULL;
-  json_t *req = prb_meas_control_request(m);
-  json_t *reply = prb_meas_control_reply(m);
-  if(req)
-    json_object_set(keys, "x_control_request", req);
-  json_object_set(keys, "control", reply ? reply : json_null());
-  return keys;
+  return prb_classify_to_json(&c);
 }

@@ -4,7 +4,11 @@
  * fingerprints for DNS answers and blockpages, known interception
  * certificates for TLS chains), hands everything to the pure classifier
  * with the control's answer, and returns the keys the record gains:
- * OONI's verdict keys, x_analysis, the control's request and reply.
+ * OONI's verdict keys and x_analysis.
+ *
+ * It reads only observations and the control's parsed reply, never a
+ * measurement in progress, so records read back from files (their
+ * test_keys and `control`) can be classified again through the same code.
  */
 #ifndef PRB_ANALYZE_H
 #define PRB_ANALYZE_H
@@ -15,7 +19,8 @@
 #include "analysis/certlist.h"
 #include "analysis/classify.h"
 #include "analysis/fingerprints.h"
-#include "engine/measure.h"
+#include "ooni/control.h"
+#include "ooni/obs.h"
 
 struct prb_evidence {
   struct prb_fpset fingerprints; /* DNS and HTTP rows together */
@@ -28,10 +33,14 @@ struct prb_evidence {
 void prb_evidence_load(struct prb_evidence *ev, FILE *err);
 void prb_evidence_free(struct prb_evidence *ev);
 
-/* The test_keys additions for m (new reference, NULL when out of memory);
- * out (may be NULL) receives the classification. canaries_ok says whether
- * this probe's canaries answered around the time of m. */
-json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_meas *m,
-                    enum prb_tri canaries_ok, struct prb_classification *out);
+/* The test_keys additions for what obs observed (new reference, NULL when
+ * out of memory); out (may be NULL) receives the classification. control
+ * is the control's parsed reply, or NULL with control_failure saying why
+ * (NULL too when no control was asked). canaries_ok says whether this
+ * probe's canaries answered around the time of the measurement. */
+json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_obs *obs,
+                    const struct prb_control *control,
+                    const char *control_failure, enum prb_tri canaries_ok,
+                    struct prb_classification *out);
 
 #endif

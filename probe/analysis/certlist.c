@@ -1,6 +1,7 @@
 /* certlist.c: loading known interception certificates and matching chains
  * by hash (OpenSSL digests of the DER) or by distinguished name. */
 #include "analysis/certlist.h"
+#include "common/digest.h"
 
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -260,19 +261,12 @@ static const struct prb_csvtable table = {
   .n_columns = N_COLS,
   .kind = "an interception-certificates file",
   .row_size = sizeof(struct prb_certrow),
-  .first_cap = 32,
   .parse = parse_row,
   .free_row = free_row,
 };
 
-_Static_assert((int)PRB_CERTLIST_OK == (int)PRB_CSVTABLE_OK &&
-               (int)PRB_CERTLIST_EREAD == (int)PRB_CSVTABLE_EREAD &&
-               (int)PRB_CERTLIST_EFORMAT == (int)PRB_CSVTABLE_EFORMAT &&
-               (int)PRB_CERTLIST_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
-               "certlist load codes are the table loader's");
-
-int prb_certlist_load(struct prb_certlist *l, const char *path, FILE *err,
-                      size_t *n_bad)
+enum prb_load prb_certlist_load(struct prb_certlist *l, const char *path,
+                                FILE *err, size_t *n_bad)
 {
   struct prb_csvtable_rows rows = { l->rows, l->n, l->cap };
   int rc = prb_csvtable_load(&table, &rows, path, err, n_bad);

@@ -21,13 +21,15 @@
 #ifndef PRB_CERTLIST_H
 #define PRB_CERTLIST_H
 
+
+#include "common/load.h"
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "ooni/obs.h"
-
-#define PRB_DN_MAX_ATTRS 8
 
 struct prb_dn_attr {
   int nid;                      /* OpenSSL NID of C, ST, L, O, OU or CN */
@@ -65,13 +67,6 @@ struct prb_certmatch {
   int how;                      /* enum prb_cert_how */
 };
 
-enum prb_certlist_rc {
-  PRB_CERTLIST_OK = 0,          /* loaded (some rows may have been bad) */
-  PRB_CERTLIST_EREAD = -1,      /* cannot open or read the file */
-  PRB_CERTLIST_EFORMAT = -2,    /* wrong header, or empty */
-  PRB_CERTLIST_ENOMEM = -3
-};
-
 /* Makes an empty list. */
 void prb_certlist_init(struct prb_certlist *l);
 
@@ -80,9 +75,9 @@ void prb_certlist_free(struct prb_certlist *l);
 
 /* Adds the rows of the file at path. Problems go to err unless NULL;
  * *n_bad (may be NULL) receives the number of bad rows. Returns an enum
- * prb_certlist_rc. */
-int prb_certlist_load(struct prb_certlist *l, const char *path, FILE *err,
-                      size_t *n_bad);
+ * prb_load. */
+enum prb_load prb_certlist_load(struct prb_certlist *l, const char *path,
+                                FILE *err, size_t *n_bad);
 
 /* Looks for a listed certificate in a chain of n DER certificates (certs
  * may be NULL when n is 0). Returns 1 and fills *m with the best match

@@ -1,58 +1,11 @@
 /* classify.c: the pure classifier. Observations (and the control's view)
- * in; OONI's web_connectivity keys and our x_analysis out.
- *
- * Vocabulary. "probe addresses": A/AAAA answers of the depth-0 lookups of
- * the URL's host (the system resolver's when any is marked so). A "real"
- * handshake uses the URL's host as SNI; a "decoy" one does not. A step
- * "failed" when it was attempted and never succeeded on any endpoint.
- * Failure names are compared after mapping the legacy helper's names
- * (prb_control_failure_canon). "Control OK/FAIL" for a step means the
- * control's result for the same endpoints, or, when it has none, its HTTP
- * fetch.
- *
- * ---- OONI keys (web_connectivity v0.4.3, ooni/probe-cli) ----------------
- * dns_consistency   IP-literal host: consistent. No control: consistent
- *                   only by the TLS rule below, else null. Both failed:
- *                   consistent (LTE's "expected failure"; v0.4 demanded
- *                   NXDOMAIN on both sides, which calls a dead domain whose
- *                   resolvers disagree on the error inconsistent). Only the
- *                   probe failed, or only the control: inconsistent. A
- *                   shared address, a shared non-zero ASN (control ip_info,
- *                   else the caller's lookup), or a probe address that
- *                   completed a verified real handshake (ours, or ip_info
- *                   flag 8): consistent. Otherwise inconsistent. Bogons only
- *                   add evidence: real sites publish private addresses.
- * body_proportion   min/max of the final body and the control's length, when
- *                   both > 0 and ours not truncated; else 0 (as OONI).
- * body_length_match proportion > 0.7; null when not computed.
- * status_code_match equal: true; differ and control 5xx: null; else false.
- * headers_match     names, lower-cased: identical sets, or any name outside
- *                   OONI's 25 common headers present on both: true; null
- *                   when either side has none.
- * title_match       every word of >= 5 bytes (split on ' ', lower-cased,
- *                   Cyrillic folded too) in both titles; null when our page
- *                   has no title.
- * blocking/         first match wins (v0.4 Summarize):
- *  accessible       1 final request succeeded over https: false/true
- *                   2 no control: null/null
- *                   3 NXDOMAIN and DNS consistent: false/false (v0.4 says
- *                     accessible true; a dead domain is not accessible)
- *                   4 NXDOMAIN and DNS inconsistent: "dns"/false
- *                   5 TCP tried, none worked: the control's TCP to the same
- *                     endpoints failed too: false/false (LTE's correction of
- *                     v0.4's spurious tcp_ip); else consistent: "tcp_ip",
- *                     inconsistent: "dns", null DNS: null/null
- *                   6 control's HTTP failed or absent: null/null
- *                   7 final request failed (or none made: the HTTP, TLS or
- *                     TCP failure stands in): refused/reset/eof/timeout/
- *                     ssl_invalid_hostname/ssl_unknown_authority/
- *                     ssl_invalid_certificate: "http-failure" ("dns" when
- *                     DNS is inconsistent and there was one request at
- *                     most); dns_nxdomain_error: "dns"; else null/null
- *                   8 status matches and body, headers or title match:
- *                     false/true; else "dns" if inconsistent, "http-diff"
+ * in; OONI's web_connectivity keys (classify_ooni.c) and our x_analysis
+ * (here) out. The facts are gathered once (classify_facts.c); the
+ * vocabulary is in classify_ctx.h.
  *
  * ---- x_analysis: our verdict, first match wins --------------------------
+ * (Each rule's number stands in a comment at the branch that implements it
+ * and on the rows of tests/unit/test_classify.c that exercise it.)
  *  # condition                                  verdict/method/detail  conf
  *  1 no control, canaries unreachable, our      probe_offline          -
  *    fetch failed: our own network is down,
@@ -120,184 +73,33 @@
  * without a control nothing but the fingerprints and the decoy test can
  * say "blocked". Evidence sentences are written for people: what failed,
  * where, how, and what the control saw.
+ 
  */
-#include "analysis/classify.h"
+#include "analysis/classify_ctx.h"
+#include "common/digest.h"
+#include "common/textclean.h"
 
-#include <arpa/inet.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "common/url.h"
+/* ---- writing the evidence ------------------------------------------------ */
 
-#define MAX_PADDR 64            /* probe addresses considered */
-#define MAX_TITLE_WORDS 128
-
-enum fclass {
-  F_NONE,
-  F_TIMEOUT,
-  F_RESET,
-  F_EOF,
-  F_REFUSED,
-  F_VERIFY,
-  F_NXDOMAIN,
-  F_NOANSWER,
-  F_DNS_REFUSED,
-  F_DNS_SERVFAIL,
-  F_DNS,
-  F_UNREACH,
-  F_OTHER
-};
-
-enum cstate {
-  CS_UNKNOWN,
-  CS_OK,
-  CS_FAIL,
-  CS_MIXED      /* failed on our endpoints, worked on its own */
-};
-
-struct ctx {
-  const struct prb_classify_in *in;
-  const struct prb_obs *obs;
-  const struct prb_control *ctl;
-  struct prb_classification *out;
-  struct prb_analysis *an;
-
-  struct prb_url url;
-  bool url_ok;
-  bool https;
-
-  /* DNS */
-  bool dns_ran;
-  size_t n_paddr;
-  struct prb_ctl_addr paddr[MAX_PADDR];
-  char ptext[MAX_PADDR][PRB_IP_MAX];
-  const char *dns_failure;      /* when n_paddr == 0 */
-  bool dns_tls_valid;
-  bool dns_tls_valid_ctl;       /* the control's ip_info says so */
-  char dns_why[128];            /* why DNS is consistent, for evidence */
-
-  /* TCP (IPv6 unreachable ignored: a local setup matter) */
-  size_t tcp_attempts, tcp_ok;
-  const struct prb_tcp_connect *tcp_fail;
-
-  /* TLS with the real SNI */
-  size_t tls_attempts, tls_ok;
-  const struct prb_tls_handshake *tls_fail;
-
-  /* HTTP */
-  const struct prb_http_request *final;
-  bool final_ok;
-  bool final_https;
-  const char *http_failure;
-  char title[PRB_CTL_TITLE_MAX];
-  bool page_expected;           /* OONI's diff says "same page" */
-};
-
-/* ---- small pure helpers ------------------------------------------------ */
-
-static enum fclass fclass(const char *f)
-{
-  f = prb_control_failure_canon(f);
-  if(!f)
-    return F_NONE;
-  if(!strcmp(f, "generic_timeout_error") || !strcmp(f, "timed_out"))
-    return F_TIMEOUT;
-  if(!strcmp(f, "connection_reset") || !strcmp(f, "network_reset") ||
-     !strcmp(f, "connection_aborted"))
-    return F_RESET;
-  if(!strcmp(f, "eof_error"))
-    return F_EOF;
-  if(!strcmp(f, "connection_refused"))
-    return F_REFUSED;
-  if(!strcmp(f, "ssl_unknown_authority") ||
-     !strcmp(f, "ssl_invalid_certificate") ||
-     !strcmp(f, "ssl_invalid_hostname"))
-    return F_VERIFY;
-  if(!strcmp(f, "dns_nxdomain_error") ||
-     !strcmp(f, "android_dns_cache_no_data"))
-    return F_NXDOMAIN;
-  if(!strcmp(f, "dns_no_answer"))
-    return F_NOANSWER;
-  if(!strcmp(f, "dns_refused_error"))
-    return F_DNS_REFUSED;
-  if(!strcmp(f, "dns_servfail_error"))
-    return F_DNS_SERVFAIL;
-  if(!strncmp(f, "dns_", 4))
-    return F_DNS;
-  if(!strcmp(f, "network_unreachable") || !strcmp(f, "host_unreachable"))
-    return F_UNREACH;
-  return F_OTHER;
-}
-
-static unsigned char lower_ascii(unsigned char b)
-{
-  return (b >= 'A' && b <= 'Z') ? (unsigned char)(b + 32) : b;
-}
-
-static bool eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
-{
-  size_t i;
-
-  if(alen != blen)
-    return false;
-  for(i = 0; i < alen; i++)
-    if(lower_ascii((unsigned char)a[i]) != lower_ascii((unsigned char)b[i]))
-      return false;
-  return true;
-}
-
-static bool streq_nocase(const char *a, const char *b)
-{
-  return eq_nocase(a, strlen(a), b, strlen(b));
-}
-
-/* Replaces, in place, every byte that does not start a valid UTF-8
- * sequence (RFC 3629) or is a control character with '?'. */
 static void utf8_clean(char *s)
 {
   unsigned char *p = (unsigned char *)s;
   size_t i = 0, n = strlen(s);
 
   while(i < n) {
-    unsigned char b = p[i];
-    size_t len = 0, k;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if(b >= 0x20 && b < 0x7f) {
-      i++;
-      continue;
-    }
-    if(b >= 0xC2 && b <= 0xDF)
-      len = 2;
-    else if(b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if(b == 0xE0)
-        lo = 0xA0;
-      else if(b == 0xED)
-        hi = 0x9F;
-    }
-    else if(b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if(b == 0xF0)
-        lo = 0x90;
-      else if(b == 0xF4)
-        hi = 0x8F;
-    }
-    if(len && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi) {
-      for(k = 2; k < len; k++)
-        if((p[i + k] & 0xC0) != 0x80)
-          break;
-      if(k == len) {
-        i += len;
-        continue;
-      }
-    }
-    p[i++] = '?';
+    size_t k = prb_utf8_seq(p + i, n - i);
+    if(k == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+      k = 0;
+    if(k)
+      i += k;
+    else
+      p[i++] = '?';
   }
 }
 
@@ -336,641 +138,6 @@ static const char *nz(const char *s, const char *dflt)
   return s && s[0] ? s : dflt;
 }
 
-static bool addr_in(const struct prb_ctl_addr *a,
-                    const struct prb_ctl_addr *set, size_t n)
-{
-  size_t i;
-
-  for(i = 0; i < n; i++)
-    if(prb_control_addr_equal(a, &set[i]))
-      return true;
-  return false;
-}
-
-/* Reserved, private and documentation ranges: answers there are bogons. */
-static bool is_bogon(const struct prb_ctl_addr *a)
-{
-  const unsigned char *b = a->bytes;
-  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                           0xff, 0xff};
-  static const unsigned char zero[16];
-
-  if(a->family == AF_INET6) {
-    if(!memcmp(b, mapped, 12)) {
-      struct prb_ctl_addr v4 = {AF_INET, {0}, 0};
-      memcpy(v4.bytes, b + 12, 4);
-      return is_bogon(&v4);
-    }
-    if(!memcmp(b, zero, 15) && b[15] <= 1)          /* :: and ::1 */
-      return true;
-    return (b[0] & 0xfe) == 0xfc ||                 /* fc00::/7 */
-           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
-           b[0] == 0xff ||                          /* multicast */
-           (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8);
-  }
-  return b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 ||
-         (b[0] == 100 && (b[1] & 0xc0) == 64) ||
-         (b[0] == 169 && b[1] == 254) ||
-         (b[0] == 172 && (b[1] & 0xf0) == 16) ||
-         (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2)) ||
-         (b[0] == 192 && b[1] == 168) ||
-         (b[0] == 198 && (b[1] & 0xfe) == 18) ||
-         (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
-         (b[0] == 203 && b[1] == 0 && b[2] == 113);
-}
-
-static bool tcp_endpoint(const struct prb_tcp_connect *t,
-                         struct prb_ctl_addr *ep)
-{
-  if(prb_control_addr_parse(t->ip, true, ep) || ep->port)
-    return false;
-  ep->port = t->port;
-  return true;
-}
-
-static bool tls_done(const struct prb_tls_handshake *h)
-{
-  return !h->failure && !h->x_verify_error[0];
-}
-
-/* ---- titles ------------------------------------------------------------ */
-
-static bool match_nocase(const unsigned char *p, size_t avail, const char *lit)
-{
-  size_t i, n = strlen(lit);
-
-  if(avail < n)
-    return false;
-  for(i = 0; i < n; i++)
-    if(lower_ascii(p[i]) != (unsigned char)lit[i])
-      return false;
-  return true;
-}
-
-void prb_classify_title(const unsigned char *body, size_t len, char *out,
-                        size_t outlen)
-{
-  size_t i = 0;
-
-  if(!outlen)
-    return;
-  out[0] = '\0';
-  if(!body)
-    return;
-  while(i < len) {
-    const unsigned char *lt = memchr(body + i, '<', len - i);
-    size_t start, end, n;
-    if(!lt)
-      return;
-    i = (size_t)(lt - body);
-    if(!match_nocase(body + i, len - i, "<title>")) {
-      i++;
-      continue;
-    }
-    start = i + 7;
-    end = start;
-    while(end < len && body[end] != '<')
-      end++;
-    /* OONI's pattern: one or more non-'<' bytes, then "</title>" */
-    if(end == start || !match_nocase(body + end, len - end, "</title>")) {
-      i = end;
-      continue;
-    }
-    n = end - start;
-    if(n >= outlen) {
-      n = outlen - 1;
-      while(n > 0 && (body[start + n] & 0xC0) == 0x80)
-        n--;
-    }
-    memcpy(out, body + start, n);
-    out[n] = '\0';
-    return;
-  }
-}
-
-/* Lower case of a Cyrillic code point (U+0400..U+04FF), Kazakh letters
- * included; other code points unchanged. */
-static unsigned lower_cyrillic(unsigned cp)
-{
-  if(cp >= 0x400 && cp <= 0x40F)
-    return cp + 0x50;
-  if(cp >= 0x410 && cp <= 0x42F)
-    return cp + 0x20;
-  if((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
-     (cp >= 0x4D0 && cp <= 0x4FF))
-    return cp | 1;
-  if(cp == 0x4C0)
-    return 0x4CF;
-  if(cp >= 0x4C1 && cp <= 0x4CE && (cp & 1))
-    return cp + 1;
-  return cp;
-}
-
-/* Case folding that keeps the length: ASCII and two-byte Cyrillic. */
-static void fold(char *s)
-{
-  unsigned char *p = (unsigned char *)s;
-  size_t i;
-
-  for(i = 0; p[i]; i++) {
-    if(p[i] >= 0xD0 && p[i] <= 0xD3 && (p[i + 1] & 0xC0) == 0x80) {
-      unsigned cp = lower_cyrillic((unsigned)(p[i] & 0x1F) << 6 |
-                                   (p[i + 1] & 0x3F));
-      p[i] = (unsigned char)(0xC0 | (cp >> 6));
-      p[i + 1] = (unsigned char)(0x80 | (cp & 0x3F));
-      i++;
-    }
-    else
-      p[i] = lower_ascii(p[i]);
-  }
-}
-
-struct words {
-  size_t n;
-  const char *w[MAX_TITLE_WORDS];
-  size_t len[MAX_TITLE_WORDS];
-};
-
-/* Words of >= 5 bytes of s split on ' ' (Go's len counts bytes). */
-static void split_words(const char *s, struct words *ws)
-{
-  size_t i = 0;
-
-  ws->n = 0;
-  while(s[i] && ws->n < MAX_TITLE_WORDS) {
-    size_t j = i;
-    while(s[j] && s[j] != ' ')
-      j++;
-    if(j - i >= 5) {
-      ws->w[ws->n] = s + i;
-      ws->len[ws->n++] = j - i;
-    }
-    i = s[j] ? j + 1 : j;
-  }
-}
-
-static bool words_has(const struct words *ws, const char *w, size_t len)
-{
-  size_t i;
-
-  for(i = 0; i < ws->n; i++)
-    if(ws->len[i] == len && !memcmp(ws->w[i], w, len))
-      return true;
-  return false;
-}
-
-static enum prb_tri title_match(const char *ours, const char *theirs)
-{
-  char a[PRB_CTL_TITLE_MAX], b[PRB_CTL_TITLE_MAX];
-  struct words wa, wb;
-  size_t i;
-
-  if(!ours[0])
-    return PRB_TRI_NULL;
-  snprintf(a, sizeof(a), "%s", ours);
-  snprintf(b, sizeof(b), "%s", theirs);
-  fold(a);
-  fold(b);
-  split_words(a, &wa);
-  split_words(b, &wb);
-  for(i = 0; i < wa.n; i++)
-    if(!words_has(&wb, wa.w[i], wa.len[i]))
-      return PRB_TRI_FALSE;
-  for(i = 0; i < wb.n; i++)
-    if(!words_has(&wa, wb.w[i], wb.len[i]))
-      return PRB_TRI_FALSE;
-  return PRB_TRI_TRUE;
-}
-
-/* ---- headers ----------------------------------------------------------- */
-
-static bool is_common_header(const char *n, size_t len)
-{
-  static const char *const common[] = {
-    "date", "content-type", "server", "cache-control", "vary",
-    "set-cookie", "location", "expires", "x-powered-by", "content-encoding",
-    "last-modified", "accept-ranges", "pragma", "x-frame-options", "etag",
-    "x-content-type-options", "age", "via", "p3p", "x-xss-protection",
-    "content-language", "cf-ray", "strict-transport-security", "link",
-    "x-varnish"
-  };
-  size_t i;
-
-  for(i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-    if(eq_nocase(n, len, common[i], strlen(common[i])))
-      return true;
-  return false;
-}
-
-static bool ctl_has_header(const struct prb_ctl_http *h, const char *n,
-                           size_t len)
-{
-  size_t i;
-
-  for(i = 0; i < h->n_headers; i++)
-    if(eq_nocase(n, len, h->headers[i].name, strlen(h->headers[i].name)))
-      return true;
-  return false;
-}
-
-static bool probe_has_header(const struct prb_http_request *r,
-                             const char *n, size_t len)
-{
-  size_t i;
-
-  for(i = 0; i < r->n_headers; i++)
-    if(r->headers[i].name &&
-       eq_nocase(n, len, r->headers[i].name, r->headers[i].name_len))
-      return true;
-  return false;
-}
-
-static enum prb_tri headers_match(const struct prb_http_request *r,
-                                  const struct prb_ctl_http *h)
-{
-  bool same = true;
-  size_t i;
-
-  if(!r->n_headers || !h->n_headers)
-    return PRB_TRI_NULL;
-  for(i = 0; i < r->n_headers && same; i++)
-    if(r->headers[i].name &&
-       !ctl_has_header(h, r->headers[i].name, r->headers[i].name_len))
-      same = false;
-  for(i = 0; i < h->n_headers && same; i++)
-    if(!probe_has_header(r, h->headers[i].name, strlen(h->headers[i].name)))
-      same = false;
-  if(same)
-    return PRB_TRI_TRUE;
-  for(i = 0; i < r->n_headers; i++) {
-    const struct prb_header *ph = &r->headers[i];
-    if(ph->name && !is_common_header(ph->name, ph->name_len) &&
-       ctl_has_header(h, ph->name, ph->name_len))
-      return PRB_TRI_TRUE;
-  }
-  return PRB_TRI_FALSE;
-}
-
-/* ---- gathering the facts ----------------------------------------------- */
-
-static bool query_counts(const struct ctx *c, const struct prb_dns_query *q,
-                         bool want_system)
-{
-  if(q->depth != 0 || (want_system && !q->system))
-    return false;
-  return !c->url_ok || streq_nocase(q->hostname, c->url.host);
-}
-
-static void gather_dns(struct ctx *c)
-{
-  const struct prb_obs *o = c->obs;
-  bool any_system = false;
-  size_t i, j, len;
-  int pass;
-
-  for(i = 0; i < o->n_queries; i++)
-    if(o->queries[i].system && query_counts(c, &o->queries[i], false))
-      any_system = true;
-  for(i = 0; i < o->n_queries; i++) {
-    const struct prb_dns_query *q = &o->queries[i];
-    if(!query_counts(c, q, any_system))
-      continue;
-    c->dns_ran = true;
-    for(j = 0; j < q->n_answers && j < PRB_MAX_ADDRS; j++) {
-      const struct prb_dns_answer *a = &q->answers[j];
-      struct prb_ctl_addr bin;
-      if((a->type != PRB_RR_A && a->type != PRB_RR_AAAA) ||
-         prb_control_addr_parse(a->value, true, &bin) || bin.port ||
-         addr_in(&bin, c->paddr, c->n_paddr) || c->n_paddr == MAX_PADDR)
-        continue;
-      /* it parsed as an address, so it fits */
-      len = strnlen(a->value, PRB_IP_MAX - 1);
-      memcpy(c->ptext[c->n_paddr], a->value, len);
-      c->ptext[c->n_paddr][len] = '\0';
-      c->paddr[c->n_paddr++] = bin;
-    }
-  }
-  if(c->n_paddr || !c->dns_ran)
-    return;
-  /* nothing resolved: the A query's failure speaks first */
-  c->dns_failure = o->dns_experiment_failure;
-  for(pass = 0; pass < 2 && !c->dns_failure; pass++)
-    for(i = 0; i < o->n_queries && !c->dns_failure; i++) {
-      const struct prb_dns_query *q = &o->queries[i];
-      if(query_counts(c, q, any_system) &&
-         (pass == 1 || q->qtype == PRB_RR_A))
-        c->dns_failure = q->failure;
-    }
-  if(!c->dns_failure)
-    c->dns_failure = "dns_no_answer";
-}
-
-static void gather_tcp_tls(struct ctx *c)
-{
-  const struct prb_obs *o = c->obs;
-  size_t i;
-
-  for(i = 0; i < o->n_tcp; i++) {
-    const struct prb_tcp_connect *t = &o->tcp[i];
-    if(t->failure && fclass(t->failure) == F_UNREACH && strchr(t->ip, ':'))
-      continue;
-    c->tcp_attempts++;
-    if(!t->failure)
-      c->tcp_ok++;
-    else if(!c->tcp_fail)
-      c->tcp_fail = t;
-  }
-  for(i = 0; i < o->n_tls; i++) {
-    const struct prb_tls_handshake *h = &o->tls[i];
-    struct prb_ctl_addr ep;
-    if(h->decoy)
-      continue;
-    c->tls_attempts++;
-    if(tls_done(h)) {
-      c->tls_ok++;
-      /* a verified handshake for the host vouches for the address */
-      if((!c->url_ok || streq_nocase(h->server_name, c->url.host)) &&
-         !prb_control_addr_parse(h->address, false, &ep) &&
-         addr_in(&ep, c->paddr, c->n_paddr))
-        c->dns_tls_valid = true;
-    }
-    else if(!c->tls_fail)
-      c->tls_fail = h;
-  }
-  if(c->ctl) {
-    for(i = 0; i < c->n_paddr; i++) {
-      long long flags;
-      prb_control_asn(c->ctl, &c->paddr[i], &flags);
-      if(flags & PRB_CTL_IPINFO_TLS_VALID)
-        c->dns_tls_valid_ctl = true;
-    }
-  }
-}
-
-static void gather_http(struct ctx *c)
-{
-  const struct prb_obs *o = c->obs;
-
-  if(o->n_requests) {
-    c->final = &o->requests[o->n_requests - 1];
-    c->final_ok = !c->final->failure && c->final->code > 0;
-    c->final_https = !strncmp(c->final->url, "https://", 8);
-    c->http_failure = c->final->failure;
-    if(c->final->code > 0)
-      prb_classify_title(c->final->body, c->final->body_len, c->title,
-                         sizeof(c->title));
-  }
-  if(!c->final_ok && !c->http_failure)
-    c->http_failure = o->http_experiment_failure;
-}
-
-/* ---- OONI keys ---------------------------------------------------------- */
-
-static uint32_t asn_of(const struct ctx *c, const struct prb_ctl_addr *a,
-                       const char *text)
-{
-  uint32_t asn = prb_control_asn(c->ctl, a, NULL);
-
-  if(!asn && c->in->asn_lookup)
-    asn = c->in->asn_lookup(c->in->asn_ctx, text);
-  return asn;
-}
-
-static enum prb_dns_consistency dns_consistency(struct ctx *c)
-{
-  const struct prb_ctl_dns *d;
-  size_t i, j;
-  bool ctl_failed;
-
-  if(c->url_ok && c->url.host_is_ip) {
-    snprintf(c->dns_why, sizeof(c->dns_why), "the host is an address");
-    return PRB_DNS_CONSISTENT;
-  }
-  if(c->dns_tls_valid)
-    snprintf(c->dns_why, sizeof(c->dns_why), "an answer completed a "
-             "verified TLS handshake for the host");
-  if(!c->ctl || !c->ctl->dns.present)
-    return c->dns_tls_valid ? PRB_DNS_CONSISTENT : PRB_DNS_NULL;
-  /* from here on the better reasons below overwrite this one */
-  d = &c->ctl->dns;
-  ctl_failed = d->failure[0] || !d->n_addrs;
-  if(!c->n_paddr) {
-    if(!c->dns_ran)
-      return PRB_DNS_NULL;
-    snprintf(c->dns_why, sizeof(c->dns_why), "both lookups failed");
-    return ctl_failed ? PRB_DNS_CONSISTENT : PRB_DNS_INCONSISTENT;
-  }
-  if(ctl_failed) {
-    if(!c->dns_tls_valid && c->dns_tls_valid_ctl)
-      snprintf(c->dns_why, sizeof(c->dns_why), "the control completed a "
-               "verified TLS handshake for the host on an answer");
-    return c->dns_tls_valid || c->dns_tls_valid_ctl ? PRB_DNS_CONSISTENT
-                                                    : PRB_DNS_INCONSISTENT;
-  }
-  for(i = 0; i < c->n_paddr; i++) {
-    if(addr_in(&c->paddr[i], d->bin, d->n_addrs)) {
-      snprintf(c->dns_why, sizeof(c->dns_why), "shared address %s",
-               c->ptext[i]);
-      return PRB_DNS_CONSISTENT;
-    }
-  }
-  for(i = 0; i < c->n_paddr; i++) {
-    uint32_t a = asn_of(c, &c->paddr[i], c->ptext[i]);
-    if(!a)
-      continue;
-    for(j = 0; j < d->n_addrs; j++) {
-      if(asn_of(c, &d->bin[j], d->addrs[j]) == a) {
-        snprintf(c->dns_why, sizeof(c->dns_why), "%s and %s are both in "
-                 "AS%u", c->ptext[i], d->addrs[j], (unsigned)a);
-        return PRB_DNS_CONSISTENT;
-      }
-    }
-  }
-  if(c->dns_tls_valid)
-    return PRB_DNS_CONSISTENT;
-  if(c->dns_tls_valid_ctl) {
-    snprintf(c->dns_why, sizeof(c->dns_why), "the control completed a "
-             "verified TLS handshake for the host on an answer");
-    return PRB_DNS_CONSISTENT;
-  }
-  return PRB_DNS_INCONSISTENT;
-}
-
-static void http_compare(struct ctx *c)
-{
-  struct prb_classification *o = c->out;
-  const struct prb_ctl_http *h;
-  const struct prb_http_request *r = c->final;
-
-  o->body_proportion = 0;
-  o->body_length_match = o->headers_match = PRB_TRI_NULL;
-  o->status_code_match = o->title_match = PRB_TRI_NULL;
-  if(!c->ctl || !c->ctl->http.present || !c->final_ok)
-    return;
-  h = &c->ctl->http;
-  if(h->body_length > 0 && r->body_len > 0 && !r->body_is_truncated) {
-    double a = (double)r->body_len, b = (double)h->body_length;
-    o->body_proportion = a < b ? a / b : b / a;
-    o->body_length_match = o->body_proportion > 0.7 ? PRB_TRI_TRUE
-                                                    : PRB_TRI_FALSE;
-  }
-  if(h->status_code > 0) {
-    if(h->status_code == r->code)
-      o->status_code_match = PRB_TRI_TRUE;
-    else if(h->status_code / 100 != 5)
-      o->status_code_match = PRB_TRI_FALSE;
-  }
-  o->headers_match = headers_match(r, h);
-  o->title_match = title_match(c->title, h->title);
-  c->page_expected = o->status_code_match == PRB_TRI_TRUE &&
-                     (o->body_length_match == PRB_TRI_TRUE ||
-                      o->headers_match == PRB_TRI_TRUE ||
-                      o->title_match == PRB_TRI_TRUE);
-}
-
-/* How the control's fetch went. */
-static enum cstate ctl_http_state(const struct prb_control *ctl)
-{
-  if(!ctl->http.present)
-    return CS_UNKNOWN;
-  if(ctl->http.failure[0])
-    return CS_FAIL;
-  return ctl->http.status_code > 0 ? CS_OK : CS_UNKNOWN;
-}
-
-/* The control's TCP result for the endpoints we failed to reach;
- * entries_only ignores its fetch (for OONI's keys). */
-static enum cstate ctl_tcp_state(const struct ctx *c, bool entries_only)
-{
-  bool found = false;
-  size_t i, j;
-
-  for(i = 0; i < c->obs->n_tcp; i++) {
-    struct prb_ctl_addr ep;
-    if(!c->obs->tcp[i].failure || !tcp_endpoint(&c->obs->tcp[i], &ep))
-      continue;
-    for(j = 0; j < c->ctl->n_tcp; j++) {
-      if(!prb_control_addr_equal(&ep, &c->ctl->tcp[j].ep))
-        continue;
-      found = true;
-      if(c->ctl->tcp[j].status)
-        return CS_OK;
-    }
-  }
-  if(entries_only)
-    return found ? CS_FAIL : CS_UNKNOWN;
-  if(found)
-    return ctl_http_state(c->ctl) == CS_OK ? CS_MIXED : CS_FAIL;
-  return ctl_http_state(c->ctl);
-}
-
-/* The control's TLS result for the endpoints where ours failed; *first
- * gets the control's entry for the first of them, NULL if it has none. */
-static enum cstate ctl_tls_state(const struct ctx *c,
-                                 const struct prb_ctl_tls **first)
-{
-  bool found = false;
-  size_t i, j;
-
-  *first = NULL;
-  for(i = 0; i < c->obs->n_tls; i++) {
-    const struct prb_tls_handshake *h = &c->obs->tls[i];
-    struct prb_ctl_addr ep;
-    if(h->decoy || tls_done(h) ||
-       prb_control_addr_parse(h->address, false, &ep))
-      continue;
-    for(j = 0; j < c->ctl->n_tls; j++) {
-      if(!prb_control_addr_equal(&ep, &c->ctl->tls[j].ep))
-        continue;
-      if(!*first)
-        *first = &c->ctl->tls[j];
-      found = true;
-      if(c->ctl->tls[j].status)
-        return CS_OK;
-    }
-  }
-  if(found)
-    return ctl_http_state(c->ctl) == CS_OK ? CS_MIXED : CS_FAIL;
-  return c->https ? ctl_http_state(c->ctl) : CS_UNKNOWN;
-}
-
-/* What a request would have hit when none was made: the HTTP failure,
- * else TLS's, TCP's, DNS's (v0.4 always attempted the GET). */
-static const char *standin_failure(const struct ctx *c)
-{
-  if(c->http_failure)
-    return c->http_failure;
-  if(c->tls_attempts && !c->tls_ok && c->tls_fail)
-    return c->tls_fail->failure ? c->tls_fail->failure
-                                : "ssl_unknown_authority";
-  if(c->tcp_attempts && !c->tcp_ok && c->tcp_fail)
-    return c->tcp_fail->failure;
-  return c->dns_failure;
-}
-
-static void ooni_blocking(struct ctx *c)
-{
-  struct prb_classification *o = c->out;
-  enum fclass dnsf = fclass(c->dns_failure);
-  bool inconsistent = o->dns_consistency == PRB_DNS_INCONSISTENT;
-  enum fclass hf;
-
-  o->blocking = PRB_BLOCKING_NULL;
-  o->accessible = PRB_TRI_NULL;
-  if(c->final && !c->final->failure && c->final_https) {
-    o->blocking = PRB_BLOCKING_FALSE;
-    o->accessible = PRB_TRI_TRUE;
-    return;
-  }
-  if(!c->ctl)
-    return;
-  if(!c->n_paddr && dnsf == F_NXDOMAIN) {
-    if(o->dns_consistency == PRB_DNS_CONSISTENT) {
-      o->blocking = PRB_BLOCKING_FALSE;
-      o->accessible = PRB_TRI_FALSE;
-      return;
-    }
-    if(inconsistent) {
-      o->blocking = PRB_BLOCKING_DNS;
-      o->accessible = PRB_TRI_FALSE;
-      return;
-    }
-  }
-  if(c->tcp_attempts && !c->tcp_ok) {
-    if(ctl_tcp_state(c, true) == CS_FAIL) {
-      o->blocking = PRB_BLOCKING_FALSE;
-      o->accessible = PRB_TRI_FALSE;
-    }
-    else if(o->dns_consistency != PRB_DNS_NULL) {
-      o->blocking = inconsistent ? PRB_BLOCKING_DNS : PRB_BLOCKING_TCP_IP;
-      o->accessible = PRB_TRI_FALSE;
-    }
-    return;
-  }
-  if(!c->ctl->http.present || c->ctl->http.failure[0])
-    return;
-  if(!c->final_ok) {
-    hf = fclass(standin_failure(c));
-    if(hf == F_NXDOMAIN)
-      o->blocking = PRB_BLOCKING_DNS;
-    else if(hf == F_REFUSED || hf == F_RESET || hf == F_EOF ||
-            hf == F_TIMEOUT || hf == F_VERIFY)
-      o->blocking = inconsistent && c->obs->n_requests <= 1
-                    ? PRB_BLOCKING_DNS : PRB_BLOCKING_HTTP_FAILURE;
-    else
-      return;
-    o->accessible = PRB_TRI_FALSE;
-    return;
-  }
-  if(c->page_expected) {
-    o->blocking = PRB_BLOCKING_FALSE;
-    o->accessible = PRB_TRI_TRUE;
-    return;
-  }
-  o->blocking = inconsistent ? PRB_BLOCKING_DNS : PRB_BLOCKING_HTTP_DIFF;
-  o->accessible = PRB_TRI_FALSE;
-}
-
 /* ---- evidence helpers -------------------------------------------------- */
 
 static void ev_answers(struct ctx *c)
@@ -993,8 +160,8 @@ static void ev_answers(struct ctx *c)
   else
     ev(c->an, "DNS: the probe's resolver answered %s", nz(ours, "nothing"));
   for(i = 0; i < c->n_paddr; i++) {
-    if(is_bogon(&c->paddr[i]) &&
-       (!c->ctl || !addr_in(&c->paddr[i], c->ctl->dns.bin,
+    if(prb_addr_is_bogon(&c->paddr[i]) &&
+       (!c->ctl || !prb_cls_addr_in(&c->paddr[i], c->ctl->dns.bin,
                             c->ctl->dns.n_addrs))) {
       ev(c->an, "DNS: %s is a private or reserved (bogon) address the "
          "control did not see", c->ptext[i]);
@@ -1035,12 +202,8 @@ static void cert_issuer(const struct prb_tls_handshake *h, char *out,
 static bool leaf_sha256(const struct prb_tls_handshake *h,
                         unsigned char md[32])
 {
-  unsigned int len = 0;
-
-  if(!h->n_certs || !h->certs[0].der)
-    return false;
-  return EVP_Digest(h->certs[0].der, h->certs[0].len, md, &len,
-                    EVP_sha256(), NULL) == 1 && len == 32;
+  return h->n_certs && h->certs[0].der &&
+         prb_sha256(h->certs[0].der, h->certs[0].len, md);
 }
 
 static void ev_chain(struct ctx *c, const struct prb_tls_handshake *h)
@@ -1108,16 +271,16 @@ decoy_for(const struct ctx *c, const struct prb_tls_handshake **real)
     return NULL;
   for(i = 0; i < c->obs->n_tls; i++) {
     const struct prb_tls_handshake *r = &c->obs->tls[i];
-    struct prb_ctl_addr a, b;
-    enum fclass f = fclass(r->failure);
+    struct prb_addr a, b;
+    enum fclass f = prb_cls_fclass(r->failure);
     if(r->decoy || !r->failure || f == F_VERIFY ||
-       prb_control_addr_parse(r->address, false, &a))
+       prb_addr_parse_endpoint(r->address, false, &a))
       continue;
     for(j = 0; j < c->obs->n_tls; j++) {
       const struct prb_tls_handshake *d = &c->obs->tls[j];
-      if(!d->decoy || (d->failure && fclass(d->failure) != F_VERIFY) ||
-         prb_control_addr_parse(d->address, false, &b) ||
-         !prb_control_addr_equal(&a, &b))
+      if(!d->decoy || (d->failure && prb_cls_fclass(d->failure) != F_VERIFY) ||
+         prb_addr_parse_endpoint(d->address, false, &b) ||
+         !prb_addr_equal(&a, &b))
         continue;
       *real = r;
       return d;
@@ -1154,7 +317,7 @@ static void verdict_http_success(struct ctx *c)
   ev(c->an, "HTTP: the probe fetched %s: status %ld, %zu bytes%s",
      c->final->url, c->final->code, c->final->body_len,
      c->final->body_is_truncated ? " (truncated)" : "");
-  if(ctl_http_state(c->ctl) != CS_OK) {
+  if(prb_cls_ctl_http(c->ctl) != CS_OK) {                   /* rule 12 */
     ev(c->an, "HTTP: the control's fetch failed (%s), nothing to compare "
        "with", fstr(h->failure));
     if(c->final_https) {
@@ -1164,7 +327,7 @@ static void verdict_http_success(struct ctx *c)
     }
     return;
   }
-  if(c->page_expected || c->final_https) {
+  if(c->page_expected || c->final_https) {                  /* rule 13 */
     if(c->page_expected)
       ev(c->an, "HTTP: the page matches the control's (status %ld, body "
          "proportion %.2f, title \"%s\")", h->status_code,
@@ -1183,15 +346,16 @@ static void verdict_http_success(struct ctx *c)
   ev(c->an, "HTTP: the page differs from the control's: status %ld vs %ld, "
      "body proportion %.2f, title \"%s\" vs \"%s\"", c->final->code,
      h->status_code, o->body_proportion, c->title, h->title);
-  set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_HTTP, "http.diff", false);
+  set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_HTTP, "http.diff",
+              false);                                       /* rule 14 */
 }
 
 static void verdict_tls(struct ctx *c)
 {
   const struct prb_tls_handshake *h = c->tls_fail;
   const struct prb_ctl_tls *ct;
-  enum cstate st = ctl_tls_state(c, &ct);
-  enum fclass f = h->failure ? fclass(h->failure) : F_VERIFY;
+  enum cstate st = prb_cls_ctl_tls(c, &ct);
+  enum fclass f = h->failure ? prb_cls_fclass(h->failure) : F_VERIFY;
   const char *detail;
 
   ev_tls_failure(c, h);
@@ -1246,8 +410,8 @@ static void verdict_tls(struct ctx *c)
 
 static void verdict_tcp(struct ctx *c)
 {
-  enum cstate st = ctl_tcp_state(c, false);
-  enum fclass f = fclass(c->tcp_fail->failure);
+  enum cstate st = prb_cls_ctl_tcp(c, false);
+  enum fclass f = prb_cls_fclass(c->tcp_fail->failure);
   const char *detail = f == F_TIMEOUT ? "tcp.timeout"
                      : f == F_RESET ? "tcp.reset"
                      : f == F_REFUSED ? "tcp.refused" : "tcp.failure";
@@ -1276,8 +440,8 @@ static void verdict_tcp(struct ctx *c)
 
 static void verdict_http_failure(struct ctx *c)
 {
-  enum cstate st = ctl_http_state(c->ctl);
-  enum fclass f = fclass(c->http_failure);
+  enum cstate st = prb_cls_ctl_http(c->ctl);
+  enum fclass f = prb_cls_fclass(c->http_failure);
   enum prb_method m = PRB_METHOD_HTTP;
   const char *detail;
 
@@ -1321,7 +485,7 @@ static void verdict_dns_failure(struct ctx *c)
   if(d->present)
     st = (!d->failure[0] && d->n_addrs) ? CS_OK : CS_FAIL;
   else
-    st = ctl_http_state(c->ctl);
+    st = prb_cls_ctl_http(c->ctl);
   if(st == CS_OK) {
     if(d->n_addrs)
       ev(c->an, "DNS: the control resolved it to %s%s", d->addrs[0],
@@ -1329,7 +493,7 @@ static void verdict_dns_failure(struct ctx *c)
     else
       ev(c->an, "DNS: the control fetched the page");
     set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_DNS,
-                dns_detail(fclass(c->dns_failure)), false);
+                dns_detail(prb_cls_fclass(c->dns_failure)), false);
   }
   else if(st == CS_FAIL) {
     ev(c->an, "DNS: the control's lookup failed too (%s): the name does "
@@ -1361,6 +525,7 @@ static void verdict_steps(struct ctx *c);
 static void verdict(struct ctx *c)
 {
   verdict_steps(c);
+  /* rule 15 */
   if(c->an->verdict == PRB_VERDICT_BLOCKED && !c->an->confirmed &&
      c->in->canaries_ok == PRB_TRI_FALSE && failure_based(c->an->detail)) {
     ev(c->an, "canary hosts were unreachable: the probe's own network is "
@@ -1375,6 +540,7 @@ static void verdict_steps(struct ctx *c)
   const struct prb_tls_handshake *real = NULL, *decoy;
   const struct prb_classify_in *in = c->in;
 
+  /* rule 1 */
   if(!c->ctl && in->canaries_ok == PRB_TRI_FALSE && !c->final_ok) {
     ev(c->an, "control unreachable (%s)", nz(in->control_failure,
                                               "no reply"));
@@ -1383,7 +549,7 @@ static void verdict_steps(struct ctx *c)
     set_verdict(c, PRB_VERDICT_PROBE_OFFLINE, PRB_METHOD_NONE, NULL, false);
     return;
   }
-  if(in->dns_fingerprint) {
+  if(in->dns_fingerprint) {                                 /* rule 2 */
     ev_answers(c);
     ev(c->an, "DNS: an answer matches the known blocking fingerprint %s",
        in->dns_fingerprint);
@@ -1391,7 +557,7 @@ static void verdict_steps(struct ctx *c)
                 true);
     return;
   }
-  if(in->cert_fingerprint) {
+  if(in->cert_fingerprint) {                                /* rule 3 */
     if(c->tls_fail)
       ev_chain(c, c->tls_fail);
     ev(c->an, "TLS: the chain contains the known interception certificate "
@@ -1400,7 +566,7 @@ static void verdict_steps(struct ctx *c)
                 true);
     return;
   }
-  if(in->http_fingerprint) {
+  if(in->http_fingerprint) {                                /* rule 4 */
     if(c->final)
       ev(c->an, "HTTP: %s answered status %ld, %zu bytes", c->final->url,
          c->final->code, c->final->body_len);
@@ -1421,7 +587,7 @@ static void verdict_steps(struct ctx *c)
     return;
   }
   decoy = decoy_for(c, &real);
-  if(decoy) {
+  if(decoy) {                                               /* rule 5 */
     ev_tls_failure(c, real);
     ev(c->an, "TLS: the same handshake with the decoy SNI %s completed "
        "in %.1f s: the name is filtered", decoy->server_name,
@@ -1430,17 +596,17 @@ static void verdict_steps(struct ctx *c)
                 true);
     return;
   }
-  if(!c->ctl) {
+  if(!c->ctl) {                                             /* rule 6 */
     ev(c->an, "no control measurement (%s): an outage cannot be told from "
        "blocking", nz(in->control_failure, "none asked"));
     ev_probe_summary(c);
     return;
   }
   if(c->dns_ran && !c->n_paddr && !(c->url_ok && c->url.host_is_ip)) {
-    verdict_dns_failure(c);
+    verdict_dns_failure(c);                                 /* rule 7 */
     return;
   }
-  if(c->out->dns_consistency == PRB_DNS_INCONSISTENT &&
+  if(c->out->dns_consistency == PRB_DNS_INCONSISTENT &&    /* rule 8 */
      c->ctl->dns.n_addrs &&
      !(c->final_ok && (c->final_https || c->page_expected))) {
     ev_answers(c);
@@ -1453,34 +619,20 @@ static void verdict_steps(struct ctx *c)
   }
   ev_dns_ok(c);
   if(c->tcp_attempts && !c->tcp_ok) {
-    verdict_tcp(c);
+    verdict_tcp(c);                                         /* rule 9 */
     return;
   }
   if(c->tls_attempts && !c->tls_ok && !c->final_ok) {
-    verdict_tls(c);
+    verdict_tls(c);                                         /* rule 10 */
     return;
   }
   if(!c->final_ok) {
-    verdict_http_failure(c);
+    verdict_http_failure(c);                                /* rule 11 */
     return;
   }
-  verdict_http_success(c);
+  verdict_http_success(c);                                  /* rules 12-14 */
 }
 
-/* A blockpage or DNS fingerprint is proof OONI's page comparison can miss
- * (a blockpage sharing the status and a header name with the real page
- * passes v0.4's diff): OONI's keys then say what the proof says, so tools
- * that read only them do not publish a confirmed block as accessible. */
-static void confirmed_blocking(struct ctx *c)
-{
-  const struct prb_analysis *a = c->an;
-  if(a->verdict != PRB_VERDICT_BLOCKED || !a->confirmed ||
-     (!c->in->http_fingerprint && !c->in->dns_fingerprint))
-    return;
-  c->out->blocking = a->method == PRB_METHOD_DNS ? PRB_BLOCKING_DNS :
-                     PRB_BLOCKING_HTTP_DIFF;
-  c->out->accessible = PRB_TRI_FALSE;
-}
 
 void prb_classify(const struct prb_classify_in *in,
                   struct prb_classification *out)
@@ -1508,152 +660,12 @@ void prb_classify(const struct prb_classify_in *in,
   c.an = &out->x_analysis;
   c.url_ok = prb_url_parse(in->obs->input, &c.url, NULL) == 0;
   c.https = c.url_ok && !strcmp(c.url.scheme, "https");
-  gather_dns(&c);
-  gather_tcp_tls(&c);
-  gather_http(&c);
-  out->dns_consistency = dns_consistency(&c);
-  http_compare(&c);
-  ooni_blocking(&c);
+  prb_cls_gather_dns(&c);
+  prb_cls_gather_tcp_tls(&c);
+  prb_cls_gather_http(&c);
+  out->dns_consistency = prb_cls_dns_consistency(&c);
+  prb_cls_http_compare(&c);
+  prb_cls_ooni_blocking(&c);
   verdict(&c);
-  confirmed_blocking(&c);
-}
-
-/* ---- names and JSON ------------------------------------------------------ */
-
-const char *prb_classify_verdict_name(enum prb_verdict v)
-{
-  switch(v) {
-  case PRB_VERDICT_OK:
-    return "ok";
-  case PRB_VERDICT_BLOCKED:
-    return "blocked";
-  case PRB_VERDICT_THROTTLED:
-    return "throttled";
-  case PRB_VERDICT_DOWN:
-    return "down";
-  case PRB_VERDICT_PROBE_OFFLINE:
-    return "probe_offline";
-  default:
-    return "inconclusive";
-  }
-}
-
-const char *prb_classify_method_name(enum prb_method m)
-{
-  switch(m) {
-  case PRB_METHOD_DNS:
-    return "dns";
-  case PRB_METHOD_TCP:
-    return "tcp";
-  case PRB_METHOD_TLS:
-    return "tls";
-  case PRB_METHOD_HTTP:
-    return "http";
-  default:
-    return NULL;
-  }
-}
-
-const char *prb_classify_blocking_name(enum prb_blocking b)
-{
-  switch(b) {
-  case PRB_BLOCKING_DNS:
-    return "dns";
-  case PRB_BLOCKING_TCP_IP:
-    return "tcp_ip";
-  case PRB_BLOCKING_HTTP_FAILURE:
-    return "http-failure";
-  case PRB_BLOCKING_HTTP_DIFF:
-    return "http-diff";
-  default:
-    return NULL;
-  }
-}
-
-static json_t *tri_json(enum prb_tri t)
-{
-  return t == PRB_TRI_NULL ? json_null() : json_boolean(t == PRB_TRI_TRUE);
-}
-
-static json_t *str_or_null(const char *s)
-{
-  return s && s[0] ? json_string(s) : json_null();
-}
-
-/* json_object_set_new steals the value even on failure; a NULL value
- * (out of memory, bad UTF-8) is an error too. */
-static int put(json_t *obj, const char *key, json_t *val)
-{
-  return val ? json_object_set_new(obj, key, val) : -1;
-}
-
-static json_t *analysis_json(const struct prb_analysis *a)
-{
-  json_t *o = json_object(), *list = json_array();
-  size_t i;
-
-  if(!o || !list)
-    goto fail;
-  for(i = 0; i < a->n_evidence && i < PRB_EVIDENCE_MAX; i++)
-    if(json_array_append_new(list, json_string(a->evidence[i])))
-      goto fail;
-  if(put(o, "verdict", json_string(prb_classify_verdict_name(a->verdict))) ||
-     put(o, "method", a->verdict == PRB_VERDICT_BLOCKED
-                      ? str_or_null(prb_classify_method_name(a->method))
-                      : json_null()) ||
-     put(o, "detail", a->verdict == PRB_VERDICT_BLOCKED
-                      ? str_or_null(a->detail) : json_null()) ||
-     put(o, "confirmed", json_boolean(a->confirmed))) {
-    json_decref(list);
-    json_decref(o);
-    return NULL;
-  }
-  if(put(o, "evidence", list)) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
-fail:
-  json_decref(list);
-  json_decref(o);
-  return NULL;
-}
-
-static json_t *dns_json(enum prb_dns_consistency d)
-{
-  if(d == PRB_DNS_CONSISTENT)
-    return json_string("consistent");
-  if(d == PRB_DNS_INCONSISTENT)
-    return json_string("inconsistent");
-  return json_null();
-}
-
-static json_t *blocking_json(enum prb_blocking b)
-{
-  if(b == PRB_BLOCKING_FALSE)
-    return json_false();
-  return str_or_null(prb_classify_blocking_name(b));
-}
-
-json_t *prb_classify_to_json(const struct prb_classification *c)
-{
-  json_t *o = json_object();
-
-  if(!o)
-    return NULL;
-  /* each value is made right before put() takes it, so none leaks */
-  if(put(o, "dns_consistency", dns_json(c->dns_consistency)) ||
-     put(o, "body_proportion", json_real(c->body_proportion)) ||
-     put(o, "body_length_match", tri_json(c->body_length_match)) ||
-     put(o, "headers_match", tri_json(c->headers_match)) ||
-     put(o, "status_code_match", tri_json(c->status_code_match)) ||
-     put(o, "title_match", tri_json(c->title_match)) ||
-     put(o, "blocking", blocking_json(c->blocking)) ||
-     put(o, "accessible", tri_json(c->accessible)) ||
-     put(o, "control_failure", str_or_null(c->control_failure)) ||
-     put(o, "x_analysis", analysis_json(&c->x_analysis))) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  prb_cls_confirmed_blocking(&c);
 }

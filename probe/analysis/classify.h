@@ -11,11 +11,14 @@
 #ifndef PRB_CLASSIFY_H
 #define PRB_CLASSIFY_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
+#include "analysis/verdict.h"
 #include "ooni/obs.h"
 #include "ooni/control.h"
 
@@ -40,23 +43,6 @@ enum prb_blocking {
   PRB_BLOCKING_TCP_IP,          /* "tcp_ip" */
   PRB_BLOCKING_HTTP_FAILURE,    /* "http-failure" */
   PRB_BLOCKING_HTTP_DIFF        /* "http-diff" */
-};
-
-enum prb_verdict {
-  PRB_VERDICT_INCONCLUSIVE = 0,
-  PRB_VERDICT_OK,
-  PRB_VERDICT_BLOCKED,
-  PRB_VERDICT_THROTTLED,
-  PRB_VERDICT_DOWN,
-  PRB_VERDICT_PROBE_OFFLINE
-};
-
-enum prb_method {
-  PRB_METHOD_NONE = 0,
-  PRB_METHOD_DNS,
-  PRB_METHOD_TCP,
-  PRB_METHOD_TLS,
-  PRB_METHOD_HTTP
 };
 
 /* Looks up the AS number of an address (text form); 0 when unknown. Must
@@ -92,10 +78,6 @@ struct prb_classify_in {
   double probe_rate;
   double control_rate;
 };
-
-#define PRB_EVIDENCE_MAX 8        /* sentences kept */
-#define PRB_EVIDENCE_LEN 256      /* bytes per sentence, NUL included */
-#define PRB_DETAIL_MAX 40
 
 /* Below this fraction of the control's download rate a working fetch is
  * "throttled" (OONI looks for slowdowns of 10x and more). */
@@ -137,15 +119,8 @@ void prb_classify(const struct prb_classify_in *in,
  * uses null; NULL when out of memory. */
 json_t *prb_classify_to_json(const struct prb_classification *c);
 
-/* Names as they appear in the JSON; static strings, NULL for "none". */
-const char *prb_classify_verdict_name(enum prb_verdict v);
-const char *prb_classify_method_name(enum prb_method m);
+/* OONI's `blocking` as it appears in the JSON; a static string, NULL for
+ * false and null. (Verdict and method names: verdict.h.) */
 const char *prb_classify_blocking_name(enum prb_blocking b);
-
-/* The <title> of an HTML body as OONI extracts it (case-insensitive
- * "<title>", text up to "</title>", at most PRB_CTL_TITLE_MAX - 1 bytes,
- * within the first len bytes). Writes "" when there is none. Pure. */
-void prb_classify_title(const unsigned char *body, size_t len, char *out,
-                        size_t outlen);
 
 #endif

@@ -33,15 +33,6 @@ static int is_upper(int c)
   return c >= 'A' && c <= 'Z';
 }
 
-static char *dup_str(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if(d)
-    memcpy(d, s, n);
-  return d;
-}
-
 void prb_fp_init(struct prb_fpset *s)
 {
   memset(s, 0, sizeof *s);
@@ -210,13 +201,13 @@ static int parse_row(const struct prb_csvtable_rows *kept,
       return 1;
     }
   }
-  f->name = dup_str(name);
-  f->scope = dup_str(prb_csv_field(r, C_SCOPE));
-  f->pattern = dup_str(prb_csv_field(r, C_PATTERN));
+  f->name = strdup(name);
+  f->scope = strdup(prb_csv_field(r, C_SCOPE));
+  f->pattern = strdup(prb_csv_field(r, C_PATTERN));
   f->pattern_len = prb_csv_field_len(r, C_PATTERN);
-  f->expected_countries = dup_str(prb_csv_field(r, C_COUNTRIES));
+  f->expected_countries = strdup(prb_csv_field(r, C_COUNTRIES));
   if(f->where == PRB_FP_HEADER)
-    f->header = dup_str(loc + 7);
+    f->header = strdup(loc + 7);
   if(!f->name || !f->scope || !f->pattern || !f->expected_countries ||
      (f->where == PRB_FP_HEADER && !f->header)) {
     free_item(f);
@@ -230,21 +221,14 @@ static const struct prb_csvtable table = {
   .n_columns = N_COLS,
   .kind = "a blocking-fingerprints file",
   .row_size = sizeof(struct prb_fingerprint),
-  .first_cap = 256,
   .parse = parse_row,
   .free_row = free_item,
 };
 
-_Static_assert((int)PRB_FP_OK == (int)PRB_CSVTABLE_OK &&
-               (int)PRB_FP_EREAD == (int)PRB_CSVTABLE_EREAD &&
-               (int)PRB_FP_EFORMAT == (int)PRB_CSVTABLE_EFORMAT &&
-               (int)PRB_FP_ENOMEM == (int)PRB_CSVTABLE_ENOMEM,
-               "fingerprint load codes are the table loader's");
-
 static int index_body_rows(struct prb_fpset *s);
 
-int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
-                size_t *n_bad)
+enum prb_load prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
+                          size_t *n_bad)
 {
   struct prb_csvtable_rows rows;
   int rc;
@@ -254,7 +238,7 @@ int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
   if(!s->mctx) {
     s->mctx = pcre2_match_context_create(NULL);
     if(!s->mctx)
-      return PRB_FP_ENOMEM;
+      return PRB_LOAD_ENOMEM;
     pcre2_set_match_limit(s->mctx, PRB_FP_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, PRB_FP_DEPTH_LIMIT);
   }
@@ -263,8 +247,8 @@ int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
   s->items = rows.items;
   s->n = rows.n;
   s->cap = rows.cap;
-  if(rc == PRB_FP_OK && index_body_rows(s) < 0)
-    rc = PRB_FP_ENOMEM;
+  if(rc == PRB_LOAD_OK && index_body_rows(s) < 0)
+    rc = PRB_LOAD_ENOMEM;
   return rc;
 }
 

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/load.h"
+
 #include "common/multimatch.h"
 #include "ooni/obs.h"
 
@@ -49,15 +51,6 @@ struct prb_fpset {
 };
 
 /* The regexp match limit (PCRE2 match_limit) and depth limit. */
-#define PRB_FP_MATCH_LIMIT 200000
-#define PRB_FP_DEPTH_LIMIT 5000
-
-enum prb_fp_rc {
-  PRB_FP_OK = 0,              /* loaded (some rows may have been bad) */
-  PRB_FP_EREAD = -1,          /* cannot open or read the file */
-  PRB_FP_EFORMAT = -2,        /* not a fingerprint file (header) or empty */
-  PRB_FP_ENOMEM = -3
-};
 
 /* Makes an empty set. */
 void prb_fp_init(struct prb_fpset *s);
@@ -67,9 +60,9 @@ void prb_fp_free(struct prb_fpset *s);
 
 /* Adds the rows of one fingerprint file (DNS or HTTP, both may go into one
  * set). Problems go to err unless NULL; *n_bad (may be NULL) receives the
- * number of bad rows in this file. Returns an enum prb_fp_rc. */
-int prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
-                size_t *n_bad);
+ * number of bad rows in this file. Returns an enum prb_load. */
+enum prb_load prb_fp_load(struct prb_fpset *s, const char *path, FILE *err,
+                          size_t *n_bad);
 
 /* The fingerprint matching a DNS answer (an address or a CNAME target,
  * compared case-insensitively), or NULL. */

@@ -1,7 +1,7 @@
 /* asn.c: MaxMind DB look-ups through libmaxminddb. */
 #include "common/asn.h"
+#include "common/addr.h"
 
-#include <arpa/inet.h>
 #include <maxminddb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,16 +90,11 @@ bool prb_asndb_lookup(const struct prb_asndb *db, const char *ip,
                       struct prb_asn_info *out)
 {
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof(ss));
-  struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-  if(inet_pton(AF_INET, ip, &s4->sin_addr) == 1)
-    s4->sin_family = AF_INET;
-  else if(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1)
-    s6->sin6_family = AF_INET6;
-  else {
+  struct prb_addr a;
+  if(!prb_addr_parse(ip, &a)) {
     memset(out, 0, sizeof(*out));
     return false;
   }
+  prb_addr_to_sockaddr(&a, &ss);
   return prb_asndb_lookup_sa(db, (struct sockaddr *)&ss, out);
 }

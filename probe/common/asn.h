@@ -11,12 +11,12 @@
 #ifndef PRB_ASN_H
 #define PRB_ASN_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
-
-#define PRB_ASNDB_MAX 4
 
 struct prb_asn_info {
   uint32_t asn;                 /* 0 when unknown */

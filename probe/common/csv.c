@@ -1,5 +1,6 @@
 /* csv.c: streaming RFC 4180 reader; see csv.h for what it accepts. */
 #include "common/csv.h"
+#include "common/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,16 +111,11 @@ static void end_field(struct prb_csv *r, size_t start)
     r->too_long = 1;
     return;
   }
-  if(r->nf == r->cap_f) {
-    /* Each field takes at least one byte, so max bounds the count. */
-    size_t ncap = r->cap_f ? r->cap_f * 2 : 16;
-    struct field *nfld = realloc(r->fields, ncap * sizeof *nfld);
-    if(!nfld) {
-      r->nomem = 1;
-      return;
-    }
-    r->fields = nfld;
-    r->cap_f = ncap;
+  /* Each field takes at least one byte, so max bounds the count. */
+  if(!prb_array_reserve(&r->fields, &r->cap_f, r->nf + 1, sizeof(*r->fields),
+                        r->max + 1)) {
+    r->nomem = 1;
+    return;
   }
   r->fields[r->nf].off = start;
   r->fields[r->nf].len = r->used - start;
@@ -159,7 +155,7 @@ void prb_csv_close(struct prb_csv *r)
   free(r);
 }
 
-int prb_csv_read(struct prb_csv *r)
+enum prb_csv_status prb_csv_read(struct prb_csv *r)
 {
   enum state st = FIELD_START;
   size_t start = 0;

@@ -16,10 +16,10 @@
 #ifndef PRB_CSV_H
 #define PRB_CSV_H
 
+#include "common/caps.h"
+
 #include <stddef.h>
 #include <stdio.h>
-
-#define PRB_CSV_RECORD_MAX (64 * 1024) /* default record bound, bytes */
 
 enum prb_csv_status {
   PRB_CSV_RECORD = 0, /* a good record is available */
@@ -38,8 +38,8 @@ struct prb_csv *prb_csv_open(FILE *fp, size_t max_record);
 /* Frees the reader; NULL is allowed. */
 void prb_csv_close(struct prb_csv *r);
 
-/* Reads the next record; returns an enum prb_csv_status. */
-int prb_csv_read(struct prb_csv *r);
+/* Reads the next record. */
+enum prb_csv_status prb_csv_read(struct prb_csv *r);
 
 /* Of the last record read (PRB_CSV_RECORD): the number of fields (at least
  * 1) and field i, NUL-terminated, owned by the reader and valid until the

@@ -1,5 +1,6 @@
 /* csvtable.c: the loading loop of CSV table files; see csvtable.h. */
 #include "common/csvtable.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -48,30 +49,23 @@ static void say_bad_header(const struct prb_csvtable *t, FILE *err,
 static int append(const struct prb_csvtable *t, struct prb_csvtable_rows *rows,
                   const void *row)
 {
-  if(rows->n == rows->cap) {
-    size_t nc = rows->cap ? rows->cap * 2 : t->first_cap;
-    void *ni;
-    if(nc > SIZE_MAX / t->row_size)
-      return -1;
-    ni = realloc(rows->items, nc * t->row_size);
-    if(!ni)
-      return -1;
-    rows->items = ni;
-    rows->cap = nc;
-  }
+  if(!prb_array_reserve(&rows->items, &rows->cap, rows->n + 1, t->row_size,
+                        SIZE_MAX))
+    return -1;
   memcpy((char *)rows->items + rows->n * t->row_size, row, t->row_size);
   rows->n++;
   return 0;
 }
 
-int prb_csvtable_load(const struct prb_csvtable *t,
-                      struct prb_csvtable_rows *rows, const char *path,
-                      FILE *err, size_t *n_bad)
+enum prb_load
+prb_csvtable_load(const struct prb_csvtable *t,
+                  struct prb_csvtable_rows *rows, const char *path,
+                  FILE *err, size_t *n_bad)
 {
   FILE *fp;
   struct prb_csv *c;
   void *row;                    /* the record being parsed, before append */
-  int st, rc = PRB_CSVTABLE_OK, first = 1;
+  int st, rc = PRB_LOAD_OK, first = 1;
   size_t bad = 0;
 
   if(n_bad)
@@ -80,7 +74,7 @@ int prb_csvtable_load(const struct prb_csvtable *t,
   if(!fp) {
     if(err)
       fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
-    return PRB_CSVTABLE_EREAD;
+    return PRB_LOAD_EREAD;
   }
   c = prb_csv_open(fp, 0);
   row = malloc(t->row_size);
@@ -88,15 +82,15 @@ int prb_csvtable_load(const struct prb_csvtable *t,
     free(row);
     prb_csv_close(c);
     fclose(fp);
-    return PRB_CSVTABLE_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   }
-  while(rc == PRB_CSVTABLE_OK && (st = prb_csv_read(c)) != PRB_CSV_EOF) {
+  while(rc == PRB_LOAD_OK && (st = prb_csv_read(c)) != PRB_CSV_EOF) {
     long line = prb_csv_line(c);
     int pr;
     if(st == PRB_CSV_ERROR) {
       if(err)
         fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-      rc = PRB_CSVTABLE_EREAD;
+      rc = PRB_LOAD_EREAD;
       break;
     }
     if(first) {
@@ -104,7 +98,7 @@ int prb_csvtable_load(const struct prb_csvtable *t,
       if(st != PRB_CSV_RECORD ||
          !prb_csvtable_header_is(c, t->columns, t->n_columns)) {
         say_bad_header(t, err, path, line);
-        rc = PRB_CSVTABLE_EFORMAT;
+        rc = PRB_LOAD_EFORMAT;
       }
       continue;
     }
@@ -115,17 +109,17 @@ int prb_csvtable_load(const struct prb_csvtable *t,
     }
     pr = t->parse(rows, c, path, line, err, row);
     if(pr < 0) {
-      rc = PRB_CSVTABLE_ENOMEM;
+      rc = PRB_LOAD_ENOMEM;
     } else if(pr > 0) {
       bad++;
     } else if(append(t, rows, row) < 0) {
       t->free_row(row);
-      rc = PRB_CSVTABLE_ENOMEM;
+      rc = PRB_LOAD_ENOMEM;
     }
   }
-  if(first && rc == PRB_CSVTABLE_OK) {
+  if(first && rc == PRB_LOAD_OK) {
     prb_csvtable_say(err, path, 1, "empty file");
-    rc = PRB_CSVTABLE_EFORMAT;
+    rc = PRB_LOAD_EFORMAT;
   }
   free(row);
   prb_csv_close(c);

@@ -14,14 +14,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "common/csv.h"
+#include "common/load.h"
 
-enum prb_csvtable_rc {
-  PRB_CSVTABLE_OK = 0,          /* loaded (some rows may have been bad) */
-  PRB_CSVTABLE_EREAD = -1,      /* cannot open or read the file */
-  PRB_CSVTABLE_EFORMAT = -2,    /* wrong header, or empty */
-  PRB_CSVTABLE_ENOMEM = -3
-};
+#include "common/csv.h"
 
 /* The caller's rows, row_size bytes each. items is malloc'd (NULL while
  * cap is 0) and stays the caller's, as does what each row points to. */
@@ -37,7 +32,6 @@ struct prb_csvtable {
   const char *kind;             /* "a blocking-fingerprints file": named in
                                    the wrong-header message */
   size_t row_size;              /* bytes of one parsed row */
-  size_t first_cap;             /* rows allocated at the first growth */
   /* Validates the good record c (line is where it starts) into row, which
    * is row_size uninitialised bytes. Returns 0 when good (the row, and what
    * it owns, is then appended), 1 when bad (already reported on err, e.g.
@@ -53,10 +47,11 @@ struct prb_csvtable {
 /* Appends the good rows of the file at path to rows. Problems go to err
  * unless NULL; *n_bad (may be NULL) receives the number of bad rows of this
  * file. On any return rows is consistent (the rows appended before an error
- * stay). Returns an enum prb_csvtable_rc. */
-int prb_csvtable_load(const struct prb_csvtable *t,
-                      struct prb_csvtable_rows *rows, const char *path,
-                      FILE *err, size_t *n_bad);
+ * stay). Returns an enum prb_load. */
+enum prb_load
+prb_csvtable_load(const struct prb_csvtable *t,
+                  struct prb_csvtable_rows *rows, const char *path,
+                  FILE *err, size_t *n_bad);
 
 /* Whether the record just read is exactly the n fields of cols. */
 int prb_csvtable_header_is(const struct prb_csv *c, const char *const *cols,

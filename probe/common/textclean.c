@@ -10,12 +10,16 @@
  * the bytes there are not one (RFC 3629 table 3-7 of Unicode: the second
  * byte's range rules out overlongs, surrogates and values over U+10FFFF).
  * NUL counts as invalid: it truncates C strings downstream. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
+size_t prb_utf8_seq(const void *s, size_t n)
 {
-  unsigned char b = p[0];
-  unsigned char lo = 0x80, hi = 0xBF;
+  const unsigned char *p = s;
+  unsigned char b;
   size_t need, i;
+  unsigned char lo = 0x80, hi = 0xBF;
 
+  if(!n)
+    return 0;
+  b = p[0];
   if(b == 0)
     return 0;
   if(b < 0x80)
@@ -55,12 +59,21 @@ bool prb_utf8_valid(const void *s, size_t len)
   size_t i = 0;
 
   while(i < len) {
-    size_t k = utf8_seq(p + i, len - i);
+    size_t k = prb_utf8_seq(p + i, len - i);
     if(!k)
       return false;
     i += k;
   }
   return true;
+}
+
+size_t prb_utf8_cut(const char *s, size_t len, size_t max)
+{
+  if(len <= max)
+    return len;
+  while(max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  return max;
 }
 
 char *prb_utf8_sanitize(const void *s, size_t len, size_t *outlen)
@@ -77,7 +90,7 @@ char *prb_utf8_sanitize(const void *s, size_t len, size_t *outlen)
   if(!out)
     return NULL;
   while(i < len) {
-    size_t k = utf8_seq(p + i, len - i);
+    size_t k = prb_utf8_seq(p + i, len - i);
     if(k) {
       memcpy(out + o, p + i, k);
       o += k;
@@ -132,30 +145,6 @@ char *prb_base64(const void *s, size_t len)
   }
   out[o] = '\0';
   return out;
-}
-
-static int hex_value(char c)
-{
-  if(c >= '0' && c <= '9')
-    return c - '0';
-  if(c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if(c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-int prb_hex_decode(const char *s, size_t len, unsigned char *out, size_t n)
-{
-  if(n > SIZE_MAX / 2 || len != 2 * n)
-    return -1;
-  for(size_t i = 0; i < n; i++) {
-    int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
-    if(hi < 0 || lo < 0)
-      return -1;
-    out[i] = (unsigned char)(hi << 4 | lo);
-  }
-  return 0;
 }
 
 static int b64_value(char c)
@@ -270,4 +259,14 @@ void prb_log_excerpt(char *out, size_t outlen, const void *s, size_t len)
     keep += 3;
   }
   out[keep] = '\0';
+}
+
+bool prb_parse_long(const char *s, long min, long max, long *out)
+{
+  char *end;
+  long v = strtol(s, &end, 10);
+  if(end == s || *end || v < min || v > max)
+    return false;
+  *out = v;
+  return true;
 }

@@ -1,5 +1,5 @@
 /* textclean.h: network bytes made safe for JSON and for logs, and the text
- * encodings (base64, hex) that untrusted bytes travel in.
+ * encoding (base64) that untrusted bytes travel in (hex: digest.h).
  *
  * Jansson refuses invalid UTF-8, and everything from the network may be
  * invalid, so no untrusted byte reaches a json_t except through here. */
@@ -14,6 +14,14 @@
  * no surrogates, nothing above U+10FFFF) and contain no NUL. s may be NULL
  * when len is 0. */
 bool prb_utf8_valid(const void *s, size_t len);
+
+/* The length of the valid UTF-8 sequence at s (n bytes available), or 0
+ * when the bytes there are not one (NUL counts as invalid). */
+size_t prb_utf8_seq(const void *s, size_t n);
+
+/* Where to cut the len bytes of valid UTF-8 at s to keep at most max of
+ * them without splitting a character: len when it fits. */
+size_t prb_utf8_cut(const char *s, size_t len, size_t max);
 
 /* A JSON value for untrusted bytes: a string when valid UTF-8, otherwise
  * OONI's BinaryData {"format":"base64","data":"..."}. New reference, or
@@ -40,11 +48,9 @@ char *prb_base64(const void *s, size_t len);
  * input is not canonical base64 or out of memory. */
 unsigned char *prb_base64_decode(const char *s, size_t len, size_t *outlen);
 
-/* Decodes exactly 2 * n hex digits (either case) at s, len chars, into the
- * n bytes at out. Returns 0, or -1 when len is not 2 * n or a char is not a
- * hex digit (out may then be partly written). Used for hashes in lists and
- * in the control's reply. */
-int prb_hex_decode(const char *s, size_t len, unsigned char *out, size_t n);
+/* A decimal number from the command line (strtol's syntax, nothing after
+ * it), from min to max. False for anything else. */
+bool prb_parse_long(const char *s, long min, long max, long *out);
 
 /* Copies at most outlen-1 bytes of s into out for a log line: bytes outside
  * printable ASCII become '?', and "..." marks a cut. Always terminates

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ooni/obs.h"
+#include "common/caps.h"
 
 struct prb_url {
   char scheme[8];          /* "http" or "https" */

@@ -28,8 +28,8 @@ struct prb_canaries {
   void *arg;
 };
 
-struct prb_canaries *prb_canaries_load(const char *file, char *why,
-                                       size_t whylen)
+struct prb_canaries *prb_canaries_load(const char *file, FILE *err,
+                                       char *why, size_t whylen)
 {
   struct prb_canaries *c = calloc(1, sizeof(*c));
   if(!c) {
@@ -46,14 +46,14 @@ struct prb_canaries *prb_canaries_load(const char *file, char *why,
   }
   struct prb_inputs in;
   prb_inputs_init(&in);
-  int rc = prb_inputs_add_file(&in, c->file, stderr);
+  int rc = prb_inputs_add_file(&in, c->file, err);
   c->urls = in.n ? calloc(in.n, sizeof(*c->urls)) : NULL;
   c->slots = in.n ? calloc(in.n, sizeof(*c->slots)) : NULL;
   for(size_t i = 0; c->urls && c->slots && i < in.n; i++)
     if(prb_url_parse(in.items[i].url, &c->urls[c->n], NULL) == 0)
       c->n++;
   prb_inputs_free(&in);
-  if(rc != PRB_INPUTS_OK || !c->n) {
+  if(rc != PRB_LOAD_OK || !c->n) {
     snprintf(why, whylen, "%s: no usable canary URL", c->file);
     prb_canaries_free(c);
     return NULL;

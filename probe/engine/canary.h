@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "engine/engine.h"
 
 struct prb_canaries;
@@ -20,10 +21,10 @@ struct prb_canaries;
 typedef void (*prb_canary_done)(void *arg, bool reached);
 
 /* Loads the canary list: file, or lists/canaries.csv when NULL. Bad rows
- * are named on stderr. NULL with a reason in why when no canary URL can
- * be read. */
-struct prb_canaries *prb_canaries_load(const char *file, char *why,
-                                       size_t whylen);
+ * are named on err (FILE:LINE: reason) unless it is NULL. NULL with a
+ * reason in why when no canary URL can be read. */
+struct prb_canaries *prb_canaries_load(const char *file, FILE *err,
+                                       char *why, size_t whylen);
 /* Stops a check in progress (done is not called) and frees. */
 void prb_canaries_free(struct prb_canaries *c);
 

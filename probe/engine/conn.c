@@ -1,8 +1,8 @@
 /* conn.c: one endpoint's TCP connect and TLS handshake, non-blocking. */
 #include "engine/conn.h"
+#include "common/addr.h"
 #include "ooni/failure.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -183,12 +183,9 @@ static void note_local_address(struct prb_conn *c)
   socklen_t len = sizeof(ss);
   if(getsockname(c->fd, (struct sockaddr *)&ss, &len) < 0)
     return;
-  if(ss.ss_family == AF_INET)
-    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-              c->res.local_ip, sizeof(c->res.local_ip));
-  else if(ss.ss_family == AF_INET6)
-    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-              c->res.local_ip, sizeof(c->res.local_ip));
+  struct prb_addr a;
+  if(prb_addr_from_sockaddr((struct sockaddr *)&ss, &a))
+    prb_addr_format(&a, c->res.local_ip, sizeof(c->res.local_ip));
 }
 
 static void start_tls(struct prb_conn *c)
@@ -207,10 +204,8 @@ static void start_tls(struct prb_conn *c)
     SSL_set_tlsext_host_name(c->ssl, c->sni);
   if(c->verify_name[0]) {
     X509_VERIFY_PARAM *param = SSL_get0_param(c->ssl);
-    unsigned char buf[16];
-    bool literal = inet_pton(AF_INET, c->verify_name, buf) == 1 ||
-                   inet_pton(AF_INET6, c->verify_name, buf) == 1;
-    if(literal)
+    struct prb_addr literal;
+    if(prb_addr_parse(c->verify_name, &literal))
       X509_VERIFY_PARAM_set1_ip_asc(param, c->verify_name);
     else {
       X509_VERIFY_PARAM_set_hostflags(param,
@@ -260,22 +255,12 @@ static void on_kick(void *arg)
 static bool make_sockaddr(const char *ip, int port,
                           struct sockaddr_storage *ss, socklen_t *len)
 {
-  memset(ss, 0, sizeof(*ss));
-  struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-  if(inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
-    s4->sin_family = AF_INET;
-    s4->sin_port = htons((uint16_t)port);
-    *len = sizeof(*s4);
-    return true;
-  }
-  if(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons((uint16_t)port);
-    *len = sizeof(*s6);
-    return true;
-  }
-  return false;
+  struct prb_addr a;
+  if(!prb_addr_parse(ip, &a))
+    return false;
+  a.port = port;
+  *len = prb_addr_to_sockaddr(&a, ss);
+  return true;
 }
 
 struct prb_conn *prb_conn_start(struct prb_loop *loop,

@@ -1,5 +1,6 @@
 /* dns.c: c-ares channels in our epoll loop, one question per lookup. */
 #include "engine/dns.h"
+#include "common/caps.h"
 #include "ooni/failure.h"
 
 #include <arpa/inet.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define PRB_DNS_RAW_MAX 65535
 #define PRB_DNS_RCVBUF (4 << 20) /* the default drops answers past ~200 */
 
 struct prb_resolver {

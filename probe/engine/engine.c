@@ -1,5 +1,6 @@
 /* engine.c: building and tearing down what measurements share. */
 #include "engine/engine.h"
+#include "common/caps.h"
 #include "common/errors.h"
 #include "engine/tlsctx.h"
 
@@ -25,16 +26,18 @@ static void on_control_addr(void *arg, struct prb_dns_query *q)
 }
 
 /* Resolves each control's name once. */
-static int add_controls(struct prb_engine *e, const struct prb_engine_cfg *cfg)
+static enum prb_exit add_controls(struct prb_engine *e,
+                                  const struct prb_engine_cfg *cfg, char *why,
+                                  size_t whylen)
 {
-  struct control_lookup lk[PRB_MAX_CONTROL_EPS];
+  struct control_lookup lk[PRB_MAX_CONTROLS];
   memset(lk, 0, sizeof(lk));
-  for(size_t i = 0; i < cfg->n_controls && i < PRB_MAX_CONTROL_EPS; i++) {
+  for(size_t i = 0; i < cfg->n_controls && i < PRB_MAX_CONTROLS; i++) {
     struct prb_control_ep *c = &e->controls[e->n_controls];
-    const char *why = NULL;
-    if(prb_url_parse(cfg->controls[i], &c->u, &why) < 0) {
-      fprintf(stderr, "accessprobe: --control %s: %s\n", cfg->controls[i],
-              why ? why : "not an http(s) URL");
+    const char *bad = NULL;
+    if(prb_url_parse(cfg->controls[i], &c->u, &bad) < 0) {
+      snprintf(why, whylen, "--control %s: %s", cfg->controls[i],
+               bad ? bad : "not an http(s) URL");
       return PRB_EXIT_USAGE;
     }
     prb_url_format(&c->u, c->url, sizeof(c->url));
@@ -67,24 +70,19 @@ static int add_controls(struct prb_engine *e, const struct prb_engine_cfg *cfg)
     if(lk[i].c)
       snprintf(lk[i].c->ip, sizeof(lk[i].c->ip), "%s",
                lk[i].v4[0] ? lk[i].v4 : lk[i].v6);
-  for(size_t i = 0; i < e->n_controls; i++)
-    if(!e->controls[i].ip[0])
-      fprintf(stderr, "accessprobe: control %s: its name does not resolve; "
-              "measurements will record it as unreachable\n",
-              e->controls[i].url);
   return PRB_EXIT_OK;
 }
 
-int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
+enum prb_exit prb_engine_up(struct prb_engine *e,
+                            const struct prb_engine_cfg *cfg, char *why,
+                            size_t whylen)
 {
-  char why[512];
+  char reason[512];
   size_t n = 0;
   const char *ca = cfg->ca_file ? cfg->ca_file : PRB_DEFAULT_CA;
-  e->store = prb_tls_store_load(ca, &n, why, sizeof(why));
-  if(!e->store) {
-    fprintf(stderr, "accessprobe: %s\n", why);
+  e->store = prb_tls_store_load(ca, &n, why, whylen);
+  if(!e->store)
     return PRB_EXIT_INPUT;
-  }
   e->step_deadline = cfg->step_timeout;
   e->dns_deadline = cfg->step_timeout < 4.0 ? cfg->step_timeout : 4.0;
   e->decoy_sni = cfg->decoy_sni;
@@ -97,32 +95,28 @@ int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg)
                      e->step_deadline;
   if(!(e->loop = prb_loop_new()) || !(e->scrub = prb_scrub_new()) ||
      !(e->tls = prb_tls_ctx_new(e->store))) {
-    fprintf(stderr, "accessprobe: out of memory\n");
+    snprintf(why, whylen, "out of memory");
     return PRB_EXIT_INTERNAL;
   }
   prb_scrub_add_interfaces(e->scrub);
   prb_localnets_load(&e->localnets);
-  e->system = prb_resolver_new(e->loop, NULL, e->dns_deadline, why,
-                               sizeof(why));
+  e->system = prb_resolver_new(e->loop, NULL, e->dns_deadline, reason,
+                               sizeof(reason));
   if(!e->system) {
-    fprintf(stderr, "accessprobe: system resolver: %s\n", why);
+    snprintf(why, whylen, "system resolver: %s", reason);
     return PRB_EXIT_INTERNAL;
   }
   for(size_t i = 0; i < cfg->n_resolvers && i < PRB_MAX_RESOLVERS; i++) {
     e->extra[i] = prb_resolver_new(e->loop, cfg->resolvers[i],
-                                   e->dns_deadline, why, sizeof(why));
-    if(!e->extra[i]) {
-      fprintf(stderr, "accessprobe: %s\n", why);
+                                   e->dns_deadline, why, whylen);
+    if(!e->extra[i])
       return PRB_EXIT_USAGE;
-    }
     e->n_extra++;
   }
-  e->http = prb_http_new(e->loop, e->store, why, sizeof(why));
-  if(!e->http) {
-    fprintf(stderr, "accessprobe: %s\n", why);
+  e->http = prb_http_new(e->loop, e->store, why, whylen);
+  if(!e->http)
     return PRB_EXIT_INTERNAL;
-  }
-  return add_controls(e, cfg);
+  return add_controls(e, cfg, why, whylen);
 }
 
 struct greeting {
@@ -140,6 +134,18 @@ static void on_greeting(void *arg, struct prb_http_request *req,
   prb_obs_request_free(req);
 }
 
+void prb_engine_control_fetch(const struct prb_control_ep *c, double t_base,
+                              double deadline, struct prb_fetch_params *p)
+{
+  memset(p, 0, sizeof(*p));
+  p->url = c->url;
+  p->host = c->u.host;
+  p->port = c->u.port;
+  p->ip = c->ip;
+  p->t_base = t_base;
+  p->deadline = deadline;
+}
+
 json_t *prb_engine_greet(struct prb_engine *e)
 {
   for(size_t i = 0; i < e->n_controls; i++) {
@@ -148,13 +154,7 @@ json_t *prb_engine_greet(struct prb_engine *e)
       continue;
     struct greeting g = {false, NULL};
     struct prb_fetch_params p;
-    memset(&p, 0, sizeof(p));
-    p.url = c->url;
-    p.host = c->u.host;
-    p.port = c->u.port;
-    p.ip = c->ip;
-    p.t_base = prb_now();
-    p.deadline = e->step_deadline;
+    prb_engine_control_fetch(c, prb_now(), e->step_deadline, &p);
     if(!prb_http_fetch(e->http, &p, on_greeting, &g))
       continue;
     while(!g.done)

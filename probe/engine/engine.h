@@ -2,17 +2,17 @@
 #ifndef PRB_ENGINE_H
 #define PRB_ENGINE_H
 
+#include "common/caps.h"
+#include "common/errors.h"
+
 #include <jansson.h>
 #include <openssl/ssl.h>
 #include "engine/dns.h"
 #include "engine/http.h"
 #include "engine/loop.h"
-#include "common/policy.h"
+#include "common/addr.h"
 #include "ooni/scrub.h"
 #include "common/url.h"
-
-#define PRB_MAX_RESOLVERS 8
-#define PRB_MAX_CONTROL_EPS 4
 
 /* A control vantage point (OONI test-helper protocol), resolved once. */
 struct prb_control_ep {
@@ -42,7 +42,7 @@ struct prb_engine {
   const char *decoy_sni;        /* harmless name for the SNI-filter check */
   double meas_deadline;         /* seconds for a whole measurement, 0: none */
   /* controls asked about every measurement, in order of preference */
-  struct prb_control_ep controls[PRB_MAX_CONTROL_EPS];
+  struct prb_control_ep controls[PRB_MAX_CONTROLS];
   size_t n_controls;
   double control_deadline;      /* seconds per control request */
   bool allow_bogons;            /* the helper: may it measure private and
@@ -62,10 +62,18 @@ struct prb_engine_cfg {
 
 /* Builds the shared resources: trust anchors, TLS context, resolvers,
  * libcurl, and resolves the controls' names once (a control whose name
- * does not resolve is kept, and reported as unreachable per
- * measurement). Messages go to stderr. Returns an enum prb_exit; on
- * failure what was built is freed by prb_engine_down all the same. */
-int prb_engine_up(struct prb_engine *e, const struct prb_engine_cfg *cfg);
+ * does not resolve is kept with ip "", and reported as unreachable per
+ * measurement: the caller may say so). Prints nothing: on failure the
+ * reason is in why (whylen bytes), for the caller's log; what was built
+ * is freed by prb_engine_down all the same. */
+enum prb_exit prb_engine_up(struct prb_engine *e,
+                            const struct prb_engine_cfg *cfg, char *why,
+                            size_t whylen);
+
+/* The fetch parameters of a request to control c (its pinned address,
+ * from t_base, within deadline seconds); the caller adds a POST body. */
+void prb_engine_control_fetch(const struct prb_control_ep *c, double t_base,
+                              double deadline, struct prb_fetch_params *p);
 
 /* Greets the controls in order (GET) until one answers; its JSON reply
  * (new reference) tells our address as it saw it (x_probe_address, for

@@ -1,8 +1,9 @@
 /* http.c: libcurl multi driven by our loop, one pinned GET per fetch. */
 #include "engine/http.h"
+#include "common/addr.h"
 #include "ooni/failure.h"
+#include "common/buf.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,18 +164,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
   size_t limit = redirect ? PRB_REDIRECT_BODY_MAX : PRB_BODY_MAX;
   size_t room = limit > req->body_len ? limit - req->body_len : 0;
   size_t take = len < room ? len : room;
-  if(req->body_len + take > f->body_cap) {
-    size_t cap = f->body_cap ? f->body_cap : 16384;
-    while(cap < req->body_len + take)
-      cap *= 2;
-    if(cap > PRB_BODY_MAX)
-      cap = PRB_BODY_MAX;
-    unsigned char *b = realloc(req->body, cap);
-    if(!b)
-      return 0;
-    req->body = b;
-    f->body_cap = cap;
-  }
+  if(!prb_array_reserve(&req->body, &f->body_cap, req->body_len + take, 1,
+                        PRB_BODY_MAX))
+    return 0;
   memcpy(req->body + req->body_len, data, take);
   req->body_len += take;
   if(f->count_body && !redirect)
@@ -198,12 +190,9 @@ static curl_socket_t on_opensocket(void *clientp, curlsocktype purpose,
 {
   struct prb_fetch *f = clientp;
   char ip[PRB_IP_MAX] = "";
-  if(a->family == AF_INET)
-    inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->sin_addr, ip,
-              sizeof(ip));
-  else if(a->family == AF_INET6)
-    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->addr)->sin6_addr, ip,
-              sizeof(ip));
+  struct prb_addr to;
+  if(prb_addr_from_sockaddr(&a->addr, &to))
+    prb_addr_format(&to, ip, sizeof(ip));
   if(purpose != CURLSOCKTYPE_IPCXN || strcmp(ip, f->ip))
     return CURL_SOCKET_BAD;
   return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);

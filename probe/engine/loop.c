@@ -1,11 +1,14 @@
 /* loop.c: epoll watchers, a timer heap and a before-sleep hook. */
 #include "engine/loop.h"
+#include "common/buf.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,21 +35,10 @@ struct prb_loop {
   size_t n_heap, cap_heap;
   void (*before_sleep)(void *);
   void *before_sleep_arg;
+  int sigfd;                    /* SIGINT and SIGTERM, or -1 */
+  void (*on_signal)(void *, int);
+  void *on_signal_arg;
 };
-
-double prb_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double prb_wall(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct prb_loop *prb_loop_new(void)
 {
@@ -58,6 +50,7 @@ struct prb_loop *prb_loop_new(void)
     free(loop);
     return NULL;
   }
+  loop->sigfd = -1;
   return loop;
 }
 
@@ -67,6 +60,8 @@ void prb_loop_free(struct prb_loop *loop)
     return;
   for(size_t i = 0; i < loop->n_heap; i++)
     loop->heap[i]->slot = 0;
+  if(loop->sigfd >= 0)
+    close(loop->sigfd);
   close(loop->epfd);
   free(loop->watches);
   free(loop->heap);
@@ -75,14 +70,12 @@ void prb_loop_free(struct prb_loop *loop)
 
 static bool grow_watches(struct prb_loop *loop, size_t fd)
 {
-  size_t n = loop->n_watches ? loop->n_watches : 64;
-  while(n <= fd)
-    n *= 2;
-  struct watch *w = realloc(loop->watches, n * sizeof(*w));
-  if(!w)
+  size_t n = loop->n_watches;
+  if(!prb_array_reserve(&loop->watches, &n, fd + 1, sizeof(*loop->watches),
+                        SIZE_MAX))
     return false;
-  memset(w + loop->n_watches, 0, (n - loop->n_watches) * sizeof(*w));
-  loop->watches = w;
+  memset(loop->watches + loop->n_watches, 0,
+         (n - loop->n_watches) * sizeof(*loop->watches));
   loop->n_watches = n;
   return true;
 }
@@ -197,14 +190,9 @@ bool prb_timer_start(struct prb_loop *loop, struct prb_timer *t, double delay,
                      prb_timer_cb cb, void *arg)
 {
   prb_timer_stop(loop, t);
-  if(loop->n_heap == loop->cap_heap) {
-    size_t cap = loop->cap_heap ? loop->cap_heap * 2 : 256;
-    struct prb_timer **h = realloc(loop->heap, cap * sizeof(*h));
-    if(!h)
-      return false;
-    loop->heap = h;
-    loop->cap_heap = cap;
-  }
+  if(!prb_array_reserve(&loop->heap, &loop->cap_heap, loop->n_heap + 1,
+                        sizeof(*loop->heap), SIZE_MAX))
+    return false;
   t->when = prb_now() + (delay > 0 ? delay : 0);
   t->cb = cb;
   t->arg = arg;
@@ -278,4 +266,29 @@ bool prb_loop_run_once(struct prb_loop *loop, double max_wait)
   }
   run_timers(loop);
   return true;
+}
+
+static void on_sigfd(void *arg, int fd, unsigned events)
+{
+  struct prb_loop *loop = arg;
+  struct signalfd_siginfo si;
+  if(read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+    loop->on_signal(loop->on_signal_arg, (int)si.ssi_signo);
+}
+
+bool prb_loop_watch_signals(struct prb_loop *loop,
+                            void (*fn)(void *arg, int signo), void *arg)
+{
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  if(loop->sigfd < 0)
+    loop->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if(loop->sigfd < 0)
+    return false;
+  loop->on_signal = fn;
+  loop->on_signal_arg = arg;
+  return prb_loop_watch(loop, loop->sigfd, PRB_IO_READ, on_sigfd, loop);
 }

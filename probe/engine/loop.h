@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#include "common/clock.h"
+
 #define PRB_IO_READ 1u
 #define PRB_IO_WRITE 2u
 #define PRB_IO_ERROR 4u   /* EPOLLERR / EPOLLHUP, reported with the others */
@@ -47,6 +49,14 @@ bool prb_timer_start(struct prb_loop *loop, struct prb_timer *t, double delay,
 void prb_timer_stop(struct prb_loop *loop, struct prb_timer *t);
 bool prb_timer_armed(const struct prb_timer *t);
 
+/* Blocks SIGINT and SIGTERM for the process and delivers them through the
+ * loop instead (signalfd): fn(arg, signo) runs from the loop when one
+ * comes, so a run or the helper stops between two steps, never inside
+ * one. One watcher per loop, closed with it. False when the signalfd
+ * cannot be made (the signals stay blocked). */
+bool prb_loop_watch_signals(struct prb_loop *loop,
+                            void (*fn)(void *arg, int signo), void *arg);
+
 /* Runs fn(arg) each time before the loop waits. One hook. */
 void prb_loop_before_sleep(struct prb_loop *loop, void (*fn)(void *),
                            void *arg);
@@ -55,9 +65,6 @@ void prb_loop_before_sleep(struct prb_loop *loop, void (*fn)(void *),
  * dispatches them. Returns false when epoll failed other than EINTR. */
 bool prb_loop_run_once(struct prb_loop *loop, double max_wait);
 
-/* Monotonic clock, seconds. */
-double prb_now(void);
-/* Wall clock, seconds since the epoch. */
-double prb_wall(void);
+/* prb_now(), the clock of timers and deadlines, is in common/clock.h. */
 
 #endif

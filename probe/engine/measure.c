@@ -3,10 +3,9 @@
 #include "engine/conn.h"
 #include "ooni/failure.h"
 #include "engine/loop.h"
-#include "common/policy.h"
+#include "common/addr.h"
 #include "ooni/record.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +63,7 @@ struct prb_meas {
   struct prb_timer deadline;
   bool expired;
   /* the probe's endpoints, measured by the helper beside its own */
-  struct prb_ctl_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
+  struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_extra;
   /* the control */
   bool want_control;
@@ -442,14 +441,14 @@ static void record_refused(struct prb_meas *m, const char *ip, int port)
 static bool allowed(const struct prb_meas *m, const char *ip)
 {
   const struct prb_engine *e = m->e;
-  if(!prb_policy_allows(ip))
+  if(!prb_addr_text_may_contact(ip))
     return false;
   if(m->mode == PRB_MEAS_CONTROL && e->allow_bogons)
     return true;
   if(prb_scrub_contains(e->scrub, ip) ||
      prb_localnets_contains(&e->localnets, ip))
     return false;
-  return m->mode != PRB_MEAS_CONTROL || !prb_policy_is_bogon(ip);
+  return m->mode != PRB_MEAS_CONTROL || !prb_addr_text_is_bogon(ip);
 }
 
 static void add_endpoint(struct prb_meas *m, const char *ip, int port,
@@ -484,7 +483,7 @@ static void start_connect(struct prb_meas *m)
     add_endpoint(m, m->hop_addrs[i], m->url.port, true);
   for(size_t i = 0; i < m->n_extra; i++) {
     char ip[PRB_IP_MAX];
-    inet_ntop(m->extra[i].family, m->extra[i].bytes, ip, sizeof(ip));
+    prb_addr_format(&m->extra[i], ip, sizeof(ip));
     add_endpoint(m, ip, m->extra[i].port, false);
   }
   m->pending = 1;
@@ -756,14 +755,9 @@ static void ask_control(struct prb_meas *m)
     return;
   }
   struct prb_fetch_params p;
-  memset(&p, 0, sizeof(p));
-  p.url = c->url;
-  p.host = c->u.host;
-  p.port = c->u.port;
-  p.ip = c->ip;
-  p.t_base = m->t_base;
-  p.deadline = m->e->control_deadline < remaining(m) ?
-               m->e->control_deadline : remaining(m);
+  prb_engine_control_fetch(c, m->t_base, m->e->control_deadline <
+                           remaining(m) ? m->e->control_deadline :
+                           remaining(m), &p);
   p.post = m->ctl_body;
   p.post_len = strlen(m->ctl_body);
   if(!c->ip[0]) {
@@ -785,9 +779,8 @@ static void start_control(struct prb_meas *m)
   for(size_t i = 0; i < m->n_hop_addrs && n < PRB_MAX_ENDPOINTS; i++) {
     if(!allowed(m, m->hop_addrs[i]))
       continue;
-    snprintf(text[n], sizeof(text[n]),
-             strchr(m->hop_addrs[i], ':') ? "[%.45s]:%d" : "%.45s:%d",
-             m->hop_addrs[i], m->url.port);
+    prb_addr_endpoint_text(m->hop_addrs[i], m->url.port, text[n],
+                           sizeof(text[n]));
     eps[n] = text[n];
     n++;
   }
@@ -832,7 +825,7 @@ static void on_deadline(void *arg)
 
 struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
                                 enum prb_meas_mode mode,
-                                const struct prb_ctl_addr *extra,
+                                const struct prb_addr *extra,
                                 size_t n_extra, prb_meas_done done,
                                 void *arg)
 {

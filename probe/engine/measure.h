@@ -17,9 +17,6 @@
 #include "ooni/obs.h"
 #include "common/url.h"
 
-#define PRB_MAX_ENDPOINTS 8
-#define PRB_MAX_REDIRECTS 10
-
 enum prb_meas_mode {
   PRB_MEAS_FULL,                /* everything above */
   PRB_MEAS_CANARY,              /* system DNS and TCP only: am I online? */
@@ -39,7 +36,7 @@ typedef void (*prb_meas_done)(void *arg, struct prb_meas *m);
  * called from inside this function. */
 struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
                                 enum prb_meas_mode mode,
-                                const struct prb_ctl_addr *extra,
+                                const struct prb_addr *extra,
                                 size_t n_extra, prb_meas_done done,
                                 void *arg);
 

@@ -8,6 +8,7 @@
 #include "ooni/record.h"
 #include "common/url.h"
 #include "engine/writer.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #define PRB_CANARY_MAX 30.0     /* seconds for one canary check */
@@ -111,27 +111,11 @@ static size_t fd_budget(const struct run *r)
 
 /* ---- signals -------------------------------------------------------- */
 
-static void on_signal(void *arg, int fd, unsigned events)
+static void on_signal(void *arg, int signo)
 {
   struct run *r = arg;
-  struct signalfd_siginfo si;
-  if(read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-    r->stop = true;
-    r->signo = (int)si.ssi_signo;
-  }
-}
-
-static int watch_signals(struct run *r)
-{
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, NULL);
-  int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if(fd >= 0)
-    prb_loop_watch(r->e.loop, fd, PRB_IO_READ, on_signal, r);
-  return fd;
+  r->stop = true;
+  r->signo = signo;
 }
 
 /* ---- records -------------------------------------------------------- */
@@ -144,16 +128,16 @@ static const char *summary(const struct prb_classification *c,
     snprintf(buf, len, "blocked (%s%s)", a->detail,
              a->confirmed ? ", confirmed" : "");
   else if(obs->dns_experiment_failure)
-    snprintf(buf, len, "%s, dns: %s", prb_classify_verdict_name(a->verdict),
+    snprintf(buf, len, "%s, dns: %s", prb_verdict_name(a->verdict),
              obs->dns_experiment_failure);
   else if(obs->http_experiment_failure)
-    snprintf(buf, len, "%s, %s", prb_classify_verdict_name(a->verdict),
+    snprintf(buf, len, "%s, %s", prb_verdict_name(a->verdict),
              obs->http_experiment_failure);
   else if(obs->n_requests)
-    snprintf(buf, len, "%s, HTTP %ld", prb_classify_verdict_name(a->verdict),
+    snprintf(buf, len, "%s, HTTP %ld", prb_verdict_name(a->verdict),
              obs->requests[obs->n_requests - 1].code);
   else
-    snprintf(buf, len, "%s", prb_classify_verdict_name(a->verdict));
+    snprintf(buf, len, "%s", prb_verdict_name(a->verdict));
   return buf;
 }
 
@@ -201,10 +185,17 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   const struct prb_input *item = &r->o->inputs->items[input];
   struct prb_classification c;
   adopt_network(r, prb_meas_control_reply(m));
-  json_t *keys = prb_analyze(&r->ev, m, r->canaries_ok, &c);
-  if(keys)
+  json_t *keys = prb_analyze(&r->ev, obs, prb_meas_control(m),
+                             prb_meas_control_failure(m), r->canaries_ok, &c);
+  if(keys) {
+    json_t *req = prb_meas_control_request(m);
+    json_t *reply = prb_meas_control_reply(m);
+    if(req)
+      json_object_set(keys, "x_control_request", req);
+    json_object_set(keys, "control", reply ? reply : json_null());
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?
                         json_string(item->category_code) : json_null());
+  }
   json_t *rec = keys ? prb_record_build(&r->info, obs, prb_meas_control(m),
                                        prb_meas_control_url(m), keys) : NULL;
   json_decref(keys);
@@ -223,15 +214,10 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
             r->o->inputs->n, obs->input, summary(&c, obs, what, sizeof(what)),
             obs->test_runtime);
   }
-  if(r->n_announce == r->cap_announce) {
-    size_t cap = r->cap_announce ? 2 * r->cap_announce : 64;
-    json_t **a = realloc(r->announce, cap * sizeof(*a));
-    if(!a) {
-      json_decref(rec);
-      return;                   /* only the progress display misses it */
-    }
-    r->announce = a;
-    r->cap_announce = cap;
+  if(!prb_array_reserve(&r->announce, &r->cap_announce, r->n_announce + 1,
+                        sizeof(*r->announce), SIZE_MAX)) {
+    json_decref(rec);
+    return;                     /* only the progress display misses it */
   }
   r->announce[r->n_announce++] = rec;
 }
@@ -511,7 +497,7 @@ static int open_output(struct run *r)
   return PRB_EXIT_OK;
 }
 
-int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
+enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
 {
   if(stats)
     memset(stats, 0, sizeof(*stats));
@@ -519,7 +505,6 @@ int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   memset(&r, 0, sizeof(r));
   r.o = o;
   r.canaries_ok = PRB_TRI_NULL;
-  int sigfd = -1;
   signal(SIGPIPE, SIG_IGN);     /* a closed stdout is an error, not death */
   struct prb_engine_cfg cfg;
   memset(&cfg, 0, sizeof(cfg));
@@ -531,14 +516,20 @@ int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats)
   cfg.controls = o->no_control ? NULL : o->controls;
   cfg.n_controls = o->no_control ? 0 : o->n_controls;
   prb_evidence_load(&r.ev, stderr);
-  int rc = prb_engine_up(&r.e, &cfg);
-  if(rc != PRB_EXIT_OK)
+  char why[512];
+  int rc = prb_engine_up(&r.e, &cfg, why, sizeof(why));
+  if(rc != PRB_EXIT_OK) {
+    say(&r, true, "%s", why);
     goto out;
-  sigfd = watch_signals(&r);
+  }
+  for(size_t i = 0; i < r.e.n_controls; i++)
+    if(!r.e.controls[i].ip[0])
+      say(&r, true, "control %s: its name does not resolve; measurements "
+          "will record it as unreachable", r.e.controls[i].url);
+  prb_loop_watch_signals(r.e.loop, on_signal, &r);
   /* Without a preflight the canaries still serve the checks made when a
    * site fails with no control to compare with. */
-  char why[512];
-  r.canaries = prb_canaries_load(o->canaries, why, sizeof(why));
+  r.canaries = prb_canaries_load(o->canaries, stderr, why, sizeof(why));
   if(!r.canaries && !o->no_preflight)
     say(&r, true, "%s", why);
   if(!o->no_preflight) {
@@ -571,8 +562,6 @@ out:
   prb_canaries_free(r.canaries);
   if(r.w)
     prb_writer_close(r.w);
-  if(sigfd >= 0)
-    close(sigfd);
   prb_engine_down(&r.e);
   prb_evidence_free(&r.ev);
   return rc;

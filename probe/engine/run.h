@@ -10,13 +10,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "engine/engine.h"
-#include "lists/inputs.h"
 #include <jansson.h>
 
-#define PRB_DEFAULT_PARALLEL 64
-#define PRB_MAX_PARALLEL 1024
-#define PRB_MAX_CONTROLS 4
+#include "common/caps.h"
+#include "common/errors.h"
+#include "engine/engine.h"
+#include "lists/inputs.h"
 
 struct prb_run_opts {
   struct prb_inputs *inputs;    /* what to measure (borrowed) */
@@ -62,8 +61,7 @@ struct prb_run_stats {
   char report_id[96];           /* the records' report_id */
 };
 
-/* Runs the whole measurement; returns an enum prb_exit. stats may be
- * NULL. */
-int prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats);
+/* Runs the whole measurement. stats may be NULL. */
+enum prb_exit prb_run(const struct prb_run_opts *o, struct prb_run_stats *stats);
 
 #endif

@@ -1,9 +1,12 @@
 /* writer.c: append whole lines, cut back partial ones, sync once a batch. */
 #include "engine/writer.h"
+#include "common/files.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,28 +26,16 @@ struct prb_writer {
   size_t durable;
 };
 
-/* mkdir -p for the directory part of path. */
+/* mkdir -p for the directory part of path. A part that is a file is left
+ * for open() to report, naming the path. */
 static int make_parent(const char *path)
 {
   char dir[4096];
-  int len = snprintf(dir, sizeof(dir), "%s", path);
-  if(len < 0 || (size_t)len >= sizeof(dir))
+  if(!prb_dir_of(path, dir, sizeof(dir))) {
+    errno = ENAMETOOLONG;
     return -1;
-  char *slash = strrchr(dir, '/');
-  if(!slash || slash == dir)
-    return 0;
-  *slash = 0;
-  for(char *p = dir + 1; *p; p++) {
-    if(*p != '/')
-      continue;
-    *p = 0;
-    if(mkdir(dir, 0755) < 0 && errno != EEXIST)
-      return -1;
-    *p = '/';
   }
-  if(mkdir(dir, 0755) < 0 && errno != EEXIST)
-    return -1;
-  return 0;
+  return prb_mkdirs(dir, 0755, false) < 0 && errno != ENOTDIR ? -1 : 0;
 }
 
 struct prb_writer *prb_writer_open(const char *path, char *why,
@@ -81,35 +72,15 @@ fail:
 
 bool prb_writer_add(struct prb_writer *w, char *line, size_t len)
 {
-  if(w->n_queue == w->cap_queue) {
-    size_t cap = w->cap_queue ? w->cap_queue * 2 : 64;
-    struct line *q = realloc(w->queue, cap * sizeof(*q));
-    if(!q) {
-      free(line);
-      return false;
-    }
-    w->queue = q;
-    w->cap_queue = cap;
+  if(!prb_array_reserve(&w->queue, &w->cap_queue, w->n_queue + 1,
+                        sizeof(*w->queue), SIZE_MAX)) {
+    free(line);
+    return false;
   }
   w->queue[w->n_queue].text = line;
   w->queue[w->n_queue].len = len;
   w->n_queue++;
   return true;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-  while(len) {
-    ssize_t n = write(fd, p, len);
-    if(n < 0) {
-      if(errno == EINTR)
-        continue;
-      return -1;
-    }
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
 }
 
 long prb_writer_flush(struct prb_writer *w)
@@ -119,7 +90,7 @@ long prb_writer_flush(struct prb_writer *w)
   for(; done < w->n_queue; done++) {
     struct line *l = &w->queue[done];
     off_t before = w->regular ? lseek(w->fd, 0, SEEK_END) : 0;
-    if(write_all(w->fd, l->text, l->len) < 0) {
+    if(prb_write_all(w->fd, l->text, l->len) < 0) {
       saved = errno;
       if(w->regular && before >= 0 && ftruncate(w->fd, before) < 0)
         saved = errno;

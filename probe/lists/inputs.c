@@ -1,5 +1,7 @@
 /* inputs.c: building the run's URL list from arguments and list files. */
 #include "lists/inputs.h"
+#include "common/caps.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -8,8 +10,6 @@
 
 #include "common/csv.h"
 #include "common/url.h"
-
-#define LINE_MAX_BYTES (PRB_URL_MAX + 256) /* a URL plus blanks */
 
 static const char cl_header[] =
   "url,category_code,category_description,date_added,source,notes";
@@ -28,76 +28,29 @@ void prb_inputs_free(struct prb_inputs *in)
     free(in->items[i].origin);
   }
   free(in->items);
-  free(in->slots);
+  prb_hashtab_free(&in->index);
   memset(in, 0, sizeof *in);
 }
 
-static uint64_t hash_str(const char *s)
+static bool url_is(const void *ctx, size_t item)
 {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  for(; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ULL;
-  }
-  return h;
+  const struct prb_inputs *in = ((const void *const *)ctx)[0];
+  return !strcmp(in->items[item].url, ((const char *const *)ctx)[1]);
 }
 
-/* Index of url in the list, or SIZE_MAX. */
+/* Index of url in the list, or PRB_HASH_NONE. */
 static size_t find(const struct prb_inputs *in, const char *url)
 {
-  if(in->n_slots == 0)
-    return SIZE_MAX;
-  size_t mask = in->n_slots - 1;
-  for(size_t i = (size_t)hash_str(url) & mask;; i = (i + 1) & mask) {
-    size_t v = in->slots[i];
-    if(v == 0)
-      return SIZE_MAX;
-    if(strcmp(in->items[v - 1].url, url) == 0)
-      return v - 1;
-  }
+  const void *ctx[2] = {in, url};
+  return prb_hashtab_find(&in->index, prb_hash_bytes(url, strlen(url)),
+                          url_is, ctx);
 }
 
 const struct prb_input *prb_inputs_find(const struct prb_inputs *in,
                                         const char *url)
 {
   size_t i = find(in, url);
-  return i == SIZE_MAX ? NULL : &in->items[i];
-}
-
-static void slot_put(size_t *slots, size_t n_slots, const char *url,
-                     size_t item)
-{
-  size_t mask = n_slots - 1;
-  size_t i = (size_t)hash_str(url) & mask;
-  while(slots[i] != 0)
-    i = (i + 1) & mask;
-  slots[i] = item + 1;
-}
-
-/* Keeps the hash index at most half full. */
-static int grow_index(struct prb_inputs *in)
-{
-  if((in->n + 1) * 2 <= in->n_slots)
-    return 0;
-  size_t ns = in->n_slots ? in->n_slots * 2 : 64;
-  size_t *slots = calloc(ns, sizeof *slots);
-  if(!slots)
-    return -1;
-  for(size_t i = 0; i < in->n; i++)
-    slot_put(slots, ns, in->items[i].url, i);
-  free(in->slots);
-  in->slots = slots;
-  in->n_slots = ns;
-  return 0;
-}
-
-static char *dup_str(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if(d)
-    memcpy(d, s, n);
-  return d;
+  return i == PRB_HASH_NONE ? NULL : &in->items[i];
 }
 
 static int valid_code(const char *c)
@@ -111,9 +64,9 @@ static int valid_code(const char *c)
   return 1;
 }
 
-int prb_inputs_add_url(struct prb_inputs *in, const char *url,
-                       const char *category_code, const char *origin,
-                       FILE *err)
+enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
+                                 const char *category_code,
+                                 const char *origin, FILE *err)
 {
   char canon[PRB_URL_MAX];
   const char *why = "bad URL";
@@ -127,50 +80,48 @@ int prb_inputs_add_url(struct prb_inputs *in, const char *url,
     if(err)
       fprintf(err, "%s: %s\n", origin, why);
     in->n_bad++;
-    return PRB_INPUTS_BAD;
+    return PRB_LOAD_BAD;
   }
   if(!valid_code(category_code)) {
     if(err)
       fprintf(err, "%s: malformed category code\n", origin);
     in->n_bad++;
-    return PRB_INPUTS_BAD;
+    return PRB_LOAD_BAD;
   }
   dup = find(in, canon);
-  if(dup != SIZE_MAX) {
+  if(dup != PRB_HASH_NONE) {
     if(err)
       fprintf(err, "%s: note: %s already listed at %s, dropped\n", origin,
               canon, in->items[dup].origin);
     in->n_dup++;
-    return PRB_INPUTS_DUP;
+    return PRB_LOAD_DUP;
   }
   if(in->n >= PRB_INPUTS_MAX) {
     if(err)
       fprintf(err, "%s: more than %d URLs, the rest is ignored\n", origin,
               PRB_INPUTS_MAX);
-    return PRB_INPUTS_EFULL;
+    return PRB_LOAD_EFULL;
   }
-  if(in->n == in->cap) {
-    size_t nc = in->cap ? in->cap * 2 : 64;
-    struct prb_input *ni = realloc(in->items, nc * sizeof *ni);
-    if(!ni)
-      return PRB_INPUTS_ENOMEM;
-    in->items = ni;
-    in->cap = nc;
-  }
-  if(grow_index(in) < 0)
-    return PRB_INPUTS_ENOMEM;
+  if(!prb_array_reserve(&in->items, &in->cap, in->n + 1, sizeof(*in->items),
+                        PRB_INPUTS_MAX))
+    return PRB_LOAD_ENOMEM;
   struct prb_input *it = &in->items[in->n];
-  it->url = dup_str(canon);
-  it->origin = dup_str(origin);
+  it->url = strdup(canon);
+  it->origin = strdup(origin);
   if(!it->url || !it->origin) {
     free(it->url);
     free(it->origin);
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   }
   memcpy(it->category_code, category_code, strlen(category_code) + 1);
-  slot_put(in->slots, in->n_slots, it->url, in->n);
+  if(!prb_hashtab_add(&in->index, prb_hash_bytes(it->url, strlen(it->url)),
+                      in->n)) {
+    free(it->url);
+    free(it->origin);
+    return PRB_LOAD_ENOMEM;
+  }
   in->n++;
-  return PRB_INPUTS_OK;
+  return PRB_LOAD_OK;
 }
 
 /* One physical line into buf (without its LF or CRLF). Returns 0, or -1 at
@@ -225,10 +176,10 @@ static int add_at(struct prb_inputs *in, const char *path, long line,
   char *origin = make_origin(path, line);
   int rc;
   if(!origin)
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   rc = prb_inputs_add_url(in, url, code, origin, err);
   free(origin);
-  return rc < 0 ? rc : PRB_INPUTS_OK;
+  return rc < 0 ? rc : PRB_LOAD_OK;
 }
 
 static int bad_at(struct prb_inputs *in, const char *path, long line,
@@ -237,23 +188,23 @@ static int bad_at(struct prb_inputs *in, const char *path, long line,
   if(err)
     fprintf(err, "%s:%ld: %s\n", path, line, why);
   in->n_bad++;
-  return PRB_INPUTS_OK;
+  return PRB_LOAD_OK;
 }
 
 static int read_citizenlab(struct prb_inputs *in, FILE *fp, const char *path,
                            FILE *err)
 {
   struct prb_csv *r = prb_csv_open(fp, 0);
-  int st, rc = PRB_INPUTS_OK;
+  int st, rc = PRB_LOAD_OK;
   if(!r)
-    return PRB_INPUTS_ENOMEM;
-  while(rc == PRB_INPUTS_OK && (st = prb_csv_read(r)) != PRB_CSV_EOF) {
+    return PRB_LOAD_ENOMEM;
+  while(rc == PRB_LOAD_OK && (st = prb_csv_read(r)) != PRB_CSV_EOF) {
     long line = prb_csv_line(r) + 1; /* the header was line 1 */
     char why[64];
     if(st == PRB_CSV_ERROR) {
       if(err)
         fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-      rc = PRB_INPUTS_EREAD;
+      rc = PRB_LOAD_EREAD;
     } else if(st == PRB_CSV_BAD) {
       rc = bad_at(in, path, line, prb_csv_reason(r), err);
     } else if(prb_csv_nfields(r) != 6) {
@@ -269,11 +220,12 @@ static int read_citizenlab(struct prb_inputs *in, FILE *fp, const char *path,
   return rc;
 }
 
-int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
+enum prb_load prb_inputs_add_file(struct prb_inputs *in, const char *path,
+                                  FILE *err)
 {
   FILE *fp;
   char *buf;
-  int too_long, has_nul, rc = PRB_INPUTS_OK;
+  int too_long, has_nul, rc = PRB_LOAD_OK;
   long line = 0;
   int is_stdin = strcmp(path, "-") == 0;
 
@@ -281,17 +233,17 @@ int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
   if(!fp) {
     if(err)
       fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
-    return PRB_INPUTS_EREAD;
+    return PRB_LOAD_EREAD;
   }
-  buf = malloc(LINE_MAX_BYTES);
+  buf = malloc(PRB_INPUT_LINE_MAX);
   if(!buf) {
     if(!is_stdin)
       fclose(fp);
-    return PRB_INPUTS_ENOMEM;
+    return PRB_LOAD_ENOMEM;
   }
 
-  while(rc == PRB_INPUTS_OK &&
-        read_line(fp, buf, LINE_MAX_BYTES, &too_long, &has_nul) == 0) {
+  while(rc == PRB_LOAD_OK &&
+        read_line(fp, buf, PRB_INPUT_LINE_MAX, &too_long, &has_nul) == 0) {
     char *s = buf, *e;
     line++;
     if(line == 1 && (unsigned char)s[0] == 0xEF &&
@@ -319,10 +271,10 @@ int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err)
       continue;
     rc = add_at(in, path, line, s, NULL, err);
   }
-  if(rc == PRB_INPUTS_OK && ferror(fp)) {
+  if(rc == PRB_LOAD_OK && ferror(fp)) {
     if(err)
       fprintf(err, "%s: read error: %s\n", path, strerror(errno));
-    rc = PRB_INPUTS_EREAD;
+    rc = PRB_LOAD_EREAD;
   }
   free(buf);
   if(!is_stdin)

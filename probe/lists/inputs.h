@@ -12,11 +12,13 @@
 #ifndef PRB_INPUTS_H
 #define PRB_INPUTS_H
 
+
+#include "common/load.h"
+#include "common/caps.h"
+#include "common/hashtab.h"
+
 #include <stddef.h>
 #include <stdio.h>
-
-#define PRB_INPUTS_MAX 100000   /* hard cap on URLs per run */
-#define PRB_CATEGORY_MAX 16     /* category code, NUL included */
 
 struct prb_input {
   char *url;                    /* canonical URL; owned by the list */
@@ -29,17 +31,7 @@ struct prb_inputs {
   size_t n, cap;
   size_t n_bad;                 /* bad lines and arguments reported */
   size_t n_dup;                 /* duplicates dropped */
-  size_t *slots;                /* private: hash index of items (i + 1) */
-  size_t n_slots;
-};
-
-enum prb_inputs_rc {
-  PRB_INPUTS_OK = 0,
-  PRB_INPUTS_BAD = 1,           /* reported and skipped */
-  PRB_INPUTS_DUP = 2,           /* already in the list; noted and dropped */
-  PRB_INPUTS_EREAD = -1,        /* the file cannot be opened or read */
-  PRB_INPUTS_EFULL = -2,        /* PRB_INPUTS_MAX reached; rest ignored */
-  PRB_INPUTS_ENOMEM = -3
+  struct prb_hashtab index;     /* private: items by URL */
 };
 
 /* Makes an empty list. */
@@ -50,16 +42,17 @@ void prb_inputs_free(struct prb_inputs *in);
 
 /* Adds one URL. category_code may be NULL; origin is copied (NULL means
  * "argument"). Problems and duplicate notes go to err unless it is NULL.
- * Returns an enum prb_inputs_rc. */
-int prb_inputs_add_url(struct prb_inputs *in, const char *url,
-                       const char *category_code, const char *origin,
-                       FILE *err);
+ * Returns an enum prb_load. */
+enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
+                                 const char *category_code,
+                                 const char *origin, FILE *err);
 
 /* Adds every good URL of the file at path ("-" is standard input). Returns
- * PRB_INPUTS_OK even when some lines were bad (they are counted in n_bad
- * and named on err), PRB_INPUTS_EREAD when the file cannot be opened or a
- * read fails, PRB_INPUTS_EFULL or PRB_INPUTS_ENOMEM. */
-int prb_inputs_add_file(struct prb_inputs *in, const char *path, FILE *err);
+ * PRB_LOAD_OK even when some lines were bad (they are counted in n_bad
+ * and named on err), PRB_LOAD_EREAD when the file cannot be opened or a
+ * read fails, PRB_LOAD_EFULL or PRB_LOAD_ENOMEM. */
+enum prb_load prb_inputs_add_file(struct prb_inputs *in, const char *path,
+                                  FILE *err);
 
 /* The entry whose canonical URL is url, or NULL. The pointer is valid until
  * the list changes. */

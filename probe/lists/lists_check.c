@@ -1,5 +1,7 @@
 /* lists_check.c: `accessprobe lists check`; see lists_check.h. */
 #include "lists/lists_check.h"
+#include "common/datadir.h"
+#include "common/buf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +29,7 @@ static const char *const legend_cols[] = {
 struct legend {
   char (*code)[PRB_CATEGORY_MAX];
   char **desc;
-  size_t n;
+  size_t n, cap_code, cap_desc;
   int loaded;
 };
 
@@ -198,14 +200,12 @@ static void check_legend(const char *path, struct legend *g,
       res->bad++;
       continue;
     }
-    char (*nc)[PRB_CATEGORY_MAX] = realloc(g->code, (g->n + 1) * sizeof *nc);
-    if(nc)
-      g->code = nc;
-    char **nd = realloc(g->desc, (g->n + 1) * sizeof *nd);
-    if(nd)
-      g->desc = nd;
+    bool room = prb_array_reserve(&g->code, &g->cap_code, g->n + 1,
+                                  sizeof *g->code, SIZE_MAX) &&
+                prb_array_reserve(&g->desc, &g->cap_desc, g->n + 1,
+                                  sizeof *g->desc, SIZE_MAX);
     char *d = malloc(prb_csv_field_len(r, 0) + 1);
-    if(!nc || !nd || !d) {
+    if(!room || !d) {
       free(d);
       res->unusable = 1;
       break;
@@ -324,15 +324,10 @@ static void check_testlist(const char *path, const struct legend *g,
       continue;
     }
     snprintf(origin, sizeof origin, "%ld", line);
-    if(seen.n == n_raw_cap) {
-      size_t nc = n_raw_cap ? n_raw_cap * 2 : 256;
-      char **nr = realloc(raw, nc * sizeof *nr);
-      if(!nr) {
-        res->unusable = 1;
-        break;
-      }
-      raw = nr;
-      n_raw_cap = nc;
+    if(!prb_array_reserve(&raw, &n_raw_cap, seen.n + 1, sizeof *raw,
+                          SIZE_MAX)) {
+      res->unusable = 1;
+      break;
     }
     raw[seen.n] = malloc(prb_csv_field_len(r, 0) + 1);
     if(!raw[seen.n] ||
@@ -362,9 +357,9 @@ static void check_fingerprints(const char *path, struct result *res,
   prb_fp_init(&s);
   rc = prb_fp_load(&s, path, out, &res->bad);
   res->rows = s.n + res->bad;
-  if(rc == PRB_FP_EREAD)
+  if(rc == PRB_LOAD_EREAD)
     res->unreadable = 1;
-  else if(rc != PRB_FP_OK)
+  else if(rc != PRB_LOAD_OK)
     res->unusable = 1;
   prb_fp_free(&s);
 }
@@ -376,9 +371,9 @@ static void check_certs(const char *path, struct result *res, FILE *out)
   prb_certlist_init(&l);
   rc = prb_certlist_load(&l, path, out, &res->bad);
   res->rows = l.n + res->bad;
-  if(rc == PRB_CERTLIST_EREAD)
+  if(rc == PRB_LOAD_EREAD)
     res->unreadable = 1;
-  else if(rc != PRB_CERTLIST_OK)
+  else if(rc != PRB_LOAD_OK)
     res->unusable = 1;
   prb_certlist_free(&l);
 }
@@ -396,8 +391,8 @@ static void load_legend(const char *path, struct legend *g)
   fclose(devnull);
 }
 
-/* A legend for test lists: sibling of path, then the shipped one
- * (common/datadir.h: $ACCESSPROBE_LISTS, installed, source tree). */
+/* A legend for test lists: the sibling of path, else the shipped one
+ * (found where the probe finds every list: prb_datafile). */
 static void find_legend(const char *path, struct legend *g)
 {
   char cand[4096];
@@ -405,7 +400,7 @@ static void find_legend(const char *path, struct legend *g)
   int n = slash ? (int)(slash - path) + 1 : 0;
   snprintf(cand, sizeof cand, "%.*scategory-codes.csv", n, path);
   load_legend(cand, g);
-  if(!g->loaded && prb_datafile("category-codes.csv", cand, sizeof cand)) {
+  if(!g->loaded && prb_datafile("category-codes.csv", cand, sizeof(cand))) {
     legend_free(g);
     load_legend(cand, g);
   }
@@ -420,7 +415,7 @@ static void usage(FILE *out)
         "cannot be read.\n", out);
 }
 
-int prb_lists_check_main(int argc, char **argv)
+enum prb_exit prb_lists_main(int argc, char **argv)
 {
   struct legend given, found;
   int first_file = 1, status = PRB_EXIT_OK, nfiles = 0;

@@ -15,6 +15,8 @@
 #ifndef PRB_LISTS_CHECK_H
 #define PRB_LISTS_CHECK_H
 
+#include "common/errors.h"
+
 /* argv is either {"lists", "check", ARGS...} (as main.c passes it) or
  * {NAME, ARGS...} with NAME ignored; ARGS are options ("-h", "--help",
  * "--") and files. Returns the exit status:
@@ -22,6 +24,6 @@
  * or is not a known kind (the probe still uses good rows), 3
  * (PRB_EXIT_INPUT) some file cannot be read, 2 (PRB_EXIT_USAGE) no file
  * given, 1 out of memory. */
-int prb_lists_check_main(int argc, char **argv);
+enum prb_exit prb_lists_main(int argc, char **argv);
 
 #endif

@@ -3,8 +3,8 @@
  * every number range-checked, every string cut to its buffer at a UTF-8
  * boundary, every list truncated to its bound. Nothing is allocated. */
 #include "ooni/control.h"
+#include "common/digest.h"
 
-#include <arpa/inet.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,12 +57,8 @@ static void copy_text(char *dst, size_t dstlen, const char *src, size_t len)
   const char *nul = memchr(src, '\0', len);
   size_t n = nul ? (size_t)(nul - src) : len;
 
-  if(n >= dstlen) {
-    n = dstlen - 1;
-    /* back off continuation bytes so the cut stays valid UTF-8 */
-    while(n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-      n--;
-  }
+  if(n >= dstlen)
+    n = prb_utf8_cut(src, n, dstlen - 1);
   memcpy(dst, src, n);
   dst[n] = '\0';
 }
@@ -91,94 +87,19 @@ const char *prb_control_failure_canon(const char *f)
   return f;
 }
 
-static int parse_port(const char *s, int *port)
-{
-  int v = 0;
-  size_t i;
-
-  if(!s[0])
-    return -1;
-  for(i = 0; s[i]; i++) {
-    if(s[i] < '0' || s[i] > '9' || i >= 5)
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  if(v < 1 || v > 65535)
-    return -1;
-  *port = v;
-  return 0;
-}
-
-static int parse_ip(const char *s, size_t len, struct prb_ctl_addr *out)
-{
-  char buf[PRB_IP_MAX];
-
-  if(len == 0 || len >= sizeof(buf))
-    return -1;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  if(inet_pton(AF_INET, buf, out->bytes) == 1) {
-    out->family = AF_INET;
-    return 0;
-  }
-  if(inet_pton(AF_INET6, buf, out->bytes) == 1) {
-    out->family = AF_INET6;
-    return 0;
-  }
-  return -1;
-}
-
-int prb_control_addr_parse(const char *s, bool port_optional,
-                           struct prb_ctl_addr *out)
-{
-  const char *colon;
-  size_t len;
-
-  memset(out, 0, sizeof(*out));
-  if(!s)
-    return -1;
-  len = strnlen(s, PRB_ENDPOINT_MAX);
-  if(len >= PRB_ENDPOINT_MAX)
-    return -1;
-  if(port_optional && parse_ip(s, len, out) == 0)
-    return 0;
-  if(s[0] == '[') {
-    const char *close = memchr(s, ']', len);
-    if(!close || close[1] != ':' || parse_ip(s + 1, (size_t)(close - s - 1),
-                                             out) || out->family != AF_INET6)
-      return -1;
-    return parse_port(close + 2, &out->port);
-  }
-  colon = strrchr(s, ':');
-  if(!colon || parse_ip(s, (size_t)(colon - s), out) ||
-     out->family != AF_INET)
-    return -1;
-  return parse_port(colon + 1, &out->port);
-}
-
-bool prb_control_addr_equal(const struct prb_ctl_addr *a,
-                            const struct prb_ctl_addr *b)
-{
-  size_t n = a->family == AF_INET ? 4 : 16;
-
-  if(a->family != b->family || memcmp(a->bytes, b->bytes, n))
-    return false;
-  return !a->port || !b->port || a->port == b->port;
-}
-
 const struct prb_ctl_ipinfo *prb_control_ipinfo(const struct prb_control *c,
-                                                const struct prb_ctl_addr *addr)
+                                                const struct prb_addr *addr)
 {
   size_t i;
 
   for(i = 0; c && i < c->n_ip_info; i++)
-    if(prb_control_addr_equal(&c->ip_info[i].addr, addr))
+    if(prb_addr_equal(&c->ip_info[i].addr, addr))
       return &c->ip_info[i];
   return NULL;
 }
 
 uint32_t prb_control_asn(const struct prb_control *c,
-                         const struct prb_ctl_addr *addr, long long *flags)
+                         const struct prb_addr *addr, long long *flags)
 {
   const struct prb_ctl_ipinfo *ii = prb_control_ipinfo(c, addr);
 
@@ -254,12 +175,12 @@ static int get_sha256(const json_t *obj, const char *key, bool *has,
 
 /* An endpoint key: validated, then kept as text and in binary. */
 static int get_endpoint(const char *key, char *text,
-                        struct prb_ctl_addr *ep, const char *section,
+                        struct prb_addr *ep, const char *section,
                         char *why, size_t whylen)
 {
   char k[WHY_KEY_MAX + 1];
 
-  if(prb_control_addr_parse(key, false, ep)) {
+  if(prb_addr_parse_endpoint(key, false, ep)) {
     safe_key(k, sizeof(k), key);
     return fail(why, whylen, "%s: \"%s\" is not an ip:port endpoint",
                 section, k);
@@ -272,7 +193,7 @@ static int get_endpoint(const char *key, char *text,
  * and an object with a boolean status. where receives "section[endpoint]"
  * for the entry's own reasons. */
 static int get_entry(const char *section, const char *key, const json_t *val,
-                     char *endpoint, struct prb_ctl_addr *ep, bool *status,
+                     char *endpoint, struct prb_addr *ep, bool *status,
                      char *where, size_t wherelen, char *why, size_t whylen)
 {
   const json_t *st;
@@ -449,7 +370,7 @@ static int parse_dns(json_t *sec, struct prb_ctl_dns *dns, char *why,
     s = json_string_value(a);
     len = json_string_length(a);
     /* a name (a CNAME, in some legacy helpers) is not an address: skip */
-    if(parse_ip(s, len, &dns->bin[dns->n_addrs]))
+    if(!prb_addr_parse_n(s, len, &dns->bin[dns->n_addrs]))
       continue;
     copy_text(dns->addrs[dns->n_addrs], PRB_IP_MAX, s, len);
     dns->n_addrs++;
@@ -476,7 +397,7 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
     }
     ii = &out->ip_info[out->n_ip_info];
     safe_key(k, sizeof(k), key);
-    if(prb_control_addr_parse(key, true, &ii->addr) || ii->addr.port)
+    if(prb_addr_parse_endpoint(key, true, &ii->addr) || ii->addr.port)
       return fail(why, whylen, "ip_info: \"%s\" is not an address", k);
     if(!json_is_object(val))
       return fail(why, whylen, "ip_info[%s]: not an object", k);

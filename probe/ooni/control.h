@@ -22,43 +22,27 @@
 #ifndef PRB_CONTROL_H
 #define PRB_CONTROL_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
+#include "common/addr.h"
 #include "ooni/obs.h"
 
-#define PRB_CTL_MAX_TCP 32       /* tcp_connect entries kept */
-#define PRB_CTL_MAX_TLS 32       /* tls_handshake entries kept */
-#define PRB_CTL_MAX_ADDRS 32     /* dns.addrs kept */
-#define PRB_CTL_MAX_IPINFO 64    /* ip_info entries kept */
-#define PRB_CTL_MAX_HEADERS 64   /* http_request.headers kept */
-#define PRB_CTL_FAILURE_MAX 128  /* failure strings, NUL included */
-#define PRB_CTL_TITLE_MAX 512    /* title bytes, NUL included */
-#define PRB_CTL_HNAME_MAX 128    /* header name bytes, NUL included */
-#define PRB_CTL_HVALUE_MAX 256   /* header value bytes, NUL included */
-#define PRB_CTL_ORG_MAX 128      /* AS organisation bytes, NUL included */
-#define PRB_CTL_MAX_REQ_ENDPOINTS 64 /* endpoints one request may carry */
-
-/* An "ip:port" endpoint or bare address in binary, for comparisons that do
- * not depend on how an IPv6 address was spelt. */
-struct prb_ctl_addr {
-  int family;                   /* AF_INET or AF_INET6 */
-  unsigned char bytes[16];      /* 4 or 16 used */
-  int port;                     /* 0 for a bare address */
-};
 
 struct prb_ctl_tcp {
   char endpoint[PRB_ENDPOINT_MAX];  /* as sent: "ip:port" or "[v6]:port" */
-  struct prb_ctl_addr ep;
+  struct prb_addr ep;
   bool status;
   char failure[PRB_CTL_FAILURE_MAX];
 };
 
 struct prb_ctl_tls {
   char endpoint[PRB_ENDPOINT_MAX];
-  struct prb_ctl_addr ep;
+  struct prb_addr ep;
   char server_name[PRB_HOST_MAX];
   bool status;
   char failure[PRB_CTL_FAILURE_MAX];
@@ -89,13 +73,13 @@ struct prb_ctl_dns {
   char failure[PRB_CTL_FAILURE_MAX];
   size_t n_addrs;
   char addrs[PRB_CTL_MAX_ADDRS][PRB_IP_MAX];
-  struct prb_ctl_addr bin[PRB_CTL_MAX_ADDRS];
+  struct prb_addr bin[PRB_CTL_MAX_ADDRS];
   bool addrs_truncated;
 };
 
 struct prb_ctl_ipinfo {
   char ip[PRB_IP_MAX];
-  struct prb_ctl_addr addr;
+  struct prb_addr addr;
   uint32_t asn;                 /* 0 when unknown */
   char as_org_name[PRB_CTL_ORG_MAX]; /* our x_as_org_name, "" if not sent */
   long long flags;              /* 1 probe, 2 control, 4 bogon, 8 TLS-valid */
@@ -147,22 +131,13 @@ json_t *prb_control_request_new(const char *url, const char *const *endpoints,
  * NULL and "". */
 const char *prb_control_failure_canon(const char *f);
 
-/* Parses "ip:port", "[v6]:port" or, with port_optional, a bare address.
- * Returns 0 or -1. Pure; used by the classifier to match endpoints. */
-int prb_control_addr_parse(const char *s, bool port_optional,
-                           struct prb_ctl_addr *out);
-
-/* True when a and b are the same address (and port, when both have one). */
-bool prb_control_addr_equal(const struct prb_ctl_addr *a,
-                            const struct prb_ctl_addr *b);
-
 /* ASN the control reported for addr, 0 when unknown. flags, when not NULL,
  * receives its ip_info flags (0 when absent). */
 uint32_t prb_control_asn(const struct prb_control *c,
-                         const struct prb_ctl_addr *addr, long long *flags);
+                         const struct prb_addr *addr, long long *flags);
 
 /* The control's ip_info entry for addr (c may be NULL), or NULL. */
 const struct prb_ctl_ipinfo *prb_control_ipinfo(const struct prb_control *c,
-                                                const struct prb_ctl_addr *addr);
+                                                const struct prb_addr *addr);
 
 #endif

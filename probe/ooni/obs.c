@@ -7,14 +7,13 @@
  * query, say) should keep the index, not the pointer.
  */
 #include "ooni/obs.h"
+#include "common/caps.h"
+#include "common/buf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_QUERIES 64
-#define MAX_TCP 32
-#define MAX_TLS 32
 #define MAX_REQUESTS PRB_MAX_HOPS
 
 /* Makes room for one more element of size elem in *arr, returns it zeroed
@@ -22,24 +21,9 @@
 static void *grow(void **arr, size_t *n, size_t *cap, size_t elem,
                   size_t max)
 {
-  unsigned char *base;
-
-  if(*n >= max)
+  if(!prb_array_reserve(arr, cap, *n + 1, elem, max))
     return NULL;
-  if(*n == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 4;
-    void *na;
-    if(ncap > max)
-      ncap = max;
-    if(ncap > SIZE_MAX / elem)
-      return NULL;
-    na = realloc(*arr, ncap * elem);
-    if(!na)
-      return NULL;
-    *arr = na;
-    *cap = ncap;
-  }
-  base = *arr;
+  unsigned char *base = *arr;
   memset(base + *n * elem, 0, elem);
   return base + (*n)++ * elem;
 }
@@ -48,7 +32,7 @@ struct prb_dns_query *prb_obs_add_query(struct prb_obs *obs)
 {
   void *arr = obs->queries;
   struct prb_dns_query *q = grow(&arr, &obs->n_queries, &obs->cap_queries,
-                                 sizeof(*q), MAX_QUERIES);
+                                 sizeof(*q), PRB_MAX_QUERIES);
   obs->queries = arr;
   if(q)
     q->rcode = -1;              /* no answer until one comes */
@@ -59,7 +43,7 @@ struct prb_tcp_connect *prb_obs_add_tcp(struct prb_obs *obs)
 {
   void *arr = obs->tcp;
   struct prb_tcp_connect *c = grow(&arr, &obs->n_tcp, &obs->cap_tcp,
-                                   sizeof(*c), MAX_TCP);
+                                   sizeof(*c), PRB_MAX_TCP);
   obs->tcp = arr;
   return c;
 }
@@ -68,7 +52,7 @@ struct prb_tls_handshake *prb_obs_add_tls(struct prb_obs *obs)
 {
   void *arr = obs->tls;
   struct prb_tls_handshake *h = grow(&arr, &obs->n_tls, &obs->cap_tls,
-                                     sizeof(*h), MAX_TLS);
+                                     sizeof(*h), PRB_MAX_TLS);
   obs->tls = arr;
   return h;
 }

@@ -10,23 +10,11 @@
 #ifndef PRB_OBS_H
 #define PRB_OBS_H
 
+#include "common/caps.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-
-#define PRB_HOST_MAX 256        /* a DNS name, NUL included */
-#define PRB_IP_MAX 46           /* INET6_ADDRSTRLEN */
-#define PRB_ENDPOINT_MAX 64     /* "[v6]:port" */
-#define PRB_URL_MAX 2048        /* longest URL we accept, NUL included */
-#define PRB_MAX_ADDRS 16        /* addresses kept per name and query */
-#define PRB_MAX_HOPS 11         /* the first request and 10 redirects */
-#define PRB_BODY_MAX (512 * 1024)  /* raw response body kept */
-#define PRB_REDIRECT_BODY_MAX (64 * 1024) /* ... of a 3xx response */
-#define PRB_BODY_COUNT_MAX (16 * 1024 * 1024) /* body bytes the helper
-                                           counts, as OONI's helper reads */
-#define PRB_HEADERS_MAX (32 * 1024) /* response header bytes kept */
-#define PRB_MAX_HEADERS 100     /* response header lines kept */
-#define PRB_MAX_CERTS 10        /* certificates kept per chain */
 
 enum prb_rrtype {
   PRB_RR_A = 1,

@@ -6,6 +6,9 @@
  * whole object and the caller gets NULL.
  */
 #include "ooni/record.h"
+#include "common/caps.h"
+#include "common/digest.h"
+#include "common/title.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -15,7 +18,6 @@
 #include <time.h>
 #include <sys/random.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "ooni/control.h"
@@ -24,8 +26,6 @@
 #include "common/textclean.h"
 #include "common/version.h"
 
-#define TITLE_MAX 256           /* bytes of x_title kept */
-#define TITLE_SCAN 4096         /* bytes looked at after <title> */
 
 /* ---- small builders; each takes ownership of v, even on failure ---- */
 
@@ -77,23 +77,6 @@ static json_t *jtags(int depth, const char *extra)
   return a;
 }
 
-/* Lower-case hex SHA-256 of len bytes into out[65]. */
-static int sha256_hex(const void *p, size_t len, char out[65])
-{
-  static const char hex[] = "0123456789abcdef";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0, i;
-
-  if(!EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-    return 1;
-  for(i = 0; i < 32; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  out[64] = '\0';
-  return 0;
-}
-
 static unsigned char ascii_lower(unsigned char c)
 {
   return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
@@ -134,11 +117,11 @@ static const char *rr_name(int type)
 static int answer_network(json_t *o, const struct prb_dns_answer *a,
                           const struct prb_control *ctl)
 {
-  struct prb_ctl_addr addr;
+  struct prb_addr addr;
   const struct prb_ctl_ipinfo *ii;
   int rc = 0;
 
-  if(a->type == PRB_RR_CNAME || prb_control_addr_parse(a->value, true, &addr))
+  if(a->type == PRB_RR_CNAME || prb_addr_parse_endpoint(a->value, true, &addr))
     return 0;
   ii = prb_control_ipinfo(ctl, &addr);
   if(!ii || !ii->asn)
@@ -209,15 +192,15 @@ static json_t *query_json(const struct prb_dns_query *q,
 static int tcp_blocked(json_t *status, const struct prb_tcp_connect *c,
                        const struct prb_control *ctl)
 {
-  struct prb_ctl_addr ep;
+  struct prb_addr ep;
   size_t i;
 
   if(!ctl || (c->failure && !strcmp(c->failure, PRB_FAIL_REFUSED_ADDR)) ||
-     prb_control_addr_parse(c->ip, true, &ep))
+     prb_addr_parse_endpoint(c->ip, true, &ep))
     return 0;
   ep.port = c->port;
   for(i = 0; i < ctl->n_tcp; i++)
-    if(prb_control_addr_equal(&ctl->tcp[i].ep, &ep))
+    if(prb_addr_equal(&ctl->tcp[i].ep, &ep))
       return put(status, "blocked",
                  json_boolean(ctl->tcp[i].status && c->failure != NULL));
   return 0;
@@ -385,7 +368,7 @@ static json_t *http_response_json(const struct prb_http_request *r)
   rc |= put(o, "body_is_truncated", json_boolean(r->body_is_truncated));
   rc |= put(o, "x_body_length", json_integer((json_int_t)blen));
   if(r->code > 0) {
-    rc |= sha256_hex(r->body ? (const void *)r->body : "", blen, hash);
+    rc |= !prb_sha256_hex(r->body, blen, hash);
     rc |= put(o, "x_body_sha256", json_string(hash));
   }
   else
@@ -420,71 +403,12 @@ static json_t *request_json(const struct prb_http_request *r)
   return o;
 }
 
-static bool is_space(unsigned char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-/* Position just past the '>' of the first <title> tag, or 0 when none:
- * a case-insensitive scan that accepts "<title>" and "<title attr...>"
- * but not "<titlebar>". */
-static size_t title_start(const unsigned char *b, size_t n)
-{
-  static const char tag[] = "<title";
-  const size_t tlen = sizeof(tag) - 1;
-  size_t i, k;
-
-  for(i = 0; i + tlen < n; i++) {
-    if(b[i] != '<')
-      continue;
-    for(k = 1; k < tlen && ascii_lower(b[i + k]) == (unsigned char)tag[k]; k++)
-      ;
-    if(k < tlen || (b[i + tlen] != '>' && !is_space(b[i + tlen])))
-      continue;
-    for(k = i + tlen; k < n && k < i + tlen + TITLE_SCAN; k++)
-      if(b[k] == '>')
-        return k + 1;
-    return 0;
-  }
-  return 0;
-}
-
-/* x_title: the <title> text, whitespace collapsed, at most TITLE_MAX
- * bytes of valid UTF-8 (bytes that are not UTF-8 become U+FFFD). */
+/* x_title: the <title> text, whitespace collapsed (title.h). */
 static json_t *title_json(const unsigned char *b, size_t n)
 {
-  char out[TITLE_MAX];
-  size_t start, end, clen, i, o = 0;
-  bool space = false;
-  char *clean;
-
-  if(!b || !(start = title_start(b, n)))
-    return json_string("");
-  for(end = start; end < n && end < start + TITLE_SCAN && b[end] != '<'; end++)
-    ;
-  clean = prb_utf8_sanitize(b + start, end - start, &clen);
-  if(!clean)
-    return NULL;
-  for(i = 0; i < clen;) {
-    unsigned char c = (unsigned char)clean[i];
-    size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if(is_space(c)) {
-      space = o > 0;
-      i++;
-      continue;
-    }
-    if(o + (space ? 1 : 0) + k > sizeof(out))
-      break;                    /* cut on a character boundary */
-    if(space)
-      out[o++] = ' ';
-    space = false;
-    memcpy(out + o, clean + i, k);
-    o += k;
-    i += k;
-  }
-  free(clean);
-  return json_stringn(out, o);
+  char out[PRB_TITLE_MAX];
+  size_t len = prb_title_text(b, n, out, sizeof(out));
+  return len == (size_t)-1 ? NULL : json_stringn(out, len);
 }
 
 /* ---- the record ---- */
@@ -702,7 +626,7 @@ static int scrub_binary(json_t *parent, const char *key, json_t *v,
   if(olen != len || memcmp(clean, bytes, len)) {
     rc |= put(parent, key, prb_json_untrusted(clean, olen));
     if(hash)
-      rc |= sha256_hex(clean, olen, hash);
+      rc |= !prb_sha256_hex(clean, olen, hash);
   }
   else if(hash)
     hash[0] = '\0';

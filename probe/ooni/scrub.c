@@ -8,10 +8,11 @@
  * linear in the text length.
  */
 #include "ooni/scrub.h"
+#include "common/addr.h"
+#include "common/buf.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,6 @@
 
 #define SCRUBBED "[scrubbed]"
 #define SCRUBBED_LEN (sizeof(SCRUBBED) - 1)
-
-struct prb_addr {
-  int family;                   /* AF_INET or AF_INET6 */
-  unsigned char bytes[16];
-};
 
 struct prb_scrub {
   struct prb_addr *addrs;
@@ -43,56 +39,28 @@ void prb_scrub_free(struct prb_scrub *s)
   free(s);
 }
 
-static const unsigned char v4mapped_prefix[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-};
-
-static bool addr_eq(const struct prb_addr *a, const struct prb_addr *b)
-{
-  size_t n = a->family == AF_INET ? 4 : 16;
-  return a->family == b->family && !memcmp(a->bytes, b->bytes, n);
-}
-
 /* Loopback and unspecified addresses are placeholders, never the
  * volunteer's: 127.0.0.1 is what probe_ip says. */
 static bool addr_ignored(const struct prb_addr *a)
 {
   static const unsigned char zero16[16];
-  if(a->family == AF_INET)
-    return a->bytes[0] == 127 || !memcmp(a->bytes, zero16, 4);
-  if(!memcmp(a->bytes, zero16, 15) && (a->bytes[15] == 0 || a->bytes[15] == 1))
-    return true;
-  return false;
-}
-
-/* A mapped ::ffff:a.b.c.d is the IPv4 address a.b.c.d. */
-static void addr_unmap(struct prb_addr *a)
-{
-  if(a->family == AF_INET6 && !memcmp(a->bytes, v4mapped_prefix, 12)) {
-    memmove(a->bytes, a->bytes + 12, 4);
-    memset(a->bytes + 4, 0, 12);
-    a->family = AF_INET;
-  }
+  size_t n = a->family == AF_INET ? 4 : 16;
+  return prb_addr_kind(a) == PRB_ADDR_LOOPBACK || !memcmp(a->bytes, zero16, n);
 }
 
 static bool scrub_add_addr(struct prb_scrub *s, struct prb_addr a)
 {
   size_t i;
 
-  addr_unmap(&a);
+  prb_addr_unmap(&a);
   if(addr_ignored(&a))
     return true;
   for(i = 0; i < s->n; i++)
-    if(addr_eq(&s->addrs[i], &a))
+    if(prb_addr_equal(&s->addrs[i], &a))
       return true;
-  if(s->n == s->cap) {
-    size_t ncap = s->cap ? s->cap * 2 : 4;
-    struct prb_addr *na = realloc(s->addrs, ncap * sizeof(*na));
-    if(!na)
-      return false;
-    s->addrs = na;
-    s->cap = ncap;
-  }
+  if(!prb_array_reserve(&s->addrs, &s->cap, s->n + 1, sizeof(*s->addrs),
+                        SIZE_MAX))
+    return false;
   s->addrs[s->n++] = a;
   return true;
 }
@@ -174,21 +142,9 @@ bool prb_scrub_add_interfaces(struct prb_scrub *s)
     return true;                /* nothing learnt; not out of memory */
   for(it = ifa; it && ok; it = it->ifa_next) {
     struct prb_addr a;
-    if(!it->ifa_addr)
+    if(!prb_addr_from_sockaddr(it->ifa_addr, &a))
       continue;
-    memset(&a, 0, sizeof(a));
-    if(it->ifa_addr->sa_family == AF_INET) {
-      const struct sockaddr_in *sin = (const void *)it->ifa_addr;
-      a.family = AF_INET;
-      memcpy(a.bytes, &sin->sin_addr, 4);
-    }
-    else if(it->ifa_addr->sa_family == AF_INET6) {
-      const struct sockaddr_in6 *sin6 = (const void *)it->ifa_addr;
-      a.family = AF_INET6;
-      memcpy(a.bytes, &sin6->sin6_addr, 16);
-    }
-    else
-      continue;
+    a.port = 0;
     ok = scrub_add_addr(s, a);
   }
   freeifaddrs(ifa);
@@ -206,9 +162,9 @@ static bool same_line(const struct prb_addr *mine, const struct prb_addr *b)
 static bool scrub_has(const struct prb_scrub *s, struct prb_addr a)
 {
   size_t i;
-  addr_unmap(&a);
+  prb_addr_unmap(&a);
   for(i = 0; i < s->n; i++)
-    if(addr_eq(&s->addrs[i], &a) || same_line(&s->addrs[i], &a))
+    if(prb_addr_equal(&s->addrs[i], &a) || same_line(&s->addrs[i], &a))
       return true;
   return false;
 }
@@ -216,47 +172,21 @@ static bool scrub_has(const struct prb_scrub *s, struct prb_addr a)
 bool prb_scrub_contains(const struct prb_scrub *s, const char *addr)
 {
   struct prb_addr a;
-  memset(&a, 0, sizeof(a));
-  if(inet_pton(AF_INET, addr, a.bytes) == 1)
-    a.family = AF_INET;
-  else if(inet_pton(AF_INET6, addr, a.bytes) == 1)
-    a.family = AF_INET6;
-  else
+  if(!prb_addr_parse(addr, &a))
     return false;
   return scrub_has(s, a);
 }
 
-/* Output under construction. */
+/* Output under construction; oom sticks once an append failed. */
 struct outbuf {
-  char *p;
-  size_t len, cap;
+  struct prb_buf b;
   bool oom;
 };
 
 static void out_put(struct outbuf *o, const char *p, size_t n)
 {
-  if(o->oom || !n)
-    return;
-  if(o->cap - o->len < n + 1) {
-    size_t ncap = o->cap;
-    char *np;
-    while(ncap - o->len < n + 1) {
-      if(ncap > SIZE_MAX / 2) {
-        o->oom = true;
-        return;
-      }
-      ncap *= 2;
-    }
-    np = realloc(o->p, ncap);
-    if(!np) {
-      o->oom = true;
-      return;
-    }
-    o->p = np;
-    o->cap = ncap;
-  }
-  memcpy(o->p + o->len, p, n);
-  o->len += n;
+  if(!o->oom && n && prb_buf_add(&o->b, p, n) != PRB_BUF_OK)
+    o->oom = true;
 }
 
 static bool is_runchar(unsigned char c)
@@ -353,13 +283,11 @@ static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
 char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
                      size_t *outlen)
 {
-  struct outbuf o = { NULL, 0, 0, false };
+  struct outbuf o;
   size_t i = 0;
 
-  o.cap = len + 64;
-  o.p = malloc(o.cap);
-  if(!o.p)
-    return NULL;
+  prb_buf_init(&o.b, SIZE_MAX);
+  o.oom = false;
 
   while(i < len) {
     size_t j = i, from, to;
@@ -383,11 +311,8 @@ char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
     i = j;
   }
   if(o.oom) {
-    free(o.p);
+    prb_buf_free(&o.b);
     return NULL;
   }
-  o.p[o.len] = '\0';
-  if(outlen)
-    *outlen = o.len;
-  return o.p;
+  return prb_buf_take(&o.b, outlen);
 }

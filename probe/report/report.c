@@ -1,10 +1,13 @@
 /* report.c: `accessprobe report`: options, walking the inputs, exit status.
  * Counting lives in report_count.c, output in report_fmt_*.c. */
 #include "report/report.h"
+#include "common/errors.h"
 #include "report/report_count.h"
 #include "report/report_fmt.h"
 #include "report/report_read.h"
 #include "report/report_scan.h"
+#include "common/clock.h"
+#include "common/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -263,15 +266,9 @@ static void read_dir(struct ctx *c, const char *path, int depth)
   while((e = readdir(d))) {
     if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
       continue;
-    if(n == cap) {
-      size_t nc = cap ? cap * 2 : 64;
-      char **nn = realloc(names, nc * sizeof(*nn));
-      if(!nn) {
-        c->oom = 1;
-        break;
-      }
-      names = nn;
-      cap = nc;
+    if(!prb_array_reserve(&names, &cap, n + 1, sizeof(*names), SIZE_MAX)) {
+      c->oom = 1;
+      break;
     }
     size_t len = strlen(e->d_name);
     names[n] = malloc(len + 1);
@@ -328,14 +325,7 @@ enum {
   OPT_REFS, OPT_STATS
 };
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int prb_report_main(int argc, char **argv)
+enum prb_exit prb_report_main(int argc, char **argv)
 {
   static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -377,14 +367,14 @@ int prb_report_main(int argc, char **argv)
       else {
         fprintf(stderr, "accessprobe report: --format: md, csv, json or "
                 "html, not \"%s\"\n", optarg);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       break;
     case 'l':
       if(prb_i18n_lang(optarg, &lang)) {
         fprintf(stderr, "accessprobe report: --lang: en, ru or kk, not "
                 "\"%s\"\n", optarg);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       break;
     case OPT_FROM:
@@ -393,7 +383,7 @@ int prb_report_main(int argc, char **argv)
       if(!parse_date(optarg, &d)) {
         fprintf(stderr, "accessprobe report: %s wants YYYY-MM-DD, not "
                 "\"%s\"\n", ch == OPT_FROM ? "--from" : "--to", optarg);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       if(ch == OPT_FROM)
         o.from = d;
@@ -405,28 +395,28 @@ int prb_report_main(int argc, char **argv)
       if(!parse_month(optarg, &o.from, &o.to)) {
         fprintf(stderr, "accessprobe report: --month wants YYYY-MM, not "
                 "\"%s\"\n", optarg);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       break;
     case OPT_CC:
       if(!split_list(optarg, o.cc, &o.n_cc, NULL)) {
         fprintf(stderr, "accessprobe report: --cc: at most %d values\n",
                 PRB_REP_FILTER_MAX);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       break;
     case OPT_ASN:
       if(!split_list(optarg, o.asn, &o.n_asn, asn_store)) {
         fprintf(stderr, "accessprobe report: --asn wants AS<digits>[,...] "
                 "(at most %d), not \"%s\"\n", PRB_REP_FILTER_MAX, optarg);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       break;
     case OPT_CAT:
       if(!split_list(optarg, o.cat, &o.n_cat, NULL)) {
         fprintf(stderr, "accessprobe report: --category: at most %d values\n",
                 PRB_REP_FILTER_MAX);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       break;
     case OPT_MIN:
@@ -435,7 +425,7 @@ int prb_report_main(int argc, char **argv)
         fprintf(stderr, "accessprobe report: %s wants a number from 1 to "
                 "%d\n", ch == OPT_MIN ? "--min-blocked" : "--max-refs",
                 ch == OPT_MIN ? 1000 : 100000);
-        return PRB_REPORT_USAGE;
+        return PRB_EXIT_USAGE;
       }
       if(ch == OPT_MIN)
         o.min_blocked = (unsigned)v;
@@ -445,22 +435,22 @@ int prb_report_main(int argc, char **argv)
     case OPT_STATS: stats = true; break;
     case 'h':
       usage(stdout);
-      return PRB_REPORT_OK;
+      return PRB_EXIT_OK;
     default:
       fprintf(stderr, "accessprobe report: unknown or incomplete option "
               "\"%s\"\n", argv[optind - 1]);
       usage(stderr);
-      return PRB_REPORT_USAGE;
+      return PRB_EXIT_USAGE;
     }
   }
   if(optind >= argc) {
     fprintf(stderr, "accessprobe report: no FILE or DIR given\n");
     usage(stderr);
-    return PRB_REPORT_USAGE;
+    return PRB_EXIT_USAGE;
   }
   if(o.from > o.to) {
     fprintf(stderr, "accessprobe report: --from is after --to\n");
-    return PRB_REPORT_USAGE;
+    return PRB_EXIT_USAGE;
   }
   o.period_set = o.from != INT32_MIN && o.to != INT32_MAX;
   /* Open the output first: no point reading a year of data for nothing. */
@@ -470,7 +460,7 @@ int prb_report_main(int argc, char **argv)
     if(!out) {
       fprintf(stderr, "accessprobe report: %s: %s\n", out_path,
               strerror(errno));
-      return PRB_REPORT_UNWRITABLE;
+      return PRB_EXIT_OUTPUT;
     }
   }
   struct ctx c;
@@ -479,16 +469,16 @@ int prb_report_main(int argc, char **argv)
   if(!c.rep) {
     if(out != stdout)
       fclose(out);
-    return PRB_REPORT_INTERNAL;
+    return PRB_EXIT_INTERNAL;
   }
-  double t0 = now();
+  double t0 = prb_now();
   for(int i = optind; i < argc && !c.oom; i++)
     walk(&c, argv[i], 0);
-  double t1 = now();
-  int rc = PRB_REPORT_OK;
+  double t1 = prb_now();
+  int rc = PRB_EXIT_OK;
   if(c.oom || prb_rep_finish(c.rep)) {
     fprintf(stderr, "accessprobe report: out of memory\n");
-    rc = PRB_REPORT_INTERNAL;
+    rc = PRB_EXIT_INTERNAL;
   } else {
     int f;
     switch(fmt) {
@@ -499,7 +489,7 @@ int prb_report_main(int argc, char **argv)
     }
     if(f) {
       fprintf(stderr, "accessprobe report: out of memory\n");
-      rc = PRB_REPORT_INTERNAL;
+      rc = PRB_EXIT_INTERNAL;
     }
   }
   int werr = fflush(out) != 0 || ferror(out);
@@ -508,7 +498,7 @@ int prb_report_main(int argc, char **argv)
   if(werr) {
     fprintf(stderr, "accessprobe report: %s: write failed\n",
             out_path ? out_path : "standard output");
-    rc = PRB_REPORT_UNWRITABLE;
+    rc = PRB_EXIT_OUTPUT;
   }
   if(stats) {
     double secs = t1 - t0 > 1e-9 ? t1 - t0 : 1e-9;
@@ -516,8 +506,8 @@ int prb_report_main(int argc, char **argv)
             "%.1f MB/s\n", (unsigned long long)c.lines,
             (double)c.bytes / 1e6, secs, (double)c.bytes / 1e6 / secs);
   }
-  if(rc == PRB_REPORT_OK && c.unreadable)
-    rc = PRB_REPORT_UNREADABLE;
+  if(rc == PRB_EXIT_OK && c.unreadable)
+    rc = PRB_EXIT_INPUT;
   prb_rep_free(c.rep);
   return rc;
 }

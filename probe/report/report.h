@@ -8,18 +8,14 @@
 #ifndef PRB_REPORT_H
 #define PRB_REPORT_H
 
-/* Exit statuses of prb_report_main. */
-#define PRB_REPORT_OK 0
-#define PRB_REPORT_INTERNAL 1   /* out of memory */
-#define PRB_REPORT_USAGE 2
-#define PRB_REPORT_UNREADABLE 3 /* an input could not be opened or read to
-                                   its end; the rest were counted and the
-                                   report was still written */
-#define PRB_REPORT_UNWRITABLE 4
+#include "common/errors.h"
 
 /* argv[0] is "report"; the options and files follow. Writes the report to
  * -o FILE or standard output, names skipped lines on standard error as
- * FILE:LINE: reason. Returns one of the statuses above. */
-int prb_report_main(int argc, char **argv);
+ * FILE:LINE: reason. Returns PRB_EXIT_OK, PRB_EXIT_USAGE, PRB_EXIT_INPUT
+ * when an input could not be opened or read to its end (the rest were
+ * counted and the report was still written), PRB_EXIT_OUTPUT when the
+ * report cannot be written, or PRB_EXIT_INTERNAL (out of memory). */
+enum prb_exit prb_report_main(int argc, char **argv);
 
 #endif

@@ -2,6 +2,8 @@
  * report_count.h). Records land in cells keyed by (site, network, day);
  * statuses are derived once, in prb_rep_finish, from the cells alone. */
 #include "report/report_count.h"
+#include "common/buf.h"
+#include "common/hashtab.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -9,103 +11,17 @@
 
 #define NO_ID UINT32_MAX
 
-/* ---- growable vectors --------------------------------------------------- */
+/* ---- lookups: ids by 64-bit key ----------------------------------------- */
 
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
+static uint32_t map_get(const struct prb_hashtab *m, uint64_t key)
 {
-  if(need <= *cap)
-    return 0;
-  size_t nc = *cap ? *cap : 16;
-  while(nc < need) {
-    if(nc > SIZE_MAX / 2 / elem)
-      return -1;
-    nc *= 2;
-  }
-  void *nv = realloc(*v, nc * elem);
-  if(!nv)
-    return -1;
-  *v = nv;
-  *cap = nc;
-  return 0;
+  size_t i = prb_hashtab_find(m, key, NULL, NULL);
+  return i == PRB_HASH_NONE ? NO_ID : (uint32_t)i;
 }
 
-/* ---- a u64 -> u32 open-addressing map ----------------------------------- */
-
-struct map {
-  uint64_t *keys;
-  uint32_t *vals;          /* NO_ID: empty slot */
-  size_t nslots, n;
-};
-
-static uint64_t mix(uint64_t x)
+static int map_put(struct prb_hashtab *m, uint64_t key, uint32_t val)
 {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-static int map_rehash(struct map *m, size_t nslots)
-{
-  uint64_t *k = malloc(nslots * sizeof(*k));
-  uint32_t *v = malloc(nslots * sizeof(*v));
-  if(!k || !v) {
-    free(k);
-    free(v);
-    return -1;
-  }
-  for(size_t i = 0; i < nslots; i++)
-    v[i] = NO_ID;
-  for(size_t i = 0; i < m->nslots; i++) {
-    if(m->vals[i] == NO_ID)
-      continue;
-    size_t j = mix(m->keys[i]) & (nslots - 1);
-    while(v[j] != NO_ID)
-      j = (j + 1) & (nslots - 1);
-    k[j] = m->keys[i];
-    v[j] = m->vals[i];
-  }
-  free(m->keys);
-  free(m->vals);
-  m->keys = k;
-  m->vals = v;
-  m->nslots = nslots;
-  return 0;
-}
-
-/* The slot of key: where it is, or where it would go. */
-static size_t map_slot(const struct map *m, uint64_t key)
-{
-  size_t j = mix(key) & (m->nslots - 1);
-  while(m->vals[j] != NO_ID && m->keys[j] != key)
-    j = (j + 1) & (m->nslots - 1);
-  return j;
-}
-
-static uint32_t map_get(const struct map *m, uint64_t key)
-{
-  return m->nslots ? m->vals[map_slot(m, key)] : NO_ID;
-}
-
-static int map_put(struct map *m, uint64_t key, uint32_t val)
-{
-  if((m->n + 1) * 2 > m->nslots &&
-     map_rehash(m, m->nslots ? m->nslots * 2 : 64))
-    return -1;
-  size_t j = map_slot(m, key);
-  if(m->vals[j] == NO_ID)
-    m->n++;
-  m->keys[j] = key;
-  m->vals[j] = val;
-  return 0;
-}
-
-static void map_free(struct map *m)
-{
-  free(m->keys);
-  free(m->vals);
+  return prb_hashtab_add(m, key, val) ? 0 : -1;
 }
 
 /* ---- interned strings ---------------------------------------------------- */
@@ -113,59 +29,35 @@ static void map_free(struct map *m)
 struct strtab {
   char **s;
   size_t n, cap;
-  uint32_t *slots;         /* id + 1; 0 empty */
-  size_t nslots;
+  struct prb_hashtab index;
 };
 
-static uint64_t hash_str(const char *s, size_t n)
+static bool str_is(const void *ctx, size_t item)
 {
-  uint64_t h = 1469598103934665603ULL;
-  for(size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-static int strtab_rehash(struct strtab *t, size_t nslots)
-{
-  uint32_t *ns = calloc(nslots, sizeof(*ns));
-  if(!ns)
-    return -1;
-  for(size_t i = 0; i < t->n; i++) {
-    size_t j = hash_str(t->s[i], strlen(t->s[i])) & (nslots - 1);
-    while(ns[j])
-      j = (j + 1) & (nslots - 1);
-    ns[j] = (uint32_t)i + 1;
-  }
-  free(t->slots);
-  t->slots = ns;
-  t->nslots = nslots;
-  return 0;
+  const struct strtab *t = ((const void *const *)ctx)[0];
+  return !strcmp(t->s[item], ((const char *const *)ctx)[1]);
 }
 
 static uint32_t intern(struct strtab *t, const char *s)
 {
   size_t len = strlen(s);
-  if((t->n + 1) * 2 > t->nslots &&
-     strtab_rehash(t, t->nslots ? t->nslots * 2 : 256))
-    return NO_ID;
-  size_t j = hash_str(s, len) & (t->nslots - 1);
-  while(t->slots[j]) {
-    const char *o = t->s[t->slots[j] - 1];
-    if(!strcmp(o, s))
-      return t->slots[j] - 1;
-    j = (j + 1) & (t->nslots - 1);
-  }
-  if(t->n >= NO_ID - 1 || grow((void **)&t->s, &t->cap, t->n + 1,
-                               sizeof(*t->s)))
+  uint64_t h = prb_hash_bytes(s, len);
+  const void *ctx[2] = {t, s};
+  size_t i = prb_hashtab_find(&t->index, h, str_is, ctx);
+  if(i != PRB_HASH_NONE)
+    return (uint32_t)i;
+  if(t->n >= NO_ID - 1 ||
+     !prb_array_reserve(&t->s, &t->cap, t->n + 1, sizeof(*t->s), SIZE_MAX))
     return NO_ID;
   char *copy = malloc(len + 1);
   if(!copy)
     return NO_ID;
   memcpy(copy, s, len + 1);
+  if(!prb_hashtab_add(&t->index, h, t->n)) {
+    free(copy);
+    return NO_ID;
+  }
   t->s[t->n] = copy;
-  t->slots[j] = (uint32_t)t->n + 1;
   return (uint32_t)t->n++;
 }
 
@@ -180,7 +72,7 @@ struct skipped {
 struct prb_rep {
   struct prb_rep_opts o;
   struct strtab strs;
-  struct map site_map, net_map, pair_map, cell_map;
+  struct prb_hashtab site_map, net_map, pair_map, cell_map;
   struct prb_rep_site *sites;  size_t nsites, sites_cap;
   struct prb_rep_net *nets;    size_t nnets, nets_cap;
   struct prb_rep_pair *pairs;  size_t npairs, pairs_cap;
@@ -215,11 +107,11 @@ void prb_rep_free(struct prb_rep *r)
   for(size_t i = 0; i < r->strs.n; i++)
     free(r->strs.s[i]);
   free(r->strs.s);
-  free(r->strs.slots);
-  map_free(&r->site_map);
-  map_free(&r->net_map);
-  map_free(&r->pair_map);
-  map_free(&r->cell_map);
+  prb_hashtab_free(&r->strs.index);
+  prb_hashtab_free(&r->site_map);
+  prb_hashtab_free(&r->net_map);
+  prb_hashtab_free(&r->pair_map);
+  prb_hashtab_free(&r->cell_map);
   for(size_t i = 0; i < r->npairs; i++)
     free(r->pairs[i].refs);
   free(r->sites);
@@ -271,7 +163,8 @@ static uint32_t site_index(struct prb_rep *r, const struct prb_scan_rec *rec)
       s->category = intern(&r->strs, rec->category);
     return i;
   }
-  if(grow((void **)&r->sites, &r->sites_cap, r->nsites + 1, sizeof(*r->sites)))
+  if(!prb_array_reserve(&r->sites, &r->sites_cap, r->nsites + 1,
+                        sizeof(*r->sites), SIZE_MAX))
     return NO_ID;
   struct prb_rep_site *s = &r->sites[r->nsites];
   memset(s, 0, sizeof(*s));
@@ -293,7 +186,8 @@ static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
       r->nets[i].name = intern(&r->strs, rec->network_name);
     return r->nets[i].name == NO_ID ? NO_ID : i;
   }
-  if(grow((void **)&r->nets, &r->nets_cap, r->nnets + 1, sizeof(*r->nets)))
+  if(!prb_array_reserve(&r->nets, &r->nets_cap, r->nnets + 1,
+                        sizeof(*r->nets), SIZE_MAX))
     return NO_ID;
   struct prb_rep_net *n = &r->nets[r->nnets];
   memset(n, 0, sizeof(*n));
@@ -312,7 +206,8 @@ static uint32_t pair_index(struct prb_rep *r, uint32_t site, uint32_t net)
   uint32_t i = map_get(&r->pair_map, key);
   if(i != NO_ID)
     return i;
-  if(grow((void **)&r->pairs, &r->pairs_cap, r->npairs + 1, sizeof(*r->pairs)))
+  if(!prb_array_reserve(&r->pairs, &r->pairs_cap, r->npairs + 1,
+                        sizeof(*r->pairs), SIZE_MAX))
     return NO_ID;
   struct prb_rep_pair *p = &r->pairs[r->npairs];
   memset(p, 0, sizeof(*p));
@@ -330,7 +225,8 @@ static uint32_t cell_index(struct prb_rep *r, uint32_t pair, int32_t day)
   if(i != NO_ID)
     return i;
   if(r->ncells >= NO_ID - 1 ||
-     grow((void **)&r->cells, &r->cells_cap, r->ncells + 1, sizeof(*r->cells)))
+     !prb_array_reserve(&r->cells, &r->cells_cap, r->ncells + 1,
+                        sizeof(*r->cells), SIZE_MAX))
     return NO_ID;
   struct prb_rep_cell *c = &r->cells[r->ncells];
   memset(c, 0, sizeof(*c));
@@ -350,7 +246,8 @@ static int add_ref(struct prb_rep *r, struct prb_rep_pair *p,
   if(p->nrefs >= r->o.max_refs)
     return 0;
   size_t cap = p->refcap;
-  if(grow((void **)&p->refs, &cap, (size_t)p->nrefs + 1, sizeof(*p->refs)))
+  if(!prb_array_reserve(&p->refs, &cap, (size_t)p->nrefs + 1,
+                        sizeof(*p->refs), SIZE_MAX))
     return -1;
   p->refcap = (uint32_t)cap;
   struct prb_rep_ref *f = &p->refs[p->nrefs];
@@ -376,7 +273,7 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
   }
   r->t.records++;
   /* The probe's own network was down: nothing about the site. */
-  if(rec->verdict == PRB_REP_V_OFFLINE) {
+  if(rec->verdict == PRB_VERDICT_PROBE_OFFLINE) {
     r->t.offline++;
     return 0;
   }
@@ -396,7 +293,7 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
     return -1;
   struct prb_rep_cell *cell = &r->cells[c];
   cell->v[rec->verdict]++;
-  if(rec->verdict == PRB_REP_V_BLOCKED) {
+  if(rec->verdict == PRB_VERDICT_BLOCKED) {
     cell->m[rec->method]++;
     if(rec->confirmed)
       cell->confirmed++;
@@ -430,24 +327,24 @@ void prb_rep_note(struct prb_rep *r, uint64_t lines, uint64_t bytes,
 
 /* ---- statuses ------------------------------------------------------------ */
 
-static enum prb_rep_method top_method(const uint32_t *m)
+static enum prb_method top_method(const uint32_t *m)
 {
-  enum prb_rep_method best = PRB_REP_M_NONE;
+  enum prb_method best = PRB_METHOD_NONE;
   uint32_t most = 0;
-  for(int i = PRB_REP_M_DNS; i < PRB_REP_M_COUNT; i++)
+  for(int i = PRB_METHOD_DNS; i < PRB_METHOD_COUNT; i++)
     if(m[i] > most) {
       most = m[i];
-      best = (enum prb_rep_method)i;
+      best = (enum prb_method)i;
     }
   return best;
 }
 
 static void cell_status(const struct prb_rep *r, struct prb_rep_cell *c)
 {
-  uint64_t ok = c->v[PRB_REP_V_OK], bl = c->v[PRB_REP_V_BLOCKED],
-    th = c->v[PRB_REP_V_THROTTLED], dn = c->v[PRB_REP_V_DOWN];
+  uint64_t ok = c->v[PRB_VERDICT_OK], bl = c->v[PRB_VERDICT_BLOCKED],
+    th = c->v[PRB_VERDICT_THROTTLED], dn = c->v[PRB_VERDICT_DOWN];
   uint64_t conclusive = ok + bl + th + dn;
-  c->method = PRB_REP_M_NONE;
+  c->method = PRB_METHOD_NONE;
   c->conf = false;
   if(!conclusive) {
     c->status = PRB_REP_S_NOVERDICT;
@@ -473,18 +370,18 @@ static void cell_status(const struct prb_rep *r, struct prb_rep_cell *c)
 static void add_counts(struct prb_rep_counts *a, const uint32_t *v,
                        const uint32_t *m, uint64_t conf)
 {
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
     a->v[i] += v[i];
-  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+  for(int i = 0; i < PRB_METHOD_COUNT; i++)
     a->m[i] += m[i];
   a->confirmed += conf;
 }
 
 static void sum_counts(struct prb_rep_counts *a, const struct prb_rep_counts *b)
 {
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
     a->v[i] += b->v[i];
-  for(int i = 0; i < PRB_REP_M_COUNT; i++)
+  for(int i = 0; i < PRB_METHOD_COUNT; i++)
     a->m[i] += b->m[i];
   a->confirmed += b->confirmed;
 }
@@ -492,8 +389,8 @@ static void sum_counts(struct prb_rep_counts *a, const struct prb_rep_counts *b)
 static uint64_t counted(const struct prb_rep_counts *c)
 {
   uint64_t n = 0;
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
-    if(i != PRB_REP_V_OFFLINE)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
+    if(i != PRB_VERDICT_PROBE_OFFLINE)
       n += c->v[i];
   return n;
 }
@@ -511,7 +408,7 @@ static void pair_status(struct prb_rep_pair *p)
       break;
     }
   p->method = p->status == PRB_REP_S_BLOCKED
-    ? (uint8_t)top_method(p->method_days) : PRB_REP_M_NONE;
+    ? (uint8_t)top_method(p->method_days) : PRB_METHOD_NONE;
 }
 
 /* ---- sorting ------------------------------------------------------------- */
@@ -619,10 +516,10 @@ static int renumber(struct prb_rep *r)
   if(r->ncells)
     qsort(r->cells, r->ncells, sizeof(*r->cells), cmp_cell);
   /* The lookup maps refer to old numbers: drop them. */
-  map_free(&r->site_map);
-  map_free(&r->net_map);
-  map_free(&r->pair_map);
-  map_free(&r->cell_map);
+  prb_hashtab_free(&r->site_map);
+  prb_hashtab_free(&r->net_map);
+  prb_hashtab_free(&r->pair_map);
+  prb_hashtab_free(&r->cell_map);
   memset(&r->site_map, 0, sizeof(r->site_map));
   memset(&r->net_map, 0, sizeof(r->net_map));
   memset(&r->pair_map, 0, sizeof(r->pair_map));
@@ -687,7 +584,7 @@ int prb_rep_finish(struct prb_rep *r)
       sum_counts(&n->c, &p->c);
       for(int d = 0; d < PRB_REP_S_COUNT; d++)
         days[d] += p->days[d];
-      for(int m = 0; m < PRB_REP_M_COUNT; m++)
+      for(int m = 0; m < PRB_METHOD_COUNT; m++)
         s->method_days[m] += p->method_days[m];
       s->nets++;
       n->sites++;
@@ -719,7 +616,7 @@ int prb_rep_finish(struct prb_rep *r)
       figure(&t->blocked, s);
       figure(s->confirmed ? &t->blocked_confirmed : &t->blocked_unconfirmed,
              s);
-      for(int m = 0; m < PRB_REP_M_COUNT; m++)
+      for(int m = 0; m < PRB_METHOD_COUNT; m++)
         if(s->method_days[m]) {
           t->blocked_method[m].sites++;
           t->blocked_method[m].measurements += s->c.m[m];
@@ -732,7 +629,7 @@ int prb_rep_finish(struct prb_rep *r)
     }
     if(s->status != PRB_REP_S_OK)
       figure(&t->problems, s);
-    t->blocked_measurements += s->c.v[PRB_REP_V_BLOCKED];
+    t->blocked_measurements += s->c.v[PRB_VERDICT_BLOCKED];
   }
   t->networks = (uint32_t)r->nnets;
   for(size_t i = 0; i < r->nnets; i++)

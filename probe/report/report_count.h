@@ -30,6 +30,8 @@
 #ifndef PRB_REPORT_COUNT_H
 #define PRB_REPORT_COUNT_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +40,6 @@
 
 #define PRB_REP_REFS_DEFAULT 100   /* references kept per (site, network) */
 #define PRB_REP_SKIPPED_KEPT 100   /* malformed lines kept for the JSON */
-#define PRB_REP_FILTER_MAX 32      /* values per --cc/--asn/--category */
 
 /* Ordered by severity: a grid cell shows the worst of its networks. */
 enum prb_rep_status {
@@ -64,19 +65,19 @@ struct prb_rep_opts {
 
 /* Measurement counts: by verdict, blocked ones by method, confirmed. */
 struct prb_rep_counts {
-  uint64_t v[PRB_REP_V_COUNT];
-  uint64_t m[PRB_REP_M_COUNT];
+  uint64_t v[PRB_VERDICT_COUNT];
+  uint64_t m[PRB_METHOD_COUNT];
   uint64_t confirmed;
 };
 
 struct prb_rep_cell {
   uint32_t site, net;               /* indexes into sites / nets */
   int32_t day;
-  uint32_t v[PRB_REP_V_COUNT];
-  uint32_t m[PRB_REP_M_COUNT];
+  uint32_t v[PRB_VERDICT_COUNT];
+  uint32_t m[PRB_METHOD_COUNT];
   uint32_t confirmed;
   uint8_t status;                   /* enum prb_rep_status */
-  uint8_t method;                   /* enum prb_rep_method, when blocked */
+  uint8_t method;                   /* enum prb_method, when blocked */
   bool conf;                        /* a confirmed blocked day */
 };
 
@@ -91,7 +92,7 @@ struct prb_rep_pair {
   uint8_t status, method;
   bool confirmed;
   uint32_t days[PRB_REP_S_COUNT];   /* days by status */
-  uint32_t method_days[PRB_REP_M_COUNT];
+  uint32_t method_days[PRB_METHOD_COUNT];
   int32_t first_blocked, last_blocked;   /* INT32_MAX/MIN when never */
   struct prb_rep_ref *refs;         /* first nrefs, in reading order */
   uint32_t nrefs, refcap;
@@ -105,7 +106,7 @@ struct prb_rep_site {
   uint8_t status;                   /* OK, BLOCKED, THROTTLED, DOWN, or
                                        ANOMALY: "inconclusive" */
   bool confirmed;
-  uint32_t method_days[PRB_REP_M_COUNT]; /* blocked (network, day)s */
+  uint32_t method_days[PRB_METHOD_COUNT]; /* blocked (network, day)s */
   int32_t first_blocked, last_blocked;
   uint32_t nets, nets_blocked;
   size_t pair_begin, pair_end;      /* its pairs, by network */
@@ -131,7 +132,7 @@ struct prb_rep_totals {
   uint64_t offline;        /* probe_offline measurements, not counted */
   uint64_t derived;        /* verdicts derived from OONI's keys */
   struct prb_rep_figure measured, problems, blocked, blocked_confirmed,
-    blocked_unconfirmed, blocked_method[PRB_REP_M_COUNT], throttled, down,
+    blocked_unconfirmed, blocked_method[PRB_METHOD_COUNT], throttled, down,
     inconclusive, ok;
   uint64_t blocked_measurements;  /* measurements saying blocked */
   uint32_t networks, networks_blocked;

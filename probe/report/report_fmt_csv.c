@@ -62,29 +62,29 @@ int prb_report_fmt_csv(const struct prb_rep *r, FILE *f)
             prb_rep_status_name((enum prb_rep_status)p->status),
             p->confirmed ? "true" : "false",
             p->status == PRB_REP_S_BLOCKED
-              ? prb_scan_method_name((enum prb_rep_method)p->method) : "",
+              ? prb_scan_method_name((enum prb_method)p->method) : "",
             (unsigned long)measured_days,
             (unsigned long)p->days[PRB_REP_S_BLOCKED]);
     day(f, p->first_blocked);
     fputc(',', f);
     day(f, p->last_blocked);
-    uint64_t total = c->v[PRB_REP_V_OK] + c->v[PRB_REP_V_BLOCKED] +
-      c->v[PRB_REP_V_THROTTLED] + c->v[PRB_REP_V_DOWN] +
-      c->v[PRB_REP_V_INCONCLUSIVE];
+    uint64_t total = c->v[PRB_VERDICT_OK] + c->v[PRB_VERDICT_BLOCKED] +
+      c->v[PRB_VERDICT_THROTTLED] + c->v[PRB_VERDICT_DOWN] +
+      c->v[PRB_VERDICT_INCONCLUSIVE];
     fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
             "%llu\r\n",
             (unsigned long long)total,
-            (unsigned long long)c->v[PRB_REP_V_OK],
-            (unsigned long long)c->v[PRB_REP_V_BLOCKED],
-            (unsigned long long)c->m[PRB_REP_M_DNS],
-            (unsigned long long)c->m[PRB_REP_M_TCP],
-            (unsigned long long)c->m[PRB_REP_M_TLS],
-            (unsigned long long)c->m[PRB_REP_M_HTTP],
-            (unsigned long long)c->m[PRB_REP_M_NONE],
+            (unsigned long long)c->v[PRB_VERDICT_OK],
+            (unsigned long long)c->v[PRB_VERDICT_BLOCKED],
+            (unsigned long long)c->m[PRB_METHOD_DNS],
+            (unsigned long long)c->m[PRB_METHOD_TCP],
+            (unsigned long long)c->m[PRB_METHOD_TLS],
+            (unsigned long long)c->m[PRB_METHOD_HTTP],
+            (unsigned long long)c->m[PRB_METHOD_NONE],
             (unsigned long long)c->confirmed,
-            (unsigned long long)c->v[PRB_REP_V_THROTTLED],
-            (unsigned long long)c->v[PRB_REP_V_DOWN],
-            (unsigned long long)c->v[PRB_REP_V_INCONCLUSIVE]);
+            (unsigned long long)c->v[PRB_VERDICT_THROTTLED],
+            (unsigned long long)c->v[PRB_VERDICT_DOWN],
+            (unsigned long long)c->v[PRB_VERDICT_INCONCLUSIVE]);
   }
   return 0;
 }

@@ -103,9 +103,9 @@ static void fig(FILE *f, const char *name, const struct prb_rep_figure *x,
 
 static uint64_t total(const struct prb_rep_counts *c)
 {
-  return c->v[PRB_REP_V_OK] + c->v[PRB_REP_V_BLOCKED] +
-    c->v[PRB_REP_V_THROTTLED] + c->v[PRB_REP_V_DOWN] +
-    c->v[PRB_REP_V_INCONCLUSIVE];
+  return c->v[PRB_VERDICT_OK] + c->v[PRB_VERDICT_BLOCKED] +
+    c->v[PRB_VERDICT_THROTTLED] + c->v[PRB_VERDICT_DOWN] +
+    c->v[PRB_VERDICT_INCONCLUSIVE];
 }
 
 static void summary(FILE *f, const struct prb_rep_totals *t, enum prb_lang L)
@@ -122,15 +122,15 @@ static void summary(FILE *f, const struct prb_rep_totals *t, enum prb_lang L)
   fig(f, buf, &t->blocked_confirmed, "f-confirmed");
   snprintf(buf, sizeof(buf), "— %s", prb_i18n(L, PRB_M_UNCONFIRMED));
   fig(f, buf, &t->blocked_unconfirmed, "f-unconfirmed");
-  for(int m = PRB_REP_M_DNS; m <= PRB_REP_M_COUNT; m++) {
-    int mm = m == PRB_REP_M_COUNT ? PRB_REP_M_NONE : m;
-    if(mm == PRB_REP_M_NONE && !t->blocked_method[mm].sites)
+  for(int m = PRB_METHOD_DNS; m <= PRB_METHOD_COUNT; m++) {
+    int mm = m == PRB_METHOD_COUNT ? PRB_METHOD_NONE : m;
+    if(mm == PRB_METHOD_NONE && !t->blocked_method[mm].sites)
       continue;
     char id[32];
     snprintf(buf, sizeof(buf), "— %s: %s", prb_i18n(L, PRB_M_BY_METHOD),
-             prb_scan_method_name((enum prb_rep_method)mm));
+             prb_scan_method_name((enum prb_method)mm));
     snprintf(id, sizeof(id), "f-%s",
-             prb_scan_method_name((enum prb_rep_method)mm));
+             prb_scan_method_name((enum prb_method)mm));
     fig(f, buf, &t->blocked_method[mm], id);
   }
   fig(f, prb_i18n(L, PRB_M_THROTTLED), &t->throttled, "f-throttled");
@@ -266,7 +266,7 @@ static void site_by_network(FILE *f, const struct prb_rep *r, enum prb_lang L)
                 prb_i18n(L, label(x->status, x->confirmed, false)));
         if(x->status == PRB_REP_S_BLOCKED)
           fprintf(f, " (%s, %lu %s)",
-                  prb_scan_method_name((enum prb_rep_method)x->method),
+                  prb_scan_method_name((enum prb_method)x->method),
                   (unsigned long)x->days[PRB_REP_S_BLOCKED],
                   prb_i18n_noun(L, PRB_N_DAY, x->days[PRB_REP_S_BLOCKED]));
         fprintf(f, " · %llu</td>", (unsigned long long)total(&x->c));

@@ -52,11 +52,11 @@ static json_t *counts32(const uint32_t *v, const uint32_t *m, uint64_t conf)
 {
   json_t *o = json_object(), *bm = json_object();
   int rc = !o || !bm;
-  for(int i = 0; i < PRB_REP_V_COUNT && !rc; i++)
-    if(i != PRB_REP_V_OFFLINE)
-      rc |= set(o, prb_scan_verdict_name((enum prb_rep_verdict)i), num(v[i]));
-  for(int i = 0; i < PRB_REP_M_COUNT && !rc; i++)
-    rc |= set(bm, prb_scan_method_name((enum prb_rep_method)i), num(m[i]));
+  for(int i = 0; i < PRB_VERDICT_COUNT && !rc; i++)
+    if(i != PRB_VERDICT_PROBE_OFFLINE)
+      rc |= set(o, prb_verdict_name((enum prb_verdict)i), num(v[i]));
+  for(int i = 0; i < PRB_METHOD_COUNT && !rc; i++)
+    rc |= set(bm, prb_scan_method_name((enum prb_method)i), num(m[i]));
   rc |= set(o, "blocked_by_method", bm);
   bm = NULL;
   rc |= set(o, "blocked_confirmed", num(conf));
@@ -72,12 +72,12 @@ static json_t *counts(const struct prb_rep_counts *c)
 {
   json_t *o = json_object(), *bm = json_object();
   int rc = !o || !bm;
-  for(int i = 0; i < PRB_REP_V_COUNT && !rc; i++)
-    if(i != PRB_REP_V_OFFLINE)
-      rc |= set(o, prb_scan_verdict_name((enum prb_rep_verdict)i),
+  for(int i = 0; i < PRB_VERDICT_COUNT && !rc; i++)
+    if(i != PRB_VERDICT_PROBE_OFFLINE)
+      rc |= set(o, prb_verdict_name((enum prb_verdict)i),
                 num(c->v[i]));
-  for(int i = 0; i < PRB_REP_M_COUNT && !rc; i++)
-    rc |= set(bm, prb_scan_method_name((enum prb_rep_method)i), num(c->m[i]));
+  for(int i = 0; i < PRB_METHOD_COUNT && !rc; i++)
+    rc |= set(bm, prb_scan_method_name((enum prb_method)i), num(c->m[i]));
   rc |= set(o, "blocked_by_method", bm);
   bm = NULL;
   rc |= set(o, "blocked_confirmed", num(c->confirmed));
@@ -92,8 +92,8 @@ static json_t *counts(const struct prb_rep_counts *c)
 static uint64_t total(const struct prb_rep_counts *c)
 {
   uint64_t n = 0;
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
-    if(i != PRB_REP_V_OFFLINE)
+  for(int i = 0; i < PRB_VERDICT_COUNT; i++)
+    if(i != PRB_VERDICT_PROBE_OFFLINE)
       n += c->v[i];
   return n;
 }
@@ -112,7 +112,7 @@ static json_t *fig(const struct prb_rep_figure *f)
 static json_t *method_or_null(uint8_t status, uint8_t m)
 {
   return status == PRB_REP_S_BLOCKED
-    ? json_string(prb_scan_method_name((enum prb_rep_method)m)) : json_null();
+    ? json_string(prb_scan_method_name((enum prb_method)m)) : json_null();
 }
 
 static json_t *pair_json(const struct prb_rep *r, const struct prb_rep_pair *p)
@@ -191,10 +191,10 @@ static json_t *site_json(const struct prb_rep *r, const struct prb_rep_site *s)
     json_decref(list);
     return NULL;
   }
-  for(int m = 0; m < PRB_REP_M_COUNT; m++)
+  for(int m = 0; m < PRB_METHOD_COUNT; m++)
     if(s->method_days[m])
       rc |= push(methods, json_string(prb_scan_method_name(
-                                        (enum prb_rep_method)m)));
+                                        (enum prb_method)m)));
   for(size_t i = s->pair_begin; i < s->pair_end && !rc; i++) {
     if(pairs[i].status == PRB_REP_S_BLOCKED)
       rc |= push(where, text(prb_rep_str(r, nets[pairs[i].net].asn)));
@@ -360,8 +360,8 @@ static json_t *summary_json(const struct prb_rep_totals *t)
   rc |= set(sum, "blocked", fig(&t->blocked));
   rc |= set(sum, "blocked_confirmed", fig(&t->blocked_confirmed));
   rc |= set(sum, "blocked_unconfirmed", fig(&t->blocked_unconfirmed));
-  for(int m = 0; m < PRB_REP_M_COUNT; m++)
-    rc |= set(bym, prb_scan_method_name((enum prb_rep_method)m),
+  for(int m = 0; m < PRB_METHOD_COUNT; m++)
+    rc |= set(bym, prb_scan_method_name((enum prb_method)m),
               fig(&t->blocked_method[m]));
   rc |= set(sum, "blocked_by_method", bym);
   rc |= set(sum, "throttled", fig(&t->throttled));

@@ -59,9 +59,9 @@ static void row(FILE *f, const char *label, const struct prb_rep_figure *x)
 
 static uint64_t total(const struct prb_rep_counts *c)
 {
-  return c->v[PRB_REP_V_OK] + c->v[PRB_REP_V_BLOCKED] +
-    c->v[PRB_REP_V_THROTTLED] + c->v[PRB_REP_V_DOWN] +
-    c->v[PRB_REP_V_INCONCLUSIVE];
+  return c->v[PRB_VERDICT_OK] + c->v[PRB_VERDICT_BLOCKED] +
+    c->v[PRB_VERDICT_THROTTLED] + c->v[PRB_VERDICT_DOWN] +
+    c->v[PRB_VERDICT_INCONCLUSIVE];
 }
 
 int prb_report_fmt_md(const struct prb_rep *r, enum prb_lang L, FILE *f)
@@ -93,12 +93,12 @@ int prb_report_fmt_md(const struct prb_rep *r, enum prb_lang L, FILE *f)
   row(f, label, &t->blocked_confirmed);
   snprintf(label, sizeof(label), "— %s", prb_i18n(L, PRB_M_UNCONFIRMED));
   row(f, label, &t->blocked_unconfirmed);
-  for(int m = PRB_REP_M_DNS; m <= PRB_REP_M_COUNT; m++) {
-    int mm = m == PRB_REP_M_COUNT ? PRB_REP_M_NONE : m;
-    if(mm == PRB_REP_M_NONE && !t->blocked_method[mm].sites)
+  for(int m = PRB_METHOD_DNS; m <= PRB_METHOD_COUNT; m++) {
+    int mm = m == PRB_METHOD_COUNT ? PRB_METHOD_NONE : m;
+    if(mm == PRB_METHOD_NONE && !t->blocked_method[mm].sites)
       continue;
     snprintf(label, sizeof(label), "— %s: %s", prb_i18n(L, PRB_M_BY_METHOD),
-             prb_scan_method_name((enum prb_rep_method)mm));
+             prb_scan_method_name((enum prb_method)mm));
     row(f, label, &t->blocked_method[mm]);
   }
   row(f, prb_i18n(L, PRB_M_THROTTLED), &t->throttled);
@@ -130,12 +130,12 @@ int prb_report_fmt_md(const struct prb_rep *r, enum prb_lang L, FILE *f)
       fputs(" | ", f);
       bool first = true;
       uint32_t days_blocked = 0;
-      for(int m = 0; m < PRB_REP_M_COUNT; m++) {
+      for(int m = 0; m < PRB_METHOD_COUNT; m++) {
         days_blocked += s->method_days[m];
         if(!s->method_days[m])
           continue;
         fprintf(f, "%s%s", first ? "" : ", ",
-                prb_scan_method_name((enum prb_rep_method)m));
+                prb_scan_method_name((enum prb_method)m));
         first = false;
       }
       fprintf(f, " | %s | ", prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
@@ -180,7 +180,7 @@ int prb_report_fmt_md(const struct prb_rep *r, enum prb_lang L, FILE *f)
             prb_i18n(L, status_msg(p->status, false)),
             p->confirmed ? " ✓" : "",
             p->status == PRB_REP_S_BLOCKED
-              ? prb_scan_method_name((enum prb_rep_method)p->method) : "–",
+              ? prb_scan_method_name((enum prb_method)p->method) : "–",
             (unsigned long)p->days[PRB_REP_S_BLOCKED],
             (unsigned long long)total(&p->c));
   }

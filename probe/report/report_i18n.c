@@ -71,178 +71,269 @@ const char *prb_i18n_noun(enum prb_lang lang, enum prb_noun noun, uint64_t n)
   return s ? s : "";
 }
 
-static const char *const msgs[PRB_LANG_COUNT][PRB_M_COUNT] = {
-  [PRB_LANG_EN] = {
-    [PRB_M_TITLE] = "Access to media websites",
-    [PRB_M_PERIOD] = "Period (UTC)",
-    [PRB_M_SUMMARY] = "Summary",
-    [PRB_M_FIGURE] = "Figure",
-    [PRB_M_SITES] = "Websites",
-    [PRB_M_MEASUREMENTS] = "Measurements",
-    [PRB_M_MEASURED] = "Media websites measured",
-    [PRB_M_PROBLEMS] = "Websites with access problems",
-    [PRB_M_BLOCKED] = "Blocked",
-    [PRB_M_CONFIRMED] = "confirmed",
-    [PRB_M_UNCONFIRMED] = "not confirmed",
-    [PRB_M_BY_METHOD] = "blocked by",
-    [PRB_M_THROTTLED] = "Throttled",
-    [PRB_M_DOWN] = "Down everywhere (outage or attack)",
-    [PRB_M_INCONCLUSIVE] = "Inconclusive",
-    [PRB_M_NETWORKS] = "Networks (ASN) covered",
-    [PRB_M_BLOCKED_SITES] = "Blocked websites",
-    [PRB_M_SITE] = "Website",
-    [PRB_M_CATEGORY] = "Category",
-    [PRB_M_NETWORK] = "Network",
-    [PRB_M_METHOD] = "Method",
-    [PRB_M_FIRST] = "First day blocked",
-    [PRB_M_LAST] = "Last day blocked",
-    [PRB_M_DAYS_BLOCKED] = "Days blocked",
-    [PRB_M_WHERE] = "Blocked on",
-    [PRB_M_STATUS] = "Status",
-    [PRB_M_SITE_NETWORK] = "Websites by network",
-    [PRB_M_GRID] = "Website × day",
-    [PRB_M_LEGEND] = "Legend",
-    [PRB_M_NET_NAME] = "Name",
-    [PRB_M_SITES_BLOCKED] = "Websites blocked",
-    [PRB_M_RULE] = "A website counts as blocked on a network on a day when "
+/* Each message in English, Russian and Kazakh, side by side. */
+static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
+  [PRB_M_TITLE] = {
+    [PRB_LANG_EN] = "Access to media websites",
+    [PRB_LANG_RU] = "Доступ к сайтам СМИ",
+    [PRB_LANG_KK] = "БАҚ сайттарына қолжетімділік",
+  },
+  [PRB_M_PERIOD] = {
+    [PRB_LANG_EN] = "Period (UTC)",
+    [PRB_LANG_RU] = "Период (UTC)",
+    [PRB_LANG_KK] = "Кезең (UTC)",
+  },
+  [PRB_M_SUMMARY] = {
+    [PRB_LANG_EN] = "Summary",
+    [PRB_LANG_RU] = "Итоги",
+    [PRB_LANG_KK] = "Қорытынды",
+  },
+  [PRB_M_FIGURE] = {
+    [PRB_LANG_EN] = "Figure",
+    [PRB_LANG_RU] = "Показатель",
+    [PRB_LANG_KK] = "Көрсеткіш",
+  },
+  [PRB_M_SITES] = {
+    [PRB_LANG_EN] = "Websites",
+    [PRB_LANG_RU] = "Сайты",
+    [PRB_LANG_KK] = "Сайттар",
+  },
+  [PRB_M_MEASUREMENTS] = {
+    [PRB_LANG_EN] = "Measurements",
+    [PRB_LANG_RU] = "Измерения",
+    [PRB_LANG_KK] = "Өлшемдер",
+  },
+  [PRB_M_MEASURED] = {
+    [PRB_LANG_EN] = "Media websites measured",
+    [PRB_LANG_RU] = "Проверено сайтов СМИ",
+    [PRB_LANG_KK] = "Тексерілген БАҚ сайттары",
+  },
+  [PRB_M_PROBLEMS] = {
+    [PRB_LANG_EN] = "Websites with access problems",
+    [PRB_LANG_RU] = "Сайты с проблемами доступа",
+    [PRB_LANG_KK] = "Қолжетімділік проблемасы бар сайттар",
+  },
+  [PRB_M_BLOCKED] = {
+    [PRB_LANG_EN] = "Blocked",
+    [PRB_LANG_RU] = "Заблокированы",
+    [PRB_LANG_KK] = "Бұғатталған",
+  },
+  [PRB_M_CONFIRMED] = {
+    [PRB_LANG_EN] = "confirmed",
+    [PRB_LANG_RU] = "подтверждено",
+    [PRB_LANG_KK] = "расталған",
+  },
+  [PRB_M_UNCONFIRMED] = {
+    [PRB_LANG_EN] = "not confirmed",
+    [PRB_LANG_RU] = "не подтверждено",
+    [PRB_LANG_KK] = "расталмаған",
+  },
+  [PRB_M_BY_METHOD] = {
+    [PRB_LANG_EN] = "blocked by",
+    [PRB_LANG_RU] = "способ блокировки",
+    [PRB_LANG_KK] = "бұғаттау тәсілі",
+  },
+  [PRB_M_THROTTLED] = {
+    [PRB_LANG_EN] = "Throttled",
+    [PRB_LANG_RU] = "Замедлены",
+    [PRB_LANG_KK] = "Баяулатылған",
+  },
+  [PRB_M_DOWN] = {
+    [PRB_LANG_EN] = "Down everywhere (outage or attack)",
+    [PRB_LANG_RU] = "Недоступны отовсюду (сбой или атака)",
+    [PRB_LANG_KK] = "Барлық жерден қолжетімсіз (іркіліс немесе шабуыл)",
+  },
+  [PRB_M_INCONCLUSIVE] = {
+    [PRB_LANG_EN] = "Inconclusive",
+    [PRB_LANG_RU] = "Результат неясен",
+    [PRB_LANG_KK] = "Нәтижесі анық емес",
+  },
+  [PRB_M_NETWORKS] = {
+    [PRB_LANG_EN] = "Networks (ASN) covered",
+    [PRB_LANG_RU] = "Охвачено сетей (ASN)",
+    [PRB_LANG_KK] = "Қамтылған желілер (ASN)",
+  },
+  [PRB_M_BLOCKED_SITES] = {
+    [PRB_LANG_EN] = "Blocked websites",
+    [PRB_LANG_RU] = "Заблокированные сайты",
+    [PRB_LANG_KK] = "Бұғатталған сайттар",
+  },
+  [PRB_M_SITE] = {
+    [PRB_LANG_EN] = "Website",
+    [PRB_LANG_RU] = "Сайт",
+    [PRB_LANG_KK] = "Сайт",
+  },
+  [PRB_M_CATEGORY] = {
+    [PRB_LANG_EN] = "Category",
+    [PRB_LANG_RU] = "Категория",
+    [PRB_LANG_KK] = "Санат",
+  },
+  [PRB_M_NETWORK] = {
+    [PRB_LANG_EN] = "Network",
+    [PRB_LANG_RU] = "Сеть",
+    [PRB_LANG_KK] = "Желі",
+  },
+  [PRB_M_METHOD] = {
+    [PRB_LANG_EN] = "Method",
+    [PRB_LANG_RU] = "Способ",
+    [PRB_LANG_KK] = "Тәсіл",
+  },
+  [PRB_M_FIRST] = {
+    [PRB_LANG_EN] = "First day blocked",
+    [PRB_LANG_RU] = "Первый день блокировки",
+    [PRB_LANG_KK] = "Бұғатталған алғашқы күн",
+  },
+  [PRB_M_LAST] = {
+    [PRB_LANG_EN] = "Last day blocked",
+    [PRB_LANG_RU] = "Последний день блокировки",
+    [PRB_LANG_KK] = "Бұғатталған соңғы күн",
+  },
+  [PRB_M_DAYS_BLOCKED] = {
+    [PRB_LANG_EN] = "Days blocked",
+    [PRB_LANG_RU] = "Дней блокировки",
+    [PRB_LANG_KK] = "Бұғатталған күндер",
+  },
+  [PRB_M_WHERE] = {
+    [PRB_LANG_EN] = "Blocked on",
+    [PRB_LANG_RU] = "Где заблокирован",
+    [PRB_LANG_KK] = "Бұғатталған желілер",
+  },
+  [PRB_M_STATUS] = {
+    [PRB_LANG_EN] = "Status",
+    [PRB_LANG_RU] = "Статус",
+    [PRB_LANG_KK] = "Күйі",
+  },
+  [PRB_M_SITE_NETWORK] = {
+    [PRB_LANG_EN] = "Websites by network",
+    [PRB_LANG_RU] = "Сайты по сетям",
+    [PRB_LANG_KK] = "Желілер бойынша сайттар",
+  },
+  [PRB_M_GRID] = {
+    [PRB_LANG_EN] = "Website × day",
+    [PRB_LANG_RU] = "Сайт × день",
+    [PRB_LANG_KK] = "Сайт × күн",
+  },
+  [PRB_M_LEGEND] = {
+    [PRB_LANG_EN] = "Legend",
+    [PRB_LANG_RU] = "Обозначения",
+    [PRB_LANG_KK] = "Шартты белгілер",
+  },
+  [PRB_M_NET_NAME] = {
+    [PRB_LANG_EN] = "Name",
+    [PRB_LANG_RU] = "Название",
+    [PRB_LANG_KK] = "Атауы",
+  },
+  [PRB_M_SITES_BLOCKED] = {
+    [PRB_LANG_EN] = "Websites blocked",
+    [PRB_LANG_RU] = "Заблокировано сайтов",
+    [PRB_LANG_KK] = "Бұғатталған сайттар саны",
+  },
+  [PRB_M_RULE] = {
+    [PRB_LANG_EN] = "A website counts as blocked on a network on a day when "
       "a strict majority of that day's conclusive measurements there say "
       "blocked, and enough of them do (the number below) or one is "
       "confirmed by a fingerprint (blockpage, DNS answer or interception "
       "certificate). Days are UTC; a website is the URL's host without "
       "\"www.\". Measurements needed:",
-    [PRB_M_S_NONE] = "not measured",
-    [PRB_M_S_NOVERDICT] = "no verdict",
-    [PRB_M_S_OK] = "accessible",
-    [PRB_M_S_DOWN] = "down",
-    [PRB_M_S_ANOMALY] = "anomaly",
-    [PRB_M_S_THROTTLED] = "throttled",
-    [PRB_M_S_BLOCKED] = "blocked",
-    [PRB_M_S_CONFIRMED] = "blocked, confirmed",
-    [PRB_M_S_INCONCLUSIVE] = "inconclusive",
-    [PRB_M_YES] = "yes",
-    [PRB_M_NO] = "no",
-    [PRB_M_SKIPPED] = "Malformed lines skipped",
-    [PRB_M_NONE_BLOCKED] = "No website was blocked in this period.",
-    [PRB_M_DAY] = "Day",
-    [PRB_M_SOURCES] = "Every figure rests on measurements listed in the "
-      "JSON output (--format json): file and line, report_id and input.",
-    [PRB_M_GRID_PART] = "The grid shows only the last days with data; the "
-      "figures and tables cover the whole period",
-  },
-  [PRB_LANG_RU] = {
-    [PRB_M_TITLE] = "Доступ к сайтам СМИ",
-    [PRB_M_PERIOD] = "Период (UTC)",
-    [PRB_M_SUMMARY] = "Итоги",
-    [PRB_M_FIGURE] = "Показатель",
-    [PRB_M_SITES] = "Сайты",
-    [PRB_M_MEASUREMENTS] = "Измерения",
-    [PRB_M_MEASURED] = "Проверено сайтов СМИ",
-    [PRB_M_PROBLEMS] = "Сайты с проблемами доступа",
-    [PRB_M_BLOCKED] = "Заблокированы",
-    [PRB_M_CONFIRMED] = "подтверждено",
-    [PRB_M_UNCONFIRMED] = "не подтверждено",
-    [PRB_M_BY_METHOD] = "способ блокировки",
-    [PRB_M_THROTTLED] = "Замедлены",
-    [PRB_M_DOWN] = "Недоступны отовсюду (сбой или атака)",
-    [PRB_M_INCONCLUSIVE] = "Результат неясен",
-    [PRB_M_NETWORKS] = "Охвачено сетей (ASN)",
-    [PRB_M_BLOCKED_SITES] = "Заблокированные сайты",
-    [PRB_M_SITE] = "Сайт",
-    [PRB_M_CATEGORY] = "Категория",
-    [PRB_M_NETWORK] = "Сеть",
-    [PRB_M_METHOD] = "Способ",
-    [PRB_M_FIRST] = "Первый день блокировки",
-    [PRB_M_LAST] = "Последний день блокировки",
-    [PRB_M_DAYS_BLOCKED] = "Дней блокировки",
-    [PRB_M_WHERE] = "Где заблокирован",
-    [PRB_M_STATUS] = "Статус",
-    [PRB_M_SITE_NETWORK] = "Сайты по сетям",
-    [PRB_M_GRID] = "Сайт × день",
-    [PRB_M_LEGEND] = "Обозначения",
-    [PRB_M_NET_NAME] = "Название",
-    [PRB_M_SITES_BLOCKED] = "Заблокировано сайтов",
-    [PRB_M_RULE] = "Сайт считается заблокированным в сети в данный день, "
+    [PRB_LANG_RU] = "Сайт считается заблокированным в сети в данный день, "
       "если строгое большинство результативных измерений этого дня в этой "
       "сети показывают блокировку и таких измерений достаточно (число ниже) "
       "либо одно из них подтверждено отпечатком (страница блокировки, ответ "
       "DNS или сертификат перехвата). Дни считаются по UTC; сайт — это хост "
       "URL без «www.». Нужно измерений:",
-    [PRB_M_S_NONE] = "нет измерений",
-    [PRB_M_S_NOVERDICT] = "нет вывода",
-    [PRB_M_S_OK] = "доступен",
-    [PRB_M_S_DOWN] = "не работает",
-    [PRB_M_S_ANOMALY] = "аномалия",
-    [PRB_M_S_THROTTLED] = "замедлен",
-    [PRB_M_S_BLOCKED] = "заблокирован",
-    [PRB_M_S_CONFIRMED] = "заблокирован, подтверждено",
-    [PRB_M_S_INCONCLUSIVE] = "неясно",
-    [PRB_M_YES] = "да",
-    [PRB_M_NO] = "нет",
-    [PRB_M_SKIPPED] = "Пропущено некорректных строк",
-    [PRB_M_NONE_BLOCKED] = "В этот период заблокированных сайтов не "
-      "выявлено.",
-    [PRB_M_DAY] = "День",
-    [PRB_M_SOURCES] = "Каждая цифра опирается на измерения, перечисленные "
-      "в выводе JSON (--format json): файл и строка, report_id и input.",
-    [PRB_M_GRID_PART] = "Сетка показывает только последние дни с данными; "
-      "цифры и таблицы охватывают весь период",
-  },
-  [PRB_LANG_KK] = {
-    [PRB_M_TITLE] = "БАҚ сайттарына қолжетімділік",
-    [PRB_M_PERIOD] = "Кезең (UTC)",
-    [PRB_M_SUMMARY] = "Қорытынды",
-    [PRB_M_FIGURE] = "Көрсеткіш",
-    [PRB_M_SITES] = "Сайттар",
-    [PRB_M_MEASUREMENTS] = "Өлшемдер",
-    [PRB_M_MEASURED] = "Тексерілген БАҚ сайттары",
-    [PRB_M_PROBLEMS] = "Қолжетімділік проблемасы бар сайттар",
-    [PRB_M_BLOCKED] = "Бұғатталған",
-    [PRB_M_CONFIRMED] = "расталған",
-    [PRB_M_UNCONFIRMED] = "расталмаған",
-    [PRB_M_BY_METHOD] = "бұғаттау тәсілі",
-    [PRB_M_THROTTLED] = "Баяулатылған",
-    [PRB_M_DOWN] = "Барлық жерден қолжетімсіз (іркіліс немесе шабуыл)",
-    [PRB_M_INCONCLUSIVE] = "Нәтижесі анық емес",
-    [PRB_M_NETWORKS] = "Қамтылған желілер (ASN)",
-    [PRB_M_BLOCKED_SITES] = "Бұғатталған сайттар",
-    [PRB_M_SITE] = "Сайт",
-    [PRB_M_CATEGORY] = "Санат",
-    [PRB_M_NETWORK] = "Желі",
-    [PRB_M_METHOD] = "Тәсіл",
-    [PRB_M_FIRST] = "Бұғатталған алғашқы күн",
-    [PRB_M_LAST] = "Бұғатталған соңғы күн",
-    [PRB_M_DAYS_BLOCKED] = "Бұғатталған күндер",
-    [PRB_M_WHERE] = "Бұғатталған желілер",
-    [PRB_M_STATUS] = "Күйі",
-    [PRB_M_SITE_NETWORK] = "Желілер бойынша сайттар",
-    [PRB_M_GRID] = "Сайт × күн",
-    [PRB_M_LEGEND] = "Шартты белгілер",
-    [PRB_M_NET_NAME] = "Атауы",
-    [PRB_M_SITES_BLOCKED] = "Бұғатталған сайттар саны",
-    [PRB_M_RULE] = "Егер сол күнгі сол желідегі нәтижелі өлшемдердің басым "
+    [PRB_LANG_KK] = "Егер сол күнгі сол желідегі нәтижелі өлшемдердің басым "
       "көпшілігі бұғаттауды көрсетсе және ондай өлшемдер жеткілікті болса "
       "(саны төменде) не біреуі белгі арқылы расталса (бұғаттау беті, DNS "
       "жауабы немесе ұстап алу сертификаты), сайт сол күні сол желіде "
       "бұғатталған деп саналады. Күндер UTC бойынша; сайт — URL хосты, "
       "«www.» алынып тасталады. Қажетті өлшем саны:",
-    [PRB_M_S_NONE] = "өлшенбеген",
-    [PRB_M_S_NOVERDICT] = "қорытынды жоқ",
-    [PRB_M_S_OK] = "қолжетімді",
-    [PRB_M_S_DOWN] = "істемейді",
-    [PRB_M_S_ANOMALY] = "аномалия",
-    [PRB_M_S_THROTTLED] = "баяулатылған",
-    [PRB_M_S_BLOCKED] = "бұғатталған",
-    [PRB_M_S_CONFIRMED] = "бұғатталған, расталған",
-    [PRB_M_S_INCONCLUSIVE] = "анық емес",
-    [PRB_M_YES] = "иә",
-    [PRB_M_NO] = "жоқ",
-    [PRB_M_SKIPPED] = "Өткізіп жіберілген қате жолдар",
-    [PRB_M_NONE_BLOCKED] = "Бұл кезеңде бұғатталған сайт анықталмады.",
-    [PRB_M_DAY] = "Күн",
-    [PRB_M_SOURCES] = "Әр көрсеткіш JSON шығысында (--format json) "
+  },
+  [PRB_M_S_NONE] = {
+    [PRB_LANG_EN] = "not measured",
+    [PRB_LANG_RU] = "нет измерений",
+    [PRB_LANG_KK] = "өлшенбеген",
+  },
+  [PRB_M_S_NOVERDICT] = {
+    [PRB_LANG_EN] = "no verdict",
+    [PRB_LANG_RU] = "нет вывода",
+    [PRB_LANG_KK] = "қорытынды жоқ",
+  },
+  [PRB_M_S_OK] = {
+    [PRB_LANG_EN] = "accessible",
+    [PRB_LANG_RU] = "доступен",
+    [PRB_LANG_KK] = "қолжетімді",
+  },
+  [PRB_M_S_DOWN] = {
+    [PRB_LANG_EN] = "down",
+    [PRB_LANG_RU] = "не работает",
+    [PRB_LANG_KK] = "істемейді",
+  },
+  [PRB_M_S_ANOMALY] = {
+    [PRB_LANG_EN] = "anomaly",
+    [PRB_LANG_RU] = "аномалия",
+    [PRB_LANG_KK] = "аномалия",
+  },
+  [PRB_M_S_THROTTLED] = {
+    [PRB_LANG_EN] = "throttled",
+    [PRB_LANG_RU] = "замедлен",
+    [PRB_LANG_KK] = "баяулатылған",
+  },
+  [PRB_M_S_BLOCKED] = {
+    [PRB_LANG_EN] = "blocked",
+    [PRB_LANG_RU] = "заблокирован",
+    [PRB_LANG_KK] = "бұғатталған",
+  },
+  [PRB_M_S_CONFIRMED] = {
+    [PRB_LANG_EN] = "blocked, confirmed",
+    [PRB_LANG_RU] = "заблокирован, подтверждено",
+    [PRB_LANG_KK] = "бұғатталған, расталған",
+  },
+  [PRB_M_S_INCONCLUSIVE] = {
+    [PRB_LANG_EN] = "inconclusive",
+    [PRB_LANG_RU] = "неясно",
+    [PRB_LANG_KK] = "анық емес",
+  },
+  [PRB_M_YES] = {
+    [PRB_LANG_EN] = "yes",
+    [PRB_LANG_RU] = "да",
+    [PRB_LANG_KK] = "иә",
+  },
+  [PRB_M_NO] = {
+    [PRB_LANG_EN] = "no",
+    [PRB_LANG_RU] = "нет",
+    [PRB_LANG_KK] = "жоқ",
+  },
+  [PRB_M_SKIPPED] = {
+    [PRB_LANG_EN] = "Malformed lines skipped",
+    [PRB_LANG_RU] = "Пропущено некорректных строк",
+    [PRB_LANG_KK] = "Өткізіп жіберілген қате жолдар",
+  },
+  [PRB_M_NONE_BLOCKED] = {
+    [PRB_LANG_EN] = "No website was blocked in this period.",
+    [PRB_LANG_RU] = "В этот период заблокированных сайтов не "
+      "выявлено.",
+    [PRB_LANG_KK] = "Бұл кезеңде бұғатталған сайт анықталмады.",
+  },
+  [PRB_M_DAY] = {
+    [PRB_LANG_EN] = "Day",
+    [PRB_LANG_RU] = "День",
+    [PRB_LANG_KK] = "Күн",
+  },
+  [PRB_M_SOURCES] = {
+    [PRB_LANG_EN] = "Every figure rests on measurements listed in the "
+      "JSON output (--format json): file and line, report_id and input.",
+    [PRB_LANG_RU] = "Каждая цифра опирается на измерения, перечисленные "
+      "в выводе JSON (--format json): файл и строка, report_id и input.",
+    [PRB_LANG_KK] = "Әр көрсеткіш JSON шығысында (--format json) "
       "көрсетілген өлшемдерге негізделеді: файл мен жол, report_id және "
       "input.",
-    [PRB_M_GRID_PART] = "Торда деректері бар соңғы күндер ғана көрсетілген; "
+  },
+  [PRB_M_GRID_PART] = {
+    [PRB_LANG_EN] = "The grid shows only the last days with data; the "
+      "figures and tables cover the whole period",
+    [PRB_LANG_RU] = "Сетка показывает только последние дни с данными; "
+      "цифры и таблицы охватывают весь период",
+    [PRB_LANG_KK] = "Торда деректері бар соңғы күндер ғана көрсетілген; "
       "көрсеткіштер мен кестелер бүкіл кезеңді қамтиды",
   },
 };
@@ -251,8 +342,8 @@ const char *prb_i18n(enum prb_lang lang, enum prb_msg msg)
 {
   if((unsigned)lang >= PRB_LANG_COUNT || (unsigned)msg >= PRB_M_COUNT)
     return "";
-  const char *s = msgs[lang][msg];
-  return s ? s : msgs[PRB_LANG_EN][msg] ? msgs[PRB_LANG_EN][msg] : "";
+  const char *s = msgs[msg][lang];
+  return s ? s : msgs[msg][PRB_LANG_EN] ? msgs[msg][PRB_LANG_EN] : "";
 }
 
 #define U(x) ((unsigned long long)(x))

@@ -73,6 +73,21 @@ struct prb_lines *prb_lines_open(const char *path, size_t max_line,
   return r;
 }
 
+/* Up to room bytes of the file into dst: their number, 0 at its end (and
+ * in_eof set), -1 on a read error (r->err says it). */
+static ssize_t read_some(struct prb_lines *r, void *dst, size_t room)
+{
+  ssize_t n;
+  do
+    n = read(r->fd, dst, room);
+  while(n < 0 && errno == EINTR);
+  if(n < 0)
+    snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
+  else if(n == 0)
+    r->in_eof = true;
+  return n;
+}
+
 /* At least k unread input bytes, unless the input ends first. 0, or -1 on
  * a read error. */
 static int ensure(struct prb_lines *r, size_t k)
@@ -82,18 +97,11 @@ static int ensure(struct prb_lines *r, size_t k)
       memmove(r->in, r->z.next_in, r->z.avail_in);
       r->z.next_in = r->in;
     }
-    ssize_t n;
-    do
-      n = read(r->fd, r->in + r->z.avail_in, IN_CHUNK - r->z.avail_in);
-    while(n < 0 && errno == EINTR);
-    if(n < 0) {
-      snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
+    ssize_t n = read_some(r, r->in + r->z.avail_in,
+                          IN_CHUNK - r->z.avail_in);
+    if(n < 0)
       return -1;
-    }
-    if(n == 0)
-      r->in_eof = true;
-    else
-      r->z.avail_in += (uInt)n;
+    r->z.avail_in += (uInt)n;
   }
   return 0;
 }
@@ -134,17 +142,7 @@ static long produce(struct prb_lines *r, char *dst, size_t room)
     }
     if(r->in_eof)
       return 0;
-    ssize_t n;
-    do
-      n = read(r->fd, dst, room);
-    while(n < 0 && errno == EINTR);
-    if(n < 0) {
-      snprintf(r->err, sizeof(r->err), "read error (%s)", strerror(errno));
-      return -1;
-    }
-    if(n == 0)
-      r->in_eof = true;
-    return (long)n;
+    return (long)read_some(r, dst, room);
   }
   for(;;) {
     if(r->member_end) {

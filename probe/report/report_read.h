@@ -13,11 +13,11 @@
 #ifndef PRB_REPORT_READ_H
 #define PRB_REPORT_READ_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#define PRB_LINES_MAX (16u * 1024 * 1024)  /* default longest line */
 
 enum prb_lines_status {
   PRB_LINES_LINE = 0,     /* line and len hold a line (no '\n'), valid until

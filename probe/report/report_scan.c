@@ -18,6 +18,8 @@
  * fingerprint verdict.
  */
 #include "report/report_scan.h"
+#include "common/textclean.h"
+#include "common/digest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,24 +44,13 @@ static void ws(struct cur *c)
     c->p++;
 }
 
-static int hexval(unsigned char h)
-{
-  if(h >= '0' && h <= '9')
-    return h - '0';
-  if(h >= 'a' && h <= 'f')
-    return h - 'a' + 10;
-  if(h >= 'A' && h <= 'F')
-    return h - 'A' + 10;
-  return -1;
-}
-
 static int hex4(struct cur *c, unsigned *v)
 {
   if(c->e - c->p < 4)
     return fail(c, "invalid JSON: short \\u escape");
   unsigned x = 0;
   for(int i = 0; i < 4; i++) {
-    int h = hexval(c->p[i]);
+    int h = prb_hex_value(c->p[i]);
     if(h < 0)
       return fail(c, "invalid JSON: bad \\u escape");
     x = x << 4 | (unsigned)h;
@@ -105,41 +96,6 @@ static void put_cp(struct sink *s, unsigned cp)
   }
 }
 
-/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
-static bool utf8_ok(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while(i < n) {
-    unsigned char b = s[i];
-    if(b < 0x80) {
-      i++;
-      continue;
-    }
-    size_t k;
-    unsigned cp, min;
-    if(b >= 0xC2 && b <= 0xDF) {
-      k = 1; cp = b & 0x1Fu; min = 0x80;
-    } else if(b >= 0xE0 && b <= 0xEF) {
-      k = 2; cp = b & 0x0Fu; min = 0x800;
-    } else if(b >= 0xF0 && b <= 0xF4) {
-      k = 3; cp = b & 0x07u; min = 0x10000;
-    } else {
-      return false;
-    }
-    if(n - i <= k)
-      return false;
-    for(size_t j = 1; j <= k; j++) {
-      if((s[i + j] & 0xC0) != 0x80)
-        return false;
-      cp = cp << 6 | (s[i + j] & 0x3Fu);
-    }
-    if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += k + 1;
-  }
-  return true;
-}
-
 /* A string at c->p (the opening quote); copies it into s when s->buf. */
 static int string(struct cur *c, struct sink *s)
 {
@@ -154,7 +110,7 @@ static int string(struct cur *c, struct sink *s)
        * end mid-character. A run ends at '"', '\\' or a control byte, none
        * of which continues a sequence, so runs are checked alone; escapes
        * always yield valid code points. */
-      if(!utf8_ok(c->p, (size_t)(q - c->p)))
+      if(!prb_utf8_valid(c->p, (size_t)(q - c->p)))
         return fail(c, "a string is not valid UTF-8");
       for(const unsigned char *r = c->p; r < q; r++)
         put(s, *r);
@@ -571,32 +527,6 @@ static bool eq(const char *a, const char *b)
   return !strcmp(a, b);
 }
 
-static int verdict_from(const char *s, enum prb_rep_verdict *v)
-{
-  static const char *const names[PRB_REP_V_COUNT] = {
-    "ok", "blocked", "throttled", "down", "inconclusive", "probe_offline"
-  };
-  for(int i = 0; i < PRB_REP_V_COUNT; i++)
-    if(eq(s, names[i])) {
-      *v = (enum prb_rep_verdict)i;
-      return 0;
-    }
-  return -1;
-}
-
-static int method_from(const char *s, enum prb_rep_method *m)
-{
-  static const char *const names[PRB_REP_M_COUNT] = {
-    "", "dns", "tcp", "tls", "http"
-  };
-  for(int i = 0; i < PRB_REP_M_COUNT; i++)
-    if(eq(s, names[i])) {
-      *m = (enum prb_rep_method)i;
-      return 0;
-    }
-  return -1;
-}
-
 static bool tls_failure(const char *f)
 {
   return !strncmp(f, "ssl_", 4) || strstr(f, "tls") || strstr(f, "handshake");
@@ -606,24 +536,24 @@ static void derive(const struct fields *f, struct prb_scan_rec *rec)
 {
   rec->derived = true;
   rec->confirmed = false;
-  rec->method = PRB_REP_M_NONE;
+  rec->method = PRB_METHOD_NONE;
   if(f->blocking_kind == 1) {
-    rec->verdict = PRB_REP_V_BLOCKED;
+    rec->verdict = PRB_VERDICT_BLOCKED;
     if(eq(f->blocking, "dns"))
-      rec->method = PRB_REP_M_DNS;
+      rec->method = PRB_METHOD_DNS;
     else if(eq(f->blocking, "tcp_ip"))
-      rec->method = PRB_REP_M_TCP;
+      rec->method = PRB_METHOD_TCP;
     else if(eq(f->blocking, "http-failure"))
-      rec->method = tls_failure(f->http_failure) ? PRB_REP_M_TLS
-                                                 : PRB_REP_M_HTTP;
+      rec->method = tls_failure(f->http_failure) ? PRB_METHOD_TLS
+                                                 : PRB_METHOD_HTTP;
     else if(eq(f->blocking, "http-diff"))
-      rec->method = PRB_REP_M_HTTP;
+      rec->method = PRB_METHOD_HTTP;
   } else if(f->blocking_kind == 0 && f->accessible == 1) {
-    rec->verdict = PRB_REP_V_OK;
+    rec->verdict = PRB_VERDICT_OK;
   } else if(f->blocking_kind == 0 && f->accessible == 0) {
-    rec->verdict = PRB_REP_V_DOWN;
+    rec->verdict = PRB_VERDICT_DOWN;
   } else {
-    rec->verdict = PRB_REP_V_INCONCLUSIVE;
+    rec->verdict = PRB_VERDICT_INCONCLUSIVE;
   }
 }
 
@@ -673,16 +603,16 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
     return PRB_SCAN_BAD;
   }
   if(f.has_analysis) {
-    if(verdict_from(f.verdict, &rec->verdict)) {
+    if(!prb_verdict_parse(f.verdict, &rec->verdict)) {
       *reason = "x_analysis.verdict is not a known verdict";
       return PRB_SCAN_BAD;
     }
-    rec->method = PRB_REP_M_NONE;
-    if(f.method[0] && method_from(f.method, &rec->method)) {
+    rec->method = PRB_METHOD_NONE;
+    if(f.method[0] && !prb_method_parse(f.method, &rec->method)) {
       *reason = "x_analysis.method is not a known method";
       return PRB_SCAN_BAD;
     }
-    rec->confirmed = rec->verdict == PRB_REP_V_BLOCKED && f.confirmed == 1;
+    rec->confirmed = rec->verdict == PRB_VERDICT_BLOCKED && f.confirmed == 1;
   } else {
     derive(&f, rec);
   }
@@ -803,26 +733,7 @@ bool prb_scan_day(const char *s, int32_t *day)
   return true;
 }
 
-const char *prb_scan_verdict_name(enum prb_rep_verdict v)
+const char *prb_scan_method_name(enum prb_method m)
 {
-  switch(v) {
-  case PRB_REP_V_OK: return "ok";
-  case PRB_REP_V_BLOCKED: return "blocked";
-  case PRB_REP_V_THROTTLED: return "throttled";
-  case PRB_REP_V_DOWN: return "down";
-  case PRB_REP_V_INCONCLUSIVE: return "inconclusive";
-  case PRB_REP_V_OFFLINE: return "probe_offline";
-  default: return "inconclusive";
-  }
-}
-
-const char *prb_scan_method_name(enum prb_rep_method m)
-{
-  switch(m) {
-  case PRB_REP_M_DNS: return "dns";
-  case PRB_REP_M_TCP: return "tcp";
-  case PRB_REP_M_TLS: return "tls";
-  case PRB_REP_M_HTTP: return "http";
-  default: return "unknown";
-  }
+  return m == PRB_METHOD_NONE ? "unknown" : prb_method_name(m);
 }

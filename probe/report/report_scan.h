@@ -12,35 +12,14 @@
 #ifndef PRB_REPORT_SCAN_H
 #define PRB_REPORT_SCAN_H
 
+#include "analysis/verdict.h"
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define PRB_SCAN_DEPTH 64
-#define PRB_SCAN_INPUT_MAX 2048   /* bytes of `input`, NUL included */
-#define PRB_SCAN_SITE_MAX 256
-#define PRB_SCAN_SHORT_MAX 128    /* report_id, network name, category */
-
-/* Our verdicts (x_analysis.verdict), in the order counts keep them. */
-enum prb_rep_verdict {
-  PRB_REP_V_OK = 0,
-  PRB_REP_V_BLOCKED,
-  PRB_REP_V_THROTTLED,
-  PRB_REP_V_DOWN,
-  PRB_REP_V_INCONCLUSIVE,
-  PRB_REP_V_OFFLINE,            /* "probe_offline" */
-  PRB_REP_V_COUNT
-};
-
-/* Blocking methods; NONE is a blocked verdict whose method is unknown. */
-enum prb_rep_method {
-  PRB_REP_M_NONE = 0,
-  PRB_REP_M_DNS,
-  PRB_REP_M_TCP,
-  PRB_REP_M_TLS,
-  PRB_REP_M_HTTP,
-  PRB_REP_M_COUNT
-};
 
 enum prb_scan_result {
   PRB_SCAN_OK = 0,      /* a web_connectivity record; fields filled */
@@ -57,8 +36,8 @@ struct prb_scan_rec {
   char report_id[PRB_SCAN_SHORT_MAX];    /* "" when absent */
   char category[PRB_SCAN_SHORT_MAX];     /* x_category_code, "" when null */
   int32_t day;                         /* days since 1970-01-01 (UTC) */
-  enum prb_rep_verdict verdict;
-  enum prb_rep_method method;          /* meaningful when blocked */
+  enum prb_verdict verdict;
+  enum prb_method method;          /* meaningful when blocked */
   bool confirmed;
   bool derived;                        /* no x_analysis: from OONI's keys */
 };
@@ -84,7 +63,6 @@ int32_t prb_scan_days_from_civil(int y, int m, int d);
 /* Writes "YYYY-MM-DD" for day into out (at least 11 bytes). */
 void prb_scan_day_str(int32_t day, char *out, size_t outlen);
 
-const char *prb_scan_verdict_name(enum prb_rep_verdict v);
-const char *prb_scan_method_name(enum prb_rep_method m); /* NONE: "unknown" */
+const char *prb_scan_method_name(enum prb_method m); /* NONE: "unknown" */
 
 #endif

@@ -1,5 +1,8 @@
 /* helper.c: `accessprobe helper`: the control, libmicrohttpd in our loop. */
 #include "servers/helper.h"
+#include "servers/helper_reply.h"
+#include "common/addr.h"
+#include "common/caps.h"
 #include "common/asn.h"
 #include "ooni/control.h"
 #include "engine/dns.h"
@@ -11,8 +14,8 @@
 #include "common/url.h"
 #include "common/textclean.h"
 #include "common/version.h"
+#include "common/buf.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <getopt.h>
 #include <microhttpd.h>
@@ -20,10 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
-#define PRB_HELPER_BODY_MAX (64 * 1024)  /* a request is a URL and a list */
 #define PRB_HELPER_DEFAULT_INFLIGHT 64
 
 struct helper {
@@ -43,8 +44,7 @@ struct helper {
 struct request {
   struct helper *h;
   struct MHD_Connection *conn;
-  char *body;
-  size_t len;
+  struct prb_buf body;           /* at most PRB_HELPER_BODY_MAX */
   bool too_large;
   bool suspended;
   struct prb_meas *m;
@@ -117,7 +117,7 @@ static void free_request(struct request *rq)
   }
   for(size_t i = 0; i < rq->n_eps; i++)
     free(rq->eps[i]);
-  free(rq->body);
+  prb_buf_free(&rq->body);
   free(rq->answer);
   free(rq);
 }
@@ -185,25 +185,16 @@ static void note_probe_network(struct request *rq)
     while(*last == ' ')
       last++;
     size_t n = strcspn(last, " ");
-    unsigned char buf[16];
-    char ip[PRB_IP_MAX] = "";
-    if(n < sizeof(ip)) {
-      memcpy(ip, last, n);
-      ip[n] = 0;
-    }
-    if(inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
-      memcpy(rq->probe_addr, ip, sizeof(ip));
+    struct prb_addr a;
+    if(prb_addr_parse_n(last, n, &a))
+      snprintf(rq->probe_addr, sizeof(rq->probe_addr), "%.*s", (int)n, last);
   }
   else {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
       rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    if(sa && sa->sa_family == AF_INET)
-      inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-                rq->probe_addr, sizeof(rq->probe_addr));
-    else if(sa && sa->sa_family == AF_INET6)
-      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-                rq->probe_addr, sizeof(rq->probe_addr));
+    struct prb_addr a;
+    if(ci && prb_addr_from_sockaddr(ci->client_addr, &a))
+      prb_addr_format(&a, rq->probe_addr, sizeof(rq->probe_addr));
   }
   if(h->asndb && rq->probe_addr[0])
     rq->have_probe = prb_asndb_lookup(h->asndb, rq->probe_addr, &rq->probe);
@@ -215,13 +206,13 @@ static void start(struct request *rq)
 {
   struct helper *h = rq->h;
   json_error_t err;
-  json_t *req = json_loadb(rq->body ? rq->body : "", rq->len,
+  json_t *req = json_loadb(rq->body.p ? rq->body.p : "", rq->body.len,
                            JSON_REJECT_DUPLICATES, &err);
   const char *why = NULL;
   json_t *url_j = req ? json_object_get(req, "http_request") : NULL;
   json_t *tcp = req ? json_object_get(req, "tcp_connect") : NULL;
   struct prb_url url;
-  struct prb_ctl_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
+  struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_extra = 0;
   if(!req || !json_is_object(req))
     why = "the body is not a JSON object";
@@ -235,7 +226,7 @@ static void start(struct request *rq)
     why = "tcp_connect has too many endpoints";
   for(size_t i = 0; !why && i < json_array_size(tcp); i++) {
     const char *s = json_string_value(json_array_get(tcp, i));
-    if(!s || prb_control_addr_parse(s, false, &extra[n_extra]) < 0)
+    if(!s || prb_addr_parse_endpoint(s, false, &extra[n_extra]) < 0)
       why = "tcp_connect has an entry that is not \"ip:port\"";
     else if(!(rq->eps[rq->n_eps] = strdup(s)))
       why = "out of memory";
@@ -316,6 +307,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
       return MHD_NO;
     rq->h = h;
     rq->conn = conn;
+    prb_buf_init(&rq->body, PRB_HELPER_BODY_MAX);
     *con_cls = rq;
     return MHD_YES;
   }
@@ -325,16 +317,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return send_answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
                        "{\"error\":\"use POST with a JSON body\"}");
   if(*data_size) {
-    if(rq->len + *data_size > PRB_HELPER_BODY_MAX)
-      rq->too_large = true;
-    else {
-      char *b = realloc(rq->body, rq->len + *data_size);
-      if(!b)
-        return MHD_NO;
-      memcpy(b + rq->len, data, *data_size);
-      rq->body = b;
-      rq->len += *data_size;
-    }
+    enum prb_buf_rc rc = rq->too_large ? PRB_BUF_TOOBIG :
+                         prb_buf_add(&rq->body, data, *data_size);
+    if(rc == PRB_BUF_NOMEM)
+      return MHD_NO;
+    rq->too_large = rc == PRB_BUF_TOOBIG;
     *data_size = 0;
     return MHD_YES;
   }
@@ -349,12 +336,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                      rq->answer ? rq->answer : "{\"error\":\"failed\"}");
 }
 
-static void on_signal(void *arg, int fd, unsigned events)
+static void on_signal(void *arg, int signo)
 {
   struct helper *h = arg;
-  struct signalfd_siginfo si;
-  if(read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-    h->stop = true;
+  h->stop = true;
 }
 
 static void usage(FILE *f)
@@ -385,7 +370,6 @@ static void usage(FILE *f)
 
 static bool parse_listen(const char *s, struct sockaddr_storage *ss)
 {
-  char host[PRB_IP_MAX];
   const char *colon = strrchr(s, ':');
   if(!colon)
     return false;
@@ -395,28 +379,13 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss)
     h++;
     hl -= 2;
   }
-  if(hl >= sizeof(host))
-    return false;
-  memcpy(host, h, hl);
-  host[hl] = 0;
+  struct prb_addr a;
   char *end;
   long port = strtol(colon + 1, &end, 10);
-  if(*end || port < 1 || port > 65535)
+  if(!prb_addr_parse_n(h, hl, &a) || *end || port < 1 || port > 65535)
     return false;
-  memset(ss, 0, sizeof(*ss));
-  struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-  if(inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-    s4->sin_family = AF_INET;
-    s4->sin_port = htons((uint16_t)port);
-    return true;
-  }
-  if(inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons((uint16_t)port);
-    return true;
-  }
-  return false;
+  a.port = (int)port;
+  return prb_addr_to_sockaddr(&a, ss) > 0;
 }
 
 static int serve(struct helper *h, const char *listen, const char *ca)
@@ -431,13 +400,16 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   cfg.ca_file = ca;
   cfg.step_timeout = h->e.step_deadline;
   bool bogons = h->e.allow_bogons;
-  int rc = prb_engine_up(&h->e, &cfg);
+  char why[512];
+  int rc = prb_engine_up(&h->e, &cfg, why, sizeof(why));
   struct prb_engine *e = &h->e;
   e->allow_bogons = bogons;
   /* The probe waits 3 steps + DNS + 5 s for us: answer well before. */
   e->meas_deadline = 3.0 * e->step_deadline;
-  if(rc != PRB_EXIT_OK)
+  if(rc != PRB_EXIT_OK) {
+    fprintf(stderr, "accessprobe: %s\n", why);
     goto out;
+  }
   rc = PRB_EXIT_INTERNAL;
   prb_timer_init(&h->mhd_timer);
   unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
@@ -462,14 +434,7 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   prb_loop_watch(e->loop, info->epoll_fd, PRB_IO_READ, on_mhd_io, h);
   rearm(h);
 
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, NULL);
-  int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if(sfd >= 0)
-    prb_loop_watch(e->loop, sfd, PRB_IO_READ, on_signal, h);
+  prb_loop_watch_signals(e->loop, on_signal, h);
   if(!h->quiet)
     fprintf(stderr, "accessprobe helper: listening on %s\n", listen);
   while(!h->stop)
@@ -489,15 +454,13 @@ static int serve(struct helper *h, const char *listen, const char *ca)
   }
   MHD_run(h->daemon);
   MHD_stop_daemon(h->daemon);  /* frees what requests remain */
-  if(sfd >= 0)
-    close(sfd);
   rc = PRB_EXIT_OK;
 out:
   prb_engine_down(&h->e);
   return rc;
 }
 
-int prb_helper_main(int argc, char **argv)
+enum prb_exit prb_helper_main(int argc, char **argv)
 {
   enum { OPT_LISTEN = 256, OPT_INFLIGHT, OPT_CA, OPT_STEP, OPT_BOGONS,
          OPT_MMDB, OPT_XFF };
@@ -522,7 +485,6 @@ int prb_helper_main(int argc, char **argv)
   const char *mmdb[PRB_ASNDB_MAX];
   size_t n_mmdb = 0;
   int c;
-  char *end;
   long v;
   while((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
     switch(c) {
@@ -530,8 +492,7 @@ int prb_helper_main(int argc, char **argv)
       listen = optarg;
       break;
     case OPT_INFLIGHT:
-      v = strtol(optarg, &end, 10);
-      if(*end || v < 1 || v > 4096) {
+      if(!prb_parse_long(optarg, 1, 4096, &v)) {
         fprintf(stderr, "accessprobe helper: --max-inflight takes 1 to "
                 "4096\n");
         return PRB_EXIT_USAGE;
@@ -542,8 +503,7 @@ int prb_helper_main(int argc, char **argv)
       ca = optarg;
       break;
     case OPT_STEP:
-      v = strtol(optarg, &end, 10);
-      if(*end || v < 100 || v > 300000) {
+      if(!prb_parse_long(optarg, 100, 300000, &v)) {
         fprintf(stderr, "accessprobe helper: --step-timeout takes 100 to "
                 "300000 milliseconds\n");
         return PRB_EXIT_USAGE;

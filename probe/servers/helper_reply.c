@@ -1,41 +1,17 @@
 /* helper_reply.c: a finished measurement as a test-helper reply. */
-#include "common/asn.h"
-#include "analysis/classify.h"
-#include "servers/helper.h"
-#include "common/policy.h"
+#include "servers/helper_reply.h"
+#include "common/title.h"
+#include "common/addr.h"
 #include "common/textclean.h"
+#include "common/digest.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <openssl/evp.h>
-
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-  static const char digits[] = "0123456789abcdef";
-  for(size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[b[i] >> 4];
-    out[2 * i + 1] = digits[b[i] & 15];
-  }
-  out[2 * n] = 0;
-}
-
-static void sha256_hex(const void *data, size_t len, char out[65])
-{
-  unsigned char md[32];
-  unsigned int mdlen = 0;
-  EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-  hex(md, 32, out);
-}
 
 static json_t *failure_json(const char *f)
 {
   return f ? json_string(f) : json_null();
-}
-
-static void endpoint_text(const char *ip, int port, char *out, size_t len)
-{
-  snprintf(out, len, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
 }
 
 static json_t *tcp_section(const struct prb_obs *obs, double *longest)
@@ -44,7 +20,7 @@ static json_t *tcp_section(const struct prb_obs *obs, double *longest)
   for(size_t i = 0; o && i < obs->n_tcp; i++) {
     const struct prb_tcp_connect *t = &obs->tcp[i];
     char ep[PRB_ENDPOINT_MAX];
-    endpoint_text(t->ip, t->port, ep, sizeof(ep));
+    prb_addr_endpoint_text(t->ip, t->port, ep, sizeof(ep));
     json_object_set_new(o, ep, json_pack("{s:b,s:o}", "status", !t->failure,
                                          "failure", failure_json(t->failure)));
     if(t->t - t->t0 > *longest)
@@ -67,7 +43,7 @@ static json_t *tls_section(const struct prb_obs *obs, double *longest)
                           failure_json(h->failure));
     if(e && h->n_certs) {
       char digest[65];
-      sha256_hex(h->certs[0].der, h->certs[0].len, digest);
+      prb_sha256_hex(h->certs[0].der, h->certs[0].len, digest);
       json_object_set_new(e, "x_leaf_sha256", json_string(digest));
     }
     json_object_set_new(o, h->address, e);
@@ -103,7 +79,7 @@ static json_t *http_section(const struct prb_obs *obs, double *span)
                         prb_json_text(h->value, h->value_len));
   }
   char title[PRB_CTL_TITLE_MAX];
-  prb_classify_title(last->body, last->body_len, title, sizeof(title));
+  prb_title_ooni(last->body, last->body_len, title, sizeof(title));
   bool ok = !failure && last->code > 0;
   /* The page's length, not the part kept: OONI clients compare it with
    * their own whole body. */
@@ -117,8 +93,7 @@ static json_t *http_section(const struct prb_obs *obs, double *span)
                         (json_int_t)(ok ? last->code : -1));
   if(o && ok) {
     char digest[65];
-    sha256_hex(last->body ? (const void *)last->body : "", last->body_len,
-               digest);
+    prb_sha256_hex(last->body, last->body_len, digest);
     json_object_set_new(o, "x_body_sha256", json_string(digest));
     json_object_set_new(o, "x_body_is_truncated",
                         json_boolean(last->body_is_truncated));
@@ -164,7 +139,7 @@ static void add_ip_info(json_t *info, const struct prb_obs *obs,
 {
   json_t *e = json_object_get(info, ip);
   if(!e) {
-    long long flags = flag | (prb_policy_is_bogon(ip) ? 4 : 0) |
+    long long flags = flag | (prb_addr_text_is_bogon(ip) ? 4 : 0) |
                       (tls_valid(obs, ip) ? 8 : 0);
     struct prb_asn_info a;
     if(!prb_asndb_lookup(db, ip, &a)) {

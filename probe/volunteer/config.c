@@ -1,6 +1,10 @@
 /* config.c: read and check the JSON configuration file. */
 #include "volunteer/config.h"
+#include "common/caps.h"
 #include "common/datadir.h"
+#include "common/files.h"
+#include "common/errors.h"
+#include "volunteer/state.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -9,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CONFIG_MAX_BYTES (1024 * 1024)
 
 void prb_config_init(struct prb_config *c)
 {
@@ -350,11 +352,11 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
     else if(!strcmp(k, "lists"))
       read_lists(x, c, v);
     else if(!strcmp(k, "controls")) {
-      read_urls(x, k, v, PRB_CONFIG_MAX_CONTROLS, c->controls,
+      read_urls(x, k, v, PRB_MAX_CONTROLS, c->controls,
                 &c->n_controls);
       c->no_control = json_is_array(v) && !json_array_size(v);
     } else if(!strcmp(k, "resolvers"))
-      read_urls(x, k, v, PRB_CONFIG_MAX_RESOLVERS, c->resolvers,
+      read_urls(x, k, v, PRB_MAX_RESOLVERS, c->resolvers,
                 &c->n_resolvers);
     else if(!strcmp(k, "parallel"))
       get_long(x, NULL, k, v, 1, 1024, &c->parallel);
@@ -388,16 +390,16 @@ static char *slurp(const char *path, size_t *len, char *why, size_t whylen)
     snprintf(why, whylen, "%s", strerror(errno));
     return NULL;
   }
-  char *buf = malloc(CONFIG_MAX_BYTES + 1);
+  char *buf = malloc(PRB_CONFIG_BYTES_MAX + 1);
   if(!buf) {
     fclose(f);
     snprintf(why, whylen, "out of memory");
     return NULL;
   }
-  size_t n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
+  size_t n = fread(buf, 1, PRB_CONFIG_BYTES_MAX + 1, f);
   bool failed = ferror(f);
   fclose(f);
-  if(failed || n > CONFIG_MAX_BYTES) {
+  if(failed || n > PRB_CONFIG_BYTES_MAX) {
     snprintf(why, whylen, "%s", failed ? "read error" : "larger than 1 MiB");
     free(buf);
     return NULL;
@@ -420,10 +422,8 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   x.file = path;
   x.err = err;
   x.ok = true;
-  const char *slash = strrchr(path, '/');
-  if(slash)
-    snprintf(x.dir, sizeof(x.dir), "%.*s", (int)(slash - path > 0 ?
-             slash - path : 1), path);
+  if(strchr(path, '/'))
+    prb_dir_of(path, x.dir, sizeof(x.dir));
   else if(!getcwd(x.dir, sizeof(x.dir)))
     x.dir[0] = '\0';
   size_t len = 0;
@@ -458,4 +458,48 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   json_decref(root);
   free(text);
   return x.ok;
+}
+
+int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen)
+{
+  const char *config = NULL, *state = NULL;
+  int n = 1;
+  for(int i = 1; i < *argc; i++) {
+    const char **slot = !strcmp(argv[i], "--config") ? &config :
+                        !strcmp(argv[i], "--state-dir") ? &state : NULL;
+    if(slot) {
+      if(i + 1 >= *argc) {
+        fprintf(stderr, "accessprobe: %s needs a value\n", argv[i]);
+        return PRB_EXIT_USAGE;
+      }
+      *slot = argv[++i];
+    } else if(!strncmp(argv[i], "--config=", 9))
+      config = argv[i] + 9;
+    else if(!strncmp(argv[i], "--state-dir=", 12))
+      state = argv[i] + 12;
+    else
+      argv[n++] = argv[i];
+  }
+  *argc = n;
+  if(state) {
+    snprintf(dir, dirlen, "%s", state);
+    return -1;
+  }
+  struct prb_config cf;
+  prb_config_init(&cf);
+  if(!prb_config_load(&cf, config, stderr)) {
+    prb_config_free(&cf);
+    return PRB_EXIT_CONFIG;
+  }
+  bool ok = true;
+  if(cf.state_dir)
+    snprintf(dir, dirlen, "%s", cf.state_dir);
+  else
+    ok = prb_state_default_dir(dir, dirlen);
+  prb_config_free(&cf);
+  if(!ok) {
+    fprintf(stderr, "accessprobe: no state folder: give --state-dir DIR\n");
+    return PRB_EXIT_USAGE;
+  }
+  return -1;
 }

@@ -14,18 +14,16 @@
 #ifndef PRB_CONFIG_H
 #define PRB_CONFIG_H
 
+#include "common/caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #define PRB_CONFIG_VERSION 1          /* the schema this build reads */
-#define PRB_CONFIG_MAX_LISTS 64
-#define PRB_CONFIG_MAX_CONTROLS 4     /* = PRB_MAX_CONTROLS (run.h) */
-#define PRB_CONFIG_MAX_RESOLVERS 8    /* = PRB_MAX_RESOLVERS (engine.h) */
 #define PRB_CONFIG_RETENTION_DAYS 90
 #define PRB_CONFIG_RETENTION_MB 200
 #define PRB_CONFIG_SYSTEM_FILE "/etc/accessprobe/config.json"
-#define PRB_CONFIG_NETWORK_NAME_MAX 127   /* bytes of network.name */
 
 /* Every string is owned by the struct (NULL when the key was absent);
  * numbers are 0 when absent unless said otherwise. */
@@ -34,10 +32,10 @@ struct prb_config {
   int version;
   char *lists[PRB_CONFIG_MAX_LISTS];   /* resolved paths */
   size_t n_lists;
-  char *controls[PRB_CONFIG_MAX_CONTROLS];
+  char *controls[PRB_MAX_CONTROLS];
   size_t n_controls;
   bool no_control;              /* "controls": [] */
-  char *resolvers[PRB_CONFIG_MAX_RESOLVERS];
+  char *resolvers[PRB_MAX_RESOLVERS];
   size_t n_resolvers;
   long parallel;
   long max_runtime;             /* seconds; 0: no budget */
@@ -71,6 +69,13 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err);
 /* Checks and normalises an AS number: "AS1234" or "1234" give "AS1234" in
  * out. */
 bool prb_config_parse_asn(const char *s, char *out, size_t outlen);
+
+/* For the commands that read a state folder (onboard, results): takes
+ * --config FILE and --state-dir DIR out of argv (in place, *argc
+ * updated) and finds the state folder the way runs do: --state-dir, else
+ * the configuration's, else prb_state_default_dir(). Returns -1 to go on,
+ * else the exit status (problems said on stderr). */
+int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen);
 
 /* True for a two-letter upper-case country code. */
 bool prb_config_valid_cc(const char *s);

@@ -1,5 +1,6 @@
 /* lock.c: flock on a lock file in the output folder. */
 #include "volunteer/lock.h"
+#include "common/files.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,70 +11,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void prb_lock_inherit_owner(int fd, const char *path)
-{
-  if(fd < 0 || geteuid() != 0)
-    return;
-  char parent[4096];
-  const char *slash = strrchr(path, '/');
-  if(!slash)
-    snprintf(parent, sizeof(parent), ".");
-  else if(slash == path)
-    snprintf(parent, sizeof(parent), "/");
-  else
-    snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
-  struct stat p, f;
-  if(stat(parent, &p) < 0 || fstat(fd, &f) < 0)
-    return;
-  if((f.st_uid != p.st_uid || f.st_gid != p.st_gid) &&
-     fchown(fd, p.st_uid, p.st_gid) < 0)
-    errno = 0;                  /* best effort: the write itself matters */
-}
-
-/* A folder mkdir just created takes its parent's owner (as root). */
-static void inherit_dir(const char *path)
-{
-  if(geteuid() != 0)
-    return;
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if(fd >= 0) {
-    prb_lock_inherit_owner(fd, path);
-    close(fd);
-  }
-}
-
-int prb_lock_mkdirs(const char *dir, unsigned mode)
-{
-  char buf[4096];
-  int n = snprintf(buf, sizeof(buf), "%s", dir);
-  if(n <= 0 || (size_t)n >= sizeof(buf)) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  for(char *p = buf + 1; *p; p++) {
-    if(*p != '/')
-      continue;
-    *p = '\0';
-    if(mkdir(buf, (mode_t)mode) == 0)
-      inherit_dir(buf);
-    else if(errno != EEXIST)
-      return -1;
-    *p = '/';
-  }
-  if(mkdir(buf, (mode_t)mode) == 0)
-    inherit_dir(buf);
-  else if(errno != EEXIST)
-    return -1;
-  struct stat st;
-  if(stat(buf, &st) < 0)
-    return -1;
-  if(!S_ISDIR(st.st_mode)) {
-    errno = ENOTDIR;
-    return -1;
-  }
-  return 0;
-}
 
 static long read_holder(int fd)
 {
@@ -97,7 +34,7 @@ int prb_lock_take(const char *dir, long *holder, char *why, size_t whylen)
     snprintf(why, whylen, "%s: folder name too long", dir);
     return PRB_LOCK_ERROR;
   }
-  if(prb_lock_mkdirs(dir, 0750) < 0) {
+  if(prb_mkdirs(dir, 0750, true) < 0) {
     snprintf(why, whylen, "cannot create %s: %s", dir, strerror(errno));
     return PRB_LOCK_ERROR;
   }
@@ -108,7 +45,7 @@ int prb_lock_take(const char *dir, long *holder, char *why, size_t whylen)
     return PRB_LOCK_ERROR;
   }
   /* A root run must not leave a lock the service user cannot open. */
-  prb_lock_inherit_owner(fd, path);
+  prb_inherit_owner(fd, path);
   if(flock(fd, LOCK_EX | LOCK_NB) < 0) {
     int e = errno;
     if(e == EWOULDBLOCK) {
@@ -173,15 +110,8 @@ static bool is_state_dir(const char *dir)
 bool prb_lock_dir_for(const char *path, char *out, size_t outlen)
 {
   char dir[4096], real[PATH_MAX];
-  const char *slash = strrchr(path, '/');
   int n;
-  if(!slash)
-    n = snprintf(dir, sizeof(dir), ".");
-  else if(slash == path)
-    n = snprintf(dir, sizeof(dir), "/");
-  else
-    n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-  if(n < 0 || (size_t)n >= sizeof(dir))
+  if(!prb_dir_of(path, dir, sizeof(dir)))
     return false;
   /* Walk up the real path: a results/ folder whose parent is a state
    * folder means the state folder's lock, whatever name led here. */

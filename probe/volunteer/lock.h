@@ -32,17 +32,6 @@ int prb_lock_held(const char *dir);
 /* Releases the lock; fd < 0 is ignored. */
 void prb_lock_release(int fd);
 
-/* mkdir -p with the given mode for the folders it creates. Returns 0, or
- * -1 with errno set. Run as root, each folder it creates takes the owner
- * and group of its parent (prb_lock_inherit_owner). */
-int prb_lock_mkdirs(const char *dir, unsigned mode);
-
-/* When this process runs as root, gives the file open on fd (at path) the
- * owner and group of the folder holding path, so that `sudo accessprobe
- * ...` in a state folder owned by the service user leaves nothing that
- * user cannot read or replace. No-op otherwise, and best effort. */
-void prb_lock_inherit_owner(int fd, const char *path);
-
 /* The folder to lock before writing the results file path: the state
  * folder when path lies in STATE/results/ (a scheduled run locks STATE, so
  * both must take the same lock), else the folder holding path. false when

@@ -3,6 +3,8 @@
 #include "common/errors.h"
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
+#include "common/files.h"
+#include "volunteer/config.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -154,7 +156,7 @@ static bool consent_path(const char *dir, char *out, size_t len)
   return prb_state_path(dir, PRB_CONSENT_FILE, out, len);
 }
 
-int prb_onboard_check(const char *state_dir, char *why, size_t whylen)
+enum prb_consent prb_onboard_check(const char *state_dir, char *why, size_t whylen)
 {
   char path[4096];
   if(!consent_path(state_dir, path, sizeof(path))) {
@@ -210,7 +212,7 @@ static int store(const char *state_dir, bool yes, const char *lang,
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if(prb_lock_mkdirs(state_dir, 0750) < 0 ||
+  if(prb_mkdirs(state_dir, 0750, true) < 0 ||
      !consent_path(state_dir, path, sizeof(path))) {
     fprintf(stderr, "accessprobe: cannot create %s: %s\n", state_dir,
             strerror(errno));
@@ -236,7 +238,7 @@ static int store(const char *state_dir, bool yes, const char *lang,
   }
   nl[len] = '\n';
   nl[len + 1] = '\0';
-  int rc = prb_state_write_atomic(path, nl, len + 1, why, sizeof(why));
+  int rc = prb_write_atomic(path, nl, len + 1, why, sizeof(why));
   free(nl);
   if(rc < 0) {
     fprintf(stderr, "accessprobe: cannot store the answer: %s\n", why);
@@ -246,8 +248,8 @@ static int store(const char *state_dir, bool yes, const char *lang,
   return PRB_EXIT_OK;
 }
 
-int prb_onboard_run(const char *state_dir, const char *lang, bool assume_yes,
-                    FILE *in, FILE *out)
+enum prb_exit prb_onboard_run(const char *state_dir, const char *lang,
+                              bool assume_yes, FILE *in, FILE *out)
 {
   const struct text *t = text_for(lang);
   fprintf(out, "%s\n%s\n", t->body, t->question);
@@ -284,4 +286,33 @@ int prb_onboard_run(const char *state_dir, const char *lang, bool assume_yes,
     return rc;
   fprintf(out, "%s", yes ? t->agreed : t->declined);
   return yes ? PRB_EXIT_OK : PRB_EXIT_NO_CONSENT;
+}
+
+enum prb_exit prb_onboard_main(int argc, char **argv)
+{
+  char dir[4096];
+  int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
+  if(rc >= 0)
+    return rc;
+  const char *lang = NULL;
+  bool yes = false;
+  for(int i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
+      yes = true;
+    else if(!strcmp(argv[i], "--lang") && i + 1 < argc)
+      lang = argv[++i];
+    else if(!strncmp(argv[i], "--lang=", 7))
+      lang = argv[i] + 7;
+    else {
+      fprintf(stderr, "Usage: accessprobe onboard [--lang kk|ru|en] [--yes] "
+              "[--state-dir DIR] [--config FILE]\n");
+      return PRB_EXIT_USAGE;
+    }
+  }
+  if(lang && !prb_onboard_lang_known(lang)) {
+    fprintf(stderr, "accessprobe: --lang takes kk, ru or en\n");
+    return PRB_EXIT_USAGE;
+  }
+  return prb_onboard_run(dir, lang ? lang : prb_onboard_lang_from_env(), yes,
+                         stdin, stdout);
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/errors.h"
+
 #define PRB_CONSENT_FILE "consent.json"
 /* Bumped whenever the risks text changes in substance: a yes to an older
  * text no longer counts. */
@@ -33,14 +35,19 @@ const char *prb_onboard_lang_from_env(void);
 /* True for "kk", "ru", "en". */
 bool prb_onboard_lang_known(const char *lang);
 
-/* Reads state_dir/consent.json. Returns an enum prb_consent; for anything
- * but YES, why says what is wrong and what to do (English, for logs). */
-int prb_onboard_check(const char *state_dir, char *why, size_t whylen);
+/* Reads state_dir/consent.json. For anything but YES, why says what is
+ * wrong and what to do (English, for logs). */
+enum prb_consent prb_onboard_check(const char *state_dir, char *why, size_t whylen);
+
+/* `accessprobe onboard [--lang kk|ru|en] [--yes] [--state-dir DIR]
+ * [--config FILE]`: argv[0] is "onboard". Asks on the terminal. */
+enum prb_exit prb_onboard_main(int argc, char **argv);
 
 /* Shows the text in lang on out, reads the answer from in (unless
- * assume_yes), stores it. Returns an enum prb_exit: OK on yes,
- * NO_CONSENT on anything else, OUTPUT when it cannot be stored. */
-int prb_onboard_run(const char *state_dir, const char *lang, bool assume_yes,
-                    FILE *in, FILE *out);
+ * assume_yes), stores it. Returns PRB_EXIT_OK on yes,
+ * PRB_EXIT_NO_CONSENT on anything else, PRB_EXIT_OUTPUT when it cannot be
+ * stored. */
+enum prb_exit prb_onboard_run(const char *state_dir, const char *lang,
+                              bool assume_yes, FILE *in, FILE *out);
 
 #endif

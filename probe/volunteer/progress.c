@@ -1,5 +1,6 @@
 /* progress.c: the one-line terminal display, plain and JSON lines. */
 #include "volunteer/progress.h"
+#include "common/clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +12,10 @@ struct prb_progress {
   FILE *out;
   bool tty;                     /* redraw one line in place */
   size_t already, all, done;
-  size_t counts[PRB_V_N];
+  size_t counts[PRB_STATE_VERDICTS];
   double t0, last_draw;
   char run_id[96];
 };
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct prb_progress *prb_progress_new(enum prb_log_format fmt, FILE *out,
                                       size_t already, size_t all,
@@ -37,7 +31,7 @@ struct prb_progress *prb_progress_new(enum prb_log_format fmt, FILE *out,
            !(term && !strcmp(term, "dumb"));
   p->already = already;
   p->all = all;
-  p->t0 = now();
+  p->t0 = prb_now();
   snprintf(p->run_id, sizeof(p->run_id), "%s", run_id ? run_id : "");
   return p;
 }
@@ -66,7 +60,7 @@ static void fmt_duration(char *buf, size_t len, double s)
 /* Seconds left, from the average pace so far; < 0 when unknown. */
 static double eta(const struct prb_progress *p, size_t total)
 {
-  double el = now() - p->t0;
+  double el = prb_now() - p->t0;
   if(!p->done || total <= p->done)
     return total <= p->done ? 0 : -1;
   return el / (double)p->done * (double)(total - p->done);
@@ -79,15 +73,15 @@ static void draw(struct prb_progress *p, size_t total)
   double e = eta(p, total);
   if(e >= 0)
     fmt_duration(left, sizeof(left), e);
-  size_t other = p->counts[PRB_V_THROTTLED] + p->counts[PRB_V_PROBE_OFFLINE]
-                 + p->counts[PRB_V_INCONCLUSIVE] +
-                 p->counts[PRB_V_UNCLASSIFIED];
+  size_t other = p->counts[PRB_VERDICT_THROTTLED] + p->counts[PRB_VERDICT_PROBE_OFFLINE]
+                 + p->counts[PRB_VERDICT_INCONCLUSIVE] +
+                 p->counts[PRB_VERDICT_UNCLASSIFIED];
   fprintf(p->out, "\r\033[K[%zu/%zu %3zu%%] ok %zu  blocked %zu  down %zu  "
           "other %zu  ETA %s", shown, all, all ? shown * 100 / all : 100,
-          p->counts[PRB_V_OK], p->counts[PRB_V_BLOCKED], p->counts[PRB_V_DOWN],
+          p->counts[PRB_VERDICT_OK], p->counts[PRB_VERDICT_BLOCKED], p->counts[PRB_VERDICT_DOWN],
           other, left);
   fflush(p->out);
-  p->last_draw = now();
+  p->last_draw = prb_now();
 }
 
 static void emit_json(struct prb_progress *p, json_t *o)
@@ -107,7 +101,8 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
                             size_t done, size_t total)
 {
   struct prb_progress *p = ctx;
-  int v = rec ? prb_state_record_verdict(rec) : PRB_V_UNCLASSIFIED;
+  enum prb_verdict v = rec ? prb_state_record_verdict(rec)
+                           : PRB_VERDICT_UNCLASSIFIED;
   p->counts[v]++;
   p->done++;
   if(p->fmt == PRB_LOG_JSON) {
@@ -120,7 +115,7 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
                            "verdict", prb_state_verdict_name(v),
                            "eta_s", e >= 0 ? json_integer((json_int_t)e) :
                            json_null()));
-  } else if(p->tty && (now() - p->last_draw > 0.1 || p->done >= total))
+  } else if(p->tty && (prb_now() - p->last_draw > 0.1 || p->done >= total))
     draw(p, total);
 }
 
@@ -141,10 +136,10 @@ void prb_progress_message(struct prb_progress *p, const char *level,
 void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
                          const char *output)
 {
-  double secs = now() - p->t0;
+  double secs = prb_now() - p->t0;
   if(p->fmt == PRB_LOG_JSON) {
     json_t *c = json_object();
-    for(int i = 0; c && i < PRB_V_N; i++)
+    for(int i = 0; c && i < PRB_STATE_VERDICTS; i++)
       json_object_set_new(c, prb_state_verdict_name(i),
                           json_integer((json_int_t)p->counts[i]));
     emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:i, s:s, s:o}",
@@ -164,10 +159,10 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
   if(p->already)
     fprintf(p->out, " (%zu recorded before the run was resumed)", p->already);
   fprintf(p->out, ": ok %zu, blocked %zu, throttled %zu, down %zu, "
-          "inconclusive %zu, unclassified %zu", p->counts[PRB_V_OK],
-          p->counts[PRB_V_BLOCKED], p->counts[PRB_V_THROTTLED],
-          p->counts[PRB_V_DOWN], p->counts[PRB_V_INCONCLUSIVE] +
-          p->counts[PRB_V_PROBE_OFFLINE], p->counts[PRB_V_UNCLASSIFIED]);
+          "inconclusive %zu, unclassified %zu", p->counts[PRB_VERDICT_OK],
+          p->counts[PRB_VERDICT_BLOCKED], p->counts[PRB_VERDICT_THROTTLED],
+          p->counts[PRB_VERDICT_DOWN], p->counts[PRB_VERDICT_INCONCLUSIVE] +
+          p->counts[PRB_VERDICT_PROBE_OFFLINE], p->counts[PRB_VERDICT_UNCLASSIFIED]);
   if(left)
     fprintf(p->out, "; %zu inputs left", left);
   if(output && output[0])

@@ -4,6 +4,7 @@
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
 #include "common/textclean.h"
+#include "volunteer/config.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -69,7 +70,7 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
       const char *st = shown_status(e, held);
       live_counts(dir, e, st);
       json_t *c = json_object();
-      for(int v = 0; c && v < PRB_V_N; v++)
+      for(int v = 0; c && v < PRB_STATE_VERDICTS; v++)
         json_object_set_new(c, prb_state_verdict_name(v),
                             json_integer((json_int_t)e->counts[v]));
       /* The name came from a person or a file: never let one bad byte
@@ -105,10 +106,10 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
     const char *st = shown_status(e, held);
     live_counts(dir, e, st);
     size_t sites = 0;
-    for(int v = 0; v < PRB_V_N; v++)
+    for(int v = 0; v < PRB_STATE_VERDICTS; v++)
       sites += e->counts[v];
-    size_t other = sites - e->counts[PRB_V_OK] - e->counts[PRB_V_BLOCKED] -
-                   e->counts[PRB_V_DOWN];
+    size_t other = sites - e->counts[PRB_VERDICT_OK] - e->counts[PRB_VERDICT_BLOCKED] -
+                   e->counts[PRB_VERDICT_DOWN];
     char net[64];
     snprintf(net, sizeof(net), "%s %s%s%.10s", e->asn, e->cc,
              e->network[0] ? " " : "", e->network);
@@ -116,8 +117,8 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
     snprintf(when, sizeof(when), "%.10s %.5s", e->started,
              strlen(e->started) > 11 ? e->started + 11 : "");
     fprintf(out, "%3zu  %-16s  %-20.20s  %-11s  %5zu  %5zu  %7zu  %5zu  "
-            "%5zu\n", i + 1, when, net, st, sites, e->counts[PRB_V_OK],
-            e->counts[PRB_V_BLOCKED], e->counts[PRB_V_DOWN], other);
+            "%5zu\n", i + 1, when, net, st, sites, e->counts[PRB_VERDICT_OK],
+            e->counts[PRB_VERDICT_BLOCKED], e->counts[PRB_VERDICT_DOWN], other);
     if(e->left)
       fprintf(out, "     (%zu inputs were left unmeasured)\n", e->left);
   }
@@ -193,14 +194,14 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  size_t counts[PRB_V_N] = {0};
+  size_t counts[PRB_STATE_VERDICTS] = {0};
   while((len = getline(&line, &cap, f)) > 0) {
     if(line[len - 1] != '\n')
       break;
     json_t *rec = json_loadb(line, (size_t)len, 0, NULL);
     const char *input = json_string_value(json_object_get(rec, "input"));
     if(json_is_object(rec) && input) {
-      int v = prb_state_record_verdict(rec);
+      enum prb_verdict v = prb_state_record_verdict(rec);
       char why[160];
       reason(rec, why, sizeof(why));
       counts[v]++;
@@ -211,7 +212,7 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   free(line);
   fclose(f);
   fprintf(out, "\n");
-  for(int v = 0; v < PRB_V_N; v++)
+  for(int v = 0; v < PRB_STATE_VERDICTS; v++)
     if(counts[v])
       fprintf(out, "%s %zu  ", prb_state_verdict_name(v), counts[v]);
   fprintf(out, "\n");
@@ -220,8 +221,9 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   return PRB_EXIT_OK;
 }
 
-int prb_results_main(const char *state_dir, int argc, char **argv,
-                     FILE *out)
+/* The command once the folder is chosen. */
+static enum prb_exit results(const char *state_dir, int argc, char **argv,
+                             FILE *out)
 {
   bool json = false;
   const char *show = NULL;
@@ -261,4 +263,13 @@ int prb_results_main(const char *state_dir, int argc, char **argv,
            list_runs(state_dir, &ix, json, out);
   prb_state_index_free(&ix);
   return rc;
+}
+
+enum prb_exit prb_results_main(int argc, char **argv)
+{
+  char dir[4096];
+  int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
+  if(rc >= 0)
+    return rc;
+  return results(dir, argc, argv, stdout);
 }

@@ -8,11 +8,10 @@
 #ifndef PRB_RESULTS_CMD_H
 #define PRB_RESULTS_CMD_H
 
-#include <stdio.h>
+#include "common/errors.h"
 
-/* argv[0] is "results"; the folder is already chosen (not NULL). Output on
- * out, problems on stderr. Returns an enum prb_exit. */
-int prb_results_main(const char *state_dir, int argc, char **argv,
-                     FILE *out);
+/* argv[0] is "results"; [show RUN] [--json] [--state-dir DIR] [--config
+ * FILE] follow. Output on standard output, problems on stderr. */
+enum prb_exit prb_results_main(int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
 /* resume.c: repair the tail of a results file, skip recorded inputs. */
 #include "volunteer/resume.h"
 #include "volunteer/lock.h"
+#include "common/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,7 +83,7 @@ static int move_aside(int fd, const char *path, off_t from, off_t to,
     return -1;
   }
   /* Resumed by root in the service's folder: keep it the service's. */
-  prb_lock_inherit_owner(out, side);
+  prb_inherit_owner(out, side);
   char buf[CHUNK];
   for(off_t pos = from; pos < to;) {
     size_t want = to - pos >= CHUNK ? CHUNK : (size_t)(to - pos);
@@ -92,16 +93,10 @@ static int move_aside(int fd, const char *path, off_t from, off_t to,
       close(out);
       return -1;
     }
-    for(ssize_t off = 0; off < r;) {
-      ssize_t w = write(out, buf + off, (size_t)(r - off));
-      if(w < 0 && errno == EINTR)
-        continue;
-      if(w <= 0) {
-        snprintf(why, whylen, "cannot write %s: %s", side, strerror(errno));
-        close(out);
-        return -1;
-      }
-      off += w;
+    if(prb_write_all(out, buf, (size_t)r) < 0) {
+      snprintf(why, whylen, "cannot write %s: %s", side, strerror(errno));
+      close(out);
+      return -1;
     }
     pos += r;
   }
@@ -145,7 +140,7 @@ static int collect(int fd, off_t end, struct prb_resume *r, char *why,
         memcpy(r->report_id, rid, strlen(rid) + 1);
       r->kept++;
       if(prb_inputs_add_url(&r->done, in, NULL, "resumed", NULL) ==
-         PRB_INPUTS_ENOMEM) {
+         PRB_LOAD_ENOMEM) {
         snprintf(why, whylen, "out of memory");
         rc = -1;
       }
@@ -216,7 +211,7 @@ long prb_resume_filter(const struct prb_resume *r,
       continue;
     }
     if(prb_inputs_add_url(out, it->url, it->category_code, it->origin,
-                          NULL) == PRB_INPUTS_ENOMEM)
+                          NULL) == PRB_LOAD_ENOMEM)
       return -1;
   }
   return skipped;

@@ -1,8 +1,11 @@
 /* state.c: state folder layout, run index, retention. */
 #include "volunteer/state.h"
 #include "volunteer/lock.h"
+#include "analysis/verdict.h"
 #include "ooni/record.h"
 #include "common/textclean.h"
+#include "common/files.h"
+#include "common/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,27 +17,21 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const verdicts[PRB_V_N] = {
-  "ok", "blocked", "throttled", "down", "probe_offline", "inconclusive",
-  "unclassified"
-};
-
-const char *prb_state_verdict_name(int v)
+const char *prb_state_verdict_name(enum prb_verdict v)
 {
-  return v >= 0 && v < PRB_V_N ? verdicts[v] : "unclassified";
+  return v >= 0 && v < PRB_VERDICT_COUNT ? prb_verdict_name(v)
+                                         : "unclassified";
 }
 
-int prb_state_record_verdict(const void *json_record)
+enum prb_verdict prb_state_record_verdict(const void *json_record)
 {
   const json_t *rec = json_record;
   json_t *tk = json_object_get(rec, "test_keys");
   json_t *an = json_object_get(tk, "x_analysis");
-  const char *v = json_string_value(json_object_get(an, "verdict"));
-  if(v)
-    for(int i = 0; i < PRB_V_UNCLASSIFIED; i++)
-      if(!strcmp(v, verdicts[i]))
-        return i;
-  return PRB_V_UNCLASSIFIED;
+  enum prb_verdict v;
+  if(prb_verdict_parse(json_string_value(json_object_get(an, "verdict")), &v))
+    return v;
+  return PRB_VERDICT_UNCLASSIFIED;
 }
 
 bool prb_state_path(const char *dir, const char *rel, char *out,
@@ -67,7 +64,7 @@ int prb_state_prepare(const char *dir, char *why, size_t whylen)
     snprintf(why, whylen, "%s: name too long", dir);
     return -1;
   }
-  if(prb_lock_mkdirs(path, 0750) < 0) {
+  if(prb_mkdirs(path, 0750, true) < 0) {
     snprintf(why, whylen, "cannot create %s: %s", path, strerror(errno));
     return -1;
   }
@@ -103,7 +100,7 @@ int prb_state_new_run(const char *dir, const char *asn, const char *cc,
     snprintf(why, whylen, "%s: name too long", dir);
     return -1;
   }
-  if(prb_lock_mkdirs(path, 0750) < 0) {
+  if(prb_mkdirs(path, 0750, true) < 0) {
     snprintf(why, whylen, "cannot create %s: %s", path, strerror(errno));
     return -1;
   }
@@ -126,9 +123,7 @@ void prb_state_copy_text(char *dst, size_t len, const char *src)
     return;
   /* Cut before a continuation byte, never inside a character: jansson
    * refuses invalid UTF-8, and the index could then never be saved. */
-  size_t n = clean_len < len ? clean_len : len - 1;
-  while(n > 0 && n < clean_len && ((unsigned char)clean[n] & 0xC0) == 0x80)
-    n--;
+  size_t n = prb_utf8_cut(clean, clean_len, len - 1);
   memcpy(dst, clean, n);
   dst[n] = '\0';
   free(clean);
@@ -170,8 +165,8 @@ static bool entry_from_json(json_t *o, struct prb_run_entry *e)
   e->left = get_size(json_object_get(o, "left"));
   e->resumed = get_size(json_object_get(o, "resumed"));
   json_t *c = json_object_get(o, "verdicts");
-  for(int i = 0; i < PRB_V_N; i++)
-    e->counts[i] = get_size(json_object_get(c, verdicts[i]));
+  for(int i = 0; i < PRB_STATE_VERDICTS; i++)
+    e->counts[i] = get_size(json_object_get(c, prb_state_verdict_name(i)));
   return e->id[0] && (!e->file[0] || safe_rel(e->file));
 }
 
@@ -185,8 +180,9 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
   json_t *c = json_object();
   if(!c)
     return NULL;
-  for(int i = 0; i < PRB_V_N; i++)
-    json_object_set_new(c, verdicts[i], json_integer((json_int_t)e->counts[i]));
+  for(int i = 0; i < PRB_STATE_VERDICTS; i++)
+    json_object_set_new(c, prb_state_verdict_name(i),
+                        json_integer((json_int_t)e->counts[i]));
   /* Every string goes through prb_json_text: one bad byte in one entry
    * must not make the whole index unsavable. */
   json_t *o = json_pack("{s:o, s:o, s:o, s:o?, s:o, s:o, s:o, s:o, s:I, "
@@ -245,71 +241,6 @@ int prb_state_index_load(const char *dir, struct prb_index *ix, FILE *err)
   return 0;
 }
 
-int prb_state_write_atomic(const char *path, const char *data, size_t len,
-                           char *why, size_t whylen)
-{
-  char tmp[4096];
-  int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  if(n < 0 || (size_t)n >= sizeof(tmp)) {
-    snprintf(why, whylen, "%s: name too long", path);
-    return -1;
-  }
-  /* A fresh file, never one left (or planted) there: it may be given
-   * away to the folder's owner below. */
-  if(unlink(tmp) < 0 && errno != ENOENT) {
-    snprintf(why, whylen, "cannot replace %s: %s", tmp, strerror(errno));
-    return -1;
-  }
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                0640);
-  if(fd < 0) {
-    snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
-    return -1;
-  }
-  /* Run by root (sudo accessprobe onboard), the file must still be the
-   * service user's, or every scheduled run fails to read it. */
-  prb_lock_inherit_owner(fd, tmp);
-  for(size_t off = 0; off < len;) {
-    ssize_t w = write(fd, data + off, len - off);
-    if(w < 0 && errno == EINTR)
-      continue;
-    if(w <= 0) {
-      snprintf(why, whylen, "cannot write %s: %s", tmp,
-               strerror(w < 0 ? errno : ENOSPC));
-      close(fd);
-      unlink(tmp);
-      return -1;
-    }
-    off += (size_t)w;
-  }
-  if(fsync(fd) < 0) {
-    snprintf(why, whylen, "cannot sync %s: %s", tmp, strerror(errno));
-    close(fd);
-    unlink(tmp);
-    return -1;
-  }
-  close(fd);
-  if(rename(tmp, path) < 0) {
-    snprintf(why, whylen, "cannot replace %s: %s", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  /* The rename is only durable once the folder is synced. */
-  char dir[4096];
-  snprintf(dir, sizeof(dir), "%s", path);
-  char *slash = strrchr(dir, '/');
-  if(slash && slash != dir)
-    *slash = '\0';
-  else
-    snprintf(dir, sizeof(dir), "%s", slash ? "/" : ".");
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if(dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return 0;
-}
-
 int prb_state_index_save(const char *dir, const struct prb_index *ix,
                          char *why, size_t whylen)
 {
@@ -347,7 +278,7 @@ int prb_state_index_save(const char *dir, const struct prb_index *ix,
   }
   line[len] = '\n';
   line[len + 1] = '\0';
-  int rc = prb_state_write_atomic(path, line, len + 1, why, whylen);
+  int rc = prb_write_atomic(path, line, len + 1, why, whylen);
   free(line);
   return rc;
 }
@@ -359,14 +290,9 @@ bool prb_state_index_put(struct prb_index *ix, const struct prb_run_entry *e)
       ix->runs[i] = *e;
       return true;
     }
-  if(ix->n == ix->cap) {
-    size_t cap = ix->cap ? ix->cap * 2 : 16;
-    struct prb_run_entry *r = realloc(ix->runs, cap * sizeof(*r));
-    if(!r)
-      return false;
-    ix->runs = r;
-    ix->cap = cap;
-  }
+  if(!prb_array_reserve(&ix->runs, &ix->cap, ix->n + 1, sizeof(*ix->runs),
+                        SIZE_MAX))
+    return false;
   ix->runs[ix->n++] = *e;
   return true;
 }
@@ -395,9 +321,9 @@ void prb_state_index_free(struct prb_index *ix)
   memset(ix, 0, sizeof(*ix));
 }
 
-int prb_state_count(const char *path, size_t counts[PRB_V_N], size_t *total)
+int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS], size_t *total)
 {
-  memset(counts, 0, sizeof(size_t) * PRB_V_N);
+  memset(counts, 0, sizeof(size_t) * PRB_STATE_VERDICTS);
   *total = 0;
   FILE *f = fopen(path, "rbe");
   if(!f)
@@ -595,7 +521,7 @@ void prb_state_own_file(const char *path)
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
                 0640);
   if(fd >= 0) {
-    prb_lock_inherit_owner(fd, path);
+    prb_inherit_owner(fd, path);
     close(fd);
   }
 }
@@ -647,11 +573,9 @@ static void delete_run(const char *dir, struct prb_index *ix, size_t i,
     snprintf(side, sizeof(side), "%s.partial", p);
     unlink(p);
     unlink(side);
-    char *slash = strrchr(p, '/');
-    if(slash) {
-      *slash = '\0';
-      rmdir(p);                 /* the dated folder, once empty */
-    }
+    char day[4096];
+    if(prb_dir_of(p, day, sizeof(day)))
+      rmdir(day);               /* the dated folder, once empty */
   }
   if(log)
     fprintf(log, "accessprobe: retention: deleted run %s (%s)\n", e->id,

@@ -21,19 +21,21 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "analysis/verdict.h"
+
 #define PRB_STATE_INDEX "runs.json"
 #define PRB_STATE_INDEX_VERSION 1
 
-/* x_analysis.verdict values, and "unclassified" for records without one. */
-enum prb_state_verdict {
-  PRB_V_OK = 0, PRB_V_BLOCKED, PRB_V_THROTTLED, PRB_V_DOWN,
-  PRB_V_PROBE_OFFLINE, PRB_V_INCONCLUSIVE, PRB_V_UNCLASSIFIED, PRB_V_N
-};
+/* Run counts are kept by x_analysis.verdict (verdict.h), plus
+ * "unclassified" for records without one. */
+#define PRB_VERDICT_UNCLASSIFIED PRB_VERDICT_COUNT
+#define PRB_STATE_VERDICTS (PRB_VERDICT_COUNT + 1)
 
-const char *prb_state_verdict_name(int v);
+/* prb_verdict_name(), and "unclassified" for PRB_VERDICT_UNCLASSIFIED. */
+const char *prb_state_verdict_name(enum prb_verdict v);
 
-/* The verdict of one record (borrowed JSON): an enum prb_state_verdict. */
-int prb_state_record_verdict(const void *json_record);
+/* The verdict of one record (borrowed JSON), or PRB_VERDICT_UNCLASSIFIED. */
+enum prb_verdict prb_state_record_verdict(const void *json_record);
 
 struct prb_run_entry {
   char id[96];                  /* also the file's base name */
@@ -47,7 +49,7 @@ struct prb_run_entry {
   size_t inputs;                /* the size of the list */
   size_t left;                  /* inputs not measured when it ended */
   size_t resumed;               /* times it was resumed */
-  size_t counts[PRB_V_N];       /* records by verdict */
+  size_t counts[PRB_STATE_VERDICTS];       /* records by verdict */
 };
 
 struct prb_index {
@@ -136,7 +138,7 @@ void prb_state_now(char out[24]);
 
 /* Counts the records of a results file by verdict into counts (zeroed
  * first); *total gets the number of records. -1 when it cannot be read. */
-int prb_state_count(const char *path, size_t counts[PRB_V_N],
+int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS],
                     size_t *total);
 
 /* Deletes runs older than days, then the oldest runs until the results
@@ -147,11 +149,5 @@ int prb_state_count(const char *path, size_t counts[PRB_V_N],
  * NULL). Returns the number of runs deleted. */
 size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
                         long max_mb, const char *keep_id, FILE *log);
-
-/* Writes data to path atomically and durably (temporary file, fsync,
- * rename, fsync of the folder), mode 0640; run as root, the file takes
- * its folder's owner and group. 0, or -1 with why. */
-int prb_state_write_atomic(const char *path, const char *data, size_t len,
-                           char *why, size_t whylen);
 
 #endif

@@ -78,23 +78,20 @@ DARK_IP=198.18.9.2
 VOID_IP=198.18.9.1
 BENCH_IP_COUNT=16              # bench sites on 198.19.1.1 .. 198.19.1.16
 
-# Scenario sites (world), one address each so that each censor rule is scoped
-# to its own site.
-OPEN_IP=198.19.0.40            # reachable, untouched
-SNIDROP_IP=198.19.0.41         # isp drops ClientHellos naming the site
-SNIRESET_IP=198.19.0.42        # isp answers such ClientHellos with a RST
-IPBLOCK_IP=198.19.0.43         # isp drops every packet to the address
-TCPRESET_IP=198.19.0.44        # isp answers every SYN with a forged RST
-DNSNX_IP=198.19.0.45           # the ISP resolver says NXDOMAIN
-DNSBP_IP=198.19.0.46           # the ISP resolver answers with the blockpage server
-INJECT_IP=198.19.0.47          # isp injects a blockpage for its Host header
-INTERCEPT_IP=198.19.0.48       # isp intercepts TLS (fake national CA)
-INTERCEPT_OLD_IP=198.19.0.49   # same, with an expired intermediate
-GEO_IP=198.19.0.50             # a different page for the probe's network
-THROTTLE_IP=198.19.0.51        # isp shapes it to 2 Mbit/s (tc tbf)
-SCENARIO_IPS=("${OPEN_IP}" "${SNIDROP_IP}" "${SNIRESET_IP}" "${IPBLOCK_IP}" "${TCPRESET_IP}"
-  "${DNSNX_IP}" "${DNSBP_IP}" "${INJECT_IP}" "${INTERCEPT_IP}" "${INTERCEPT_OLD_IP}" "${GEO_IP}"
-  "${THROTTLE_IP}")
+# Scenario sites (world) come from the scenario table, tests/lab/scenarios.py:
+# SCN_NAMES, SCN_HOSTS, SCN_IPS, SCN_CENSORS, SCN_SERVERS, one element per
+# scenario. Each has its own address, so each censor rule is scoped to its
+# own site (scenarios on the lab's dead address or sharing one add none).
+scenario_table="$(python3 "${HERE}/scenarios.py" --shell)" \
+  || { echo "lab.sh: cannot read ${HERE}/scenarios.py" >&2; exit 1; }
+eval "${scenario_table}"
+SCENARIO_IPS=()
+for ip in "${SCN_IPS[@]}"; do
+  case " ${SITE_IPS[*]} ${SCENARIO_IPS[*]} ${BLACKHOLE_IP} " in
+    *" ${ip} "*) ;;
+    *) SCENARIO_IPS+=("${ip}") ;;
+  esac
+done
 SITE_IPS+=("${SCENARIO_IPS[@]}")
 HELPER_IP=198.19.0.250         # the control: accessprobe helper (world)
 DEAD_CONTROL_IP=198.19.0.251   # a control the censor blocks (isp drops it)
@@ -287,13 +284,17 @@ make_censor() {
     nsx "${NS_ISP}" ip addr add "${ip}/32" dev lo
   done
   local ipt=(nsx "${NS_ISP}" iptables -w 5)
-  # The probe's own uplink dies (probe_offline scenario): its DNS query for
-  # uplinkcut.lab.test (after the preflight, while measuring) puts it on a
+  # The probe's own uplink dies (the uplink_cut means): its DNS query for
+  # the scenario's host (after the preflight, while measuring) puts it on a
   # list, and for UPLINK_CUT_SECONDS nothing passes to or from it.
   # `lab.sh uplink-restore` ends it early.
-  "${ipt[@]}" -A INPUT -s "${PROBE_IP}" -p udp --dport 53 -m string --algo bm --icase \
-    --hex-string '|09|uplinkcut|03|lab|04|test|00|' \
-    -m recent --name "${RECENT_LIST}" --rsource --set -j DROP
+  local cut
+  cut="$(scenario_host uplink_cut)"
+  if [[ -n "${cut}" ]]; then
+    "${ipt[@]}" -A INPUT -s "${PROBE_IP}" -p udp --dport 53 \
+      -m string --algo bm --icase --hex-string "$(dns_wire_hex "${cut}")" \
+      -m recent --name "${RECENT_LIST}" --rsource --set -j DROP
+  fi
   "${ipt[@]}" -A INPUT -m recent --name "${RECENT_LIST}" --rsource --rcheck \
     --seconds "${UPLINK_CUT_SECONDS}" -j DROP
   "${ipt[@]}" -A OUTPUT -m recent --name "${RECENT_LIST}" --rdest --rcheck \
@@ -305,34 +306,85 @@ make_censor() {
 
   "${ipt[@]}" -N CENSOR
   "${ipt[@]}" -A FORWARD -s "${PROBE_IP}" -j CENSOR
-  # SNI filtering: the hostname is in clear in the ClientHello.
-  "${ipt[@]}" -A CENSOR -d "${SNIDROP_IP}" -p tcp --dport 443 \
-    -m string --algo bm --string snidrop.lab.test -j DROP
-  "${ipt[@]}" -A CENSOR -d "${SNIRESET_IP}" -p tcp --dport 443 \
-    -m string --algo bm --string snireset.lab.test -j REJECT --reject-with tcp-reset
-  # Address blocking: a black hole, and forged resets for every SYN.
-  "${ipt[@]}" -A CENSOR -d "${IPBLOCK_IP}" -j DROP
-  "${ipt[@]}" -A CENSOR -d "${TCPRESET_IP}" -p tcp --syn -j REJECT --reject-with tcp-reset
-  # HTTP injection: the request never reaches the server; injector.py
-  # answers it with the blockpage (forged segments from the server's address).
-  "${ipt[@]}" -A CENSOR -d "${INJECT_IP}" -p tcp --dport 80 \
-    -m string --algo bm --icase --string "Host: inject.lab.test" -j DROP
   # The censor also blocks a control.
   "${ipt[@]}" -A CENSOR -d "${DEAD_CONTROL_IP}" -j DROP
-  # TLS interception: connections to these sites go to the censor's server.
-  nsx "${NS_ISP}" iptables -w 5 -t nat -A PREROUTING -s "${PROBE_IP}" -d "${INTERCEPT_IP}" \
-    -p tcp --dport 443 -j DNAT --to-destination "${MITM_IP}:443"
-  nsx "${NS_ISP}" iptables -w 5 -t nat -A PREROUTING -s "${PROBE_IP}" -d "${INTERCEPT_OLD_IP}" \
-    -p tcp --dport 443 -j DNAT --to-destination "${MITM_OLD_IP}:443"
-  # Throttling: what the throttled site sends to the probe goes through a
-  # token bucket; everything else through an unlimited class.
+  # Throttling: what a throttled site sends to the probe goes through a
+  # token bucket (class 1:20, filters below); everything else through an
+  # unlimited class.
   nsx "${NS_ISP}" tc qdisc add dev probe0 root handle 1: htb default 10
   nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:10 htb rate 10gbit quantum 200000
   nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:20 htb rate 10gbit quantum 200000
   nsx "${NS_ISP}" tc qdisc add dev probe0 parent 1:20 handle 20: tbf rate "${THROTTLE_RATE}" \
     burst 16kb latency 1s
-  nsx "${NS_ISP}" tc filter add dev probe0 parent 1: protocol ip prio 1 u32 \
-    match ip src "${THROTTLE_IP}/32" flowid 1:20
+  local i
+  for (( i = 0; i < ${#SCN_NAMES[@]}; i++ )); do
+    make_censor_rule "${SCN_CENSORS[i]}" "${SCN_HOSTS[i]}" "${SCN_IPS[i]}"
+  done
+}
+
+# One scenario's rule: what the censor does to the site host at ip. Every
+# rule is scoped to that address (and the SNI and Host rules also to the
+# port and the name), and applies only to traffic from the probe.
+make_censor_rule() { # means host ip
+  local means="$1" host="$2" ip="$3"
+  local ipt=(nsx "${NS_ISP}" iptables -w 5)
+  case "${means}" in
+    none) ;;
+    # SNI filtering: the hostname is in clear in the ClientHello.
+    sni_drop)
+      "${ipt[@]}" -A CENSOR -d "${ip}" -p tcp --dport 443 \
+        -m string --algo bm --string "${host}" -j DROP ;;
+    sni_reset)
+      "${ipt[@]}" -A CENSOR -d "${ip}" -p tcp --dport 443 \
+        -m string --algo bm --string "${host}" -j REJECT --reject-with tcp-reset ;;
+    # Address blocking: a black hole, and forged resets for every SYN.
+    ip_drop) "${ipt[@]}" -A CENSOR -d "${ip}" -j DROP ;;
+    syn_reset) "${ipt[@]}" -A CENSOR -d "${ip}" -p tcp --syn -j REJECT --reject-with tcp-reset ;;
+    # The ISP resolver lies (make_dns_conf); nothing to do on the path.
+    dns_nxdomain|dns_blockpage) ;;
+    # HTTP injection: the request never reaches the server; injector.py
+    # answers it with the blockpage (forged segments from the server's
+    # address; started in start_services).
+    http_inject)
+      "${ipt[@]}" -A CENSOR -d "${ip}" -p tcp --dport 80 \
+        -m string --algo bm --icase --string "Host: ${host}" -j DROP ;;
+    # TLS interception: connections go to the censor's TLS server
+    # (make_nginx_isp_conf), whose intermediate is valid or expired.
+    tls_intercept|tls_intercept_expired)
+      nsx "${NS_ISP}" iptables -w 5 -t nat -A PREROUTING -s "${PROBE_IP}" -d "${ip}" \
+        -p tcp --dport 443 -j DNAT --to-destination "$(mitm_ip "${means}"):443" ;;
+    throttle)
+      nsx "${NS_ISP}" tc filter add dev probe0 parent 1: protocol ip prio 1 u32 \
+        match ip src "${ip}/32" flowid 1:20 ;;
+    # The probe's own uplink dies: its DNS query for host (after the
+    # preflight, while measuring) puts it on a list, and for
+    # UPLINK_CUT_SECONDS nothing passes to or from it.
+    uplink_cut) ;;               # the rules stand before CENSOR (make_censor)
+    *) die "scenario ${host}: unknown censor means '${means}' (tests/lab/scenarios.py)" ;;
+  esac
+}
+
+# The censor's TLS server for an interception means.
+mitm_ip() {
+  if [[ "$1" == tls_intercept_expired ]]; then echo "${MITM_OLD_IP}"; else echo "${MITM_IP}"; fi
+}
+
+# The first scenario host whose means is $1 ("" when none).
+scenario_host() {
+  local i
+  for (( i = 0; i < ${#SCN_NAMES[@]}; i++ )); do
+    if [[ "${SCN_CENSORS[i]}" == "$1" ]]; then echo "${SCN_HOSTS[i]}"; return; fi
+  done
+}
+
+# A DNS name as it stands in a query: |09|uplinkcut|03|lab|04|test|00|.
+dns_wire_hex() {
+  local label out="|"
+  IFS=. read -ra labels <<<"$1"
+  for label in "${labels[@]}"; do
+    out+="$(printf '%02x' "${#label}")|${label}|"
+  done
+  echo "${out}00|"
 }
 
 do_uplink_restore() {
@@ -367,25 +419,14 @@ LAB_HOSTS=(
   headers.lab.test "${BAD_IP}"
   stall.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
-  # scenarios (the censor's rules name these addresses)
-  open.lab.test "${OPEN_IP}"
-  snidrop.lab.test "${SNIDROP_IP}"
-  snireset.lab.test "${SNIRESET_IP}"
-  ipblock.lab.test "${IPBLOCK_IP}"
-  tcpreset.lab.test "${TCPRESET_IP}"
-  dnsnx.lab.test "${DNSNX_IP}"
-  dnsbp.lab.test "${DNSBP_IP}"
-  inject.lab.test "${INJECT_IP}"
-  intercept.lab.test "${INTERCEPT_IP}"
-  intercept-old.lab.test "${INTERCEPT_OLD_IP}"
-  down.lab.test "${BLACKHOLE_IP}"
-  geo.lab.test "${GEO_IP}"
-  throttle.lab.test "${THROTTLE_IP}"
-  uplinkcut.lab.test "${OPEN_IP}"
 )
-SCENARIO_NAMES=(open.lab.test snidrop.lab.test snireset.lab.test ipblock.lab.test
-  tcpreset.lab.test dnsnx.lab.test dnsbp.lab.test inject.lab.test intercept.lab.test
-  intercept-old.lab.test geo.lab.test throttle.lab.test uplinkcut.lab.test)
+# The scenario sites (the censor's rules name their addresses); those with a
+# server get a good certificate.
+SCENARIO_NAMES=()
+for (( i = 0; i < ${#SCN_HOSTS[@]}; i++ )); do
+  LAB_HOSTS+=("${SCN_HOSTS[i]}" "${SCN_IPS[i]}")
+  [[ "${SCN_SERVERS[i]}" == dead ]] || SCENARIO_NAMES+=("${SCN_HOSTS[i]}")
+done
 GOOD_CERT_NAMES=(http.lab.test https.lab.test redir1.lab.test redir2.lab.test redir3.lab.test
   canary1.lab.test canary2.lab.test gzipbomb.lab.test binary.lab.test loop.lab.test
   loop2.lab.test loopback.lab.test echoip.lab.test large.lab.test "${SCENARIO_NAMES[@]}")
@@ -500,14 +541,19 @@ make_national_ca() {
       "${dates[@]}" -in "${int}/ca.csr" -out "${int}/ca.pem" 2>"${int}/calog" \
       || { cat "${int}/calog" >&2; die "openssl ca failed for the ${v} national intermediate"; }
   done
-  issue "${LAB_DIR}/national-int-valid" "${certs}/mitm-intercept.lab.test" \
-    intercept.lab.test "DNS:intercept.lab.test"
-  cat "${certs}/mitm-intercept.lab.test.crt" "${LAB_DIR}/national-int-valid/ca.pem" \
-    >"${certs}/mitm-intercept.lab.test.chain"
-  issue "${LAB_DIR}/national-int-expired" "${certs}/mitm-intercept-old.lab.test" \
-    intercept-old.lab.test "DNS:intercept-old.lab.test"
-  cat "${certs}/mitm-intercept-old.lab.test.crt" "${LAB_DIR}/national-int-expired/ca.pem" \
-    >"${certs}/mitm-intercept-old.lab.test.chain"
+  # A forged leaf for each interception scenario, under the valid or the
+  # expired intermediate.
+  local i h int
+  for (( i = 0; i < ${#SCN_HOSTS[@]}; i++ )); do
+    h="${SCN_HOSTS[i]}"
+    case "${SCN_CENSORS[i]}" in
+      tls_intercept) int="${LAB_DIR}/national-int-valid" ;;
+      tls_intercept_expired) int="${LAB_DIR}/national-int-expired" ;;
+      *) continue ;;
+    esac
+    issue "${int}" "${certs}/mitm-${h}" "${h}" "DNS:${h}"
+    cat "${certs}/mitm-${h}.crt" "${int}/ca.pem" >"${certs}/mitm-${h}.chain"
+  done
 }
 
 make_content() {
@@ -554,6 +600,25 @@ with open(sys.argv[1], "wb") as f:
     f.write(head + body + tail)
 PY
   chmod -R a+rX "${www}"
+}
+
+# What the world serves at a scenario site (scenarios.py's server).
+scenario_site() { # host server
+  local host="$1"
+  case "$2" in
+    page) nginx_site "${host}" "    location / { return 200 $(page "Scenario site ${host%%.*}"); }" ;;
+    # Visitors from the probe's network get another page (a regional
+    # edition): different, but the site's own, over valid https.
+    geo) nginx_site "${host}" "    location / {
+      if (\$remote_addr ~ \"^198\\.18\\.1\\.\") {
+        return 200 '<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Regional edition for Kazakhstan</title></head><body><h1>Regional edition</h1><p>Visitors from this region see the regional edition of the lab site, with local news, local weather and local advertising, which makes this page rather longer than the international one.</p><p>More regional text, and more, and more, so the body lengths clearly differ.</p></body></html>\\n';
+      }
+      return 200 $(page 'International edition');
+    }" ;;
+    big) nginx_site "${host}" "    location / { root ${LAB_DIR}/www; try_files /big.html =404; }" ;;
+    dead) ;;                    # the lab's dead address: nothing listens
+    *) die "scenario ${host}: unknown server '$2' (tests/lab/scenarios.py)" ;;
+  esac
 }
 
 nginx_site() { # name, then the body of the server block
@@ -645,19 +710,9 @@ EOF
     }"
     # Scenario sites: the real servers behind the censor.
     local n
-    for n in open snidrop snireset ipblock tcpreset dnsnx dnsbp inject intercept \
-        intercept-old uplinkcut; do
-      nginx_site "${n}.lab.test" "    location / { return 200 $(page "Scenario site ${n}"); }"
+    for (( n = 0; n < ${#SCN_HOSTS[@]}; n++ )); do
+      scenario_site "${SCN_HOSTS[n]}" "${SCN_SERVERS[n]}"
     done
-    # A site that shows visitors from the probe's network another page (a
-    # regional edition): different, but the site's own, over valid https.
-    nginx_site geo.lab.test "    location / {
-      if (\$remote_addr ~ \"^198\\.18\\.1\\.\") {
-        return 200 '<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Regional edition for Kazakhstan</title></head><body><h1>Regional edition</h1><p>Visitors from this region see the regional edition of the lab site, with local news, local weather and local advertising, which makes this page rather longer than the international one.</p><p>More regional text, and more, and more, so the body lengths clearly differ.</p></body></html>\\n';
-      }
-      return 200 $(page 'International edition');
-    }"
-    nginx_site throttle.lab.test "    location / { root ${LAB_DIR}/www; try_files /big.html =404; }"
     if (( sites_bench > 0 )); then
       echo "  server {"
       for (( i = 1; i <= BENCH_IP_COUNT; i++ )); do
@@ -709,8 +764,10 @@ http {
     location / { root ${LAB_DIR}/www; try_files /blockpage.html =404; }
   }
 EOF
-    for n in intercept:"${MITM_IP}":"${INTERCEPT_IP}" intercept-old:"${MITM_OLD_IP}":"${INTERCEPT_OLD_IP}"; do
-      IFS=: read -r name ip real <<<"${n}"
+    local i name real
+    for (( i = 0; i < ${#SCN_HOSTS[@]}; i++ )); do
+      [[ "${SCN_CENSORS[i]}" == tls_intercept* ]] || continue
+      name="${SCN_HOSTS[i]%.lab.test}" ip="$(mitm_ip "${SCN_CENSORS[i]}")" real="${SCN_IPS[i]}"
       cat <<EOF
   server {
     listen ${ip}:443 ssl default_server;
@@ -768,9 +825,14 @@ make_dns_conf() {
     echo "port=53"
     echo "server=/test/${WORLD_DNS}"
     echo "# the censor's lies"
-    echo "address=/dnsnx.lab.test/"
-    echo "address=/dnsbp.lab.test/${BLOCKPAGE_IP}"
-    echo "local=/dnsbp.lab.test/"
+    for (( i = 0; i < ${#SCN_HOSTS[@]}; i++ )); do
+      case "${SCN_CENSORS[i]}" in
+        dns_nxdomain) echo "address=/${SCN_HOSTS[i]}/" ;;
+        dns_blockpage)
+          echo "address=/${SCN_HOSTS[i]}/${BLOCKPAGE_IP}"
+          echo "local=/${SCN_HOSTS[i]}/" ;;
+      esac
+    done
     echo "no-negcache"
     echo "cache-size=10000"
     echo "dns-forward-max=4096"
@@ -808,8 +870,17 @@ start_services() {
     || die "isp nginx config invalid"
   start_daemon "${NS_ISP}" nginx-isp nginx -c "${LAB_DIR}/nginx-isp/nginx.conf" -p "${LAB_DIR}/nginx-isp" \
     || die "isp nginx failed (see ${LAB_DIR}/logs/nginx-isp-error.log)"
+  local inject i
+  inject="$(scenario_host http_inject)"
+  for (( i = 0; i < ${#SCN_HOSTS[@]}; i++ )); do
+    if [[ "${SCN_HOSTS[i]}" == "${inject}" ]]; then
+      inject="${SCN_IPS[i]}:80 --host ${inject}"
+    fi
+  done
+  [[ -n "${inject}" ]] || die "no http_inject scenario in tests/lab/scenarios.py"
+  # shellcheck disable=SC2086  # "IP:80 --host NAME", two arguments
   start_daemon "${NS_ISP}" injector python3 "${HERE}/injector.py" --iface probe0 \
-    --target "${INJECT_IP}:80" --host inject.lab.test --page "${LAB_DIR}/www/blockpage.html" \
+    --target ${inject} --page "${LAB_DIR}/www/blockpage.html" \
     --pidfile "${LAB_DIR}/run/injector.pid" --log "${LAB_DIR}/logs/injector.log" \
     --daemon || die "injector.py failed (see ${LAB_DIR}/logs/injector.*)"
   # The controls (world): accessprobe helper, which does not daemonise.
@@ -882,7 +953,7 @@ self_check() {
   (( ok )) || die "self-check failed: https://https.lab.test/ from ${NS_PROBE}: ${out}"
   nsx "${NS_PROBE}" curl -sS --max-time 3 -o /dev/null http://http.lab.test/ \
     || die "self-check failed: http://http.lab.test/"
-  out="$(nsx "${NS_PROBE}" curl -sS --max-time 3 http://dnsbp.lab.test/ 2>&1 || true)"
+  out="$(nsx "${NS_PROBE}" curl -sS --max-time 3 "http://$(scenario_host dns_blockpage)/" 2>&1 || true)"
   [[ "${out}" == *"Страница заблокирована"* ]] || die "self-check failed: the blockpage server: ${out}"
   if [[ -n "${helper_bin}" ]]; then
     ok=0

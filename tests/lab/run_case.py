@@ -29,6 +29,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from labutil import Checks, load_lab_env, run_checks  # noqa: E402  (next to this script)
 import labutil  # noqa: E402
+import scenarios  # noqa: E402  (the scenario table, next to this script)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STEP_TIMEOUT_MS = 2000
@@ -642,27 +643,22 @@ def case_all_at_once(c):
 # ------------------------------------------------------------ scenarios --
 #
 # The censor (isp namespace) against the probe, with the control helper in
-# world. Each scenario names a site, the censor's means, and what the record
-# must say: x_analysis (verdict, method, detail, confirmed) and OONI's keys.
-# The table is also what scripts/demo shows.
+# world. Each scenario (site, the censor's means, what the record must say)
+# is one entry of the table in scenarios.py; lab.scenario_<name> measures
+# its URL with the control and checks `want`, then what the means leaves
+# in the record (the checks below, by scenario name).
 
 SCENARIO_STEP_MS = 2000
+Want = scenarios.Want
+CHECKS = {}  # scenario name -> check(c, rec, scenario)
 
 
-class Want:
-    def __init__(self, verdict, method=None, detail=None, confirmed=False, blocking=False,
-                 accessible=True, dns=None, means=""):
-        self.verdict, self.method, self.detail = verdict, method, detail
-        self.confirmed, self.blocking, self.accessible = confirmed, blocking, accessible
-        self.dns, self.means = dns, means
-
-
-SCENARIOS = {}  # name -> (url, Want, extra check or None)
-
-
-def scenario(name, url, want):
+def checks(name):
     def deco(fn):
-        SCENARIOS[name] = (url, want, fn)
+        if name not in scenarios.BY_NAME:
+            raise SystemExit("run_case.py: checks for %r, which scenarios.py does not list"
+                             % name)
+        CHECKS[name] = fn
         return fn
     return deco
 
@@ -695,7 +691,7 @@ def check_control_answered(c, rec):
          "test_helpers (the control that answered, in OONI's shape)")
 
 
-def tcp_blocked(c, rec, ip, port, want):
+def status_blocked(c, rec, ip, port, want):
     """OONI's tcp_connect[].status.blocked: the control connected, we did not."""
     got = [status(t).get("blocked", "absent") for t in tcp_to(rec, ip, port)]
     c.expect(got and all(b is want for b in got),
@@ -754,144 +750,110 @@ def sni_filtered(c, rec, host, ip, failure):
     no_http_response(c, rec)
 
 
-@scenario("reachable", "https://open.lab.test/",
-          Want("ok", dns="consistent", means="none: the site passes untouched"))
-def sc_reachable(c, rec, url):
+@checks("reachable")
+def sc_reachable(c, rec, s):
     check_control_answered(c, rec)
     c.eq(resp(req(rec)).get("code"), 200, "response code")
-    tcp_blocked(c, rec, "198.19.0.40", 443, False)
-    check_answer_network(c, rec, "open.lab.test", "198.19.0.40")
+    status_blocked(c, rec, s.ip, 443, False)
+    check_answer_network(c, rec, s.host, s.ip)
     c.eq(tk(rec).get("x_title"), "Scenario site open", "x_title")
 
 
-@scenario("sni_drop", "https://snidrop.lab.test/",
-          Want("blocked", "tls", "tls.sni_filtered", True, "http-failure", False, "consistent",
-               means="iptables -m string 'snidrop.lab.test' on :443 -j DROP (ClientHello dropped)"))
-def sc_sni_drop(c, rec, url):
+@checks("sni_drop")
+def sc_sni_drop(c, rec, s):
     check_control_answered(c, rec)
-    sni_filtered(c, rec, "snidrop.lab.test", "198.19.0.41", "generic_timeout_error")
+    sni_filtered(c, rec, s.host, s.ip, "generic_timeout_error")
 
 
-@scenario("sni_reset", "https://snireset.lab.test/",
-          Want("blocked", "tls", "tls.sni_filtered", True, "http-failure", False, "consistent",
-               means="iptables -m string 'snireset.lab.test' on :443 -j REJECT --reject-with tcp-reset"))
-def sc_sni_reset(c, rec, url):
+@checks("sni_reset")
+def sc_sni_reset(c, rec, s):
     check_control_answered(c, rec)
-    sni_filtered(c, rec, "snireset.lab.test", "198.19.0.42", "connection_reset")
+    sni_filtered(c, rec, s.host, s.ip, "connection_reset")
 
 
-@scenario("ip_blackhole", "https://ipblock.lab.test/",
-          Want("blocked", "tcp", "tcp.timeout", False, "tcp_ip", False, "consistent",
-               means="iptables -d 198.19.0.43 -j DROP"))
-def sc_ip_blackhole(c, rec, url):
+def tcp_blocked(c, rec, s, failure):
     check_control_answered(c, rec)
-    f = [status(t).get("failure") for t in tcp_to(rec, "198.19.0.43", 443)]
-    c.expect(f and all(x == "generic_timeout_error" for x in f), "tcp_connect failures %r" % f)
-    c.eq(ctl(rec, "tcp_connect").get("198.19.0.43:443", {}).get("status"), True,
-         "the control's connect to 198.19.0.43:443")
-    tcp_blocked(c, rec, "198.19.0.43", 443, True)
+    f = [status(t).get("failure") for t in tcp_to(rec, s.ip, 443)]
+    c.expect(f and all(x == failure for x in f), "tcp_connect failures %r" % f)
+    c.eq(ctl(rec, "tcp_connect").get("%s:443" % s.ip, {}).get("status"), True,
+         "the control's connect to %s:443" % s.ip)
+    status_blocked(c, rec, s.ip, 443, True)
 
 
-# A forged RST in answer to the SYN is, to the client, a refused connection
-# (ECONNREFUSED, OONI's connection_refused): the detail is tcp.refused.
-@scenario("tcp_reset", "https://tcpreset.lab.test/",
-          Want("blocked", "tcp", "tcp.refused", False, "tcp_ip", False, "consistent",
-               means="iptables -d 198.19.0.44 -p tcp --syn -j REJECT --reject-with tcp-reset"))
-def sc_tcp_reset(c, rec, url):
-    check_control_answered(c, rec)
-    f = [status(t).get("failure") for t in tcp_to(rec, "198.19.0.44", 443)]
-    c.expect(f and all(x == "connection_refused" for x in f), "tcp_connect failures %r" % f)
-    c.eq(ctl(rec, "tcp_connect").get("198.19.0.44:443", {}).get("status"), True,
-         "the control's connect to 198.19.0.44:443")
+@checks("ip_blackhole")
+def sc_ip_blackhole(c, rec, s):
+    tcp_blocked(c, rec, s, "generic_timeout_error")
 
 
-@scenario("dns_nxdomain", "https://dnsnx.lab.test/",
-          Want("blocked", "dns", "dns.nxdomain", False, "dns", False, "inconsistent",
-               means="ISP resolver: address=/dnsnx.lab.test/ (NXDOMAIN)"))
-def sc_dns_nxdomain(c, rec, url):
+@checks("tcp_reset")
+def sc_tcp_reset(c, rec, s):
+    tcp_blocked(c, rec, s, "connection_refused")
+
+
+@checks("dns_nxdomain")
+def sc_dns_nxdomain(c, rec, s):
     check_control_answered(c, rec)
     c.eq(tk(rec).get("dns_experiment_failure"), "dns_nxdomain_error", "dns_experiment_failure")
-    c.expect("198.19.0.45" in (ctl(rec, "dns").get("addrs") or []),
-             "the control did not resolve dnsnx.lab.test to 198.19.0.45: %r" % ctl(rec, "dns"))
+    c.expect(s.ip in (ctl(rec, "dns").get("addrs") or []),
+             "the control did not resolve %s to %s: %r" % (s.host, s.ip, ctl(rec, "dns")))
 
 
-# The censor's means is DNS; the blockpage it leads to confirms it.
-@scenario("dns_blockpage", "http://dnsbp.lab.test/",
-          Want("blocked", "dns", "dns.bogus_answer", True, "dns", False, "inconsistent",
-               means="ISP resolver: dnsbp.lab.test -> 198.18.3.10, the censor's blockpage server"))
-def sc_dns_blockpage(c, rec, url):
+@checks("dns_blockpage")
+def sc_dns_blockpage(c, rec, s):
     check_control_answered(c, rec)
-    check_dns_ok(c, rec, "dnsbp.lab.test", "198.18.3.10")
+    check_dns_ok(c, rec, s.host, "198.18.3.10")   # the censor's blockpage server
     b, _ = body_bytes(resp(req(rec)).get("body"))
     c.expect(b and "Страница заблокирована".encode() in b, "the blockpage body was not fetched")
 
 
-@scenario("http_blockpage", "http://inject.lab.test/",
-          Want("blocked", "http", "http.blockpage", True, "http-diff", False, "consistent",
-               means="iptables -m string 'Host: inject.lab.test' -j DROP + injector.py forges the answer"))
-def sc_http_blockpage(c, rec, url):
+@checks("http_blockpage")
+def sc_http_blockpage(c, rec, s):
     check_control_answered(c, rec)
-    check_dns_ok(c, rec, "inject.lab.test", "198.19.0.47")
+    check_dns_ok(c, rec, s.host, s.ip)
     b, _ = body_bytes(resp(req(rec)).get("body"))
     c.expect(b and "Страница заблокирована".encode() in b, "the injected blockpage is not the body")
     c.eq(ctl(rec, "http_request").get("title"), "Scenario site inject", "the control's title")
 
 
-def interception(c, rec, host, ip, cert):
+def interception(c, rec, s):
     check_control_answered(c, rec)
-    hs = [h for h in real_tls(rec) if h.get("server_name") == host]
-    c.expect(hs, "no real-SNI handshake with %s" % host)
+    hs = [h for h in real_tls(rec) if h.get("server_name") == s.host]
+    c.expect(hs, "no real-SNI handshake with %s" % s.host)
     for h in hs:
-        c.eq(h.get("address"), "%s:443" % ip, "tls address (the site's, DNAT'd by the censor)")
+        c.eq(h.get("address"), "%s:443" % s.ip, "tls address (the site's, DNAT'd by the censor)")
         c.expect(h.get("failure") in ("ssl_unknown_authority", "ssl_invalid_certificate"),
                  "handshake failure %r, expected a verification error" % h.get("failure"))
-        check_cert(c, h, cert)
+        check_cert(c, h, "mitm-" + s.host)
         chain = h.get("peer_certificates") or []
         c.expect(len(chain) >= 2, "the national intermediate is not in the recorded chain")
-    c.eq(ctl(rec, "tls_handshake").get("%s:443" % ip, {}).get("status"), True,
-         "the control's handshake with %s:443" % ip)
+    c.eq(ctl(rec, "tls_handshake").get("%s:443" % s.ip, {}).get("status"), True,
+         "the control's handshake with %s:443" % s.ip)
     no_http_response(c, rec)
 
 
-@scenario("tls_interception", "https://intercept.lab.test/",
-          Want("blocked", "tls", "tls.interception", True, "http-failure", False, "consistent",
-               means="DNAT :443 to the censor's TLS server; leaf forged by a fake ISCA CA"))
-def sc_tls_interception(c, rec, url):
-    interception(c, rec, "intercept.lab.test", "198.19.0.48", "mitm-intercept.lab.test")
+CHECKS["tls_interception"] = interception
+CHECKS["tls_interception_expired"] = interception
 
 
-@scenario("tls_interception_expired", "https://intercept-old.lab.test/",
-          Want("blocked", "tls", "tls.interception", True, "http-failure", False, "consistent",
-               means="as tls_interception, the ISCA intermediate expired in 2023"))
-def sc_tls_interception_expired(c, rec, url):
-    interception(c, rec, "intercept-old.lab.test", "198.19.0.49", "mitm-intercept-old.lab.test")
-
-
-@scenario("down", "https://down.lab.test/",
-          Want("down", None, None, False, False, False, "consistent",
-               means="none: the server is dead for everyone (world drops its SYNs)"))
-def sc_down(c, rec, url):
+@checks("down")
+def sc_down(c, rec, s):
     check_control_answered(c, rec)
-    c.eq(ctl(rec, "tcp_connect").get("198.19.0.21:443", {}).get("status"), False,
-         "the control's connect to 198.19.0.21:443")
-    tcp_blocked(c, rec, "198.19.0.21", 443, False)   # dead for the control too
+    c.eq(ctl(rec, "tcp_connect").get("%s:443" % s.ip, {}).get("status"), False,
+         "the control's connect to %s:443" % s.ip)
+    status_blocked(c, rec, s.ip, 443, False)   # dead for the control too
     c.expect(not any(k == "verdict" and v == "blocked" for k, v in walk(rec)),
              "a dead site is called blocked")
 
 
-@scenario("legit_diff", "https://geo.lab.test/",
-          Want("ok", None, None, False, False, True, "consistent",
-               means="none: the site itself serves the probe's network another page"))
-def sc_legit_diff(c, rec, url):
+@checks("legit_diff")
+def sc_legit_diff(c, rec, s):
     check_control_answered(c, rec)
     c.eq(tk(rec).get("x_title"), "Regional edition for Kazakhstan", "x_title")
     c.eq(ctl(rec, "http_request").get("title"), "International edition", "the control's title")
 
 
-@scenario("throttled", "https://throttle.lab.test/",
-          Want("throttled", None, None, False, False, True, "consistent",
-               means="tc htb + tbf 2mbit on isp->probe for 198.19.0.51 (400 KiB page)"))
-def sc_throttled(c, rec, url):
+@checks("throttled")
+def sc_throttled(c, rec, s):
     check_control_answered(c, rec)
     rs = resp(req(rec))
     c.eq(rs.get("code"), 200, "response code")
@@ -901,28 +863,13 @@ def sc_throttled(c, rec, url):
     c.expect("bytes/s" in ev, "no download rates in the evidence: %r" % ev)
 
 
-SCENARIO_EXTRA = {"throttled": ["--step-timeout", "8000"]}
-
-
-def _scenario_case(name, url, want, fn):
+def _scenario_case(s):
     def case(c):
-        run, rec = c.one_record(url, extra=["--control", control_url(c)]
-                                + SCENARIO_EXTRA.get(name, []))
-        check_want(c, rec, want)
-        fn(c, rec, url)
+        run, rec = c.one_record(s.url, extra=["--control", control_url(c)] + s.extra)
+        check_want(c, rec, s.want)
+        if s.name in CHECKS:
+            CHECKS[s.name](c, rec, s)
     return case
-
-
-# Control unreachable: the censor blocks the control. Without it only the
-# fingerprints and the decoy handshake may say blocked; everything else is
-# inconclusive.
-CONTROL_UNREACHABLE = [
-    ("https://open.lab.test/", Want("inconclusive", None, None, False, False, True)),
-    ("https://ipblock.lab.test/", Want("inconclusive", None, None, False, None, None)),
-    # A confirming blockpage fingerprint sets OONI's keys too, control or not.
-    ("http://inject.lab.test/", Want("blocked", "http", "http.blockpage", True, "http-diff", False)),
-    ("https://snidrop.lab.test/", Want("blocked", "tls", "tls.sni_filtered", True, None, None)),
-]
 
 
 def case_client_ip_echo_nat(c):
@@ -979,11 +926,11 @@ def case_network_from_control(c):
 
 
 def case_scenario_control_unreachable(c):
-    urls = [u for u, _ in CONTROL_UNREACHABLE]
+    urls = [u for u, _ in scenarios.CONTROL_BLOCKED]
     run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
     c.eq(run.rc, 0, "exit code")
     c.expect(run.elapsed < 60, "run took %.1f s" % run.elapsed)
-    for url, want in CONTROL_UNREACHABLE:
+    for url, want in scenarios.CONTROL_BLOCKED:
         c.prefix = "[%s] " % url
         recs = run.record_for(url)
         c.eq(len(recs), 1, "number of records")
@@ -996,15 +943,13 @@ def case_scenario_control_unreachable(c):
 
 
 # The uplink dies while the probe measures. The censor cuts it when the probe
-# looks up uplinkcut.lab.test (after the preflight and a few measurements):
-# a canary check only counts for measurements that started before it, so
-# the failure right after the cut must be re-checked and found offline.
-UPLINK_FILLER = 3
-
-
+# looks up the uplink_cut scenario's site (after the preflight and a few
+# measurements): a canary check only counts for measurements that started
+# before it, so the failure right after the cut must be re-checked and found
+# offline.
 def case_scenario_uplink_cut(c):
-    url = "https://uplinkcut.lab.test/"
-    filler = ["https://throttle.lab.test/?n=%d" % i for i in range(UPLINK_FILLER)]
+    cut = scenarios.BY_NAME["uplink_cut"]
+    url, filler = cut.url, scenarios.UPLINK_FILLER
     try:
         run = c.probe(filler + [url], extra=["--control", control_url(c), "-p", "1"],
                       timeout=150)
@@ -1019,11 +964,11 @@ def case_scenario_uplink_cut(c):
     c.eq(len(recs), 1, "number of records with input %s" % url)
     if recs:
         c.common(recs[0], url)
-        check_want(c, recs[0], Want("probe_offline", None, None, False, None, None))
+        check_want(c, recs[0], cut.want)
     for rec in run.records:
         c.expect(xa(rec).get("verdict") != "blocked", "a record says blocked: %s" % rec.get("input"))
     early = [r for r in run.records if r.get("input") in filler]
-    c.eq(len(early), UPLINK_FILLER, "records before the cut")
+    c.eq(len(early), len(filler), "records before the cut")
     c.expect(run.elapsed < 60, "run took %.1f s" % run.elapsed)
 
 
@@ -1215,8 +1160,8 @@ def _single_case(url, check):
 CASES = {name[5:]: fn for name, fn in globals().items()
          if name.startswith("case_") and callable(fn)}
 CASES.update({name: _single_case(url, fn) for name, (url, fn) in SINGLE.items()})
-CASES.update({"scenario_" + name: _scenario_case(name, url, want, fn)
-              for name, (url, want, fn) in SCENARIOS.items()})
+CASES.update({"scenario_" + s.name: _scenario_case(s)
+              for s in scenarios.SCENARIOS if s.case == "single"})
 CASES = dict(sorted(CASES.items()))
 
 

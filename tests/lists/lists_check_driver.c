@@ -5,5 +5,5 @@
 
 int main(int argc, char **argv)
 {
-  return prb_lists_check_main(argc - 1, argv + 1);
+  return prb_lists_main(argc - 1, argv + 1);
 }

@@ -102,7 +102,7 @@ static void test_match(void)
   fprintf(fp, "test,root,,,%s,,,,,no,,unit test\n", h1);
   fclose(fp);
   prb_certlist_init(&l);
-  CHECK_INT(prb_certlist_load(&l, path, stderr, &bad), PRB_CERTLIST_OK);
+  CHECK_INT(prb_certlist_load(&l, path, stderr, &bad), PRB_LOAD_OK);
   CHECK_INT(bad, 0);
   CHECK_INT(l.n, 2);
   CHECK_INT(prb_certlist_match(&l, chain, 2, &m), 1);
@@ -124,7 +124,7 @@ static void test_match(void)
   snprintf(lists, sizeof lists, "%s/../../lists/interception-certs.csv",
            datadir);
   prb_certlist_init(&l);
-  CHECK_INT(prb_certlist_load(&l, lists, stderr, &bad), PRB_CERTLIST_OK);
+  CHECK_INT(prb_certlist_load(&l, lists, stderr, &bad), PRB_LOAD_OK);
   CHECK_INT(bad, 0);
   CHECK(l.n >= 20);
   CHECK_INT(prb_certlist_match(&l, chain, 2, &m), 1);
@@ -173,7 +173,7 @@ static void test_bad_rows(void)
   FILE *err = open_memstream(&out, &outlen);
   snprintf(p, sizeof p, "%s/lists/bad-interception-certs.csv", datadir);
   prb_certlist_init(&l);
-  CHECK_INT(prb_certlist_load(&l, p, err, &bad), PRB_CERTLIST_OK);
+  CHECK_INT(prb_certlist_load(&l, p, err, &bad), PRB_LOAD_OK);
   fclose(err);
   CHECK_INT(bad, 7);
   CHECK_INT(l.n, 1);
@@ -198,9 +198,9 @@ static void test_bad_rows(void)
 
   prb_certlist_init(&l);
   snprintf(p, sizeof p, "%s/lists/unknown-header.csv", datadir);
-  CHECK_INT(prb_certlist_load(&l, p, NULL, NULL), PRB_CERTLIST_EFORMAT);
+  CHECK_INT(prb_certlist_load(&l, p, NULL, NULL), PRB_LOAD_EFORMAT);
   CHECK_INT(prb_certlist_load(&l, "/nonexistent", NULL, NULL),
-            PRB_CERTLIST_EREAD);
+            PRB_LOAD_EREAD);
   prb_certlist_free(&l);
 }
 

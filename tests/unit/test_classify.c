@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "analysis/classify.h"
+#include "common/title.h"
 
 static struct prb_obs obs;
 
@@ -564,6 +565,12 @@ static const char ctl_503[] = "{" CTL_DNS_OK ",\"http_request\":"
 /* ---- the table ---------------------------------------------------------- */
 
 #define N_ "null"
+/* One case: how the observations are built (build), what the control
+ * said, what the caller matched, and what the classifier must conclude.
+ * Fields left out are NULL or false. The comment on each row names the
+ * rules of classify.c's table (our verdict) and of classify_ooni.c's
+ * (OONI's blocking/accessible) it exercises: the same numbers stand at
+ * the branches that implement them. */
 struct row {
   const char *name;
   void (*build)(void);
@@ -587,149 +594,254 @@ static const char *const ctl_rutracker_same_p = ctl_rutracker_same;
 static const char *const ctl_same_broken_p = ctl_same_broken;
 
 static const struct row rows[] = {
-  {"site works over https", b_ok_https, ctl_all_ok, NULL, NULL, NULL, NULL,
-   PRB_TRI_TRUE, false, "consistent", "false", "true", "ok", NULL, NULL,
-   false, "the page matches"},
-  {"site works over http, same page", b_ok_http, ctl_all_ok_http, NULL, NULL,
-   NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true", "ok", NULL,
-   NULL, false, "the page matches"},
-  {"legitimate different page: status and title match", b_legit_different,
-   ctl_all_ok_http, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "false", "true", "ok", NULL, NULL, false, "title \"Example Domain\""},
-  {"OONI KZ: TLS timeout after ClientHello, consistent DNS",
-   b_kz_tls_timeout, ctl_meduza, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
-   "consistent", "http-failure", "false", "blocked", "tls",
-   "tls.timeout_after_clienthello", false, "generic_timeout_error after 10.0"},
-  {"decoy SNI completes where the real one times out", b_sni_filtered,
-   ctl_meduza, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "http-failure", "false", "blocked", "tls", "tls.sni_filtered", true,
-   "decoy SNI example.org"},
-  {"decoy SNI test needs no control", b_sni_filtered, NULL,
-   "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_TRUE, false, N_, N_, N_,
-   "blocked", "tls", "tls.sni_filtered", true, "the name is filtered"},
-  {"TLS reset, control's handshake works", b_tls_reset, ctl_meduza, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-failure",
-   "false", "blocked", "tls", "tls.reset", false, "connection_reset"},
-  {"OONI KZ: ISCA-issued chain, known interception certificate", b_kz_isca,
-   ctl_rutracker_p, NULL, NULL, NULL, "ISCA 2021 intermediate", PRB_TRI_TRUE,
-   false, "consistent", "http-failure", "false", "blocked", "tls",
-   "tls.interception", true, "O=ISCA/CN=Information Security"},
-  {"unverifiable chain, other leaf than the control's", b_kz_isca,
-   ctl_rutracker_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "http-failure", "false", "blocked", "tls", "tls.interception", false,
-   "different leaf"},
-  {"unverifiable chain, same leaf as the control's", b_kz_isca,
-   ctl_rutracker_same_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
-   "consistent", "http-failure", "false", "inconclusive", NULL, NULL, false,
-   "same leaf"},
-  {"same unverifiable leaf at the control: broken everywhere", b_kz_isca,
-   ctl_same_broken_p, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
-   "consistent", N_, N_, "down", NULL, NULL, false,
-   "could not verify it either"},
-  {"certificate broken everywhere", b_cert_expired, ctl_tls_broken, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", N_, N_, "down", NULL,
-   NULL, false, "failed too"},
-  {"NXDOMAIN where the control resolves", b_nxdomain, ctl_all_ok, NULL, NULL,
-   NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns", "false", "blocked",
-   "dns", "dns.nxdomain", false, "resolved it to " EX_IP},
-  {"dead domain: NXDOMAIN everywhere (legacy helper)", b_nxdomain,
-   ctl_nxdomain_legacy, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
-   "consistent", "false", "false", "down", NULL, NULL, false,
-   "does not resolve anywhere"},
-  {"bogon answer and a different page", b_dns_bogus, ctl_all_ok_http, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns", "false",
-   "blocked", "dns", "dns.bogus_answer", false, "10.10.34.35 is a private"},
-  {"bogon answer matching a DNS fingerprint", b_dns_bogus, ctl_all_ok_http,
-   NULL, "ooni.xx_1", NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns",
-   "false", "blocked", "dns", "dns.bogus_answer", true, "ooni.xx_1"},
-  {"CDN: other address, same AS (control ip_info)", b_cdn_http, ctl_cdn,
-   NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true",
-   "ok", NULL, NULL, false, NULL},
-  {"CDN: other address, same AS (caller's lookup)", b_cdn_http,
-   ctl_cdn_noasn, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, true, "consistent",
-   "false", "true", "ok", NULL, NULL, false, NULL},
-  {"CDN without ASN data: inconsistent, page still expected", b_cdn_http,
-   ctl_cdn_noasn, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "inconsistent",
-   "false", "true", "ok", NULL, NULL, false, NULL},
-  {"other AS, the control's handshake on our answer verified", b_cdn_http,
-   ctl_cdn_flag8, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "false", "true", "ok", NULL, NULL, false, "the control completed"},
-  {"other AS, but a verified handshake for the name", b_tls_vouches,
-   ctl_cdn_noasn, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "false", "true", "ok", NULL, NULL, false, NULL},
-  {"TCP timeout, control connects", b_tcp_timeout, ctl_all_ok, NULL, NULL,
-   NULL, NULL, PRB_TRI_TRUE, false, "consistent", "tcp_ip", "false",
-   "blocked", "tcp", "tcp.timeout", false, "control connected"},
-  {"TCP reset, IPv6 unreachable ignored", b_tcp_reset, ctl_all_ok, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "tcp_ip", "false",
-   "blocked", "tcp", "tcp.reset", false, "none of 1 connects"},
-  {"TCP fails here and at the control: down", b_tcp_timeout, ctl_tcp_down,
-   NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false",
-   "false", "down", NULL, NULL, false, "could not connect either"},
-  {"TCP fails on our addresses only, control fetched elsewhere",
-   b_tcp_timeout, ctl_tcp_mixed, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false,
-   "consistent", "false", "false", "inconclusive", NULL, NULL, false,
-   "elsewhere"},
-  {"HTTP reset, control fetches", b_http_reset, ctl_all_ok_http, NULL, NULL,
-   NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-failure", "false",
-   "blocked", "http", "http.reset", false, "control fetched the page"},
-  {"HTTP timeout here and at the control: down", b_http_timeout,
-   ctl_http_down, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   N_, N_, "down", NULL, NULL, false, "the site is down"},
-  {"blockpage fingerprint", b_blockpage, ctl_all_ok_http, NULL, NULL,
-   "cp.d_corp_kz_ps", NULL, PRB_TRI_TRUE, false, "consistent", "http-diff",
-   "false", "blocked", "http", "http.blockpage", true, "cp.d_corp_kz_ps"},
-  {"lying resolver leads to a blockpage: DNS, confirmed",
-   b_dns_to_blockpage, ctl_all_ok_http, NULL, NULL, "cp.d_corp_kz_ps", NULL,
-   PRB_TRI_TRUE, false, "inconsistent", "dns", "false", "blocked", "dns",
-   "dns.bogus_answer", true, "led to the blockpage"},
-  {"blockpage fingerprint without a control", b_blockpage, NULL,
-   "generic_timeout_error", NULL, "cp.d_corp_kz_ps", NULL, PRB_TRI_TRUE,
-   false, N_, "http-diff", "false", "blocked", "http", "http.blockpage",
-   true, NULL},
-  {"http-diff: another status and page", b_http_diff, ctl_all_ok_http, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-diff", "false",
-   "blocked", "http", "http.diff", false, "status 403 vs 200"},
-  {"control answered 503: status match unknown", b_http_diff, ctl_503, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "http-diff", "false",
-   "blocked", "http", "http.diff", false, NULL},
-  {"different page over https: the site's own doing", b_https_geo,
-   ctl_all_ok, NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "false", "true", "ok", NULL, NULL, false, "site's own doing"},
-  {"control unreachable, TLS timeout", b_kz_tls_timeout, NULL,
-   "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_TRUE, false, N_, N_, N_,
-   "inconclusive", NULL, NULL, false, "no control measurement"},
-  {"control unreachable, https works", b_ok_https, NULL,
-   "connection_refused", NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent",
-   "false", "true", "inconclusive", NULL, NULL, false, "status 200"},
-  {"probe offline: canaries and control unreachable", b_probe_dns_timeout,
-   NULL, "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_FALSE, false, N_,
-   N_, N_, "probe_offline", NULL, NULL, false, "canary hosts unreachable"},
-  {"canaries unknown: not offline, inconclusive", b_probe_dns_timeout, NULL,
-   "generic_timeout_error", NULL, NULL, NULL, PRB_TRI_NULL, false, N_, N_, N_,
-   "inconclusive", NULL, NULL, false, NULL},
-  {"DNS timeout here, control resolves", b_probe_dns_timeout, ctl_all_ok,
-   NULL, NULL, NULL, NULL, PRB_TRI_TRUE, false, "inconsistent", "dns",
-   "false", "blocked", "dns", "dns.timeout", false, NULL},
-  {"DNS timeout, canaries unreachable but control reached",
-   b_probe_dns_timeout, ctl_all_ok, NULL, NULL, NULL, NULL, PRB_TRI_FALSE,
-   false, "inconsistent", "dns", "false", "inconclusive", NULL, NULL, false,
-   "own network is unhealthy"},
-  {"TLS timeout, canaries unreachable but control reached", b_kz_tls_timeout,
-   ctl_meduza, NULL, NULL, NULL, NULL, PRB_TRI_FALSE, false, "consistent",
-   "http-failure", "false", "inconclusive", NULL, NULL, false, NULL},
-  {"NXDOMAIN is a lie even with canaries unreachable", b_nxdomain,
-   ctl_all_ok, NULL, NULL, NULL, NULL, PRB_TRI_FALSE, false, "inconsistent",
-   "dns", "false", "blocked", "dns", "dns.nxdomain", false, NULL},
-  {"throttled: under a tenth of the control's rate", b_slow, ctl_fast, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true",
-   "throttled", NULL, NULL, false, "bytes/s"},
-  {"slow small page is not throttling", b_slow_small, ctl_fast_small, NULL,
-   NULL, NULL, NULL, PRB_TRI_TRUE, false, "consistent", "false", "true", "ok",
-   NULL, NULL, false, NULL},
-  {"IP-literal host", b_ip_literal, ctl_all_ok_http, NULL, NULL, NULL, NULL,
-   PRB_TRI_TRUE, false, "consistent", "false", "true", "ok", NULL, NULL,
-   false, NULL},
+  {/* verdict rule 13, OONI blocking rule 1 */
+   .name = "site works over https", .build = b_ok_https, .control = ctl_all_ok,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "the page matches"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "site works over http, same page", .build = b_ok_http,
+   .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok", .evidence_has = "the page matches"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "legitimate different page: status and title match",
+   .build = b_legit_different, .control = ctl_all_ok_http,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "title \"Example Domain\""},
+  {/* verdict rule 10, OONI blocking rule 7 */
+   .name = "OONI KZ: TLS timeout after ClientHello, consistent DNS",
+   .build = b_kz_tls_timeout, .control = ctl_meduza, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "tls",
+   .detail = "tls.timeout_after_clienthello",
+   .evidence_has = "generic_timeout_error after 10.0"},
+  {/* verdict rule 5, OONI blocking rule 7 */
+   .name = "decoy SNI completes where the real one times out",
+   .build = b_sni_filtered, .control = ctl_meduza, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "tls",
+   .detail = "tls.sni_filtered", .confirmed = true,
+   .evidence_has = "decoy SNI example.org"},
+  {/* verdict rule 5, OONI blocking rule 2 */
+   .name = "decoy SNI test needs no control", .build = b_sni_filtered,
+   .control_failure = "generic_timeout_error", .canaries = PRB_TRI_TRUE,
+   .dns_consistency = N_, .blocking = N_, .accessible = N_,
+   .verdict = "blocked", .method = "tls", .detail = "tls.sni_filtered",
+   .confirmed = true, .evidence_has = "the name is filtered"},
+  {/* verdict rule 10, OONI blocking rule 7 */
+   .name = "TLS reset, control's handshake works", .build = b_tls_reset,
+   .control = ctl_meduza, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "tls",
+   .detail = "tls.reset", .evidence_has = "connection_reset"},
+  {/* verdict rule 3, OONI blocking rule 7 */
+   .name = "OONI KZ: ISCA-issued chain, known interception certificate",
+   .build = b_kz_isca, .control = ctl_rutracker_p,
+   .cert_fp = "ISCA 2021 intermediate", .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "tls",
+   .detail = "tls.interception", .confirmed = true,
+   .evidence_has = "O=ISCA/CN=Information Security"},
+  {/* verdict rule 10, OONI blocking rule 7 */
+   .name = "unverifiable chain, other leaf than the control's",
+   .build = b_kz_isca, .control = ctl_rutracker_p, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "tls",
+   .detail = "tls.interception", .evidence_has = "different leaf"},
+  {/* verdict rule 10, OONI blocking rule 7 */
+   .name = "unverifiable chain, same leaf as the control's",
+   .build = b_kz_isca, .control = ctl_rutracker_same_p,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "inconclusive", .evidence_has = "same leaf"},
+  {/* verdict rule 10, OONI blocking rule 6 */
+   .name = "same unverifiable leaf at the control: broken everywhere",
+   .build = b_kz_isca, .control = ctl_same_broken_p, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "down", .evidence_has = "could not verify it either"},
+  {/* verdict rule 10, OONI blocking rule 6 */
+   .name = "certificate broken everywhere", .build = b_cert_expired,
+   .control = ctl_tls_broken, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "down", .evidence_has = "failed too"},
+  {/* verdict rule 7, OONI blocking rule 4 */
+   .name = "NXDOMAIN where the control resolves", .build = b_nxdomain,
+   .control = ctl_all_ok, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "inconsistent", .blocking = "dns", .accessible = "false",
+   .verdict = "blocked", .method = "dns", .detail = "dns.nxdomain",
+   .evidence_has = "resolved it to " EX_IP},
+  {/* verdict rule 7, OONI blocking rule 3 */
+   .name = "dead domain: NXDOMAIN everywhere (legacy helper)",
+   .build = b_nxdomain, .control = ctl_nxdomain_legacy,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "false", .verdict = "down",
+   .evidence_has = "does not resolve anywhere"},
+  {/* verdict rule 8, OONI blocking rule 8 */
+   .name = "bogon answer and a different page", .build = b_dns_bogus,
+   .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "inconsistent", .blocking = "dns", .accessible = "false",
+   .verdict = "blocked", .method = "dns", .detail = "dns.bogus_answer",
+   .evidence_has = "10.10.34.35 is a private"},
+  {/* verdict rule 2, OONI blocking rule 8 */
+   .name = "bogon answer matching a DNS fingerprint", .build = b_dns_bogus,
+   .control = ctl_all_ok_http, .dns_fp = "ooni.xx_1", .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "inconsistent", .blocking = "dns", .accessible = "false",
+   .verdict = "blocked", .method = "dns", .detail = "dns.bogus_answer",
+   .confirmed = true, .evidence_has = "ooni.xx_1"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "CDN: other address, same AS (control ip_info)",
+   .build = b_cdn_http, .control = ctl_cdn, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "CDN: other address, same AS (caller's lookup)",
+   .build = b_cdn_http, .control = ctl_cdn_noasn, .canaries = PRB_TRI_TRUE,
+   .asn_cb = true, .dns_consistency = "consistent", .blocking = "false",
+   .accessible = "true", .verdict = "ok"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "CDN without ASN data: inconsistent, page still expected",
+   .build = b_cdn_http, .control = ctl_cdn_noasn, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "inconsistent", .blocking = "false",
+   .accessible = "true", .verdict = "ok"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "other AS, the control's handshake on our answer verified",
+   .build = b_cdn_http, .control = ctl_cdn_flag8, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok", .evidence_has = "the control completed"},
+  {/* verdict rule 13, OONI blocking rule 1 */
+   .name = "other AS, but a verified handshake for the name",
+   .build = b_tls_vouches, .control = ctl_cdn_noasn, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok"},
+  {/* verdict rule 9, OONI blocking rule 5 */
+   .name = "TCP timeout, control connects", .build = b_tcp_timeout,
+   .control = ctl_all_ok, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "tcp_ip",
+   .accessible = "false", .verdict = "blocked", .method = "tcp",
+   .detail = "tcp.timeout", .evidence_has = "control connected"},
+  {/* verdict rule 9, OONI blocking rule 5 */
+   .name = "TCP reset, IPv6 unreachable ignored", .build = b_tcp_reset,
+   .control = ctl_all_ok, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "tcp_ip",
+   .accessible = "false", .verdict = "blocked", .method = "tcp",
+   .detail = "tcp.reset", .evidence_has = "none of 1 connects"},
+  {/* verdict rule 9, OONI blocking rule 5 */
+   .name = "TCP fails here and at the control: down", .build = b_tcp_timeout,
+   .control = ctl_tcp_down, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
+   .verdict = "down", .evidence_has = "could not connect either"},
+  {/* verdict rule 9, OONI blocking rule 5 */
+   .name = "TCP fails on our addresses only, control fetched elsewhere",
+   .build = b_tcp_timeout, .control = ctl_tcp_mixed, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
+   .verdict = "inconclusive", .evidence_has = "elsewhere"},
+  {/* verdict rule 11, OONI blocking rule 7 */
+   .name = "HTTP reset, control fetches", .build = b_http_reset,
+   .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.reset", .evidence_has = "control fetched the page"},
+  {/* verdict rule 11, OONI blocking rule 6 */
+   .name = "HTTP timeout here and at the control: down",
+   .build = b_http_timeout, .control = ctl_http_down, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "down", .evidence_has = "the site is down"},
+  {/* verdict rule 4, OONI blocking rule 8 */
+   .name = "blockpage fingerprint", .build = b_blockpage,
+   .control = ctl_all_ok_http, .http_fp = "cp.d_corp_kz_ps",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-diff", .accessible = "false", .verdict = "blocked",
+   .method = "http", .detail = "http.blockpage", .confirmed = true,
+   .evidence_has = "cp.d_corp_kz_ps"},
+  {/* verdict rule 4, OONI blocking rule 8 */
+   .name = "lying resolver leads to a blockpage: DNS, confirmed",
+   .build = b_dns_to_blockpage, .control = ctl_all_ok_http,
+   .http_fp = "cp.d_corp_kz_ps", .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "inconsistent", .blocking = "dns", .accessible = "false",
+   .verdict = "blocked", .method = "dns", .detail = "dns.bogus_answer",
+   .confirmed = true, .evidence_has = "led to the blockpage"},
+  {/* verdict rule 4, OONI blocking rule 2 */
+   .name = "blockpage fingerprint without a control", .build = b_blockpage,
+   .control_failure = "generic_timeout_error", .http_fp = "cp.d_corp_kz_ps",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_, .blocking = "http-diff",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.blockpage", .confirmed = true},
+  {/* verdict rule 14, OONI blocking rule 8 */
+   .name = "http-diff: another status and page", .build = b_http_diff,
+   .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-diff",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.diff", .evidence_has = "status 403 vs 200"},
+  {/* verdict rule 14, OONI blocking rule 8 */
+   .name = "control answered 503: status match unknown", .build = b_http_diff,
+   .control = ctl_503, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-diff",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.diff"},
+  {/* verdict rule 13, OONI blocking rule 1 */
+   .name = "different page over https: the site's own doing",
+   .build = b_https_geo, .control = ctl_all_ok, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok", .evidence_has = "site's own doing"},
+  {/* verdict rule 6, OONI blocking rule 2 */
+   .name = "control unreachable, TLS timeout", .build = b_kz_tls_timeout,
+   .control_failure = "generic_timeout_error", .canaries = PRB_TRI_TRUE,
+   .dns_consistency = N_, .blocking = N_, .accessible = N_,
+   .verdict = "inconclusive", .evidence_has = "no control measurement"},
+  {/* verdict rule 6, OONI blocking rule 1 */
+   .name = "control unreachable, https works", .build = b_ok_https,
+   .control_failure = "connection_refused", .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "inconclusive", .evidence_has = "status 200"},
+  {/* verdict rule 1, OONI blocking rule 2 */
+   .name = "probe offline: canaries and control unreachable",
+   .build = b_probe_dns_timeout, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_FALSE, .dns_consistency = N_, .blocking = N_,
+   .accessible = N_, .verdict = "probe_offline",
+   .evidence_has = "canary hosts unreachable"},
+  {/* verdict rule 6, OONI blocking rule 2 */
+   .name = "canaries unknown: not offline, inconclusive",
+   .build = b_probe_dns_timeout, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_NULL, .dns_consistency = N_, .blocking = N_,
+   .accessible = N_, .verdict = "inconclusive"},
+  {/* verdict rule 7, OONI blocking rule 7 */
+   .name = "DNS timeout here, control resolves", .build = b_probe_dns_timeout,
+   .control = ctl_all_ok, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "inconsistent", .blocking = "dns", .accessible = "false",
+   .verdict = "blocked", .method = "dns", .detail = "dns.timeout"},
+  {/* verdict rule 15, OONI blocking rule 7 */
+   .name = "DNS timeout, canaries unreachable but control reached",
+   .build = b_probe_dns_timeout, .control = ctl_all_ok,
+   .canaries = PRB_TRI_FALSE, .dns_consistency = "inconsistent",
+   .blocking = "dns", .accessible = "false", .verdict = "inconclusive",
+   .evidence_has = "own network is unhealthy"},
+  {/* verdict rule 15, OONI blocking rule 7 */
+   .name = "TLS timeout, canaries unreachable but control reached",
+   .build = b_kz_tls_timeout, .control = ctl_meduza, .canaries = PRB_TRI_FALSE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "inconclusive"},
+  {/* verdict rule 7, OONI blocking rule 4 */
+   .name = "NXDOMAIN is a lie even with canaries unreachable",
+   .build = b_nxdomain, .control = ctl_all_ok, .canaries = PRB_TRI_FALSE,
+   .dns_consistency = "inconsistent", .blocking = "dns", .accessible = "false",
+   .verdict = "blocked", .method = "dns", .detail = "dns.nxdomain"},
+  {/* verdict rule 13, OONI blocking rule 1 */
+   .name = "throttled: under a tenth of the control's rate", .build = b_slow,
+   .control = ctl_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "throttled", .evidence_has = "bytes/s"},
+  {/* verdict rule 13, OONI blocking rule 1 */
+   .name = "slow small page is not throttling", .build = b_slow_small,
+   .control = ctl_fast_small, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok"},
+  {/* verdict rule 13, OONI blocking rule 8 */
+   .name = "IP-literal host", .build = b_ip_literal,
+   .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
+   .verdict = "ok"},
 };
 
 static uint32_t fake_asn(void *ctx, const char *ip)
@@ -851,24 +963,24 @@ static void test_title_extraction(void)
   static const char d[] = "<title attr=1>x</title>";
   static const char e[] = "<title>ab<b>c</b></title><title>ok</title>";
 
-  prb_classify_title((const unsigned char *)a, sizeof(a) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)a, sizeof(a) - 1, t, sizeof(t));
   CHECK_STR(t, "Hello  World");
   /* an empty title does not match OONI's pattern; the next one does */
-  prb_classify_title((const unsigned char *)b, sizeof(b) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)b, sizeof(b) - 1, t, sizeof(t));
   CHECK_STR(t, "Second");
-  prb_classify_title((const unsigned char *)c, sizeof(c) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)c, sizeof(c) - 1, t, sizeof(t));
   CHECK_STR(t, "");
-  prb_classify_title((const unsigned char *)d, sizeof(d) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)d, sizeof(d) - 1, t, sizeof(t));
   CHECK_STR(t, "");
-  prb_classify_title((const unsigned char *)e, sizeof(e) - 1, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)e, sizeof(e) - 1, t, sizeof(t));
   CHECK_STR(t, "ok");
   /* the scan stops at len: the closing tag lies beyond it */
-  prb_classify_title((const unsigned char *)a, 20, t, sizeof(t));
+  prb_title_ooni((const unsigned char *)a, 20, t, sizeof(t));
   CHECK_STR(t, "");
   /* small output buffers cut the title */
-  prb_classify_title((const unsigned char *)a, sizeof(a) - 1, t, 6);
+  prb_title_ooni((const unsigned char *)a, sizeof(a) - 1, t, 6);
   CHECK_STR(t, "Hello");
-  prb_classify_title(NULL, 0, t, sizeof(t));
+  prb_title_ooni(NULL, 0, t, sizeof(t));
   CHECK_STR(t, "");
 }
 
@@ -1014,11 +1126,11 @@ static void test_json_shape(void)
   CHECK_INT(c.x_analysis.verdict, PRB_VERDICT_INCONCLUSIVE);
   CHECK_INT(c.blocking, PRB_BLOCKING_NULL);
 
-  CHECK_STR(prb_classify_verdict_name(PRB_VERDICT_PROBE_OFFLINE),
+  CHECK_STR(prb_verdict_name(PRB_VERDICT_PROBE_OFFLINE),
             "probe_offline");
   CHECK_STR(prb_classify_blocking_name(PRB_BLOCKING_TCP_IP), "tcp_ip");
   CHECK(prb_classify_blocking_name(PRB_BLOCKING_FALSE) == NULL);
-  CHECK(prb_classify_method_name(PRB_METHOD_NONE) == NULL);
+  CHECK(prb_method_name(PRB_METHOD_NONE) == NULL);
 }
 
 /* Explicit rates from the caller (a same-network baseline) win. */

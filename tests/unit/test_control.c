@@ -49,7 +49,7 @@ static int parse_text(const char *text, char *why, size_t whylen)
 static void test_real_reply(void)
 {
   char why[256];
-  struct prb_ctl_addr a;
+  struct prb_addr a;
   long long flags;
 
   CHECK_INT(parse_text(real_reply, why, sizeof(why)), 0);
@@ -81,14 +81,14 @@ static void test_real_reply(void)
   CHECK_INT(ctl.dns.n_addrs, 2);
   CHECK_STR(ctl.dns.addrs[1], "2606:2800:21f:cb07:6820:80da:af6b:8b2c");
   CHECK_INT(ctl.n_ip_info, 2);
-  CHECK(prb_control_addr_parse("93.184.215.14", true, &a) == 0);
+  CHECK(prb_addr_parse_endpoint("93.184.215.14", true, &a) == 0);
   CHECK_INT(prb_control_asn(&ctl, &a, &flags), 15133);
   CHECK_INT(flags, 11);
   /* a differently spelt IPv6 address is the same address */
-  CHECK(prb_control_addr_parse("2606:2800:21f:cb07:6820:80da:af6b:8b2c",
+  CHECK(prb_addr_parse_endpoint("2606:2800:21f:cb07:6820:80da:af6b:8b2c",
                                true, &a) == 0);
   CHECK_INT(prb_control_asn(&ctl, &a, NULL), 15133);
-  CHECK(prb_control_addr_parse("1.1.1.1", true, &a) == 0);
+  CHECK(prb_addr_parse_endpoint("1.1.1.1", true, &a) == 0);
   CHECK_INT(prb_control_asn(&ctl, &a, &flags), 0);
   CHECK_INT(flags, 0);
   CHECK(ctl.x_timing.http_request > 0.39 && ctl.x_timing.http_request < 0.41);
@@ -339,26 +339,26 @@ static void test_missing(void)
 
 static void test_addr(void)
 {
-  struct prb_ctl_addr a, b;
+  struct prb_addr a, b;
 
-  CHECK_INT(prb_control_addr_parse("1.2.3.4:80", false, &a), 0);
+  CHECK_INT(prb_addr_parse_endpoint("1.2.3.4:80", false, &a), 0);
   CHECK_INT(a.port, 80);
-  CHECK_INT(prb_control_addr_parse("[2001:db8::1]:443", false, &a), 0);
-  CHECK_INT(prb_control_addr_parse("[2001:0db8:0:0::1]:443", false, &b), 0);
-  CHECK(prb_control_addr_equal(&a, &b));
-  CHECK_INT(prb_control_addr_parse("[2001:db8::1]:80", false, &b), 0);
-  CHECK(!prb_control_addr_equal(&a, &b));
-  CHECK_INT(prb_control_addr_parse("2001:db8::1", true, &b), 0);
-  CHECK(prb_control_addr_equal(&a, &b));   /* no port: address only */
-  CHECK_INT(prb_control_addr_parse("1.2.3.4", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("1.2.3.4:65536", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("1.2.3.4:+80", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("1.2.3.4:080808", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("[1.2.3.4]:80", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("2001:db8::1:443", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("[2001:db8::1]443", false, &a), -1);
-  CHECK_INT(prb_control_addr_parse("", true, &a), -1);
-  CHECK_INT(prb_control_addr_parse(NULL, true, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("[2001:db8::1]:443", false, &a), 0);
+  CHECK_INT(prb_addr_parse_endpoint("[2001:0db8:0:0::1]:443", false, &b), 0);
+  CHECK(prb_addr_equal(&a, &b));
+  CHECK_INT(prb_addr_parse_endpoint("[2001:db8::1]:80", false, &b), 0);
+  CHECK(!prb_addr_equal(&a, &b));
+  CHECK_INT(prb_addr_parse_endpoint("2001:db8::1", true, &b), 0);
+  CHECK(prb_addr_equal(&a, &b));   /* no port: address only */
+  CHECK_INT(prb_addr_parse_endpoint("1.2.3.4", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("1.2.3.4:65536", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("1.2.3.4:+80", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("1.2.3.4:080808", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("[1.2.3.4]:80", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("2001:db8::1:443", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("[2001:db8::1]443", false, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint("", true, &a), -1);
+  CHECK_INT(prb_addr_parse_endpoint(NULL, true, &a), -1);
 }
 
 static void test_request(void)

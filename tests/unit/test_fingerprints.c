@@ -38,7 +38,7 @@ static void test_matching(void)
   snprintf(dir, sizeof dir, "%s/lists", datadir);
   prb_fp_init(&s);
   CHECK_INT(prb_fp_load(&s, path_of(dir, "fp-good.csv"), stderr, &bad),
-            PRB_FP_OK);
+            PRB_LOAD_OK);
   CHECK_INT(bad, 0);
   CHECK_INT(s.n, 8);
 
@@ -133,7 +133,7 @@ static void test_bad_rows(void)
   snprintf(dir, sizeof dir, "%s/lists", datadir);
   const char *p = path_of(dir, "fp-bad.csv");
   prb_fp_init(&s);
-  CHECK_INT(prb_fp_load(&s, p, err, &bad), PRB_FP_OK);
+  CHECK_INT(prb_fp_load(&s, p, err, &bad), PRB_LOAD_OK);
   fclose(err);
   CHECK_INT(bad, 9);
   CHECK_INT(s.n, 2); /* the good rows are kept */
@@ -155,9 +155,9 @@ static void test_bad_rows(void)
   /* Not a fingerprint file, and a missing one. */
   prb_fp_init(&s);
   CHECK_INT(prb_fp_load(&s, path_of(dir, "unknown-header.csv"), NULL, NULL),
-            PRB_FP_EFORMAT);
+            PRB_LOAD_EFORMAT);
   CHECK_INT(prb_fp_load(&s, path_of(dir, "no-such-file.csv"), NULL, NULL),
-            PRB_FP_EREAD);
+            PRB_LOAD_EREAD);
   CHECK_INT(s.n, 0);
   prb_fp_free(&s);
 }
@@ -171,10 +171,10 @@ static void test_shipped_files(void)
   snprintf(dir, sizeof dir, "%s/../../lists", datadir);
   prb_fp_init(&s);
   CHECK_INT(prb_fp_load(&s, path_of(dir, "fingerprints-dns.csv"), stderr,
-                        &bad), PRB_FP_OK);
+                        &bad), PRB_LOAD_OK);
   CHECK_INT(bad, 0);
   CHECK_INT(prb_fp_load(&s, path_of(dir, "fingerprints-http.csv"), stderr,
-                        &bad), PRB_FP_OK);
+                        &bad), PRB_LOAD_OK);
   CHECK_INT(bad, 0);
   CHECK(s.n > 1900);
   /* Upstream rows work as OONI uses them. */

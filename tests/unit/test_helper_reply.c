@@ -2,7 +2,7 @@
 #include "check.h"
 #include "common/asn.h"
 #include "ooni/control.h"
-#include "servers/helper.h"
+#include "servers/helper_reply.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -134,8 +134,8 @@ int main(void)
     json_object_get(info, "198.51.100.7"), "x_as_org_name")), "Example Net");
   CHECK(json_object_get(json_object_get(info, "203.0.113.9"),
                         "x_as_org_name") == NULL);
-  struct prb_ctl_addr a;
-  CHECK_INT(prb_control_addr_parse("198.51.100.7", true, &a), 0);
+  struct prb_addr a;
+  CHECK_INT(prb_addr_parse_endpoint("198.51.100.7", true, &a), 0);
   const struct prb_ctl_ipinfo *ii = prb_control_ipinfo(&ctl, &a);
   CHECK(ii != NULL && ii->asn == 64496);
   if(ii)

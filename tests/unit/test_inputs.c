@@ -30,13 +30,13 @@ static void test_arguments(void)
   FILE *err = capture(&out, &outlen);
   prb_inputs_init(&in);
   CHECK_INT(prb_inputs_add_url(&in, "https://Vlast.KZ", NULL, NULL, err),
-            PRB_INPUTS_OK);
+            PRB_LOAD_OK);
   CHECK_INT(prb_inputs_add_url(&in, "https://vlast.kz:443/", NULL, NULL, err),
-            PRB_INPUTS_DUP);
+            PRB_LOAD_DUP);
   CHECK_INT(prb_inputs_add_url(&in, "gopher://x/", NULL, NULL, err),
-            PRB_INPUTS_BAD);
+            PRB_LOAD_BAD);
   CHECK_INT(prb_inputs_add_url(&in, "https://orda.kz/", "news", "x", err),
-            PRB_INPUTS_BAD); /* category codes are upper case */
+            PRB_LOAD_BAD); /* category codes are upper case */
   fclose(err);
   CHECK_INT(in.n, 1);
   CHECK_INT(in.n_dup, 1);
@@ -59,7 +59,7 @@ static void test_plain_file(void)
   FILE *err = capture(&out, &outlen);
   const char *p = fixture("plain.txt");
   prb_inputs_init(&in);
-  CHECK_INT(prb_inputs_add_file(&in, p, err), PRB_INPUTS_OK);
+  CHECK_INT(prb_inputs_add_file(&in, p, err), PRB_LOAD_OK);
   fclose(err);
   CHECK_INT(in.n, 4);
   CHECK_INT(in.n_bad, 3);
@@ -93,7 +93,7 @@ static void test_citizenlab_file(void)
   FILE *err = capture(&out, &outlen);
   const char *p = fixture("citizenlab-small.csv");
   prb_inputs_init(&in);
-  CHECK_INT(prb_inputs_add_file(&in, p, err), PRB_INPUTS_OK);
+  CHECK_INT(prb_inputs_add_file(&in, p, err), PRB_LOAD_OK);
   fclose(err);
   CHECK_INT(in.n, 4);
   CHECK_INT(in.n_bad, 2);
@@ -136,7 +136,7 @@ static void test_hostile_files(void)
   fclose(fp);
 
   prb_inputs_init(&in);
-  CHECK_INT(prb_inputs_add_file(&in, path, NULL), PRB_INPUTS_OK);
+  CHECK_INT(prb_inputs_add_file(&in, path, NULL), PRB_LOAD_OK);
   CHECK_INT(in.n, 1);
   CHECK_INT(in.n_bad, 2);
   if(in.n == 1)
@@ -151,7 +151,7 @@ static void test_hostile_files(void)
   fputs("\nhttps://c.kz/", fp); /* no final newline */
   fclose(fp);
   prb_inputs_init(&in);
-  CHECK_INT(prb_inputs_add_file(&in, path, NULL), PRB_INPUTS_OK);
+  CHECK_INT(prb_inputs_add_file(&in, path, NULL), PRB_LOAD_OK);
   CHECK_INT(in.n, 1);
   CHECK_INT(in.n_bad, 2);
   prb_inputs_free(&in);
@@ -160,7 +160,7 @@ static void test_hostile_files(void)
   fp = fopen(path, "wb");
   fclose(fp);
   prb_inputs_init(&in);
-  CHECK_INT(prb_inputs_add_file(&in, path, NULL), PRB_INPUTS_OK);
+  CHECK_INT(prb_inputs_add_file(&in, path, NULL), PRB_LOAD_OK);
   CHECK_INT(in.n, 0);
   CHECK_INT(in.n_bad, 0);
   prb_inputs_free(&in);
@@ -172,8 +172,8 @@ static void test_hostile_files(void)
   FILE *err = capture(&out, &outlen);
   prb_inputs_init(&in);
   CHECK_INT(prb_inputs_add_file(&in, "/nonexistent/list.txt", err),
-            PRB_INPUTS_EREAD);
-  CHECK_INT(prb_inputs_add_file(&in, "/", err), PRB_INPUTS_EREAD);
+            PRB_LOAD_EREAD);
+  CHECK_INT(prb_inputs_add_file(&in, "/", err), PRB_LOAD_EREAD);
   fclose(err);
   CHECK(strstr(out, "/nonexistent/list.txt: cannot open:") != NULL);
   free(out);
@@ -184,18 +184,18 @@ static void test_cap(void)
 {
   struct prb_inputs in;
   char url[64];
-  int rc = PRB_INPUTS_OK;
+  int rc = PRB_LOAD_OK;
   size_t i;
   prb_inputs_init(&in);
-  for(i = 0; i <= PRB_INPUTS_MAX && rc == PRB_INPUTS_OK; i++) {
+  for(i = 0; i <= PRB_INPUTS_MAX && rc == PRB_LOAD_OK; i++) {
     snprintf(url, sizeof url, "https://h%zu.kz/", i);
     rc = prb_inputs_add_url(&in, url, "NEWS", NULL, NULL);
   }
-  CHECK_INT(rc, PRB_INPUTS_EFULL);
+  CHECK_INT(rc, PRB_LOAD_EFULL);
   CHECK_INT(in.n, PRB_INPUTS_MAX);
   /* The index still finds everything after many rehashes. */
   CHECK_INT(prb_inputs_add_url(&in, "https://h77777.kz/", NULL, NULL, NULL),
-            PRB_INPUTS_DUP);
+            PRB_LOAD_DUP);
   prb_inputs_free(&in);
 }
 

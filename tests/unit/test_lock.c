@@ -1,6 +1,7 @@
 /* test_lock.c: one holder per folder; the lock dies with its holder. */
 #include "check.h"
 #include "volunteer/lock.h"
+#include "common/files.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ int main(void)
   char state[256], day[300], got[4096], want[4096], rfile[4096];
   snprintf(state, sizeof(state), "%s/st", dir);
   snprintf(day, sizeof(day), "%s/st/results/2030-01-02", dir);
-  CHECK_INT(prb_lock_mkdirs(day, 0750), 0);
+  CHECK_INT(prb_mkdirs(day, 0750, true), 0);
   snprintf(rfile, sizeof(rfile), "%s/a.jsonl", day);
   CHECK(prb_lock_dir_for(rfile, got, sizeof(got)));
   CHECK_STR(got, day);                  /* not a state folder (yet) */
@@ -93,7 +94,7 @@ int main(void)
   if(geteuid() == 0) {
     char own[256];
     snprintf(own, sizeof(own), "%s/own", dir);
-    CHECK_INT(prb_lock_mkdirs(own, 0750), 0);
+    CHECK_INT(prb_mkdirs(own, 0750, true), 0);
     CHECK(chown(own, 65534, 65534) == 0);
     char made[1024];
     snprintf(made, sizeof(made), "%s/own/new", dir);

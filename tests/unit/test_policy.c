@@ -1,6 +1,6 @@
 /* test_policy.c: addresses never contacted, and bogons. */
 #include "check.h"
-#include "common/policy.h"
+#include "common/addr.h"
 
 int main(void)
 {
@@ -32,12 +32,12 @@ int main(void)
     {"", 0, 1},
   };
   for(size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-    if(prb_policy_allows(rows[i].ip) != rows[i].allowed)
+    if(prb_addr_text_may_contact(rows[i].ip) != rows[i].allowed)
       fprintf(stderr, "allows(%s)\n", rows[i].ip);
-    CHECK(prb_policy_allows(rows[i].ip) == rows[i].allowed);
-    if(prb_policy_is_bogon(rows[i].ip) != rows[i].bogon)
+    CHECK(prb_addr_text_may_contact(rows[i].ip) == rows[i].allowed);
+    if(prb_addr_text_is_bogon(rows[i].ip) != rows[i].bogon)
       fprintf(stderr, "is_bogon(%s)\n", rows[i].ip);
-    CHECK(prb_policy_is_bogon(rows[i].ip) == rows[i].bogon);
+    CHECK(prb_addr_text_is_bogon(rows[i].ip) == rows[i].bogon);
   }
   return test_summary();
 }

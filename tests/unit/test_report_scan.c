@@ -27,8 +27,8 @@ static void test_records(void)
                      "\"tls\",\"confirmed\":true,\"evidence\":[\"a\\u00e9\"]},"
                      "\"x_category_code\":\"NEWS\"}"), &r, &why), PRB_SCAN_OK);
   CHECK_STR(r.site, "vlast.kz");
-  CHECK_INT(r.verdict, PRB_REP_V_BLOCKED);
-  CHECK_INT(r.method, PRB_REP_M_TLS);
+  CHECK_INT(r.verdict, PRB_VERDICT_BLOCKED);
+  CHECK_INT(r.method, PRB_METHOD_TLS);
   CHECK(r.confirmed);
   CHECK(!r.derived);
   CHECK_STR(r.category, "NEWS");
@@ -38,21 +38,21 @@ static void test_records(void)
                      "\"http_experiment_failure\":\"ssl_unknown_authority\"}"),
                  &r, &why), PRB_SCAN_OK);
   CHECK(r.derived);
-  CHECK_INT(r.method, PRB_REP_M_TLS);
+  CHECK_INT(r.method, PRB_METHOD_TLS);
   CHECK_INT(scan(REC("{\"blocking\":\"http-failure\",\"accessible\":false,"
                      "\"http_experiment_failure\":\"connection_reset\"}"),
                  &r, &why), PRB_SCAN_OK);
-  CHECK_INT(r.method, PRB_REP_M_HTTP);
+  CHECK_INT(r.method, PRB_METHOD_HTTP);
   CHECK_INT(scan(REC("{\"blocking\":\"tcp_ip\"}"), &r, &why), PRB_SCAN_OK);
-  CHECK_INT(r.method, PRB_REP_M_TCP);
+  CHECK_INT(r.method, PRB_METHOD_TCP);
   CHECK_INT(scan(REC("{\"blocking\":false,\"accessible\":false}"), &r, &why),
             PRB_SCAN_OK);
-  CHECK_INT(r.verdict, PRB_REP_V_DOWN);
+  CHECK_INT(r.verdict, PRB_VERDICT_DOWN);
   CHECK_INT(scan(REC("{\"blocking\":false,\"accessible\":true}"), &r, &why),
             PRB_SCAN_OK);
-  CHECK_INT(r.verdict, PRB_REP_V_OK);
+  CHECK_INT(r.verdict, PRB_VERDICT_OK);
   CHECK_INT(scan(REC("null"), &r, &why), PRB_SCAN_OK);
-  CHECK_INT(r.verdict, PRB_REP_V_INCONCLUSIVE);
+  CHECK_INT(r.verdict, PRB_VERDICT_INCONCLUSIVE);
   /* malformed */
   CHECK_INT(scan(REC("{\"x_analysis\":{\"verdict\":\"maybe\"}}"), &r, &why),
             PRB_SCAN_BAD);
@@ -73,7 +73,7 @@ static void test_records(void)
                      "\"ЖжжжжжжжжжжжжжжжжЖ\":1,\"x_analysis\":{"
                      "\"Жжжжжжжжж\":null,\"verdict\":\"ok\"}}"), &r, &why),
             PRB_SCAN_OK);
-  CHECK_INT(r.verdict, PRB_REP_V_OK);
+  CHECK_INT(r.verdict, PRB_VERDICT_OK);
   CHECK_INT(scan("{\"Жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж\":1,\"test_name\":"
                  "\"telegram\"}", &r, &why), PRB_SCAN_OTHER_TEST);
   /* ... and a cut key is still checked whole */
@@ -166,15 +166,15 @@ static int day_status(int ok, int blocked, int confirmed, int down,
   rec.day = 100;
   uint32_t file = prb_rep_file(r, "f");
   uint64_t line = 0;
-  struct { int n; enum prb_rep_verdict v; bool conf; } k[] = {
-    {ok, PRB_REP_V_OK, false}, {blocked, PRB_REP_V_BLOCKED, false},
-    {confirmed, PRB_REP_V_BLOCKED, true}, {down, PRB_REP_V_DOWN, false},
-    {incon, PRB_REP_V_INCONCLUSIVE, false}
+  struct { int n; enum prb_verdict v; bool conf; } k[] = {
+    {ok, PRB_VERDICT_OK, false}, {blocked, PRB_VERDICT_BLOCKED, false},
+    {confirmed, PRB_VERDICT_BLOCKED, true}, {down, PRB_VERDICT_DOWN, false},
+    {incon, PRB_VERDICT_INCONCLUSIVE, false}
   };
   for(size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
     for(int j = 0; j < k[i].n; j++) {
       rec.verdict = k[i].v;
-      rec.method = PRB_REP_M_DNS;
+      rec.method = PRB_METHOD_DNS;
       rec.confirmed = k[i].conf;
       prb_rep_add(r, &rec, file, ++line);
     }

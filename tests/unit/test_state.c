@@ -63,7 +63,7 @@ static void test_index(void)
   CHECK(strstr(e.id, "_KZ_") != NULL);
   e.inputs = 97;
   e.left = 3;
-  e.counts[PRB_V_BLOCKED] = 5;
+  e.counts[PRB_VERDICT_BLOCKED] = 5;
   snprintf(e.network, sizeof(e.network), "Kazakhtelecom");
   CHECK(prb_state_index_put(&ix, &e));
   CHECK(prb_state_index_put(&ix, &e));                     /* replaces */
@@ -79,7 +79,7 @@ static void test_index(void)
     CHECK_STR(got->network, "Kazakhtelecom");
     CHECK_INT(got->inputs, 97);
     CHECK_INT(got->left, 3);
-    CHECK_INT(got->counts[PRB_V_BLOCKED], 5);
+    CHECK_INT(got->counts[PRB_VERDICT_BLOCKED], 5);
     CHECK_STR(got->finished, "");
   }
   /* A unique prefix finds it too. */
@@ -121,13 +121,13 @@ static void test_count(void)
         "\"weird\"}}}\n"
         "{\"input\":\"torn", f);
   fclose(f);
-  size_t counts[PRB_V_N], total;
+  size_t counts[PRB_STATE_VERDICTS], total;
   CHECK_INT(prb_state_count(p, counts, &total), 0);
   CHECK_INT(total, 5);
-  CHECK_INT(counts[PRB_V_OK], 1);
-  CHECK_INT(counts[PRB_V_BLOCKED], 2);
-  CHECK_INT(counts[PRB_V_UNCLASSIFIED], 2);
-  CHECK_STR(prb_state_verdict_name(PRB_V_PROBE_OFFLINE), "probe_offline");
+  CHECK_INT(counts[PRB_VERDICT_OK], 1);
+  CHECK_INT(counts[PRB_VERDICT_BLOCKED], 2);
+  CHECK_INT(counts[PRB_VERDICT_UNCLASSIFIED], 2);
+  CHECK_STR(prb_state_verdict_name(PRB_VERDICT_PROBE_OFFLINE), "probe_offline");
   CHECK_INT(prb_state_count("/nonexistent", counts, &total), -1);
 }
 
@@ -202,7 +202,7 @@ static void test_rebuild(void)
     CHECK_STR(e->status, "recovered");
     CHECK_STR(e->asn, "AS9198");
     CHECK_STR(e->cc, "KZ");
-    CHECK_INT(e->counts[PRB_V_OK], 3);
+    CHECK_INT(e->counts[PRB_VERDICT_OK], 3);
   }
   CHECK(prb_state_index_find(&ix, "X") == NULL);
   /* Oldest first, and a second pass adds nothing. */
