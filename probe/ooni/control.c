@@ -529,6 +529,60 @@ static int parse_timing(json_t *sec, struct prb_ctl_timing *t,
          ? -1 : 0;
 }
 
+/* The sections a reply may carry, in the order they are parsed. */
+static const char *const sections[] = {
+  "dns", "tcp_connect", "tls_handshake", "http_request", "ip_info",
+  "x_timing"
+};
+
+/* Whether v nests more than levels levels (a scalar is 0, [] is 1). */
+static bool deeper_than(json_t *v, int levels)
+{
+  const char *key;
+  json_t *m;
+  size_t i;
+
+  if(!json_is_object(v) && !json_is_array(v))
+    return false;
+  if(levels < 1)
+    return true;
+  if(json_is_array(v)) {
+    json_array_foreach(v, i, m)
+      if(deeper_than(m, levels - 1))
+        return true;
+    return false;
+  }
+  json_object_foreach(v, key, m)
+    if(deeper_than(m, levels - 1))
+      return true;
+  return false;
+}
+
+/* Our helper's word on the asking probe's network (run.c adopts it when
+ * none is configured): kept when they are strings. */
+static const char *const network_keys[] = {
+  "x_probe_asn", "x_probe_cc", "x_probe_network_name"
+};
+
+json_t *prb_control_reply_kept(const json_t *resp)
+{
+  json_t *kept = json_object();
+  size_t n = sizeof(sections) / sizeof(sections[0]);
+  size_t n_net = sizeof(network_keys) / sizeof(network_keys[0]);
+
+  for(size_t i = 0; kept && i < n + n_net; i++) {
+    const char *key = i < n ? sections[i] : network_keys[i - n];
+    json_t *v = json_object_get(resp, key);
+    if(!v || (i >= n && !json_is_string(v)))
+      continue;
+    if(json_object_set(kept, key, v)) {
+      json_decref(kept);
+      kept = NULL;
+    }
+  }
+  return kept;
+}
+
 int prb_control_parse(const json_t *resp, struct prb_control *out,
                       char *why, size_t whylen)
 {
@@ -541,6 +595,13 @@ int prb_control_parse(const json_t *resp, struct prb_control *out,
   out->x_timing.tls_handshake = out->x_timing.http_request = -1;
   if(!json_is_object(resp))
     return fail(why, whylen, "reply: not a JSON object");
+  /* What is kept goes into the record: bound it before anything reads
+   * it (the reply itself is the first level). */
+  for(size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+    if(deeper_than(json_object_get(resp, sections[i]),
+                   PRB_CTL_MAX_DEPTH - 1))
+      return fail(why, whylen, "%s: nested deeper than %d levels",
+                  sections[i], PRB_CTL_MAX_DEPTH);
   if(parse_dns(json_object_get(resp, "dns"), &out->dns, why, whylen) ||
      parse_tcp(json_object_get(resp, "tcp_connect"), out, why, whylen) ||
      parse_tls(json_object_get(resp, "tls_handshake"), out, why, whylen) ||

@@ -397,6 +397,61 @@ static void test_request(void)
                                 PRB_CTL_MAX_REQ_ENDPOINTS + 1) == NULL);
 }
 
+/* A control that sends "[[[...]]]" values: the reply becomes part of the
+ * record, so what enters it must be bounded, and nothing we do not read
+ * may enter at all (a 62-deep unknown key once made the record too deep
+ * for the report). */
+static void test_depth(void)
+{
+  char why[128];
+  char text[512];
+  json_t *j, *kept;
+
+  snprintf(text, sizeof(text), "{\"dns\":{},\"x\":%.62s%.62s,"
+           "\"x_probe_address\":\"198.18.2.1\",\"x_probe_asn\":\"AS65550\","
+           "\"x_probe_cc\":{\"deep\":[[]]},\"quic_handshake\":{}}",
+           "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+           "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]");
+  j = json_loads(text, 0, NULL);
+  CHECK(j != NULL);
+  CHECK_INT(prb_control_parse(j, &ctl, why, sizeof(why)), 0);
+  kept = prb_control_reply_kept(j);
+  CHECK(kept && json_object_get(kept, "dns"));
+  CHECK(!json_object_get(kept, "x"));
+  CHECK(!json_object_get(kept, "quic_handshake"));
+  CHECK(!json_object_get(kept, "x_probe_address"));
+  CHECK(!json_object_get(kept, "x_probe_cc"));      /* not a string */
+  CHECK_STR(json_string_value(json_object_get(kept, "x_probe_asn")),
+            "AS65550");
+  CHECK_INT(json_object_size(kept), 2);
+  json_decref(kept);
+  json_decref(j);
+
+  /* Inside a section we read, depth is bounded: 8 levels, reply included,
+   * twice what a real helper sends. */
+  CHECK_INT(parse_text("{\"dns\":{\"junk\":[[[[[[1]]]]]]}}", why,
+                       sizeof(why)), 0);
+  CHECK_INT(parse_text("{\"dns\":{\"junk\":[[[[[[[1]]]]]]]}}", why,
+                       sizeof(why)), -1);
+  CHECK_STR(why, "dns: nested deeper than 8 levels");
+  CHECK_INT(parse_text("{\"http_request\":{\"headers\":{\"A\":[\"v\","
+                       "[[[[[1]]]]]]}}}", why, sizeof(why)), -1);
+  CHECK_STR(why, "http_request: nested deeper than 8 levels");
+  CHECK_INT(parse_text("{\"dns\":null,\"http_request\":{},\"x_timing\":"
+                       "{\"x\":[[[[[[[[[]]]]]]]]]}}", why, sizeof(why)), -1);
+  CHECK_STR(why, "x_timing: nested deeper than 8 levels");
+
+  /* A real reply keeps every section we read, nothing else. */
+  j = json_loads(real_reply, 0, NULL);
+  kept = prb_control_reply_kept(j);
+  CHECK(kept && json_object_size(kept) == 6);
+  CHECK(!json_object_get(kept, "http3_request"));
+  CHECK(json_object_get(kept, "tcp_connect") ==
+        json_object_get(j, "tcp_connect"));
+  json_decref(kept);
+  json_decref(j);
+}
+
 /* Deterministic byte mutations of a real reply: whatever parses as JSON
  * must give 0 or -1 with a terminated reason, never a crash (run under
  * PRB_SANITIZE to catch memory errors). */
@@ -439,6 +494,7 @@ int main(void)
   test_missing();
   test_addr();
   test_request();
+  test_depth();
   test_mutations();
   return test_summary();
 }
