@@ -90,7 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   json_error_t err;
   json_t *j = json_loadb((const char *)data, size, 0, &err);
   bool jansson_reads = json_is_object(j);
-  if(jansson_reads)
+  /* jansson skips a NUL byte between tokens ({"a":1\0}); the scanner
+   * refuses any NUL, as the probe's resume does before calling jansson. */
+  if(jansson_reads && !memchr(data, '\0', size))
     FUZZ_CHECK(res != PRB_SCAN_BAD || !syntax_reason(why));
   if(res != PRB_SCAN_BAD && plain(data, size))
     FUZZ_CHECK(jansson_reads);
