@@ -88,6 +88,7 @@ struct ctx {
   char dir[4096];               /* the file's folder, for relative paths */
   FILE *err;
   bool ok;
+  unsigned reported, unshown;   /* problems written, and those past the cap */
 };
 
 /* The line of "key" after the line of each enclosing key, so a semantic
@@ -121,6 +122,14 @@ static void bad(struct ctx *x, const char *parent, const char *key,
 {
   char msg[512];
   va_list ap;
+  x->ok = false;
+  /* Past the cap only count: finding each key's line reads the file from
+   * its start, and 75,000 bad keys would take seconds. */
+  if(x->reported >= PRB_CONFIG_MAX_ERRORS) {
+    x->unshown++;
+    return;
+  }
+  x->reported++;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
@@ -131,7 +140,6 @@ static void bad(struct ctx *x, const char *parent, const char *key,
     else
       fprintf(x->err, "%s: %s\n", x->file, msg);
   }
-  x->ok = false;
 }
 
 /* A path from the file: absolute as is, relative to the file's folder. */
@@ -455,6 +463,8 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
         PRB_CONFIG_VERSION);
   else
     read_top(&x, c, root);
+  if(x.unshown && err)
+    fprintf(err, "%s: %u more problems not shown\n", path, x.unshown);
   json_decref(root);
   free(text);
   return x.ok;

@@ -26,6 +26,7 @@
 #define PRB_CONFIG_RETENTION_MB 200
 #define PRB_CONFIG_SYSTEM_FILE "/etc/accessprobe/config.json"
 #define PRB_CONFIG_NETWORK_NAME_MAX 127   /* bytes of network.name */
+#define PRB_CONFIG_MAX_ERRORS 20      /* problems reported, then a count */
 
 /* Every string is owned by the struct (NULL when the key was absent);
  * numbers are 0 when absent unless said otherwise. */
@@ -65,7 +66,8 @@ bool prb_config_find(char *out, size_t outlen);
  * "FILE:LINE: reason" (or "FILE: reason" when no line applies). Returns
  * true when c is usable. Relative paths in the file are taken relative to
  * the file's folder; a list name without '/' is first looked up among the
- * shipped lists. */
+ * shipped lists. At most PRB_CONFIG_MAX_ERRORS problems are written, then
+ * one line counting the others. */
 bool prb_config_load(struct prb_config *c, const char *path, FILE *err);
 
 /* Checks and normalises an AS number: "AS1234" or "1234" give "AS1234" in
