@@ -295,18 +295,20 @@ static int parse_tcp(json_t *sec, struct prb_control *out, char *why,
   if(rc <= 0)
     return rc;
   json_object_foreach(sec, key, val) {
-    struct prb_ctl_tcp *t;
+    /* Entries past the bound are checked too, into spare: the whole
+     * section goes into the record. */
+    struct prb_ctl_tcp spare;
+    struct prb_ctl_tcp *t = out->n_tcp < PRB_CTL_MAX_TCP ?
+                            &out->tcp[out->n_tcp] : &spare;
     char where[PRB_ENDPOINT_MAX + 16];
-    if(out->n_tcp == PRB_CTL_MAX_TCP) {
-      out->tcp_truncated = true;
-      break;
-    }
-    t = &out->tcp[out->n_tcp];
     if(get_entry("tcp_connect", key, val, t->endpoint, &t->ep, &t->status,
                  where, sizeof(where), why, whylen) ||
        get_failure(val, t->failure, where, why, whylen))
       return -1;
-    out->n_tcp++;
+    if(t == &spare)
+      out->tcp_truncated = true;
+    else
+      out->n_tcp++;
   }
   return 0;
 }
@@ -321,13 +323,11 @@ static int parse_tls(json_t *sec, struct prb_control *out, char *why,
   if(rc <= 0)
     return rc;
   json_object_foreach(sec, key, val) {
-    struct prb_ctl_tls *t;
+    struct prb_ctl_tls spare;
+    struct prb_ctl_tls *t = out->n_tls < PRB_CTL_MAX_TLS ?
+                            &out->tls[out->n_tls] : &spare;
     char where[PRB_ENDPOINT_MAX + 16];
-    if(out->n_tls == PRB_CTL_MAX_TLS) {
-      out->tls_truncated = true;
-      break;
-    }
-    t = &out->tls[out->n_tls];
+    memset(t, 0, sizeof(*t));
     if(get_entry("tls_handshake", key, val, t->endpoint, &t->ep, &t->status,
                  where, sizeof(where), why, whylen) ||
        get_text(val, "server_name", t->server_name, sizeof(t->server_name),
@@ -336,7 +336,10 @@ static int parse_tls(json_t *sec, struct prb_control *out, char *why,
        get_sha256(val, "x_leaf_sha256", &t->has_leaf_sha256, t->leaf_sha256,
                   where, why, whylen))
       return -1;
-    out->n_tls++;
+    if(t == &spare)
+      out->tls_truncated = true;
+    else
+      out->n_tls++;
   }
   return 0;
 }
@@ -371,10 +374,6 @@ static int parse_headers(json_t *h, struct prb_ctl_http *http,
     return rc;
   json_object_foreach(h, key, val) {
     struct prb_ctl_header *ph;
-    if(http->n_headers == PRB_CTL_MAX_HEADERS) {
-      http->headers_truncated = true;
-      break;
-    }
     /* oohelperd sends the first value; a list of them is tolerated */
     if(json_is_array(val))
       val = json_array_get(val, 0);
@@ -382,6 +381,10 @@ static int parse_headers(json_t *h, struct prb_ctl_http *http,
       char k[WHY_KEY_MAX + 1];
       safe_key(k, sizeof(k), key);
       return fail(why, whylen, "http_request.headers[%s]: not a string", k);
+    }
+    if(http->n_headers == PRB_CTL_MAX_HEADERS) {
+      http->headers_truncated = true;
+      continue;                 /* checked, not kept */
     }
     ph = &http->headers[http->n_headers++];
     copy_text(ph->name, sizeof(ph->name), key, strlen(key));
@@ -440,7 +443,7 @@ static int parse_dns(json_t *sec, struct prb_ctl_dns *dns, char *why,
       return fail(why, whylen, "dns.addrs[%zu]: not a string", i);
     if(dns->n_addrs == PRB_CTL_MAX_ADDRS) {
       dns->addrs_truncated = true;
-      break;
+      continue;                 /* checked, not kept */
     }
     s = json_string_value(a);
     len = json_string_length(a);
@@ -463,14 +466,12 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
   if(rc <= 0)
     return rc;
   json_object_foreach(sec, key, val) {
-    struct prb_ctl_ipinfo *ii;
+    struct prb_ctl_ipinfo spare;
+    struct prb_ctl_ipinfo *ii = out->n_ip_info < PRB_CTL_MAX_IPINFO ?
+                                &out->ip_info[out->n_ip_info] : &spare;
     const json_t *asn, *flags;
     char k[WHY_KEY_MAX + 1];
-    if(out->n_ip_info == PRB_CTL_MAX_IPINFO) {
-      out->ip_info_truncated = true;
-      break;
-    }
-    ii = &out->ip_info[out->n_ip_info];
+    memset(ii, 0, sizeof(*ii));
     safe_key(k, sizeof(k), key);
     if(prb_control_addr_parse(key, true, &ii->addr) || ii->addr.port)
       return fail(why, whylen, "ip_info: \"%s\" is not an address", k);
@@ -490,7 +491,10 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
       ii->flags = json_integer_value(flags);
     }
     copy_text(ii->ip, sizeof(ii->ip), key, strlen(key));
-    out->n_ip_info++;
+    if(ii == &spare)
+      out->ip_info_truncated = true;
+    else
+      out->n_ip_info++;
   }
   return 0;
 }

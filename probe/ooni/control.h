@@ -5,7 +5,9 @@
  * and parses the JSON reply with prb_control_parse(). The reply comes from
  * the network, so the parser trusts nothing: wrong types and out-of-range
  * numbers are errors with a reason, over-long strings are cut, and every
- * list is truncated to the bounds below (with a flag saying so).
+ * list is truncated to the bounds below (with a flag saying so); entries
+ * past a bound are checked all the same, as the reply goes into the
+ * record whole.
  *
  * Missing or null sections (dns, tcp_connect, tls_handshake, http_request,
  * ip_info, x_timing) are "absent", not errors, because legacy helpers omit
