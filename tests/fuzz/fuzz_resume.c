@@ -2,12 +2,11 @@
  * after a crash or power cut (any bytes: torn lines, zeros, garbage),
  * in a private temporary folder.
  *
- * Properties: the file is cut back to a prefix of what it held, ending in
- * '\n' (or empty), and everything cut is in FILE.partial followed by one
- * '\n'; of the complete lines only the last may be cut, and only when it
- * is not a JSON object;
- * complete records and lines that are not records add up to the lines
- * kept; a second scan changes nothing. */
+ * Properties: the file is cut back to a prefix of what it held that ends
+ * in a whole JSON object and '\n' (or is empty); everything cut is in
+ * FILE.partial followed by one '\n' and holds no whole object; complete
+ * records and lines that are not records add up to the lines kept; a
+ * second scan changes nothing. */
 #include "fuzz.h"
 
 #include <fcntl.h>
@@ -34,6 +33,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   snprintf(side, sizeof(side), "%s.partial", path);
   atexit(remove_dir);
   return 0;
+}
+
+/* A whole JSON object, as resume.c judges a line (no NUL in it). */
+static bool is_object(const char *p, size_t n)
+{
+  json_t *j = memchr(p, '\0', n) ? NULL : json_loadb(p, n, 0, NULL);
+  bool ok = json_is_object(j);
+  json_decref(j);
+  return ok;
 }
 
 static unsigned char *slurp(const char *p, size_t *len)
@@ -82,15 +90,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lines += kept[i] == '\n';
   FUZZ_CHECK(r.kept + r.bad_lines == lines);
   FUZZ_CHECK(r.done.n <= r.kept);
-  /* At most the last complete line is cut with the tail, and only when it
-   * is not a JSON object. */
-  const uint8_t *tail = data + kept_len;
-  const uint8_t *nl = memchr(tail, '\n', r.moved);
-  if(nl) {
-    FUZZ_CHECK(!memchr(nl + 1, '\n', (size_t)(data + size - nl - 1)));
-    json_t *j = json_loadb((const char *)tail, (size_t)(nl - tail), 0, NULL);
-    FUZZ_CHECK(!json_is_object(j) || memchr(tail, '\0', (size_t)(nl - tail)));
-    json_decref(j);
+  /* What was cut holds no whole record (complete lines that are not JSON
+   * objects, then the torn tail), and the file ends in one, or is empty. */
+  for(const uint8_t *p = data + kept_len, *nl;
+      (nl = memchr(p, '\n', (size_t)(data + size - p))); p = nl + 1)
+    FUZZ_CHECK(!is_object((const char *)p, (size_t)(nl - p)));
+  if(kept_len) {
+    const unsigned char *last = kept + kept_len - 1;
+    while(last > kept && last[-1] != '\n')
+      last--;
+    FUZZ_CHECK(is_object((const char *)last,
+                         (size_t)(kept + kept_len - 1 - last)));
   }
 
   struct prb_resume again;
