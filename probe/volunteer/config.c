@@ -114,6 +114,16 @@ static int key_line(const struct ctx *x, const char *parent, const char *key)
   return line;
 }
 
+/* A reason may quote the file (keys, jansson's "near '...'"): control
+ * characters would break the "FILE:LINE: reason" line or drive the
+ * terminal, so they become '?'. */
+static void strip_controls(char *s)
+{
+  for(; *s; s++)
+    if((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
@@ -133,6 +143,7 @@ static void bad(struct ctx *x, const char *parent, const char *key,
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
+  strip_controls(msg);
   int line = key ? key_line(x, parent, key) : 0;
   if(x->err) {
     if(line)
@@ -452,6 +463,7 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   json_error_t je;
   json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   if(!root) {
+    strip_controls(je.text);
     if(err)
       fprintf(err, "%s:%d: %s\n", path, je.line > 0 ? je.line : 1, je.text);
     free(text);

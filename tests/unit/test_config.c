@@ -134,6 +134,10 @@ static void test_bad(void)
     {"{\"version\": 1,\n \"state_dir\": \"\"}\n",
      ":2: state_dir: expected a non-empty string\n"},
     {"", ":1: '[' or '{' expected near end of file\n"},
+    /* A key quoted in a reason cannot break the line or drive the
+     * terminal (found by fuzzing). */
+    {"{\"version\": 1,\n \"rete\\ntion\\u001b[2J\": 1}\n",
+     ": unknown key \"rete?tion?[2J\" (see docs/config.md)\n"},
   };
   for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     struct prb_config c;
