@@ -135,7 +135,11 @@ static int collect(int fd, off_t end, struct prb_resume *r, char *why,
   int rc = 0;
   while(pos < end && (n = getline(&line, &cap, f)) > 0) {
     pos += n;
-    json_t *j = json_loadb(line, (size_t)n, 0, NULL);
+    /* jansson reads past some NUL bytes ({"a":null\0}); the report
+     * refuses them: such a line is no record, its input is measured
+     * again. */
+    json_t *j = memchr(line, '\0', (size_t)n) ? NULL :
+                json_loadb(line, (size_t)n, 0, NULL);
     const char *in = json_string_value(json_object_get(j, "input"));
     if(!json_is_object(j) || !in)
       r->bad_lines++;
