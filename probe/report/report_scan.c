@@ -341,8 +341,8 @@ static int scalar(struct cur *c)
 
 /* Skips one value of any kind, validating it. Iterative, so a deep value
  * under a key we do not read costs no stack: each open level is one bit
- * (object or array), and the record may nest PRB_SCAN_DEPTH levels in
- * all, as many as jansson reads. */
+ * (object or array). Values may nest PRB_SCAN_DEPTH deep in the record,
+ * counting the innermost one, a scalar or not, as jansson counts. */
 static int value(struct cur *c)
 {
   unsigned char is_obj[PRB_SCAN_DEPTH / 8];
@@ -371,6 +371,8 @@ static int value(struct cur *c)
       }
       c->p++;
       c->depth--;
+    } else if(c->depth >= PRB_SCAN_DEPTH) {
+      return fail(c, "JSON nested too deeply");  /* jansson counts it too */
     } else if(scalar(c)) {
       return -1;
     }

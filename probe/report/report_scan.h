@@ -1,8 +1,9 @@
 /* report_scan.h: one JSON Lines record to the few fields a report counts.
  *
- * The scanner validates the whole line as JSON (RFC 8259 syntax, nesting at
- * most PRB_SCAN_DEPTH levels, jansson's bound, so the report reads every
- * record the probe's own tools read) but builds no tree: it walks the text
+ * The scanner validates the whole line as JSON (RFC 8259 syntax, values
+ * nested at most PRB_SCAN_DEPTH deep, the innermost counted: jansson's
+ * bound, so the report reads every record the probe's own tools read, and
+ * only those) but builds no tree: it walks the text
  * once and copies out only the keys below, so a record with a 512 KiB body
  * costs one pass over its bytes and no allocation. Values under other keys
  * are skipped without recursion, however deep. Copied strings and every
