@@ -53,6 +53,7 @@
 #define PRB_CTL_HVALUE_MAX 256   /* header value bytes, NUL included */
 #define PRB_CTL_ORG_MAX 128      /* AS organisation bytes, NUL included */
 #define PRB_CTL_MAX_REQ_ENDPOINTS 64 /* endpoints one request may carry */
+#define PRB_CTL_MAX_DEPTH 8      /* nesting of a reply (a real one has 4) */
 #define PRB_HELPER_BODY_MAX (64 * 1024) /* a request is a URL and a list */
 
 /* ---- a run -------------------------------------------------------------- */
@@ -79,6 +80,7 @@
 #define PRB_CONFIG_BYTES_MAX (1024 * 1024) /* the configuration file */
 #define PRB_CONFIG_MAX_LISTS 64
 #define PRB_CONFIG_NETWORK_NAME_MAX 127   /* bytes of network.name */
+#define PRB_CONFIG_MAX_ERRORS 20      /* problems reported, then a count */
 #define PRB_LINES_MAX (16u * 1024 * 1024) /* a record line `report` reads:
                                              a 512 KiB body base64-encoded
                                              and scrubbed fits many times */

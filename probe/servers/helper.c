@@ -1,6 +1,7 @@
 /* helper.c: `accessprobe helper`: the control, libmicrohttpd in our loop. */
 #include "servers/helper.h"
 #include "servers/helper_reply.h"
+#include "servers/helper_request.h"
 #include "common/addr.h"
 #include "common/caps.h"
 #include "common/asn.h"
@@ -205,42 +206,17 @@ static void note_probe_network(struct request *rq)
 static void start(struct request *rq)
 {
   struct helper *h = rq->h;
-  json_error_t err;
-  json_t *req = json_loadb(rq->body.p ? rq->body.p : "", rq->body.len,
-                           JSON_REJECT_DUPLICATES, &err);
+  struct prb_helper_req req;
   const char *why = NULL;
-  json_t *url_j = req ? json_object_get(req, "http_request") : NULL;
-  json_t *tcp = req ? json_object_get(req, "tcp_connect") : NULL;
-  struct prb_url url;
-  struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
-  size_t n_extra = 0;
-  if(!req || !json_is_object(req))
-    why = "the body is not a JSON object";
-  else if(!json_is_string(url_j))
-    why = "http_request must be a URL string";
-  else if(prb_url_parse(json_string_value(url_j), &url, &why) < 0)
-    ;
-  else if(tcp && !json_is_array(tcp) && !json_is_null(tcp))
-    why = "tcp_connect must be a list of \"ip:port\" strings";
-  else if(json_array_size(tcp) > PRB_CTL_MAX_REQ_ENDPOINTS)
-    why = "tcp_connect has too many endpoints";
-  for(size_t i = 0; !why && i < json_array_size(tcp); i++) {
-    const char *s = json_string_value(json_array_get(tcp, i));
-    if(!s || prb_addr_parse_endpoint(s, false, &extra[n_extra]) < 0)
-      why = "tcp_connect has an entry that is not \"ip:port\"";
-    else if(!(rq->eps[rq->n_eps] = strdup(s)))
-      why = "out of memory";
-    else {
-      rq->n_eps++;
-      n_extra++;
-    }
+  if(prb_helper_request_parse(rq->body.p, rq->body.len, &req, &why) == 0) {
+    for(size_t i = 0; !why && i < req.n_eps; i++)
+      if(!(rq->eps[rq->n_eps++] = strdup(req.eps[i])))
+        why = "out of memory";
   }
   if(why) {
     answer(rq, MHD_HTTP_BAD_REQUEST, error_json(why));
-    json_decref(req);
     return;
   }
-  json_decref(req);
   if(h->inflight >= h->max_inflight) {
     h->refused++;
     answer(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -248,8 +224,8 @@ static void start(struct request *rq)
     return;
   }
   note_probe_network(rq);
-  rq->m = prb_meas_start(&h->e, &url, PRB_MEAS_CONTROL, extra, n_extra,
-                         on_measured, rq);
+  rq->m = prb_meas_start(&h->e, &req.url, PRB_MEAS_CONTROL, req.addrs,
+                         req.n_eps, on_measured, rq);
   if(!rq->m) {
     answer(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, error_json("out of memory"));
     return;

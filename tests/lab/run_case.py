@@ -925,6 +925,39 @@ def case_network_from_control(c):
              "the probe's address appears in the output")
 
 
+# Keys a record's test_keys.control may hold: the sections the probe reads
+# and the helper's word on the probe's network.
+CONTROL_KEPT = {"dns", "tcp_connect", "tls_handshake", "http_request", "ip_info",
+                "x_timing", "x_probe_asn", "x_probe_cc", "x_probe_network_name"}
+
+
+def case_control_hostile_reply(c):
+    """A control whose reply is valid but hostile (badserver.py's
+    /hostile-control: a 62-deep unknown key). Only what the probe reads
+    enters the record, and the report counts the measurement."""
+    url = "http://http.lab.test/"
+    run, rec = c.one_record(url, extra=["--control", "http://headers.lab.test/hostile-control"])
+    ctl = tk(rec).get("control")
+    c.eq(tk(rec).get("control_failure"), None, "control_failure (the reply is valid)")
+    c.expect(isinstance(ctl, dict) and ctl.get("dns") is not None,
+             "no control reply in test_keys.control: %r" % (ctl,))
+    if isinstance(ctl, dict):
+        c.eq(sorted(set(ctl) - CONTROL_KEPT), [], "keys of the control's reply kept in the record")
+    path = os.path.join(c.ctx.workdir, "hostile-control.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(run.text)
+    p = subprocess.run([c.ctx.probe, "report", "-F", "json", path], capture_output=True,
+                       text=True, timeout=60)
+    c.eq(p.returncode, 0, "report exit code (stderr: %s)" % p.stderr[-300:])
+    c.expect("nested" not in p.stderr, "the report refused the record: %s" % p.stderr[-300:])
+    try:
+        counts = json.loads(p.stdout)["input"]
+    except (ValueError, KeyError, TypeError):
+        counts = {}
+    c.eq(counts.get("records"), 1, "records the report counted")
+    c.eq(counts.get("malformed"), 0, "malformed lines in the report")
+
+
 def case_scenario_control_unreachable(c):
     urls = [u for u, _ in scenarios.CONTROL_BLOCKED]
     run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
