@@ -56,6 +56,14 @@
 #define PRB_CTL_MAX_DEPTH 8      /* nesting of a reply (a real one has 4) */
 #define PRB_HELPER_BODY_MAX (64 * 1024) /* a request is a URL and a list */
 
+/* ---- our public servers (servers/httpd.c) ------------------------------ */
+#define PRB_HTTPD_LINGER_MAX 64   /* refused connections read from until the
+                                     client has our 503; more: closed */
+#define PRB_HTTPD_ACCEPT_BATCH 64 /* accepts per loop turn: a flood of
+                                     connections cannot starve the rest */
+#define PRB_HTTPD_LOG_PER_MINUTE 10 /* libmicrohttpd messages: a hostile
+                                       client cannot fill the journal */
+
 /* ---- a run -------------------------------------------------------------- */
 #define PRB_DEFAULT_PARALLEL 64
 #define PRB_MAX_PARALLEL 1024   /* measurements in flight; the fd budget

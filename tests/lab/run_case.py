@@ -1008,7 +1008,7 @@ def case_scenario_uplink_cut(c):
 # ---------------------------------------------------- the helper, as a server --
 
 HTTP_CLIENT = r"""
-import json, sys, threading, urllib.request, urllib.error
+import json, sys, threading, time, urllib.request, urllib.error
 spec = json.loads(sys.argv[1])
 def one(r, out, i):
     data = None
@@ -1018,22 +1018,26 @@ def one(r, out, i):
         data = b"{" + b" " * (r["body_size"] - 2) + b"}"
     q = urllib.request.Request(r["url"], data=data, method=r.get("method", "POST"),
                                headers={"Content-Type": "application/json"})
+    t0 = time.monotonic()
     try:
         with urllib.request.urlopen(q, timeout=r.get("timeout", 30)) as f:
             out[i] = {"status": f.status, "body": f.read().decode("utf-8", "replace"),
-                      "type": f.headers.get("Content-Type")}
+                      "type": f.headers.get("Content-Type"),
+                      "retry_after": f.headers.get("Retry-After")}
     except urllib.error.HTTPError as e:
         out[i] = {"status": e.code, "body": e.read().decode("utf-8", "replace"),
-                  "type": e.headers.get("Content-Type")}
+                  "type": e.headers.get("Content-Type"),
+                  "retry_after": e.headers.get("Retry-After")}
     except Exception as e:
         out[i] = {"status": None, "error": repr(e)}
+    out[i]["elapsed"] = time.monotonic() - t0
 out = [None] * len(spec)
 ts = []
 for i, r in enumerate(spec):
     t = threading.Thread(target=one, args=(spec[i], out, i))
     t.start(); ts.append(t)
     if r.get("then_wait"):
-        import time; time.sleep(r["then_wait"])
+        time.sleep(r["then_wait"])
 for t in ts:
     t.join(60)
 print(json.dumps(out))
@@ -1093,12 +1097,20 @@ def case_helper_health(c):
 
 
 def case_helper_over_capacity(c):
+    """The --max-inflight 1 helper: one slow request measured, the next
+    waits for its slot (then measured), a third finds no room to wait and
+    gets 503 at once, with Retry-After; then it serves again."""
     url = c.ctx.env.get("CONTROL_SMALL_URL") or control_url(c)
     slow = json.dumps({"http_request": "https://silent.lab.test/", "tcp_connect": []})
-    a, b = helper_call(c, [{"url": url, "body": slow, "then_wait": 0.5},
-                           {"url": url, "body": slow}])
+    a, b, d = helper_call(c, [{"url": url, "body": slow, "then_wait": 0.3},
+                              {"url": url, "body": slow, "then_wait": 0.3},
+                              {"url": url, "body": slow}])
     c.eq(a.get("status"), 200, "the first slow request (measured)")
-    check_error_answer(c, b, 503)
+    c.eq(b.get("status"), 200, "the second slow request (waited for the slot)")
+    check_error_answer(c, d, 503)
+    c.expect(d.get("retry_after", "") and d["retry_after"].isdigit(),
+             "503 without a Retry-After: %r" % d.get("retry_after"))
+    c.expect((d.get("elapsed") or 99) < 1.5, "the 503 took %s s: not at once" % d.get("elapsed"))
     # and it serves again once the first is done
     r, = helper_call(c, [{"url": url, "body": json.dumps({"http_request": "http://http.lab.test/"})}])
     c.eq(r.get("status"), 200, "a request after the slow one")
