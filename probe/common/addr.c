@@ -359,14 +359,22 @@ void prb_localnets_load(struct prb_localnets *l)
   freeifaddrs(ifs);
 }
 
-bool prb_localnets_contains(const struct prb_localnets *l, const char *ip)
+static bool in_localnets(const struct prb_localnets *l,
+                         const struct prb_addr *a)
 {
-  struct prb_addr a;
-  if(!prb_addr_parse(ip, &a))
-    return false;
   for(size_t i = 0; i < l->n; i++)
-    if(l->nets[i].net.family == a.family &&
-       in_prefix(a.bytes, l->nets[i].net.bytes, l->nets[i].prefix))
+    if(l->nets[i].net.family == a->family &&
+       in_prefix(a->bytes, l->nets[i].net.bytes, l->nets[i].prefix))
       return true;
   return false;
+}
+
+bool prb_localnets_contains(const struct prb_localnets *l, const char *ip)
+{
+  struct prb_addr a, v4;
+  if(!prb_addr_parse(ip, &a))
+    return false;
+  /* ::ffff:a.b.c.d and its kin reach a.b.c.d: judged by it too */
+  return in_localnets(l, &a) ||
+         (prb_addr_embedded_v4(&a, &v4) && in_localnets(l, &v4));
 }

@@ -131,7 +131,8 @@ void prb_localnets_load(struct prb_localnets *l);
 bool prb_localnets_add(struct prb_localnets *l, const struct prb_addr *net,
                        int prefix);
 
-/* True when ip (text form) is this host or inside one of its subnets. */
+/* True when ip (text form) is this host or inside one of its subnets, or
+ * carries such an address (an IPv4-mapped one, 6to4, ...). */
 bool prb_localnets_contains(const struct prb_localnets *l, const char *ip);
 
 #endif

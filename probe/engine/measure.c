@@ -450,21 +450,20 @@ static bool is_never(const struct prb_meas *m, const char *ip)
 
 /* Never this host itself (any of its addresses, a service listening on
  * all of them is loopback in effect) nor the LAN it sits on (the
- * volunteer's router and printer); the helper, in addition, never private
- * or reserved space (labs excepted: their sites live there), nor the
- * asking probe's own address (the helper is no scanner of its users'
- * homes). */
+ * volunteer's router and printer), nor, for the helper, the asking probe's
+ * own address (the helper is no scanner of its users' homes). The helper,
+ * in addition, never private or reserved space unless a lab allows it:
+ * that widens the remote ranges only, never this host's protection. */
 static bool allowed(const struct prb_meas *m, const char *ip)
 {
   const struct prb_engine *e = m->e;
   if(!prb_addr_text_may_contact(ip) || is_never(m, ip))
     return false;
-  if(m->mode == PRB_MEAS_CONTROL && e->allow_bogons)
-    return true;
   if(prb_scrub_contains(e->scrub, ip) ||
      prb_localnets_contains(&e->localnets, ip))
     return false;
-  return m->mode != PRB_MEAS_CONTROL || !prb_addr_text_is_bogon(ip);
+  return m->mode != PRB_MEAS_CONTROL || e->allow_bogons ||
+         !prb_addr_text_is_bogon(ip);
 }
 
 static void add_endpoint(struct prb_meas *m, const char *ip, int port,
