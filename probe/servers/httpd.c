@@ -406,12 +406,13 @@ static void admit(struct prb_httpd *h, int fd, const struct sockaddr *sa,
     return;
   }
   prb_client_key(&peer, &key);
-  if(h->n_live >= h->o.max_connections && !evict_one(h)) {
-    refuse_conn(h, fd, "too many connections; try again later");
-    return;
-  }
   if(!prb_share_conn_open(&h->share, &key)) {
     refuse_conn(h, fd, "too many connections from your address");
+    return;
+  }
+  if(h->n_live >= h->o.max_connections && !evict_one(h)) {
+    prb_share_conn_close(&h->share, &key);
+    refuse_conn(h, fd, "too many connections; try again later");
     return;
   }
   h->adding = key;

@@ -53,11 +53,11 @@ unsigned prb_head_check(const struct prb_head_facts *f, size_t body_max,
   if(!f->n_length)
     return 0;
   bool over;
-  if(!parse_length(f->length, body_max, body_len, &over))
-    return refuse(why, "Content-Length is not a number", 400);
-  if(over) {
+  bool ok = parse_length(f->length, body_max, body_len, &over);
+  if(!ok || over) {
     *body_len = 0;
-    return refuse(why, "request body too large", 413);
+    return ok ? refuse(why, "request body too large", 413) :
+                refuse(why, "Content-Length is not a number", 400);
   }
   return 0;
 }
