@@ -31,6 +31,7 @@ struct conn {
   struct MHD_Connection *mc;
   int fd;
   struct prb_addr peer;         /* its client key */
+  bool counted;                 /* in its address's share */
   double since;                 /* sending its current request since */
   bool busy;                    /* its request is in: no deadline */
   bool dying;                   /* shut down by us; libmicrohttpd closes it */
@@ -376,18 +377,23 @@ static void drop_conn(struct prb_httpd *h, struct conn *c)
     return;
   c->dying = true;
   h->n_live--;
+  if(c->counted)                /* its place is free from now on */
+    prb_share_conn_close(&h->share, &c->peer);
+  c->counted = false;
   shutdown(c->fd, SHUT_RDWR);   /* libmicrohttpd sees it and closes */
   kick_mhd(h);
 }
 
-/* At the cap: the connection that has been idle or sending its request
- * the longest, when that is over PRB_HTTPD_EVICT_AFTER, makes room. */
-static bool evict_one(struct prb_httpd *h)
+/* At a cap: the connection that has been idle or sending its request the
+ * longest, when that is over PRB_HTTPD_EVICT_AFTER, makes room (one of
+ * peer's own, when peer is not NULL). */
+static bool evict_one(struct prb_httpd *h, const struct prb_addr *peer)
 {
   double now = prb_now();
   struct conn *oldest = NULL;
   for(struct conn *c = h->conns; c; c = c->next)
     if(!c->busy && !c->dying && now - c->since > PRB_HTTPD_EVICT_AFTER &&
+       (!peer || prb_addr_equal(&c->peer, peer)) &&
        (!oldest || c->since < oldest->since))
       oldest = c;
   if(!oldest)
@@ -406,11 +412,12 @@ static void admit(struct prb_httpd *h, int fd, const struct sockaddr *sa,
     return;
   }
   prb_client_key(&peer, &key);
-  if(!prb_share_conn_open(&h->share, &key)) {
+  if(!prb_share_conn_open(&h->share, &key) &&
+     (!evict_one(h, &key) || !prb_share_conn_open(&h->share, &key))) {
     refuse_conn(h, fd, "too many connections from your address");
     return;
   }
-  if(h->n_live >= h->o.max_connections && !evict_one(h)) {
+  if(h->n_live >= h->o.max_connections && !evict_one(h, NULL)) {
     prb_share_conn_close(&h->share, &key);
     refuse_conn(h, fd, "too many connections; try again later");
     return;
@@ -476,6 +483,7 @@ static void on_notify(void *cls, struct MHD_Connection *mc,
     c->mc = mc;
     c->fd = ci ? ci->connect_fd : -1;
     c->peer = h->adding;
+    c->counted = true;
     c->since = prb_now();
     c->next = h->conns;
     if(h->conns)
@@ -496,7 +504,8 @@ static void on_notify(void *cls, struct MHD_Connection *mc,
     c->next->prev = c->prev;
   if(!c->dying)
     h->n_live--;
-  prb_share_conn_close(&h->share, &c->peer);
+  if(c->counted)
+    prb_share_conn_close(&h->share, &c->peer);
   free(c);
   *socket_context = NULL;
 }

@@ -9,9 +9,11 @@
  *   a later MHD_run(), which nothing may call: the server went deaf).
  * - At most max_connections open, at most max_per_peer from one address
  *   (an IPv6 /64). One more is answered at once, 503 with Retry-After,
- *   and closed, never left in the kernel's queue. When full, a new
- *   connection first takes the place of the oldest one that has been
- *   idle or sending its request for over PRB_HTTPD_EVICT_AFTER seconds.
+ *   and closed, never left in the kernel's queue. At a cap, a new
+ *   connection first takes the place of the oldest one (of its own
+ *   address, at the address's cap) that has been idle or sending its
+ *   request for over PRB_HTTPD_EVICT_AFTER seconds: slow clients lose
+ *   their place to new ones, never the other way round.
  * - A deadline for each request's head and body together
  *   (request_timeout, from the moment the connection could send it): a
  *   client dripping a byte now and then (slowloris) is closed.
