@@ -246,6 +246,7 @@ make_namespaces() {
   nsx "${NS_ISP}" ip link set probe0 up
   nsx "${NS_ISP}" ip link set world0 up
   nsx "${NS_ISP}" ip route add 198.19.0.0/16 via "${WORLD_ISP_SIDE}"
+  nsx "${NS_ISP}" ip route add 198.18.4.0/24 via "${WORLD_ISP_SIDE}"   # ctl
   nsx "${NS_ISP}" sysctl -qw net.ipv4.ip_forward=1
 
   nsx "${NS_WORLD}" ip addr add "${WORLD_ISP_SIDE}/24" dev isp0
