@@ -79,6 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   field(&in, q->answers[1].value, sizeof(q->answers[1].value));
   q->raw = bytes(&in, &q->raw_len);
 
+  struct prb_tcp_connect *t = prb_obs_add_tcp(&obs);
+  FUZZ_CHECK(t);
+  field(&in, t->ip, sizeof(t->ip));
+  t->port = 443;
+
   struct prb_tls_handshake *h = prb_obs_add_tls(&obs);
   FUZZ_CHECK(h);
   field(&in, h->address, sizeof(h->address));
