@@ -22,8 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define DEFAULT_INFLIGHT 64
+/* Sockets one of our measurements may hold: every endpoint, the fetch and
+ * a margin; and those the server itself needs beside its connections. */
+#define FDS_PER_MEAS (3 * PRB_MAX_ENDPOINTS + 4)
+#define FDS_RESERVED (64 + PRB_HTTPD_LINGER_MAX)
 
 struct helper {
   struct prb_engine e;
@@ -181,7 +186,8 @@ static void usage(FILE *f)
 "                         its /64)\n"
 "  --max-connections N    connections at once (default 2 * --max-inflight\n"
 "                         + 16), at most half of them from one address;\n"
-"                         more are answered 503 at once and closed\n"
+"                         past that, one idle or slow for over 2 s makes\n"
+"                         room, else 503 at once and closed\n"
 "  --request-timeout MS   time a request's head and body may take (default\n"
 "                         %g); slower clients are disconnected\n"
 "  --ca-file PATH         trust anchors (default %s)\n"
@@ -191,8 +197,9 @@ static void usage(FILE *f)
 "                         (repeatable)\n"
 "  --trust-forwarded-for  behind our own proxy: the client is the last\n"
 "                         X-Forwarded-For entry, the one the proxy added\n"
-"                         (see docs/helper.md); the per-address connection\n"
-"                         cap is then off, the proxy being the only peer\n"
+"                         (docs/helper.md in the source tree); the\n"
+"                         per-address connection cap is then off, the\n"
+"                         proxy being the only peer\n"
 "  --allow-bogons         also measure private and reserved remote\n"
 "                         addresses (test labs only: never on a public\n"
 "                         helper); this host, its networks and the asking\n"
@@ -216,6 +223,33 @@ static void log_stop(struct helper *h)
           "closed: %lu too slow, %lu for room; %lu clients left before "
           "their answer)\n", h->measured, st.requests, st.busy,
           st.refused_conns, st.timed_out, st.evicted, st.gone);
+}
+
+/* Running out of descriptors would turn into network failures in our
+ * answers: raise the soft limit as far as allowed, and keep measurements
+ * within it. */
+static void fit_fds(struct prb_httpd_opts *o)
+{
+  struct rlimit rl;
+  if(getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return;
+  if(rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  rlim_t fixed = FDS_RESERVED + o->max_connections;
+  if(rl.rlim_cur == RLIM_INFINITY ||
+     rl.rlim_cur >= fixed + (rlim_t)o->slots * FDS_PER_MEAS)
+    return;
+  unsigned fit = rl.rlim_cur > fixed + FDS_PER_MEAS ?
+                 (unsigned)((rl.rlim_cur - fixed) / FDS_PER_MEAS) : 1;
+  fprintf(stderr, "accessprobe helper: at most %u measurements at once: the "
+          "open-file limit is %llu (raise it with ulimit -n or LimitNOFILE=)\n",
+          fit, (unsigned long long)rl.rlim_cur);
+  o->slots = fit;
+  if(o->slots_per_client > fit)
+    o->slots_per_client = fit;
 }
 
 static int serve(struct helper *h, struct prb_httpd_opts *o, const char *ca,
@@ -376,6 +410,7 @@ enum prb_exit prb_helper_main(int argc, char **argv)
   /* behind our proxy every connection comes from it */
   o.max_per_peer = o.trust_forwarded_for ? o.max_connections : 0;
   o.request_timeout = (double)req_ms / 1000.0;
+  fit_fds(&o);
   h.e.step_deadline = step;
   if(n_mmdb) {
     char why[512];
