@@ -32,6 +32,19 @@ def connect(helper, src=None, timeout=5.0):
     return s
 
 
+def recv_until(s, deadline):
+    """The next bytes from s, or b"" when it closed, failed or the deadline
+    passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return b""
+    s.settimeout(left)
+    try:
+        return s.recv(65536)
+    except (socket.timeout, OSError):
+        return b""
+
+
 def read_response(s, deadline):
     """One HTTP response from s (Content-Length or close delimited):
     {status, headers (lower-case names), body, raw, interim}; None when the
@@ -40,14 +53,7 @@ def read_response(s, deadline):
     interim = []
     while True:
         while b"\r\n\r\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            s.settimeout(left)
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, OSError):
-                return None
+            chunk = recv_until(s, deadline)
             if not chunk:
                 return None
             buf += chunk
@@ -69,14 +75,7 @@ def read_response(s, deadline):
         break
     n = int(headers.get("content-length", "0") or 0)
     while len(rest) < n:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        s.settimeout(left)
-        try:
-            chunk = s.recv(65536)
-        except (socket.timeout, OSError):
-            break
+        chunk = recv_until(s, deadline)
         if not chunk:
             break
         rest += chunk
@@ -350,13 +349,9 @@ def count_responses(helper, raw, src):
     s = connect(helper, src, 5)
     s.sendall(raw)
     data = b""
-    t0 = time.monotonic()
-    s.settimeout(1.0)
-    while time.monotonic() - t0 < 3:
-        try:
-            chunk = s.recv(65536)
-        except (socket.timeout, OSError):
-            break
+    deadline = time.monotonic() + 3
+    while True:
+        chunk = recv_until(s, min(deadline, time.monotonic() + 1.0))
         if not chunk:
             break
         data += chunk
