@@ -1,17 +1,11 @@
-/* httpd.c: libmicrohttpd in our loop, hardened (see httpd.h): our own
- * accept with caps and clean refusals, deadlines, slots, answers. */
-#include "servers/httpd.h"
+/* httpd.c: libmicrohttpd in our loop, hardened (see httpd.h): the
+ * server's life, requests, answers, slots and the deadline sweep; our own
+ * accept and the connection caps are in httpd_conn.c. */
+#include "servers/httpd_priv.h"
 #include "servers/httpd_head.h"
-#include "servers/httpd_share.h"
-#include "common/addr.h"
-#include "common/buf.h"
-#include "common/caps.h"
 #include "common/clock.h"
 
-#include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,82 +16,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define TICK 0.25               /* seconds between deadline sweeps */
-#define LINGER_TIME 1.0         /* seconds a refused client has to read */
-#define ACCEPT_PAUSE 0.25       /* seconds without accepting when out of fds */
-
-/* One TCP connection, from our accept to libmicrohttpd's close. */
-struct conn {
-  struct MHD_Connection *mc;
-  int fd;
-  struct prb_addr peer;         /* its client key */
-  bool counted;                 /* in its address's share */
-  double since;                 /* sending its current request since */
-  bool busy;                    /* its request is in: no deadline */
-  bool dying;                   /* shut down by us; libmicrohttpd closes it */
-  struct prb_hreq *rq;
-  struct conn *prev, *next;
-};
-
-struct prb_hreq {
-  struct prb_httpd *h;
-  struct conn *c;               /* NULL when we could not track it */
-  struct MHD_Connection *mc;
-  const char *method, *path;    /* libmicrohttpd's, valid until the end */
-  struct prb_buf body;
-  char client[PRB_IP_MAX];      /* "" when unknown */
-  struct prb_share_waiter wait; /* key: the client's key */
-  double wait_until;
-  void (*go)(void *arg, struct prb_hreq *rq);
-  bool handed, answered, gone, suspended, has_slot;
-  bool in_open;                 /* in h->open */
-  unsigned status, retry_after;
-  char *answer;
-  void *data;
-  struct prb_hreq *prev, *next; /* in h->open: handed, not answered */
-};
-
-struct lingering {
-  int fd;
-  double until;
-};
-
-struct prb_httpd {
-  struct prb_loop *loop;
-  struct prb_httpd_opts o;
-  struct prb_httpd_calls calls;
-  void *arg;
-  int lfd;
-  struct MHD_Daemon *d;
-  int mhd_fd;
-  struct prb_timer mhd_timer, tick, slot_timer, accept_timer;
-  struct conn *conns;
-  unsigned n_live;              /* open and not dying */
-  struct prb_share share;
-  struct prb_hreq *open;
-  struct lingering linger[PRB_HTTPD_LINGER_MAX];
-  size_t n_linger;
-  struct prb_addr adding;       /* the peer MHD_add_connection is adding */
-  bool adding_started;
-  struct prb_httpd_stats st;
-  bool stopping;                /* no more timers: h is about to go */
-  double log_window;
-  unsigned log_lines, log_dropped;
-};
-
 /* ---- driving libmicrohttpd from the loop ------------------------------- */
-
-static void run_mhd(struct prb_httpd *h);
 
 static void on_mhd_timer(void *arg)
 {
-  run_mhd(arg);
+  prb_httpd_run_mhd(arg);
 }
 
 /* MHD_run, then its next timeout as our timer. Every path that changes a
  * connection (accept, shutdown, resume) ends here or arms the timer at
  * once, so libmicrohttpd never waits for an event that will not come. */
-static void run_mhd(struct prb_httpd *h)
+void prb_httpd_run_mhd(struct prb_httpd *h)
 {
   MHD_run(h->d);
   MHD_UNSIGNED_LONG_LONG ms;
@@ -108,7 +37,7 @@ static void run_mhd(struct prb_httpd *h)
     prb_timer_stop(h->loop, &h->mhd_timer);
 }
 
-static void kick_mhd(struct prb_httpd *h)
+void prb_httpd_kick(struct prb_httpd *h)
 {
   if(!h->stopping)
     prb_timer_start(h->loop, &h->mhd_timer, 0.0, on_mhd_timer, h);
@@ -116,15 +45,15 @@ static void kick_mhd(struct prb_httpd *h)
 
 static void on_mhd_io(void *arg, int fd, unsigned events)
 {
-  run_mhd(arg);
+  prb_httpd_run_mhd(arg);
 }
 
 static void on_tick(void *arg);
 
-static void arm_tick(struct prb_httpd *h)
+void prb_httpd_arm_tick(struct prb_httpd *h)
 {
   if(!h->stopping && !prb_timer_armed(&h->tick))
-    prb_timer_start(h->loop, &h->tick, TICK, on_tick, h);
+    prb_timer_start(h->loop, &h->tick, PRB_HTTPD_TICK, on_tick, h);
 }
 
 /* libmicrohttpd's own messages, at most PRB_HTTPD_LOG_PER_MINUTE. */
@@ -226,7 +155,7 @@ static void wake(struct prb_hreq *rq)
   if(rq->suspended) {
     rq->suspended = false;
     MHD_resume_connection(rq->mc);
-    kick_mhd(rq->h);
+    prb_httpd_kick(rq->h);
   }
 }
 
@@ -297,7 +226,7 @@ void prb_hreq_wait_slot(struct prb_hreq *rq,
     break;
   case PRB_SHARE_QUEUED:
     rq->wait_until = prb_now() + h->o.slot_wait;
-    arm_tick(h);
+    prb_httpd_arm_tick(h);
     break;
   case PRB_SHARE_FULL:
     busy(rq);
@@ -315,199 +244,6 @@ static void on_slots(void *arg)
     rq->has_slot = true;
     rq->go(h->arg, rq);
   }
-}
-
-/* ---- connections ------------------------------------------------------- */
-
-static void linger_close(struct prb_httpd *h, size_t i)
-{
-  prb_loop_watch(h->loop, h->linger[i].fd, 0, NULL, NULL);
-  close(h->linger[i].fd);
-  h->linger[i] = h->linger[--h->n_linger];
-}
-
-/* A refused client's bytes: read and dropped until it closes. */
-static void on_linger(void *arg, int fd, unsigned events)
-{
-  struct prb_httpd *h = arg;
-  char scratch[4096];
-  ssize_t n;
-  while((n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT)) > 0)
-    ;
-  if(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return;
-  for(size_t i = 0; i < h->n_linger; i++)
-    if(h->linger[i].fd == fd) {
-      linger_close(h, i);
-      return;
-    }
-}
-
-static void refuse_conn(struct prb_httpd *h, int fd, const char *why)
-{
-  char body[160], msg[512];
-  h->st.refused_conns++;
-  snprintf(body, sizeof(body), "{\"error\":\"%s\"}", why);
-  int n = snprintf(msg, sizeof(msg), "HTTP/1.1 503 Service Unavailable\r\n"
-                   "Content-Type: application/json\r\n"
-                   "Cache-Control: no-store\r\nRetry-After: %u\r\n"
-                   "Connection: close\r\nContent-Length: %zu\r\n\r\n%s",
-                   h->o.retry_after, strlen(body), body);
-  if(send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ||
-     h->n_linger == PRB_HTTPD_LINGER_MAX) {
-    close(fd);
-    return;
-  }
-  /* Closing now, with the client's request unread, would send a reset
-   * that may destroy our answer before it is read: read and drop what
-   * comes for a moment first. */
-  shutdown(fd, SHUT_WR);
-  if(!prb_loop_watch(h->loop, fd, PRB_IO_READ, on_linger, h)) {
-    close(fd);
-    return;
-  }
-  h->linger[h->n_linger].fd = fd;
-  h->linger[h->n_linger++].until = prb_now() + LINGER_TIME;
-  arm_tick(h);
-}
-
-static void drop_conn(struct prb_httpd *h, struct conn *c)
-{
-  if(c->dying)
-    return;
-  c->dying = true;
-  h->n_live--;
-  if(c->counted)                /* its place is free from now on */
-    prb_share_conn_close(&h->share, &c->peer);
-  c->counted = false;
-  shutdown(c->fd, SHUT_RDWR);   /* libmicrohttpd sees it and closes */
-  kick_mhd(h);
-}
-
-/* At a cap: the connection that has been idle or sending its request the
- * longest, when that is over PRB_HTTPD_EVICT_AFTER, makes room (one of
- * peer's own, when peer is not NULL). */
-static bool evict_one(struct prb_httpd *h, const struct prb_addr *peer)
-{
-  double now = prb_now();
-  struct conn *oldest = NULL;
-  for(struct conn *c = h->conns; c; c = c->next)
-    if(!c->busy && !c->dying && now - c->since > PRB_HTTPD_EVICT_AFTER &&
-       (!peer || prb_addr_equal(&c->peer, peer)) &&
-       (!oldest || c->since < oldest->since))
-      oldest = c;
-  if(!oldest)
-    return false;
-  h->st.evicted++;
-  drop_conn(h, oldest);
-  return true;
-}
-
-static void admit(struct prb_httpd *h, int fd, const struct sockaddr *sa,
-                  socklen_t len)
-{
-  struct prb_addr peer, key;
-  if(!prb_addr_from_sockaddr(sa, &peer)) {
-    close(fd);
-    return;
-  }
-  prb_client_key(&peer, &key);
-  if(!prb_share_conn_open(&h->share, &key) &&
-     (!evict_one(h, &key) || !prb_share_conn_open(&h->share, &key))) {
-    refuse_conn(h, fd, "too many connections from your address");
-    return;
-  }
-  if(h->n_live >= h->o.max_connections && !evict_one(h, NULL)) {
-    prb_share_conn_close(&h->share, &key);
-    refuse_conn(h, fd, "too many connections; try again later");
-    return;
-  }
-  h->adding = key;
-  h->adding_started = false;
-  if(MHD_add_connection(h->d, fd, sa, len) != MHD_YES &&
-     !h->adding_started)
-    prb_share_conn_close(&h->share, &key); /* the fd is closed */
-}
-
-static void on_accept_timer(void *arg);
-
-static void on_listen(void *arg, int fd, unsigned events)
-{
-  struct prb_httpd *h = arg;
-  for(int i = 0; i < PRB_HTTPD_ACCEPT_BATCH; i++) {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    int c = accept4(fd, (struct sockaddr *)&ss, &len,
-                    SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if(c >= 0) {
-      admit(h, c, (struct sockaddr *)&ss, len);
-      continue;
-    }
-    if(errno == EINTR || errno == ECONNABORTED)
-      continue;
-    if(errno != EAGAIN && errno != EWOULDBLOCK) {
-      /* Out of descriptors or memory: the socket stays readable, so stop
-       * watching it for a moment rather than spin. */
-      prb_loop_watch(h->loop, h->lfd, 0, NULL, NULL);
-      prb_timer_start(h->loop, &h->accept_timer, ACCEPT_PAUSE,
-                      on_accept_timer, h);
-    }
-    break;
-  }
-  run_mhd(h);
-}
-
-static void on_accept_timer(void *arg)
-{
-  struct prb_httpd *h = arg;
-  prb_loop_watch(h->loop, h->lfd, PRB_IO_READ, on_listen, h);
-}
-
-static void on_notify(void *cls, struct MHD_Connection *mc,
-                      void **socket_context,
-                      enum MHD_ConnectionNotificationCode code)
-{
-  struct prb_httpd *h = cls;
-  struct conn *c = *socket_context;
-  if(code == MHD_CONNECTION_NOTIFY_STARTED) {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-      mc, MHD_CONNECTION_INFO_CONNECTION_FD);
-    h->adding_started = true;
-    c = calloc(1, sizeof(*c));
-    if(!c) {
-      prb_share_conn_close(&h->share, &h->adding);
-      if(ci)
-        shutdown(ci->connect_fd, SHUT_RDWR);
-      return;
-    }
-    c->mc = mc;
-    c->fd = ci ? ci->connect_fd : -1;
-    c->peer = h->adding;
-    c->counted = true;
-    c->since = prb_now();
-    c->next = h->conns;
-    if(h->conns)
-      h->conns->prev = c;
-    h->conns = c;
-    h->n_live++;
-    *socket_context = c;
-    arm_tick(h);
-    return;
-  }
-  if(!c)
-    return;
-  if(c->prev)
-    c->prev->next = c->next;
-  else
-    h->conns = c->next;
-  if(c->next)
-    c->next->prev = c->prev;
-  if(!c->dying)
-    h->n_live--;
-  if(c->counted)
-    prb_share_conn_close(&h->share, &c->peer);
-  free(c);
-  *socket_context = NULL;
 }
 
 /* ---- the deadline sweep ------------------------------------------------ */
@@ -540,16 +276,7 @@ static void on_tick(void *arg)
 {
   struct prb_httpd *h = arg;
   double now = prb_now();
-  for(struct conn *c = h->conns; c; c = c->next)
-    if(!c->busy && !c->dying && now - c->since > h->o.request_timeout) {
-      h->st.timed_out++;
-      drop_conn(h, c);
-    }
-  for(size_t i = 0; i < h->n_linger; )
-    if(now >= h->linger[i].until)
-      linger_close(h, i);
-    else
-      i++;
+  prb_httpd_sweep_conns(h, now);
   for(struct prb_hreq *rq = h->open, *next; rq; rq = next) {
     next = rq->next;
     if(rq->wait.queued && now >= rq->wait_until)
@@ -557,7 +284,7 @@ static void on_tick(void *arg)
   }
   find_gone(h);
   if(h->conns || h->n_linger)
-    arm_tick(h);
+    prb_httpd_arm_tick(h);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -755,34 +482,6 @@ void *prb_hreq_data(const struct prb_hreq *rq)
 
 /* ---- the server -------------------------------------------------------- */
 
-static int listen_on(const char *text, char *why, size_t whylen)
-{
-  struct prb_addr a;
-  struct sockaddr_storage ss;
-  socklen_t len;
-  if(prb_addr_parse_endpoint(text, false, &a) < 0 ||
-     !(len = prb_addr_to_sockaddr(&a, &ss))) {
-    snprintf(why, whylen, "--listen takes IP:PORT or [IPv6]:PORT, not "
-             "\"%s\"", text);
-    return -1;
-  }
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                  0);
-  int one = 1;
-  if(fd >= 0)
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if(fd >= 0 && ss.ss_family == AF_INET6)
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-  if(fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-     listen(fd, 256) < 0) {
-    snprintf(why, whylen, "cannot listen on %s: %s", text, strerror(errno));
-    if(fd >= 0)
-      close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 struct prb_httpd *prb_httpd_start(struct prb_loop *loop,
                                   const struct prb_httpd_opts *o,
                                   const struct prb_httpd_calls *calls,
@@ -809,7 +508,7 @@ struct prb_httpd *prb_httpd_start(struct prb_loop *loop,
     h->o.retry_after = PRB_HTTPD_DEFAULT_RETRY_AFTER;
   prb_share_init(&h->share, h->o.slots, h->o.slots_per_client,
                  h->o.max_per_peer);
-  h->lfd = listen_on(o->listen, why, whylen);
+  h->lfd = prb_httpd_listen(o->listen, why, whylen);
   if(h->lfd < 0) {
     prb_share_free(&h->share);
     free(h);
@@ -822,7 +521,7 @@ struct prb_httpd *prb_httpd_start(struct prb_loop *loop,
     (o->quiet ? 0 : MHD_USE_ERROR_LOG), 0, NULL, NULL, on_access, h,
     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,      /* first, or ignored */
     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-    MHD_OPTION_NOTIFY_CONNECTION, on_notify, h,
+    MHD_OPTION_NOTIFY_CONNECTION, prb_httpd_on_notify, h,
     MHD_OPTION_CONNECTION_LIMIT, 2 * h->o.max_connections,
     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(h->o.request_timeout + 1),
     MHD_OPTION_END);
@@ -830,7 +529,7 @@ struct prb_httpd *prb_httpd_start(struct prb_loop *loop,
     h->d, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
   if(!info || !prb_loop_watch(loop, info->epoll_fd, PRB_IO_READ, on_mhd_io,
                               h) ||
-     !prb_loop_watch(loop, h->lfd, PRB_IO_READ, on_listen, h)) {
+     !prb_loop_watch(loop, h->lfd, PRB_IO_READ, prb_httpd_on_listen, h)) {
     snprintf(why, whylen, "cannot start libmicrohttpd");
     if(info)
       prb_loop_watch(loop, info->epoll_fd, 0, NULL, NULL);
@@ -842,7 +541,7 @@ struct prb_httpd *prb_httpd_start(struct prb_loop *loop,
     return NULL;
   }
   h->mhd_fd = info->epoll_fd;
-  run_mhd(h);
+  prb_httpd_run_mhd(h);
   return h;
 }
 
@@ -864,8 +563,7 @@ void prb_httpd_stop(struct prb_httpd *h)
     wake(rq);
   }
   MHD_run(h->d);                /* the answers go out when they can */
-  while(h->n_linger)
-    linger_close(h, 0);
+  prb_httpd_close_lingering(h);
   prb_loop_watch(h->loop, h->mhd_fd, 0, NULL, NULL);
   prb_timer_stop(h->loop, &h->mhd_timer);
   prb_timer_stop(h->loop, &h->tick);
