@@ -427,7 +427,7 @@ static int put(json_t *obj, const char *key, json_t *val)
   return val ? json_object_set_new(obj, key, val) : -1;
 }
 
-static json_t *analysis_json(const struct prb_analysis *a)
+json_t *prb_analysis_to_json(const struct prb_analysis *a)
 {
   json_t *o = json_object(), *list = json_array();
   size_t i;
@@ -491,7 +491,7 @@ json_t *prb_classify_to_json(const struct prb_classification *c)
      put(o, "blocking", blocking_json(c->blocking)) ||
      put(o, "accessible", tri_json(c->accessible)) ||
      put(o, "control_failure", str_or_null(c->control_failure)) ||
-     put(o, "x_analysis", analysis_json(&c->x_analysis))) {
+     put(o, "x_analysis", prb_analysis_to_json(&c->x_analysis))) {
     json_decref(o);
     return NULL;
   }
