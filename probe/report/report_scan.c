@@ -18,10 +18,13 @@
  * fingerprint verdict.
  */
 #include "report/report_scan.h"
+#include "common/hashtab.h"
 #include "common/textclean.h"
 #include "common/digest.h"
 
+#include <idn2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct cur {
@@ -368,6 +371,10 @@ struct fields {
   char blocking[24];
   int accessible;               /* -1 null/missing */
   char http_failure[64];
+  char dns_failure[24];
+  bool tk_null;                 /* test_keys is null */
+  bool control_failed;          /* control_failure is a string */
+  char uid[PRB_SCAN_SHORT_MAX];
   /* ours */
   bool has_analysis;
   char verdict[24];
@@ -414,8 +421,10 @@ static int test_keys(struct cur *c, struct fields *f,
   char key[32];
   int r;
   bool present;
-  if(*c->p == 'n')
+  if(*c->p == 'n') {
+    f->tk_null = true;
     return literal(c, "null");
+  }
   if(*c->p != '{')
     return fail(c, "test_keys is not an object");
   if(obj_open(c, &o))
@@ -450,6 +459,18 @@ static int test_keys(struct cur *c, struct fields *f,
       } else if(value(c)) {
         return -1;
       }
+    } else if(!strcmp(key, "dns_experiment_failure")) {
+      if(*c->p == '"') {
+        struct sink s = {f->dns_failure, sizeof(f->dns_failure), 0, false};
+        if(string(c, &s))
+          return -1;
+      } else if(value(c)) {
+        return -1;
+      }
+    } else if(!strcmp(key, "control_failure")) {
+      f->control_failed = *c->p == '"';
+      if(value(c))
+        return -1;
     } else if(!strcmp(key, "x_analysis")) {
       if(analysis(c, f))
         return -1;
@@ -500,6 +521,24 @@ static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
       } else {
         rc = value(c);
       }
+    } else if(!strcmp(key, "software_name") ||
+              !strcmp(key, "measurement_uid")) {
+      /* Too long a name is cut (or, for an id, dropped), not an error. */
+      bool sw = key[0] == 's';
+      if(*c->p == '"') {
+        struct sink s = {sw ? rec->software : f->uid,
+                         sw ? sizeof(rec->software) : sizeof(f->uid), 0,
+                         false};
+        rc = string(c, &s);
+        if(!rc && s.overflow && !sw)
+          f->uid[0] = '\0';
+        /* a cut name may end inside a character: drop it */
+        for(size_t n = s.len; !rc && sw && s.overflow && n &&
+            !prb_utf8_valid(rec->software, n); n--)
+          rec->software[n - 1] = '\0';
+      } else {
+        rc = value(c);
+      }
     } else if(!strcmp(key, "report_id")) {
       rc = get_str(c, rec->report_id, sizeof(rec->report_id), &present,
                    "report_id is not a short string or null");
@@ -521,6 +560,8 @@ static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
     return fail(c, "invalid JSON: text after the object");
   return 0;
 }
+
+static void unicode_site(char *site, size_t cap);
 
 static bool eq(const char *a, const char *b)
 {
@@ -555,6 +596,23 @@ static void derive(const struct fields *f, struct prb_scan_rec *rec)
   } else {
     rec->verdict = PRB_VERDICT_INCONCLUSIVE;
   }
+}
+
+/* OONI's measurement_uid names a measurement; without one (our records,
+ * probe files) the report, the URL, the start time and the network do. */
+static uint64_t identity(const struct fields *f, const struct prb_scan_rec *r)
+{
+  char buf[PRB_SCAN_INPUT_MAX + 2 * PRB_SCAN_SHORT_MAX + 64];
+  int n;
+  if(f->uid[0])
+    n = snprintf(buf, sizeof(buf), "uid\n%s", f->uid);
+  else
+    n = snprintf(buf, sizeof(buf), "%s\n%s\n%s\n%s\n%s", r->report_id,
+                 r->input, f->time, r->asn, r->cc);
+  if(n < 0)
+    n = 0;
+  return prb_hash_bytes(buf, (size_t)n < sizeof(buf) ? (size_t)n
+                                                     : sizeof(buf) - 1);
 }
 
 enum prb_scan_result prb_scan_record(const char *line, size_t len,
@@ -602,6 +660,10 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
     *reason = "probe_cc is not two capital letters";
     return PRB_SCAN_BAD;
   }
+  rec->key = identity(&f, rec);
+  rec->failure_facts = f.tk_null || f.control_failed ||
+                       !strncmp(f.http_failure, "unknown_failure", 15) ||
+                       !strncmp(f.dns_failure, "unknown_failure", 15);
   if(f.has_analysis) {
     if(!prb_verdict_parse(f.verdict, &rec->verdict)) {
       *reason = "x_analysis.verdict is not a known verdict";
@@ -656,16 +718,37 @@ bool prb_scan_site(const char *url, char *out, size_t outlen)
   }
   if(!hl || hl >= outlen)
     return false;
+  bool idn = false;
   for(size_t i = 0; i < hl; i++) {
     char ch = h[i];
     if(ch >= 'A' && ch <= 'Z')
       ch = (char)(ch - 'A' + 'a');
     if((unsigned char)ch <= ' ' || ch == 0x7f)
       return false;
+    idn |= (unsigned char)ch >= 0x80 ||
+           ((i == 0 || h[i - 1] == '.') && hl - i >= 4 &&
+            (h[i] | 0x20) == 'x' && (h[i + 1] | 0x20) == 'n' &&
+            h[i + 2] == '-' && h[i + 3] == '-');
     out[i] = ch;
   }
   out[hl] = '\0';
+  if(idn)
+    unicode_site(out, outlen);
   return true;
+}
+
+/* An internationalised name in one form: UTS #46 mapped (case folded,
+ * NFC) to its A-labels, then back to Unicode. A name libidn2 refuses is
+ * kept as it was written. */
+static void unicode_site(char *site, size_t cap)
+{
+  char *ascii = NULL, *uni = NULL;
+  if(idn2_lookup_u8((const uint8_t *)site, (uint8_t **)&ascii,
+                    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK &&
+     idn2_to_unicode_8z8z(ascii, &uni, 0) == IDN2_OK && strlen(uni) < cap)
+    memcpy(site, uni, strlen(uni) + 1);
+  free(ascii);
+  free(uni);
 }
 
 /* Proleptic Gregorian date to a day count, by 400-year eras (the usual
