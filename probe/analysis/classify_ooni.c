@@ -25,7 +25,8 @@
  *                   has no title.
  * blocking/         first match wins (v0.4 Summarize; "blocking N" marks
  *                   the branch of rule N and the test rows):
- *  accessible       1 final request succeeded over https: false/true
+ *  accessible       1 final request succeeded over https: false/true (a
+ *                     redirect whose next hop failed has not)
  *                   2 no control: null/null
  *                   3 NXDOMAIN and DNS consistent: false/false (v0.4 says
  *                     accessible true; a dead domain is not accessible)
@@ -325,7 +326,7 @@ void prb_cls_ooni_blocking(struct ctx *c)
 
   o->blocking = PRB_BLOCKING_NULL;
   o->accessible = PRB_TRI_NULL;
-  if(c->final && !c->final->failure && c->final_https) {   /* blocking 1 */
+  if(c->final_ok && !c->final->failure && c->final_https) { /* blocking 1 */
     o->blocking = PRB_BLOCKING_FALSE;
     o->accessible = PRB_TRI_TRUE;
     return;
