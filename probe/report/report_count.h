@@ -9,8 +9,8 @@
  *
  * The counting rule (also in results/README.md). A record counts once: a
  * second one with the same identity (measurement_uid, else report_id,
- * input, measurement_start_time and network) is a duplicate, counted
- * apart. Measurements whose verdict is probe_offline say nothing about
+ * input, measurement_start_time and network, else, without a report_id,
+ * the record's bytes) is a duplicate, counted apart. Measurements whose verdict is probe_offline say nothing about
  * the site: they are counted apart and ignored below. Failed measurements
  * are inconclusive ones, counted apart as well as there. For one site on one network on one UTC day, let
  * C = ok + blocked + throttled + down measurements (inconclusive ones have
@@ -139,9 +139,8 @@ struct prb_rep_totals {
   uint64_t other_tests, filtered;
   uint64_t offline;        /* probe_offline measurements, not counted */
   uint64_t derived;        /* records without x_analysis, judged here */
-  uint64_t duplicates;     /* records seen before (same measurement_uid,
-                              or report_id, input, start time, network):
-                              counted once */
+  uint64_t duplicates;     /* records seen before (report_count.c's
+                              identity): counted once */
   uint64_t failed;         /* failed measurements (nothing measured, the
                               control failed, the probe's own error):
                               inconclusive, neither blocked nor ok */

@@ -599,11 +599,16 @@ static void derive(const struct fields *f, struct prb_scan_rec *rec)
 }
 
 /* OONI's measurement_uid names a measurement; without one (our records,
- * probe files) the report, the URL, the start time and the network do. */
-static uint64_t identity(const struct fields *f, const struct prb_scan_rec *r)
+ * probe files) the report, the URL, the start time and the network do;
+ * without a report_id either (simulated or trimmed records), only the
+ * record's exact bytes. */
+static uint64_t identity(const struct fields *f, const struct prb_scan_rec *r,
+                         const char *line, size_t len)
 {
   char buf[PRB_SCAN_INPUT_MAX + 2 * PRB_SCAN_SHORT_MAX + 64];
   int n;
+  if(!f->uid[0] && !r->report_id[0])
+    return prb_hash_bytes(line, len);
   if(f->uid[0])
     n = snprintf(buf, sizeof(buf), "uid\n%s", f->uid);
   else
@@ -660,7 +665,7 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
     *reason = "probe_cc is not two capital letters";
     return PRB_SCAN_BAD;
   }
-  rec->key = identity(&f, rec);
+  rec->key = identity(&f, rec, line, len);
   rec->failure_facts = f.tk_null || f.control_failed ||
                        !strncmp(f.http_failure, "unknown_failure", 15) ||
                        !strncmp(f.dns_failure, "unknown_failure", 15);

@@ -40,7 +40,7 @@ struct prb_scan_rec {
   uint64_t key;                        /* the measurement's identity (a
                                           hash): measurement_uid, else
                                           report_id, input, start time and
-                                          network */
+                                          network, else the line's bytes */
   enum prb_verdict verdict;
   enum prb_method method;          /* meaningful when blocked */
   bool confirmed;
