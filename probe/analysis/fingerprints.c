@@ -347,9 +347,10 @@ const struct prb_fingerprint *prb_fp_match_dns(const struct prb_fpset *s,
   return prb_fp_match_dns_if(s, answer, NULL, NULL);
 }
 
-static int header_name_is(const struct prb_header *h, const char *want)
+static int header_name_is(const struct prb_header *h, const char *want,
+                          size_t want_len)
 {
-  return h->name && ieq(h->name, h->name_len, want, strlen(want));
+  return h->name && ieq(h->name, h->name_len, want, want_len);
 }
 
 /* A header value without the blanks and line end around it. */
@@ -380,10 +381,11 @@ static int http_hit(const struct prb_fpset *s, const struct prb_fingerprint *f,
     return match_bytes(s, f, body, body_len, 0);
   if(f->where != PRB_FP_HEADER)
     return 0;
+  size_t want = strlen(f->header);
   for(size_t h = 0; h < n_headers && !hit; h++) {
     const unsigned char *v;
     size_t vn;
-    if(!header_name_is(&headers[h], f->header) || !headers[h].value)
+    if(!header_name_is(&headers[h], f->header, want) || !headers[h].value)
       continue;
     trim(headers[h].value, headers[h].value_len, &v, &vn);
     hit = match_bytes(s, f, v, vn, 0);

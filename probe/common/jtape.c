@@ -117,6 +117,36 @@ static int escape(struct cur *c, unsigned *cp)
   }
 }
 
+/* Bytes that end a run of plain string bytes: '"', '\\' and controls. */
+static const unsigned char stops[256] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+/* The end of the run of plain ASCII string bytes at p, eight at a time:
+ * none with the high bit, below 0x20, '"' or '\\' (the bit tricks may
+ * stop early, never late). */
+static const unsigned char *ascii_run(const unsigned char *p,
+                                      const unsigned char *e)
+{
+  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  while(e - p >= 8) {
+    uint64_t w, q, b;
+    memcpy(&w, p, 8);
+    q = w ^ (ones * '"');
+    b = w ^ (ones * '\\');
+    if((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+        ((b - ones) & ~b)) & high)
+      break;
+    p += 8;
+  }
+  return p;
+}
+
 static int string(struct cur *c)
 {
   size_t i = token(c, PRB_JT_STRING);
@@ -124,11 +154,12 @@ static int string(struct cur *c)
     return -1;
   c->p++;
   for(;;) {
-    const unsigned char *q = c->p;
-    while(q < c->e && *q != '"' && *q != '\\' && *q >= 0x20)
+    const unsigned char *q = ascii_run(c->p, c->e), *plain = q;
+    while(q < c->e && !stops[*q])
       q++;
-    /* a run ends at a byte that never continues a UTF-8 sequence */
-    if(!prb_utf8_valid(c->p, (size_t)(q - c->p)))
+    /* a run ends at a byte that never continues a UTF-8 sequence; its
+     * ASCII head is valid already */
+    if(!prb_utf8_valid(plain, (size_t)(q - plain)))
       return fail(c, "a string is not valid UTF-8");
     c->p = q;
     if(q >= c->e)
@@ -341,7 +372,8 @@ static size_t put_cp(unsigned char *o, unsigned cp)
 }
 
 /* Decodes an escaped string (already checked) into out, at most cap bytes;
- * returns the full decoded length, *cut when it did not fit. */
+ * returns the full decoded length, *cut when it did not fit. Plain runs
+ * are copied whole; only escapes are decoded one by one. */
 static size_t decode(const struct prb_jtape *tp, const struct prb_jtok *t,
                      unsigned char *out, size_t cap, bool *cut)
 {
@@ -352,17 +384,23 @@ static size_t decode(const struct prb_jtape *tp, const struct prb_jtok *t,
   size_t n = 0;
   dummy.err = NULL;
   while(c.p < c.e) {
-    unsigned char b[4];
-    size_t k;
-    if(*c.p != '\\') {
-      b[0] = *c.p++;
-      k = 1;
-    } else {
-      unsigned cp = 0;
-      c.p++;
-      escape(&c, &cp);
-      k = put_cp(b, cp);
+    const unsigned char *bs = memchr(c.p, '\\', (size_t)(c.e - c.p));
+    size_t run = (size_t)((bs ? bs : c.e) - c.p);
+    if(out) {
+      size_t room = n < cap ? cap - n : 0;
+      memcpy(out + n, c.p, run < room ? run : room);
+      if(run > room && cut)
+        *cut = true;
     }
+    n += run;
+    c.p += run;
+    if(!bs)
+      break;
+    unsigned char b[4];
+    unsigned cp = 0;
+    c.p++;
+    escape(&c, &cp);
+    size_t k = put_cp(b, cp);
     if(out && n + k <= cap)
       memcpy(out + n, b, k);
     else if(out && cut)
@@ -432,10 +470,15 @@ size_t prb_jt_get(const struct prb_jtape *tp, size_t obj, const char *key)
 {
   if(prb_jt_type(tp, obj) != PRB_JT_OBJECT || obj == PRB_JT_NONE)
     return PRB_JT_NONE;
+  size_t n = strlen(key);
   for(size_t k = prb_jt_child(tp, obj); k != PRB_JT_NONE;
-      k = prb_jt_next(tp, obj, k + 1))
-    if(prb_jt_str_is(tp, k, key))
+      k = prb_jt_next(tp, obj, k + 1)) {
+    const struct prb_jtok *t = &tp->t[k];
+    if(t->escaped ? prb_jt_str_is(tp, k, key)
+                  : t->end - t->start - 2 == n &&
+                    !memcmp(tp->text + t->start + 1, key, n))
       return k + 1;
+  }
   return PRB_JT_NONE;
 }
 

@@ -113,7 +113,8 @@ static unsigned char *bytes_of(const tape *tp, size_t v, size_t max,
   }
   if(!is(tp, v, PRB_JT_STRING))
     return NULL;
-  size_t n = prb_jt_strlen(tp, v);
+  /* escapes only shorten: the text's length bounds the bytes */
+  size_t n = tp->t[v].end - tp->t[v].start - 2;
   size_t keep = n > max ? max : n;
   unsigned char *out = malloc(keep + 1);
   if(!out) {
@@ -263,7 +264,9 @@ static int handshakes(struct prb_recobs *r, const tape *tp, size_t list,
     h->t0 = num(tp, get(tp, c, "t0"));
     h->t = num(tp, get(tp, c, "t"));
     h->transaction_id = (int)integer(tp, get(tp, c, "transaction_id"), 0);
-    if(chain(tp, get(tp, c, "peer_certificates"), h))
+    /* a chain is read only where it failed: nothing reads a good one */
+    if((h->failure || h->x_verify_error[0]) &&
+       chain(tp, get(tp, c, "peer_certificates"), h))
       return -1;
   }
   return 0;
