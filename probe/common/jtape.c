@@ -3,7 +3,7 @@
  * strings are checked where they lie and decoded only on request. */
 #include "common/jtape.h"
 #include "common/buf.h"
-#include "common/digest.h"
+#include "common/jsonlex.h"
 #include "common/textclean.h"
 
 #include <stdlib.h>
@@ -11,7 +11,8 @@
 
 struct cur {
   struct prb_jtape *tp;
-  const unsigned char *s, *p, *e;
+  const unsigned char *s;       /* the text's first byte */
+  struct prb_jlex l;
   int depth;
 };
 
@@ -28,16 +29,12 @@ void prb_jtape_free(struct prb_jtape *tp)
 
 static int fail(struct cur *c, const char *why)
 {
-  if(!c->tp->err)
-    c->tp->err = why;
-  return -1;
+  return prb_jlex_fail(&c->l, why);
 }
 
 static void ws(struct cur *c)
 {
-  while(c->p < c->e &&
-        (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-    c->p++;
+  prb_jlex_ws(&c->l);
 }
 
 /* A new token of type at the cursor; PRB_JT_NONE when the tape is full. */
@@ -51,7 +48,7 @@ static size_t token(struct cur *c, enum prb_jt_type type)
     return PRB_JT_NONE;
   }
   struct prb_jtok *t = &tp->t[tp->n];
-  t->start = (uint32_t)(c->p - c->s);
+  t->start = (uint32_t)(c->l.p - c->s);
   t->type = (uint8_t)type;
   t->escaped = false;
   return tp->n++;
@@ -59,62 +56,8 @@ static size_t token(struct cur *c, enum prb_jt_type type)
 
 static void close_token(struct cur *c, size_t i)
 {
-  c->tp->t[i].end = (uint32_t)(c->p - c->s);
+  c->tp->t[i].end = (uint32_t)(c->l.p - c->s);
   c->tp->t[i].next = (uint32_t)c->tp->n;
-}
-
-static int hex4(struct cur *c, unsigned *v)
-{
-  unsigned x = 0;
-  if(c->e - c->p < 4)
-    return fail(c, "invalid JSON: short \\u escape");
-  for(int i = 0; i < 4; i++) {
-    int h = prb_hex_value(c->p[i]);
-    if(h < 0)
-      return fail(c, "invalid JSON: bad \\u escape");
-    x = x << 4 | (unsigned)h;
-  }
-  c->p += 4;
-  *v = x;
-  return 0;
-}
-
-/* One escape after the backslash; *cp the code point (for \u). */
-static int escape(struct cur *c, unsigned *cp)
-{
-  unsigned lo;
-  if(c->p >= c->e)
-    return fail(c, "invalid JSON: unterminated string");
-  switch(*c->p++) {
-  case '"': *cp = '"'; return 0;
-  case '\\': *cp = '\\'; return 0;
-  case '/': *cp = '/'; return 0;
-  case 'b': *cp = '\b'; return 0;
-  case 'f': *cp = '\f'; return 0;
-  case 'n': *cp = '\n'; return 0;
-  case 'r': *cp = '\r'; return 0;
-  case 't': *cp = '\t'; return 0;
-  case 'u':
-    if(hex4(c, cp))
-      return -1;
-    if(*cp >= 0xDC00 && *cp <= 0xDFFF)
-      return fail(c, "invalid JSON: lone low surrogate");
-    if(*cp >= 0xD800 && *cp <= 0xDBFF) {
-      if(c->e - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
-        return fail(c, "invalid JSON: lone high surrogate");
-      c->p += 2;
-      if(hex4(c, &lo))
-        return -1;
-      if(lo < 0xDC00 || lo > 0xDFFF)
-        return fail(c, "invalid JSON: bad surrogate pair");
-      *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
-    }
-    if(*cp == 0)
-      return fail(c, "invalid JSON: NUL in a string");
-    return 0;
-  default:
-    return fail(c, "invalid JSON: bad escape");
-  }
 }
 
 /* Bytes that end a run of plain string bytes: '"', '\\' and controls. */
@@ -152,76 +95,47 @@ static int string(struct cur *c)
   size_t i = token(c, PRB_JT_STRING);
   if(i == PRB_JT_NONE)
     return -1;
-  c->p++;
+  c->l.p++;
   for(;;) {
-    const unsigned char *q = ascii_run(c->p, c->e), *plain = q;
-    while(q < c->e && !stops[*q])
+    const unsigned char *q = ascii_run(c->l.p, c->l.e), *plain = q;
+    while(q < c->l.e && !stops[*q])
       q++;
     /* a run ends at a byte that never continues a UTF-8 sequence; its
      * ASCII head is valid already */
     if(!prb_utf8_valid(plain, (size_t)(q - plain)))
       return fail(c, "a string is not valid UTF-8");
-    c->p = q;
-    if(q >= c->e)
+    c->l.p = q;
+    if(q >= c->l.e)
       return fail(c, "invalid JSON: unterminated string");
     if(*q == '"')
       break;
     if(*q < 0x20)
       return fail(c, "invalid JSON: control character in a string");
     unsigned cp;
-    c->p++;
+    c->l.p++;
     c->tp->t[i].escaped = true;
-    if(escape(c, &cp))
+    if(prb_jlex_escape(&c->l, &cp))
       return -1;
   }
-  c->p++;
+  c->l.p++;
   close_token(c, i);
   return 0;
-}
-
-static int digits(struct cur *c)
-{
-  const unsigned char *s = c->p;
-  while(c->p < c->e && *c->p >= '0' && *c->p <= '9')
-    c->p++;
-  return c->p > s ? 0 : fail(c, "invalid JSON: bad number");
 }
 
 static int number(struct cur *c)
 {
   size_t i = token(c, PRB_JT_NUMBER);
-  if(i == PRB_JT_NONE)
+  if(i == PRB_JT_NONE || prb_jlex_number(&c->l))
     return -1;
-  if(*c->p == '-')
-    c->p++;
-  if(c->p < c->e && *c->p == '0')
-    c->p++;
-  else if(digits(c))
-    return -1;
-  if(c->p < c->e && *c->p == '.') {
-    c->p++;
-    if(digits(c))
-      return -1;
-  }
-  if(c->p < c->e && (*c->p == 'e' || *c->p == 'E')) {
-    c->p++;
-    if(c->p < c->e && (*c->p == '+' || *c->p == '-'))
-      c->p++;
-    if(digits(c))
-      return -1;
-  }
   close_token(c, i);
   return 0;
 }
 
 static int literal(struct cur *c, const char *word, enum prb_jt_type type)
 {
-  size_t n = strlen(word), i = token(c, type);
-  if(i == PRB_JT_NONE)
+  size_t i = token(c, type);
+  if(i == PRB_JT_NONE || prb_jlex_literal(&c->l, word))
     return -1;
-  if((size_t)(c->e - c->p) < n || memcmp(c->p, word, n))
-    return fail(c, "invalid JSON: bad literal");
-  c->p += n;
   close_token(c, i);
   return 0;
 }
@@ -237,38 +151,38 @@ static int container(struct cur *c, bool object)
     return -1;
   if(++c->depth > PRB_JTAPE_DEPTH)
     return fail(c, "JSON nested too deeply");
-  c->p++;
+  c->l.p++;
   ws(c);
-  if(c->p < c->e && *c->p == close) {
-    c->p++;
+  if(c->l.p < c->l.e && *c->l.p == close) {
+    c->l.p++;
   } else {
     for(;;) {
       ws(c);
       if(object) {
-        if(c->p >= c->e || *c->p != '"')
+        if(c->l.p >= c->l.e || *c->l.p != '"')
           return fail(c, "invalid JSON: expected a key");
         if(string(c))
           return -1;
         ws(c);
-        if(c->p >= c->e || *c->p != ':')
+        if(c->l.p >= c->l.e || *c->l.p != ':')
           return fail(c, "invalid JSON: expected ':'");
-        c->p++;
+        c->l.p++;
         ws(c);
       }
       if(value(c))
         return -1;
       ws(c);
-      if(c->p >= c->e)
+      if(c->l.p >= c->l.e)
         return fail(c, object ? "invalid JSON: unterminated object"
                               : "invalid JSON: unterminated array");
-      if(*c->p == close) {
-        c->p++;
+      if(*c->l.p == close) {
+        c->l.p++;
         break;
       }
-      if(*c->p != ',')
+      if(*c->l.p != ',')
         return fail(c, object ? "invalid JSON: expected ',' or '}'"
                               : "invalid JSON: expected ',' or ']'");
-      c->p++;
+      c->l.p++;
     }
   }
   c->depth--;
@@ -278,9 +192,9 @@ static int container(struct cur *c, bool object)
 
 static int value(struct cur *c)
 {
-  if(c->p >= c->e)
+  if(c->l.p >= c->l.e)
     return fail(c, "invalid JSON: missing value");
-  switch(*c->p) {
+  switch(*c->l.p) {
   case '{': return container(c, true);
   case '[': return container(c, false);
   case '"': return string(c);
@@ -288,7 +202,7 @@ static int value(struct cur *c)
   case 'f': return literal(c, "false", PRB_JT_FALSE);
   case 'n': return literal(c, "null", PRB_JT_NULL);
   default:
-    if(*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
+    if(*c->l.p == '-' || (*c->l.p >= '0' && *c->l.p <= '9'))
       return number(c);
     return fail(c, "invalid JSON: unexpected character");
   }
@@ -296,22 +210,23 @@ static int value(struct cur *c)
 
 int prb_jtape_parse(struct prb_jtape *tp, const char *text, size_t len)
 {
-  struct cur c = {tp, (const unsigned char *)text,
-                  (const unsigned char *)text, (const unsigned char *)text + len,
-                  0};
+  const unsigned char *t = (const unsigned char *)text;
+  struct cur c = {tp, t, {t, t + len, NULL}, 0};
   tp->text = text;
   tp->len = len;
   tp->n = 0;
-  tp->err = NULL;
-  if(len >= UINT32_MAX)
-    return fail(&c, "JSON text too long");
-  ws(&c);
-  if(value(&c))
-    return -1;
-  ws(&c);
-  if(c.p != c.e)
-    return fail(&c, "invalid JSON: text after the value");
-  return 0;
+  if(len >= UINT32_MAX) {
+    fail(&c, "JSON text too long");
+  } else {
+    ws(&c);
+    if(!value(&c)) {
+      ws(&c);
+      if(c.l.p != c.l.e)
+        fail(&c, "invalid JSON: text after the value");
+    }
+  }
+  tp->err = c.l.err;
+  return tp->err ? -1 : 0;
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -346,61 +261,33 @@ size_t prb_jt_count(const struct prb_jtape *tp, size_t a)
   return n;
 }
 
-/* Appends code point cp as UTF-8 to out (room for 4 more bytes given). */
-static size_t put_cp(unsigned char *o, unsigned cp)
-{
-  if(cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    return 1;
-  }
-  if(cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | cp >> 6);
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if(cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | cp >> 12);
-    o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0 | cp >> 18);
-  o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-  o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 /* Decodes an escaped string (already checked) into out, at most cap bytes;
  * returns the full decoded length, *cut when it did not fit. Plain runs
  * are copied whole; only escapes are decoded one by one. */
 static size_t decode(const struct prb_jtape *tp, const struct prb_jtok *t,
                      unsigned char *out, size_t cap, bool *cut)
 {
-  struct prb_jtape dummy;
-  struct cur c = {&dummy, (const unsigned char *)tp->text,
-                  (const unsigned char *)tp->text + t->start + 1,
-                  (const unsigned char *)tp->text + t->end - 1, 0};
+  struct prb_jlex l = {(const unsigned char *)tp->text + t->start + 1,
+                       (const unsigned char *)tp->text + t->end - 1, NULL};
   size_t n = 0;
-  dummy.err = NULL;
-  while(c.p < c.e) {
-    const unsigned char *bs = memchr(c.p, '\\', (size_t)(c.e - c.p));
-    size_t run = (size_t)((bs ? bs : c.e) - c.p);
+  while(l.p < l.e) {
+    const unsigned char *bs = memchr(l.p, '\\', (size_t)(l.e - l.p));
+    size_t run = (size_t)((bs ? bs : l.e) - l.p);
     if(out) {
       size_t room = n < cap ? cap - n : 0;
-      memcpy(out + n, c.p, run < room ? run : room);
+      memcpy(out + n, l.p, run < room ? run : room);
       if(run > room && cut)
         *cut = true;
     }
     n += run;
-    c.p += run;
+    l.p += run;
     if(!bs)
       break;
     unsigned char b[4];
     unsigned cp = 0;
-    c.p++;
-    escape(&c, &cp);
-    size_t k = put_cp(b, cp);
+    l.p++;
+    prb_jlex_escape(&l, &cp);   /* checked by the parse */
+    size_t k = prb_jlex_utf8(cp, b);
     if(out && n + k <= cap)
       memcpy(out + n, b, k);
     else if(out && cut)
