@@ -119,6 +119,24 @@ def main():
             check({k: v for k, v in r2.items() if k != "test_keys"} ==
                   {k: v for k, v in r1.items() if k != "test_keys"},
                   "second pass changes nothing outside test_keys")
+    # lines that are not records to judge go through untouched
+    mixed = os.path.join(a.workdir, "mixed.jsonl")
+    null_rec = open(os.path.join(a.data, "fastpath-test-keys-none.jsonl")).read()
+    first = open(paths[0]).read()
+    other = json.dumps({"test_name": "telegram", "input": None})
+    with open(mixed, "w") as f:
+        f.write(first + "{not json\n" + other + "\n\n" + null_rec)
+    p = subprocess.run([a.probe, "analyze", "-o",
+                        os.path.join(a.workdir, "mixed-out.jsonl"), mixed],
+                       capture_output=True, text=True, timeout=60)
+    out_lines = open(os.path.join(a.workdir, "mixed-out.jsonl")).read()
+    want = ["{not json", other, "", null_rec.rstrip("\n")]
+    check(p.returncode == 0 and out_lines.split("\n")[1:5] == want,
+          "analyze passes other lines through: %r" % out_lines[-600:])
+    check("mixed.jsonl:2: invalid JSON" in p.stderr,
+          "analyze names the malformed line: %r" % p.stderr)
+    check("2 records (1 malformed, 1 other tests)" in p.stderr,
+          "analyze's summary: %r" % p.stderr)
     # the report, one record at a time
     for row, path in zip(rows, paths):
         d = report(a.probe, [path], "--min-blocked", "1")
