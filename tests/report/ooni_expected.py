@@ -163,6 +163,12 @@ def main():
     soft = {x["name"] for x in d["input"]["software"]}
     check({"ooniprobe-android", "ooniprobe", "miniooni"} <= soft,
           "software named: %r" % soft)
+    # OONI's records carry no category: lists/ give rutor.org its own
+    d3 = report(a.probe, paths, "--category", "FILE")
+    check([(x["site"], x["category"], x["status"], x["confirmed"])
+           for x in d3["sites"]] == [("rutor.org", "FILE", "blocked", True)],
+          "--category FILE: %r" % [(x["site"], x["category"])
+                                   for x in d3["sites"]])
     d2 = report(a.probe, paths + paths)
     check((d2["input"]["records"], d2["input"]["duplicates"]) == (n, n),
           "every file twice: %r records, %r duplicates" %
