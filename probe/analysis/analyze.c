@@ -62,6 +62,8 @@ struct matches {
   const struct prb_fingerprint *dns, *http;    /* confirming */
   const struct prb_fingerprint *http_fp;       /* a known false positive
                                                   on the final response */
+  const struct prb_fingerprint *http_final;    /* a non-confirming row the
+                                                  final response matched */
   const struct prb_fingerprint *dns_weak, *http_weak; /* matched, no more */
   const char *dns_answer;       /* the answer dns_weak matched */
   bool dns_own;                 /* dns_weak matched the control's answer */
@@ -103,9 +105,12 @@ static void match_http(const struct prb_evidence *ev,
                                    in->probe_cc, &any);
     if(!m->http && any && strcmp(any->scope, "fp") && !m->http_weak)
       m->http_weak = any;
-    if(!m->http && any && !strcmp(any->scope, "fp") &&
-       i == obs->n_requests - 1)
-      m->http_fp = any;
+    if(!m->http && any && i == obs->n_requests - 1) {
+      if(!strcmp(any->scope, "fp"))
+        m->http_fp = any;
+      else
+        m->http_final = any;
+    }
   }
 }
 
@@ -185,6 +190,7 @@ void prb_analyze_classify(const struct prb_evidence *ev,
   cin.http_fingerprint = m.http ? m.http->name : NULL;
   cin.cert_fingerprint = match_cert(ev, in->obs, certbuf, sizeof(certbuf));
   cin.http_false_positive = m.http_fp ? m.http_fp->name : NULL;
+  cin.http_unconfirmed = m.http_final ? m.http_final->name : NULL;
   cin.canaries_ok = in->canaries_ok;
   prb_classify(&cin, out);
   if(!out->x_analysis.confirmed)

@@ -70,7 +70,9 @@
  *    (valid chain for the host)                 the site's own)
  *    plain http                                 inconclusive
  * 13 fetch worked and the page is expected      ok, or throttled when
- *    (OONI's diff), or it came over https with  our rate < 0.1 x the
+ *    (OONI's diff; never a page matching a      our rate < 0.1 x the
+ *    blockpage fingerprint, confirming or not),
+ *    or it came over https with
  *    a valid chain (a different page is then    control's and both are
  *    the site's own doing, e.g. geo pages)      known (>= 64 KiB bodies)
  *    (a redirect the probe could not follow

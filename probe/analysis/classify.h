@@ -70,6 +70,11 @@ struct prb_classify_in {
    * a hosting error page) that the final response matched; NULL when
    * none. Such a page explains a difference without the network. */
   const char *http_false_positive;
+  /* A blockpage row the final response matched that does not confirm
+   * (its scope and countries do not allow it here); NULL when none. It
+   * proves nothing, but such a page is never taken for the site's own
+   * (OONI v0.4's loose page comparison would). */
+  const char *http_unconfirmed;
   /* Whether the probe's canary hosts were reachable. */
   enum prb_tri canaries_ok;
   /* Optional ASNs for answers the control's ip_info does not cover; NULL

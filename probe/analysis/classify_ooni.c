@@ -20,6 +20,8 @@
  * headers_match     names, lower-cased: identical sets, or any name outside
  *                   OONI's 25 common headers present on both: true; null
  *                   when either side has none.
+ * (page expected: status matches and body, headers or title do, and the
+ *  page matches no blockpage fingerprint, confirming or not)
  * title_match       every word of >= 5 bytes (split on ' ', lower-cased,
  *                   Cyrillic folded too) in both titles; null when our page
  *                   has no title.
@@ -314,7 +316,8 @@ void prb_cls_http_compare(struct ctx *c)
   c->page_expected = o->status_code_match == PRB_TRI_TRUE &&
                      (o->body_length_match == PRB_TRI_TRUE ||
                       o->headers_match == PRB_TRI_TRUE ||
-                      o->title_match == PRB_TRI_TRUE);
+                      o->title_match == PRB_TRI_TRUE) &&
+                     !c->in->http_unconfirmed;
 }
 
 void prb_cls_ooni_blocking(struct ctx *c)

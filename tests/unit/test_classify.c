@@ -693,6 +693,17 @@ static void b_cdn_check_page(void)
             "accessing example.com");
 }
 
+/* Same status and header names as the site (v0.4 would call it the
+ * expected page), but a corporate filter's page. */
+static void b_inst_blockpage(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 200, EX_HEADERS,
+          "<html><body>Page blocked by policy</body></html>", 48);
+}
+
 static void b_isp_blockpage(void)
 {
   page_with("http://example.com/", 200, "Forbidden by your ISP");
@@ -707,7 +718,8 @@ static const char test_fingerprints[] =
   "t.vbw_ru,vbw,,dns,full,10.10.34.37,10,RU,,,\n"
   "t.localhost,nat,,dns,full,127.0.0.1,10,,,,\n"
   "t.fp_check,fp,,body,contains,Checking your browser,10,,,,\n"
-  "t.isp_page,isp,,body,contains,Forbidden by your ISP,10,,,,\n";
+  "t.isp_page,isp,,body,contains,Forbidden by your ISP,10,,,,\n"
+  "t.inst_page,inst,,body,contains,Page blocked by policy,10,,,,\n";
 
 static struct prb_evidence test_ev;
 
@@ -1061,6 +1073,14 @@ static const struct row rows[] = {
    .dns_consistency = "consistent", .blocking = "http-diff",
    .accessible = "false", .verdict = "inconclusive",
    .evidence_has = "t.fp_check"},
+  {/* verdict rule 14: a blockpage row that does not confirm (scope inst)
+      still makes the page no longer the expected one */
+   .name = "inst-scope blockpage on a page v0.4 would pass: unconfirmed",
+   .canaries = PRB_TRI_TRUE, .build = b_inst_blockpage,
+   .control = ctl_all_ok_http, .cc = "KZ", .dns_consistency = "consistent",
+   .blocking = "http-diff", .accessible = "false", .verdict = "blocked",
+   .method = "http", .detail = "http.diff",
+   .evidence_has = "t.inst_page (scope inst"},
   {/* verdict rule 4: scope isp confirms */
    .name = "isp-scope blockpage fingerprint: confirmed",
    .canaries = PRB_TRI_TRUE, .build = b_isp_blockpage, .control = ctl_all_ok_http, .cc = "KZ",
@@ -1453,7 +1473,7 @@ static void load_test_fingerprints(void)
   prb_certlist_init(&test_ev.certs);
   CHECK_INT(prb_fp_load(&test_ev.fingerprints, path, stderr, NULL),
             PRB_LOAD_OK);
-  CHECK_INT((int)test_ev.fingerprints.n, 6);
+  CHECK_INT((int)test_ev.fingerprints.n, 7);
   unlink(path);
 }
 
