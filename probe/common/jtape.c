@@ -275,7 +275,8 @@ static size_t decode(const struct prb_jtape *tp, const struct prb_jtok *t,
     size_t run = (size_t)((bs ? bs : l.e) - l.p);
     if(out) {
       size_t room = n < cap ? cap - n : 0;
-      memcpy(out + n, l.p, run < room ? run : room);
+      if(room)
+        memcpy(out + n, l.p, run < room ? run : room);
       if(run > room && cut)
         *cut = true;
     }
