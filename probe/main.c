@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/version.h"
 #include "lists/lists_check.h"
+#include "report/analyze_cmd.h"
 #include "report/report.h"
 #include "servers/helper.h"
 #include "volunteer/onboard.h"
@@ -24,6 +25,7 @@ static const struct command {
   {"results", prb_results_main},       /* volunteer/results_cmd.c */
   {"lists", prb_lists_main},           /* lists/lists_check.c */
   {"report", prb_report_main},         /* report/report.c */
+  {"analyze", prb_analyze_main},       /* report/analyze_cmd.c */
   {"helper", prb_helper_main},         /* servers/helper.c */
 };
 

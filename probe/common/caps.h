@@ -85,6 +85,7 @@
 #define PRB_SCAN_INPUT_MAX 2048   /* bytes of `input`, NUL included */
 #define PRB_SCAN_SITE_MAX 256
 #define PRB_SCAN_SHORT_MAX 128    /* report_id, network name, category */
+#define PRB_SCAN_SOFTWARE_MAX 48  /* software_name: "ooniprobe-android" */
 #define PRB_REP_FILTER_MAX 32     /* values per --cc/--asn/--category */
 #define PRB_ASNDB_MAX 4           /* --mmdb files */
 

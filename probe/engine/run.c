@@ -185,8 +185,10 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   const struct prb_input *item = &r->o->inputs->items[input];
   struct prb_classification c;
   adopt_network(r, prb_meas_control_reply(m));
-  json_t *keys = prb_analyze(&r->ev, obs, prb_meas_control(m),
-                             prb_meas_control_failure(m), r->canaries_ok, &c);
+  struct prb_analyze_in in = {obs, prb_meas_control(m),
+                              prb_meas_control_failure(m), r->canaries_ok,
+                              r->info.probe_cc};
+  json_t *keys = prb_analyze(&r->ev, &in, &c);
   if(keys) {
     json_t *req = prb_meas_control_request(m);
     json_t *reply = prb_meas_control_reply(m);
@@ -195,6 +197,10 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
     json_object_set(keys, "control", reply ? reply : json_null());
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?
                         json_string(item->category_code) : json_null());
+    /* the canaries' answer the verdict rests on, for re-analysis later */
+    json_object_set_new(keys, "x_canaries", r->canaries_ok == PRB_TRI_NULL
+                        ? json_null()
+                        : json_boolean(r->canaries_ok == PRB_TRI_TRUE));
   }
   json_t *rec = keys ? prb_record_build(&r->info, obs, prb_meas_control(m),
                                        prb_meas_control_url(m), keys) : NULL;

@@ -27,6 +27,7 @@ void prb_run_usage(FILE *f)
 "       accessprobe results [show RUN] [--json] [--state-dir DIR]\n"
 "       accessprobe lists check FILE...\n"
 "       accessprobe report [options] FILE|DIR...   (see report --help)\n"
+"       accessprobe analyze [options] FILE|DIR...  (see analyze --help)\n"
 "       accessprobe helper [options]               (see helper --help)\n"
 "       accessprobe --help | --version\n"
 "\n"

@@ -798,20 +798,32 @@ def sc_dns_nxdomain(c, rec, s):
              "the control did not resolve %s to %s: %r" % (s.host, s.ip, ctl(rec, "dns")))
 
 
+def check_censor_redirect(c, rec, who):
+    """The censor's answer: a 302 to qca.kz carrying the blockpage (the
+    first request; the hop to qca.kz goes nowhere in the lab)."""
+    first = [r for r in lst(rec, "requests") if isinstance(r, dict)][-1:]
+    r = resp(first[0]) if first else {}
+    b, _ = body_bytes(r.get("body"))
+    c.eq(r.get("code"), 302, "%s answer's status" % who)
+    c.expect(str((r.get("headers") or {}).get("Location", "")).startswith(
+        "http://qca.kz/"), "%s answer does not redirect to qca.kz: %r" %
+        (who, r.get("headers")))
+    c.expect(b and "Страница заблокирована".encode() in b,
+             "%s blockpage is not the body" % who)
+
+
 @checks("dns_blockpage")
 def sc_dns_blockpage(c, rec, s):
     check_control_answered(c, rec)
     check_dns_ok(c, rec, s.host, "198.18.3.10")   # the censor's blockpage server
-    b, _ = body_bytes(resp(req(rec)).get("body"))
-    c.expect(b and "Страница заблокирована".encode() in b, "the blockpage body was not fetched")
+    check_censor_redirect(c, rec, "the blockpage server's")
 
 
 @checks("http_blockpage")
 def sc_http_blockpage(c, rec, s):
     check_control_answered(c, rec)
     check_dns_ok(c, rec, s.host, s.ip)
-    b, _ = body_bytes(resp(req(rec)).get("body"))
-    c.expect(b and "Страница заблокирована".encode() in b, "the injected blockpage is not the body")
+    check_censor_redirect(c, rec, "the injected")
     c.eq(ctl(rec, "http_request").get("title"), "Scenario site inject", "the control's title")
 
 
