@@ -65,8 +65,8 @@ int prb_servers_option(struct prb_servers *s, int argc, char **argv, int *i)
   return 0;
 }
 
-/* Asks for one address: true with it in buf, or with "" for none (an
- * empty line, the end of the input, or MAX_TRIES wrong ones). */
+/* Asks for one address into buf: "" for none (an empty line, the end of
+ * the input, or MAX_TRIES wrong ones). */
 static void ask_url(const char *question, FILE *in, FILE *out, char *buf,
                     size_t len)
 {

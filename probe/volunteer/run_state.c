@@ -73,7 +73,7 @@ static void offline_notice(const struct prb_index *ix)
   if(streak > 1)
     fprintf(stderr, prb_tr("accessprobe: WARNING: %zu runs in a row measured "
                            "nothing (offline); the last run that measured was "
-                           "%s\n"), streak, since ? since : "never");
+                           "%s\n"), streak, since ? since : prb_tr("never"));
   char addr[128];
   if(loopback_resolver(addr, sizeof(addr)))
     fprintf(stderr, prb_tr("accessprobe: this machine's resolver is %s (in "

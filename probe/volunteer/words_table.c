@@ -44,6 +44,7 @@ const struct prb_words_entry prb_words_table[] = {
   T("yes", "да", "иә"),
   T("no", "нет", "жоқ"),
   T("none", "нет", "жоқ"),
+  T("never", "никогда", "ешқашан"),
 
   /* ---- a run: progress and summary (progress.c) ----------------------- */
   T("%ldh%02ldm", "%ld ч %02ld мин", "%ld сағ %02ld мин"),
