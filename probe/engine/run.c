@@ -65,15 +65,16 @@ static void say(const struct run *r, bool error, const char *fmt, ...)
 
 static void say(const struct run *r, bool error, const char *fmt, ...)
 {
-  char text[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
   if(r->o->on_message)
-    r->o->on_message(r->o->on_message_ctx, error, text);
-  else
+    r->o->on_message(r->o->on_message_ctx, error, fmt, ap);
+  else {
+    char text[1024];
+    vsnprintf(text, sizeof(text), fmt, ap);
     fprintf(stderr, "accessprobe: %s\n", text);
+  }
+  va_end(ap);
 }
 
 /* ---- file descriptors ----------------------------------------------- */
@@ -431,7 +432,7 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
         "kept in %s; %zu inputs left for the next run", o->max_runtime, kept,
         path, left);
   else if(!o->quiet)
-    say(r, false, "measured %zu URLs in %.1f s (%.1f/s); records in %s", kept,
+    say(r, false, "records written: %zu, in %.1f s (%.1f/s), to %s", kept,
         secs, secs > 0 ? (double)kept / secs : 0, path);
   return PRB_EXIT_OK;
 }
