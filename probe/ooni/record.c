@@ -652,11 +652,16 @@ static int scrub_binary(json_t *parent, const char *key, json_t *v,
   unsigned char *buf;
   size_t len, olen;
   const char *bytes = value_bytes(v, &len, &buf);
-  char *clean;
+  char *clean = NULL;
   int rc = 0;
 
   if(!bytes)
     return 0;                   /* not ours to read, or undecodable */
+  if(!prb_scrub_finds(s, bytes, len)) {
+    if(hash)
+      hash[0] = '\0';
+    goto out;
+  }
   clean = prb_scrub_text(s, bytes, len, &olen);
   if(!clean) {
     rc = 1;
@@ -728,9 +733,16 @@ char *prb_record_dump(json_t *rec, const struct prb_scrub *scrub,
                          JSON_REAL_PRECISION(10));
   if(!text)
     goto out;
-  clean = prb_scrub_text(scrub, text, strlen(text), &n);
-  if(!clean)
-    goto out;
+  n = strlen(text);
+  if(prb_scrub_finds(scrub, text, n)) {
+    clean = prb_scrub_text(scrub, text, n, &n);
+    if(!clean)
+      goto out;
+  }
+  else {                        /* nothing to scrub: no copy */
+    clean = text;
+    text = NULL;
+  }
   line = realloc(clean, n + 2);
   if(!line)
     goto out;
