@@ -270,6 +270,7 @@ static void keep_conn(struct prb_meas *m, struct prb_conn_result *res)
 
 static void start_get(struct prb_meas *m, struct prb_stream *s,
                       const char *ip, double t0, int txid);
+static void start_hop_conn(struct prb_meas *m, const char *ip);
 
 /* The endpoint to fetch through, as soon as there is one: any of ours
  * whose connection is usable; one of the probe's (the helper measuring
@@ -323,12 +324,27 @@ static void connects_over(struct prb_meas *m)
       finish(m);
     return;
   }
+  m->fetch_started = true;
+  if(m->expired) {
+    m->obs.http_experiment_failure = PRB_FAIL_TIMEOUT;
+    chain_over(m);
+    return;
+  }
+  /* An endpoint that works, but whose connection cannot carry this GET
+   * (http:// to port 443, which is measured with TLS as OONI's helper
+   * does): a connection of its own, as a redirect hop gets. */
+  for(size_t i = 0; i < m->n_eps; i++) {
+    struct prb_meas_ep *ep = &m->eps[i];
+    if(ep->port == m->url.port && ep->tcp_ok &&
+       (strcmp(m->url.scheme, "https") || ep->verified)) {
+      start_hop_conn(m, ep->ip);
+      return;
+    }
+  }
   /* No endpoint to fetch through: the GET would fail as the first one
    * did, so that failure is the HTTP experiment's (as OONI's v0.4 would
    * record it), and no request is invented. */
-  m->fetch_started = true;
-  m->obs.http_experiment_failure = m->expired ? PRB_FAIL_TIMEOUT :
-                                   m->n_eps ? m->eps[0].failure :
+  m->obs.http_experiment_failure = m->n_eps ? m->eps[0].failure :
                                    PRB_FAIL_REFUSED_ADDR;
   chain_over(m);
 }
@@ -476,9 +492,10 @@ static void start_connect(struct prb_meas *m)
     p.tcp_deadline = m->e->step_deadline;
     p.tls_deadline = m->e->step_deadline;
     p.transaction_id = ep->transaction_id;
-    /* The connection the GET may go over: the URL's port, and ours
-     * unless the TLS is a side measurement of port 443. */
-    p.keep = m->mode != PRB_MEAS_CANARY && ep->port == m->url.port;
+    /* The connection the GET may go over: the URL's port, with TLS
+     * exactly when the URL is https. */
+    p.keep = m->mode != PRB_MEAS_CANARY && ep->port == m->url.port &&
+             ep->tls == !strcmp(m->url.scheme, "https");
     m->conns_pending++;
     ep->conn = prb_conn_start(m->e->loop, &p, on_conn, m);
     if(!ep->conn) {

@@ -417,6 +417,21 @@ def check_arrival(c, r):
         c.eq(bs[-1], n, "the last x_progress sample's bytes (x_bytes_received)")
 
 
+@single("http://https.lab.test:443/")
+def check_http_to_tls_port(c, run, rec, url):
+    """http:// to a port measured with TLS (443, as OONI's helper does):
+    the handshake is measured, and the GET gets a plain connection of its
+    own, which nginx's TLS port answers with 400."""
+    hs = real_tls(rec)
+    c.expect(hs and all(h.get("failure") is None for h in hs),
+             "the TLS handshake on 443 is not recorded as done: %r" % hs)
+    r = req(rec)
+    c.eq(req_url(r), url, "requests[0].request.url")
+    c.eq(r.get("address"), "198.19.0.11:443", "requests[0].address")
+    c.eq(r.get("failure"), None, "requests[0].failure")
+    c.eq(resp(r).get("code"), 400, "requests[0].response.code (plain HTTP to a TLS port)")
+
+
 @single("http://redir1.lab.test/start")
 def check_redirect_chain(c, run, rec, url):
     reqs = lst(rec, "requests")
