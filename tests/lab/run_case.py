@@ -333,11 +333,14 @@ def check_tls_failure(case, rec, host, ip, failure, cert_name):
 SINGLE = {}  # name -> (url, check(c, run, rec, url))
 
 
-def single(url):
+def single(url, also=()):
     """Registers a one-URL case: the probe measures url alone, check() judges
-    its record. all_at_once applies the same checks to one concurrent run."""
+    its record. all_at_once applies the same checks to one concurrent run.
+    also: (name, url) pairs of more cases judged by the same check."""
     def deco(fn):
         SINGLE[fn.__name__[len("check_"):]] = (url, fn)
+        for name, other in also:
+            SINGLE[name] = (other, fn)
         return fn
     return deco
 
@@ -511,7 +514,7 @@ def check_syn_drop(c, run, rec, url):
     c.expect(run.elapsed < 20, "run took %.1f s with a 2 s step timeout" % run.elapsed)
 
 
-@single("http://drip.lab.test/")
+@single("http://drip.lab.test/", also=[("https_drip", "https://drip.lab.test/")])
 def check_drip(c, run, rec, url):
     r = req(rec)
     seen = [r.get("failure"), tk(rec).get("http_experiment_failure")]
@@ -535,7 +538,7 @@ def check_drip(c, run, rec, url):
     check_arrival(c, r)
 
 
-@single("http://endless.lab.test/")
+@single("http://endless.lab.test/", also=[("https_endless", "https://endless.lab.test/")])
 def check_endless(c, run, rec, url):
     rs = resp(req(rec))
     c.eq(rs.get("code"), 200, "response code")
@@ -549,7 +552,7 @@ def check_endless(c, run, rec, url):
     c.eq(req(rec).get("x_timeout_progress"), None, "x_timeout_progress")
 
 
-@single("http://headers.lab.test/")
+@single("http://headers.lab.test/", also=[("https_header_flood", "https://headers.lab.test/")])
 def check_header_flood(c, run, rec, url):
     lines = run.text.splitlines()
     c.expect(all(len(l) < (1 << 20) for l in lines),
@@ -567,23 +570,10 @@ def check_header_flood(c, run, rec, url):
     c.expect(run.elapsed < 30, "run took %.1f s" % run.elapsed)
 
 
-# The same misbehaving servers behind TLS: the TLS read path is ours too.
-@single("https://drip.lab.test/")
-def check_https_drip(c, run, rec, url):
-    check_drip(c, run, rec, url)
-
-
-@single("https://endless.lab.test/")
-def check_https_endless(c, run, rec, url):
-    check_endless(c, run, rec, url)
-
-
-@single("https://headers.lab.test/")
-def check_https_header_flood(c, run, rec, url):
-    check_header_flood(c, run, rec, url)
-
-
-def check_abrupt(c, run, rec, url):
+# abrupt: closed in the middle of a Content-Length body (over TLS without
+# close_notify, which is the same to HTTP).
+@single("http://abrupt.lab.test/", also=[("https_abrupt", "https://abrupt.lab.test/")])
+def check_http_abrupt(c, run, rec, url):
     """Closed in the middle of a Content-Length body: eof_error, and the
     bytes that came are kept."""
     r = req(rec)
@@ -595,17 +585,6 @@ def check_abrupt(c, run, rec, url):
     c.eq(b, b"A" * 1000, "the body that came before the close")
     c.eq(r.get("x_protocol_error"), None, "x_protocol_error")
     check_arrival(c, r)
-
-
-@single("http://abrupt.lab.test/")
-def check_http_abrupt(c, run, rec, url):
-    check_abrupt(c, run, rec, url)
-
-
-# ... without TLS's close_notify, which is the same to HTTP.
-@single("https://abrupt.lab.test/")
-def check_https_abrupt(c, run, rec, url):
-    check_abrupt(c, run, rec, url)
 
 
 @single("https://eofbody.lab.test/")

@@ -423,6 +423,18 @@ static void test_body_caps(void)
   free(g.p);
 }
 
+/* head, then a run of c longer than a line, then tail, parsed. */
+static void long_line(struct outcome *o, const char *head, char c,
+                      const char *tail)
+{
+  struct gen g = {0};
+  puts_(&g, head);
+  fill(&g, c, PRB_LINE_MAX + 10);
+  puts_(&g, tail);
+  parse_all(head, g.p, g.n, false, false, o);
+  free(g.p);
+}
+
 static void test_head_caps(void)
 {
   struct gen g = {0};
@@ -458,35 +470,22 @@ static void test_head_caps(void)
   CHECK(o.n_headers < 60);
   CHECK(o.body_len == 2);
   /* One header line longer than a line: skipped and flagged. */
-  g.n = 0;
-  puts_(&g, "HTTP/1.1 200 OK\r\nX-Long: ");
-  fill(&g, 'l', PRB_LINE_MAX + 10);
-  puts_(&g, "\r\nContent-Length: 2\r\n\r\nok");
-  parse_all("header line over the line cap", g.p, g.n, false, false, &o);
+  long_line(&o, "HTTP/1.1 200 OK\r\nX-Long: ", 'l',
+            "\r\nContent-Length: 2\r\n\r\nok");
   CHECK(o.status == PRB_H1P_DONE && !o.failure);
   CHECK(o.headers_truncated);
   CHECK_INT(o.n_headers, 1);
   /* ... unless it frames the body. */
-  g.n = 0;
-  puts_(&g, "HTTP/1.1 200 OK\r\nContent-Length: ");
-  fill(&g, ' ', PRB_LINE_MAX + 10);
-  puts_(&g, "2\r\n\r\nok");
-  parse_all("Content-Length line over the line cap", g.p, g.n, false, false,
-            &o);
+  long_line(&o, "HTTP/1.1 200 OK\r\nContent-Length: ", ' ', "2\r\n\r\nok");
   CHECK(o.status == PRB_H1P_FAILED);
   CHECK_STR(o.perr, "framing_header_too_long");
   /* A status line that never ends. */
-  g.n = 0;
-  puts_(&g, "HTTP/1.1 200 ");
-  fill(&g, 'r', PRB_LINE_MAX + 10);
-  parse_all("endless status line", g.p, g.n, false, false, &o);
+  long_line(&o, "HTTP/1.1 200 ", 'r', "");
   CHECK(o.status == PRB_H1P_FAILED);
   CHECK_STR(o.perr, "status_line_too_long");
   /* Chunk extensions that never end. */
-  g.n = 0;
-  puts_(&g, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;");
-  fill(&g, 'x', PRB_LINE_MAX + 10);
-  parse_all("endless chunk extension", g.p, g.n, false, false, &o);
+  long_line(&o, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;", 'x',
+            "");
   CHECK(o.status == PRB_H1P_FAILED);
   CHECK_STR(o.perr, "bad_chunk_size");
   /* Trailers count against the head cap. */
