@@ -293,10 +293,10 @@ static bool scrub_v4_in_run(const struct prb_scrub *s, const char *r,
   return done > 0;
 }
 
-/* One pass over text: every run of address characters that holds a dot or
- * a colon is a candidate (base64 and words hold neither, and go as they
- * are). Writes the scrubbed text to o, or with o NULL returns at the first
- * address of the set (a dry run). */
+/* One pass over text: every run of address characters that could hold an
+ * address is a candidate: three dots (IPv4) or two colons (IPv6); base64,
+ * words and JSON's numbers go as they are. Writes the scrubbed text to o,
+ * or with o NULL returns at the first address of the set (a dry run). */
 static bool scan(const struct prb_scrub *s, const char *text, size_t len,
                  struct outbuf *o)
 {
@@ -304,27 +304,29 @@ static bool scan(const struct prb_scrub *s, const char *text, size_t len,
   bool found = false;
 
   while(i < len) {
-    size_t j = i, from, to;
-    bool punct = false;
+    size_t j = i, from, to, dots = 0, colons = 0;
     if(!is_runchar((unsigned char)text[i])) {
       i++;
       continue;
     }
-    for(; j < len && is_runchar((unsigned char)text[j]); j++)
-      punct |= text[j] == '.' || text[j] == ':';
-    if(!punct) {
+    for(; j < len && is_runchar((unsigned char)text[j]); j++) {
+      dots += text[j] == '.';
+      colons += text[j] == ':';
+    }
+    bool v6 = colons >= 2;
+    if(!v6 && dots < 3) {
       i = j;
       continue;
     }
     if(!o) {
-      if(match_v6(s, text + i, j - i, &from, &to) ||
+      if((v6 && match_v6(s, text + i, j - i, &from, &to)) ||
          scrub_v4_in_run(s, text + i, j - i, NULL))
         return true;
       i = j;
       continue;
     }
     out_put(o, text + done, i - done);
-    if(match_v6(s, text + i, j - i, &from, &to)) {
+    if(v6 && match_v6(s, text + i, j - i, &from, &to)) {
       scrub_v4_in_run(s, text + i, from, o);
       out_put(o, SCRUBBED, SCRUBBED_LEN);
       scrub_v4_in_run(s, text + i + to, j - i - to, o);
