@@ -115,7 +115,8 @@ static void finish(struct prb_h1 *x, const char *failure)
     req->failure = failure;
   if(req->code > 0)
     snprintf(req->alpn, sizeof(req->alpn), "http/1.1");
-  sample(x, req->t, true);
+  if(req->bytes_received)
+    sample(x, req->t, true);    /* nothing came: no samples at all */
   prb_h1_done done = x->done;
   void *arg = x->arg;
   struct prb_http_request out = *req;
