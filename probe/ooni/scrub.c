@@ -293,6 +293,20 @@ static bool scrub_v4_in_run(const struct prb_scrub *s, const char *r,
   return done > 0;
 }
 
+/* Writes the run r[0..n) to o with the addresses of the set replaced;
+ * true when there was one. With o NULL, only tells (a dry run). */
+static bool scrub_run(const struct prb_scrub *s, const char *r, size_t n,
+                      struct outbuf *o)
+{
+  size_t from, to;
+  if(!match_v6(s, r, n, &from, &to))
+    return scrub_v4_in_run(s, r, n, o);
+  scrub_v4_in_run(s, r, from, o);
+  out_put(o, SCRUBBED, SCRUBBED_LEN);
+  scrub_v4_in_run(s, r + to, n - to, o);
+  return true;
+}
+
 /* One pass over text: every run of address characters that could hold an
  * address is a candidate: three dots (IPv4) or two colons (IPv6); base64,
  * words and JSON's numbers go as they are. Writes the scrubbed text to o,
@@ -304,7 +318,7 @@ static bool scan(const struct prb_scrub *s, const char *text, size_t len,
   bool found = false;
 
   while(i < len) {
-    size_t j = i, from, to, dots = 0, colons = 0;
+    size_t j = i, dots = 0, colons = 0;
     if(!is_runchar((unsigned char)text[i])) {
       i++;
       continue;
@@ -313,28 +327,16 @@ static bool scan(const struct prb_scrub *s, const char *text, size_t len,
       dots += text[j] == '.';
       colons += text[j] == ':';
     }
-    bool v6 = colons >= 2;
-    if(!v6 && dots < 3) {
-      i = j;
-      continue;
-    }
-    if(!o) {
-      if((v6 && match_v6(s, text + i, j - i, &from, &to)) ||
-         scrub_v4_in_run(s, text + i, j - i, NULL))
+    if(colons >= 2 || dots >= 3) {
+      if(!o && scrub_run(s, text + i, j - i, NULL))
         return true;
-      i = j;
-      continue;
+      if(o) {
+        out_put(o, text + done, i - done);
+        found |= scrub_run(s, text + i, j - i, o);
+        done = j;
+      }
     }
-    out_put(o, text + done, i - done);
-    if(v6 && match_v6(s, text + i, j - i, &from, &to)) {
-      scrub_v4_in_run(s, text + i, from, o);
-      out_put(o, SCRUBBED, SCRUBBED_LEN);
-      scrub_v4_in_run(s, text + i + to, j - i - to, o);
-      found = true;
-    }
-    else
-      found |= scrub_v4_in_run(s, text + i, j - i, o);
-    done = i = j;
+    i = j;
   }
   out_put(o, text + done, len - done);
   return found;
