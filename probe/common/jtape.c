@@ -149,8 +149,7 @@ static int container(struct cur *c, bool object)
   unsigned char close = object ? '}' : ']';
   if(i == PRB_JT_NONE)
     return -1;
-  if(++c->depth > PRB_JTAPE_DEPTH)
-    return fail(c, "JSON nested too deeply");
+  c->depth++;                   /* bounded by value() */
   c->l.p++;
   ws(c);
   if(c->l.p < c->l.e && *c->l.p == close) {
@@ -194,6 +193,9 @@ static int value(struct cur *c)
 {
   if(c->l.p >= c->l.e)
     return fail(c, "invalid JSON: missing value");
+  /* jansson's count: every value, the innermost scalar too */
+  if(c->depth >= PRB_JTAPE_DEPTH)
+    return fail(c, "JSON nested too deeply");
   switch(*c->l.p) {
   case '{': return container(c, true);
   case '[': return container(c, false);

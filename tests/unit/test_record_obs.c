@@ -47,10 +47,16 @@ static void test_tape(void)
     CHECK_INT(parse(bad[i]), -1);
     CHECK(tp.err != NULL);
   }
-  char deep[200];
-  memset(deep, '[', 100);
-  memset(deep + 100, ']', 100);
-  CHECK_INT(prb_jtape_parse(&tp, deep, 200), -1);
+  /* jansson's depth bound, the innermost value counted: 2048 empty
+   * arrays are read, one more level or a scalar inside them is not */
+  static char deep[2 * PRB_JTAPE_DEPTH + 3];
+  memset(deep, '[', PRB_JTAPE_DEPTH);
+  memset(deep + PRB_JTAPE_DEPTH, ']', PRB_JTAPE_DEPTH);
+  CHECK_INT(prb_jtape_parse(&tp, deep, 2 * PRB_JTAPE_DEPTH), 0);
+  memset(deep, '[', PRB_JTAPE_DEPTH);
+  deep[PRB_JTAPE_DEPTH] = '1';
+  memset(deep + PRB_JTAPE_DEPTH + 1, ']', PRB_JTAPE_DEPTH);
+  CHECK_INT(prb_jtape_parse(&tp, deep, 2 * PRB_JTAPE_DEPTH + 1), -1);
   CHECK_STR(tp.err, "JSON nested too deeply");
 }
 

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "report/report_count.h"
 #include "report/report_i18n.h"
+#include "report/report_input.h"
 #include "report/report_scan.h"
 
 #include <limits.h>
@@ -92,17 +93,21 @@ static void test_records(void)
   CHECK_INT(scan(deep, &r, &why), PRB_SCAN_BAD);
 }
 
+/* Our verdict, or OONI Probe's keys (no x_analysis: the record is judged). */
+static const char ours_tail[] = "},\"x_analysis\":{\"verdict\":\"ok\"}}}";
+static const char ooni_tail[] = "},\"blocking\":false,\"accessible\":true}}";
+
 /* A record (2 levels) whose test_keys.junk is an object of arrays nested
- * levels deep in all, an unknown key's value: {"k":[[...[1]...]]}. With
- * bad_close the innermost array is closed by '}'. Malloc'd. */
-static char *deep_record(size_t levels, bool bad_close)
+ * levels deep in all, an unknown key's value: {"k":[[...[1]...]]}, ending
+ * in tail. With bad_close the innermost array is closed by '}'. Malloc'd. */
+static char *deep_record_with(size_t levels, bool bad_close, const char *tail)
 {
   static const char head[] = "{\"input\":\"https://a.kz/\",\"test_name\":"
     "\"web_connectivity\",\"measurement_start_time\":\"2025-02-01 "
     "02:00:00\",\"probe_asn\":\"AS9198\",\"probe_cc\":\"KZ\","
     "\"test_keys\":{\"junk\":{\"k\":";
-  static const char tail[] = "},\"x_analysis\":{\"verdict\":\"ok\"}}}";
-  char *s = malloc(sizeof(head) + 2 * levels + sizeof(tail) + 1);
+  size_t tail_len = strlen(tail);
+  char *s = malloc(sizeof(head) + 2 * levels + tail_len + 1);
   size_t n = sizeof(head) - 1;
   memcpy(s, head, n);
   for(size_t i = 1; i < levels; i++)
@@ -110,8 +115,13 @@ static char *deep_record(size_t levels, bool bad_close)
   s[n++] = '1';
   for(size_t i = 1; i < levels; i++)
     s[n++] = bad_close && i == 1 ? '}' : ']';
-  memcpy(s + n, tail, sizeof(tail));
+  memcpy(s + n, tail, tail_len + 1);
   return s;
+}
+
+static char *deep_record(size_t levels, bool bad_close)
+{
+  return deep_record_with(levels, bad_close, ours_tail);
 }
 
 /* A deep value under a key the report does not read is skipped, not a
@@ -139,6 +149,32 @@ static void test_deep(void)
   CHECK_INT(scan(s, &r, &why), PRB_SCAN_BAD);
   CHECK_STR(why, "invalid JSON: expected ',' or ']'");
   free(s);
+  /* OONI Probe's record, judged by the classifier's reader (jtape): the
+   * same bound, so it is counted, not dropped as unreadable */
+  FILE *devnull = fopen("/dev/null", "w");
+  struct prb_rep_opts o;
+  memset(&o, 0, sizeof(o));
+  o.from = INT32_MIN;
+  o.to = INT32_MAX;
+  struct prb_rep *rep = prb_rep_new(&o);
+  struct prb_rep_input *in = prb_rep_input_new(rep, devnull);
+  CHECK(devnull && rep && in);
+  s = deep_record_with(2045, false, ooni_tail);
+  why = NULL;
+  CHECK_INT(prb_rep_input_line(in, s, strlen(s), prb_rep_file(rep, "f"), 1,
+                               &why), PRB_SCAN_OK);
+  CHECK(why == NULL);
+  free(s);
+  s = deep_record_with(2046, false, ooni_tail);
+  CHECK_INT(prb_rep_input_line(in, s, strlen(s), prb_rep_file(rep, "f"), 2,
+                               &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "JSON nested too deeply");
+  free(s);
+  CHECK_INT(prb_rep_finish(rep), 0);
+  CHECK_INT((int)prb_rep_totals(rep)->records, 1);
+  prb_rep_input_free(in);
+  prb_rep_free(rep);
+  fclose(devnull);
   CHECK_INT(scan(REC("{\"a\":[[{\"b\":[]},{}],[1,[2]]]}"), &r, &why),
             PRB_SCAN_OK);
   CHECK_INT(scan(REC("{\"a\":[[{\"b\":[]},{}],[1,[2]]}"), &r, &why),
