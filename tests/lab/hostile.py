@@ -650,19 +650,8 @@ class Ctx:
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Attack accessprobe helper in the lab.")
-    ap.add_argument("--probe", help="path to the accessprobe binary")
-    ap.add_argument("--ca", help="the lab CA (PEM)")
-    ap.add_argument("--list", action="store_true", help="print the case names")
-    ap.add_argument("case", nargs="?")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
-    if args.case not in CASES:
-        ap.error("unknown case %r; cases: %s" % (args.case, ", ".join(CASES)))
-    if not args.probe:
-        ap.error("--probe is required")
+    args = labutil.case_args(
+        argparse.ArgumentParser(description="Attack accessprobe helper in the lab."), CASES)
     if os.geteuid() != 0:
         labutil.skip_or_fail("the lab needs root (network namespaces)", "lab")
     ctx = Ctx()

@@ -1326,19 +1326,8 @@ class Ctx:
 
 def main():
     ap = argparse.ArgumentParser(description="Run one lab case against accessprobe.")
-    ap.add_argument("--probe", help="path to the accessprobe binary")
-    ap.add_argument("--ca", help="the lab CA (PEM)")
     ap.add_argument("--canaries", default=os.path.join(HERE, "canaries.csv"))
-    ap.add_argument("--list", action="store_true", help="print the case names")
-    ap.add_argument("case", nargs="?")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
-    if args.case not in CASES:
-        ap.error("unknown case %r; cases: %s" % (args.case, ", ".join(CASES)))
-    if not args.probe:
-        ap.error("--probe is required")
+    args = labutil.case_args(ap, CASES)
     if os.geteuid() != 0:
         skip_or_fail("the lab needs root (network namespaces)")
     if shutil.which("ip") is None:
