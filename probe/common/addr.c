@@ -344,16 +344,20 @@ void prb_localnets_load(struct prb_localnets *l)
     return;
   for(i = ifs; i; i = i->ifa_next) {
     struct prb_addr a, m;
-    if(!i->ifa_addr || !i->ifa_netmask || (i->ifa_flags & IFF_LOOPBACK) ||
+    if(!i->ifa_addr || !i->ifa_netmask ||
        !prb_addr_from_sockaddr(i->ifa_addr, &a) ||
        !prb_addr_from_sockaddr(i->ifa_netmask, &m))
       continue;
-    if(prb_addr_kind(&a) == PRB_ADDR_LINK_LOCAL)
+    if(prb_addr_kind(&a) == PRB_ADDR_LINK_LOCAL ||
+       prb_addr_kind(&a) == PRB_ADDR_LOOPBACK)
       continue;                 /* never contacted anyway */
     int bits = a.family == AF_INET ? 32 : 128;
     int prefix = prefix_len(m.bytes, (size_t)bits / 8);
-    if(prefix < (a.family == AF_INET ? 24 : 64))
-      prefix = bits;            /* too wide for a LAN: the host alone */
+    /* Too wide for a LAN, or on the loopback device (a server's public or
+     * anycast address often lives there): the host alone. */
+    if(prefix < (a.family == AF_INET ? 24 : 64) ||
+       (i->ifa_flags & IFF_LOOPBACK))
+      prefix = bits;
     prb_localnets_add(l, &a, prefix);
   }
   freeifaddrs(ifs);

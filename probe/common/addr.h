@@ -123,7 +123,9 @@ struct prb_localnets {
   } nets[PRB_LOCALNETS_MAX];
 };
 
-/* Reads the interfaces (getifaddrs); loopback is left out. */
+/* Reads the interfaces (getifaddrs). Loopback addresses are left out
+ * (never contacted anyway); other addresses on the loopback device (a
+ * server's public or anycast ones) are this host, each alone. */
 void prb_localnets_load(struct prb_localnets *l);
 
 /* Adds one network (a host address is its own /32 or /128). False when

@@ -19,6 +19,7 @@ and all traffic stays inside the lab's namespaces.
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import re
@@ -474,6 +475,13 @@ def stop_listeners(c, listeners):
     return seen
 
 
+def six_to_four(ipv4):
+    """The 6to4 address (2002::/16) that carries ipv4, as the helper
+    writes it."""
+    v4 = ipaddress.IPv4Address(ipv4).packed
+    return str(ipaddress.IPv6Address(b"\x20\x02" + v4 + bytes(10)))
+
+
 def case_hostile_ssrf(c):
     """Asked by a client, a control connects to no loopback, no address of
     its own host (its own port included), not its LAN, not the asking
@@ -492,12 +500,15 @@ def case_hostile_ssrf(c):
     try:
         plain = c.helper(0)
         bogons = c.helper(1, ["--allow-bogons"])
+        # this host's own address carried inside IPv6 ones (mapped, 6to4)
+        self_v6 = ["[::ffff:%s]:81" % ips[0], "[%s]:81" % six_to_four(ips[0])]
         literal = ["http://127.0.0.1/", "http://127.0.0.1:81/", "http://[::1]/",
                    "http://[::ffff:127.0.0.1]/", "http://[2002:7f00:1::]/",
                    "http://[64:ff9b::7f00:1]/", "http://169.254.169.254/",
                    "http://%s/" % fill["ctl"], "http://%s:81/" % ips[0],
                    "http://%s:81/" % ips[1], "http://%s/" % fill["lan"],
-                   "http://%s/" % fill["client"], "http://0.0.0.0/"]
+                   "http://%s/" % fill["client"], "http://0.0.0.0/"] + [
+                       "http://%s/" % ep for ep in self_v6]
         names = ["http://ssrf-loop4.lab.test/", "http://ssrf-loop6.lab.test/",
                  "http://ssrf-mapped.lab.test/", "http://ssrf-6to4.lab.test/",
                  "http://ssrf-self.lab.test:81/", "http://ssrf-lan.lab.test/",
@@ -510,7 +521,7 @@ def case_hostile_ssrf(c):
         endpoints = ["127.0.0.1:80", "127.0.0.1:81", "[::1]:80", "[::ffff:127.0.0.1]:80",
                      "[2002:7f00:1::]:80", "[64:ff9b::7f00:1]:80", "169.254.169.254:80",
                      "%s:80" % fill["ctl"], "%s:81" % ips[0], "%s:81" % ips[1],
-                     "%s:80" % fill["lan"], "%s:80" % fill["client"]]
+                     "%s:80" % fill["lan"], "%s:80" % fill["client"]] + self_v6
         urls = literal + names + redirects
         for h in (plain, bogons):
             reqs = [{"body": {"http_request": u}} for u in urls]
