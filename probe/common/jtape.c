@@ -348,12 +348,16 @@ bool prb_jt_str_is(const struct prb_jtape *tp, size_t i, const char *s)
   if(!t->escaped)
     return t->end - t->start - 2 == n &&
            !memcmp(tp->text + t->start + 1, s, n);
-  if(n > 256)
-    return false;
-  char buf[260];
+  /* Keys looked up are short: on the stack; a long one costs a copy. */
+  char small[260], *buf = n + 2 <= sizeof(small) ? small : malloc(n + 2);
   bool cut = false;
-  size_t got = prb_jt_str(tp, i, buf, sizeof(buf), &cut);
-  return !cut && got == n && !memcmp(buf, s, n);
+  if(!buf)
+    return false;
+  size_t got = prb_jt_str(tp, i, buf, n + 2, &cut);
+  bool same = !cut && got == n && !memcmp(buf, s, n);
+  if(buf != small)
+    free(buf);
+  return same;
 }
 
 size_t prb_jt_get(const struct prb_jtape *tp, size_t obj, const char *key)
