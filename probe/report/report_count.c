@@ -111,6 +111,7 @@ struct prb_rep {
   struct prb_rep_opts o;
   struct strtab strs;
   struct prb_hashtab site_map, net_map, pair_map, cell_map;
+  struct prb_hashtab org_map;  /* AS number -> name id, from the control */
   struct prb_rep_site *sites;  size_t nsites, sites_cap;
   struct prb_rep_net *nets;    size_t nnets, nets_cap;
   struct prb_rep_pair *pairs;  size_t npairs, pairs_cap;
@@ -131,6 +132,8 @@ struct prb_rep *prb_rep_new(const struct prb_rep_opts *opts)
     r->o.min_blocked = 2;
   if(!r->o.max_refs)
     r->o.max_refs = PRB_REP_REFS_DEFAULT;
+  r->t.data_first = INT32_MAX;
+  r->t.data_last = INT32_MIN;
   /* id 0 is the empty string, so "none" never needs a special case */
   if(intern(&r->strs, "") != 0) {
     prb_rep_free(r);
@@ -151,6 +154,7 @@ void prb_rep_free(struct prb_rep *r)
   prb_hashtab_free(&r->net_map);
   prb_hashtab_free(&r->pair_map);
   prb_hashtab_free(&r->cell_map);
+  prb_hashtab_free(&r->org_map);
   free(r->seen.slot);
   for(size_t i = 0; i < r->npairs; i++)
     free(r->pairs[i].refs);
@@ -221,20 +225,16 @@ static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
   if(asn == NO_ID)
     return NO_ID;
   uint32_t i = map_get(&r->net_map, asn);
-  if(i != NO_ID) {
-    if(!r->nets[i].name && rec->network_name[0])
-      r->nets[i].name = intern(&r->strs, rec->network_name);
-    return r->nets[i].name == NO_ID ? NO_ID : i;
-  }
+  if(i != NO_ID)
+    return i;
   if(!prb_array_reserve(&r->nets, &r->nets_cap, r->nnets + 1,
                         sizeof(*r->nets), SIZE_MAX))
     return NO_ID;
   struct prb_rep_net *n = &r->nets[r->nnets];
   memset(n, 0, sizeof(*n));
   n->asn = asn;
-  n->name = intern(&r->strs, rec->network_name);
   n->cc = intern(&r->strs, rec->cc);
-  if(n->name == NO_ID || n->cc == NO_ID ||
+  if(n->cc == NO_ID ||
      map_put(&r->net_map, asn, (uint32_t)r->nnets))
     return NO_ID;
   return (uint32_t)r->nnets++;
@@ -336,9 +336,91 @@ static void sort_software(struct prb_rep_totals *t)
     }
 }
 
+/* ---- network names ------------------------------------------------------ */
+
+static uint64_t asn_number(const char *asn)
+{
+  uint64_t n = 0;
+  for(const char *p = asn + 2; *p >= '0' && *p <= '9' && n < UINT64_MAX / 20;
+      p++)
+    n = n * 10 + (uint64_t)(*p - '0');
+  return n;
+}
+
+/* The record's names for its network: probe_network_name, else the
+ * control's word on it (a name the records give wins over the control's). */
+static int name_net(struct prb_rep *r, struct prb_rep_net *n,
+                    const struct prb_scan_rec *rec)
+{
+  if(n->name_src == PRB_REP_NAME_RECORDS)
+    return 0;
+  if(rec->network_name[0]) {
+    n->name = intern(&r->strs, rec->network_name);
+    n->name_src = PRB_REP_NAME_RECORDS;
+  } else if(n->name_src == PRB_REP_NAME_NONE &&
+            rec->control_network_name[0] &&
+            !strcmp(rec->control_asn, rec->asn)) {
+    n->name = intern(&r->strs, rec->control_network_name);
+    n->name_src = PRB_REP_NAME_CONTROL;
+  }
+  return n->name == NO_ID ? -1 : 0;
+}
+
+/* Any AS number's name as the control's MaxMind database gave it (DNS
+ * answers, ip_info), from any record: the first one seen stays. */
+static int note_orgs(struct prb_rep *r, const struct prb_scan_rec *rec)
+{
+  for(uint32_t i = 0; i < rec->n_orgs; i++) {
+    if(map_get(&r->org_map, rec->orgs[i].asn) != NO_ID)
+      continue;
+    uint32_t id = intern(&r->strs, rec->orgs[i].name);
+    if(id == NO_ID || map_put(&r->org_map, rec->orgs[i].asn, id))
+      return -1;
+  }
+  return 0;
+}
+
+/* Networks still without a name take the one the answers gave. */
+static void name_from_orgs(struct prb_rep *r)
+{
+  for(size_t i = 0; i < r->nnets; i++) {
+    struct prb_rep_net *n = &r->nets[i];
+    if(n->name_src != PRB_REP_NAME_NONE)
+      continue;
+    uint32_t id = map_get(&r->org_map, asn_number(r->strs.s[n->asn]));
+    if(id != NO_ID) {
+      n->name = id;
+      n->name_src = PRB_REP_NAME_CONTROL;
+    }
+  }
+}
+
+int prb_rep_name_network(struct prb_rep *r, const char *asn,
+                         const char *name)
+{
+  for(size_t i = 0; i < r->nnets; i++) {
+    struct prb_rep_net *n = &r->nets[i];
+    if(strcmp(r->strs.s[n->asn], asn))
+      continue;
+    uint32_t id = intern(&r->strs, name);
+    if(id == NO_ID)
+      return -1;
+    n->name = id;
+    n->name_src = PRB_REP_NAME_LIST;
+  }
+  return 0;
+}
+
 int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
                 uint32_t file, uint64_t line)
 {
+  /* what the inputs hold, for a report whose period holds nothing */
+  if(rec->day < r->t.data_first)
+    r->t.data_first = rec->day;
+  if(rec->day > r->t.data_last)
+    r->t.data_last = rec->day;
+  if(note_orgs(r, rec))
+    return -1;
   if(rec->day < r->o.from || rec->day > r->o.to ||
      !any_of(r->o.cc, r->o.n_cc, rec->cc) ||
      !any_of(r->o.asn, r->o.n_asn, rec->asn) ||
@@ -368,7 +450,7 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
   if(s == NO_ID)
     return -1;
   uint32_t n = net_index(r, rec);
-  if(n == NO_ID)
+  if(n == NO_ID || name_net(r, &r->nets[n], rec))
     return -1;
   uint32_t p = pair_index(r, s, n);
   if(p == NO_ID)
@@ -536,15 +618,6 @@ static int cmp_cell(const void *a, const void *b)
   return x->day < y->day ? -1 : x->day > y->day;
 }
 
-static uint64_t asn_number(const char *asn)
-{
-  uint64_t n = 0;
-  for(const char *p = asn + 2; *p >= '0' && *p <= '9' && n < UINT64_MAX / 20;
-      p++)
-    n = n * 10 + (uint64_t)(*p - '0');
-  return n;
-}
-
 /* Sorts sites by name and networks by AS number, renumbering references. */
 static int renumber(struct prb_rep *r)
 {
@@ -612,6 +685,35 @@ static int renumber(struct prb_rep *r)
   return 0;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The days site s was blocked on some network, each day once (its pairs'
+ * cells already have their status). days is scratch space. */
+static int site_days_blocked(const struct prb_rep *r, struct prb_rep_site *s,
+                             int32_t **days, size_t *cap)
+{
+  size_t n = 0;
+  for(size_t p = s->pair_begin; p < s->pair_end; p++)
+    for(size_t c = r->pairs[p].cell_begin; c < r->pairs[p].cell_end; c++) {
+      if(r->cells[c].status != PRB_REP_S_BLOCKED)
+        continue;
+      if(!prb_array_reserve(days, cap, n + 1, sizeof(**days), SIZE_MAX))
+        return -1;
+      (*days)[n++] = r->cells[c].day;
+    }
+  if(n)
+    qsort(*days, n, sizeof(**days), cmp_day);
+  s->days_blocked = 0;
+  for(size_t i = 0; i < n; i++)
+    if(!i || (*days)[i] != (*days)[i - 1])
+      s->days_blocked++;
+  return 0;
+}
+
 static void figure(struct prb_rep_figure *f, const struct prb_rep_site *s)
 {
   f->sites++;
@@ -622,7 +724,10 @@ int prb_rep_finish(struct prb_rep *r)
 {
   if(renumber(r))
     return -1;
+  name_from_orgs(r);
   sort_software(&r->t);
+  int32_t *scratch = NULL;
+  size_t scratch_cap = 0;
   struct prb_rep_totals *t = &r->t;
   int32_t lo = INT32_MAX, hi = INT32_MIN;
   /* cells -> pairs */
@@ -685,6 +790,10 @@ int prb_rep_finish(struct prb_rep *r)
       }
     }
     s->pair_end = pi;
+    if(site_days_blocked(r, s, &scratch, &scratch_cap)) {
+      free(scratch);
+      return -1;
+    }
     if(days[PRB_REP_S_BLOCKED])
       s->status = PRB_REP_S_BLOCKED;
     else if(days[PRB_REP_S_THROTTLED])
@@ -717,6 +826,7 @@ int prb_rep_finish(struct prb_rep *r)
       figure(&t->problems, s);
     t->blocked_measurements += s->c.v[PRB_VERDICT_BLOCKED];
   }
+  free(scratch);
   t->networks = (uint32_t)r->nnets;
   for(size_t i = 0; i < r->nnets; i++)
     if(r->nets[i].sites_blocked)

@@ -28,6 +28,11 @@ struct prb_rep_input;
 struct prb_rep_input *prb_rep_input_new(struct prb_rep *rep, FILE *err);
 void prb_rep_input_free(struct prb_rep_input *in);
 
+/* Every record is counted into also (borrowed) as well, by its own
+ * period and filters: the previous period's report, read in the same
+ * pass. */
+void prb_rep_input_also(struct prb_rep_input *in, struct prb_rep *also);
+
 /* Counts one record line (no newline) read from file (an id from
  * prb_rep_file) at lineno. Returns PRB_SCAN_OK (counted or filtered),
  * PRB_SCAN_OTHER_TEST, PRB_SCAN_BAD with *why (a static string), or -1
