@@ -1,0 +1,89 @@
+/* report_view.h: what the Markdown and HTML reports show beyond the
+ * counts, derived from a finished report (report_count.h) the same way for
+ * both: network names, the per-category table, the change against the
+ * previous period, status words. Presentation only: nothing here changes
+ * a count. */
+#ifndef PRB_REPORT_VIEW_H
+#define PRB_REPORT_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/report_count.h"
+#include "report/report_i18n.h"
+
+/* How a report is shown: its language and title, and the previous
+ * period's report (the same filters, read in the same pass) when it has
+ * measurements. */
+struct prb_report_view {
+  enum prb_lang lang;
+  const char *title;              /* NULL: the language's default */
+  const struct prb_rep *prev;     /* NULL: no comparison */
+};
+
+/* The title: the caller's, else the language's. */
+const char *prb_view_title(const struct prb_report_view *v);
+
+/* The period's first and last day in the language's date form; "" for
+ * both when the report has no period (nothing read, no --month). */
+bool prb_view_period(const struct prb_rep *r, enum prb_lang lang,
+                     char *from, char *to, size_t len);
+
+/* A network's name ("" when none is known; the words for "unknown
+ * network" for AS0); *control tells whether the control's MaxMind
+ * database gave it. */
+const char *prb_view_net_name(const struct prb_rep *r,
+                              const struct prb_rep_net *n,
+                              enum prb_lang lang, bool *control);
+
+/* A network as people name it: "JSC Kazakhtelecom (AS9198)", a "*"
+ * after a name the control's MaxMind database gave; the bare AS number
+ * without a name. */
+void prb_view_net_label(const struct prb_rep *r, const struct prb_rep_net *n,
+                        enum prb_lang lang, char *out, size_t outlen);
+
+/* Whether some network's name came from the control's database (the
+ * reports then say what "*" means). */
+bool prb_view_names_from_control(const struct prb_rep *r);
+
+/* The word for a status: of a (site, network, day) cell or pair, or
+ * (site true) of a site over the period, where anomaly reads
+ * "inconclusive". */
+enum prb_msg prb_view_status_msg(uint8_t status, bool confirmed, bool site);
+
+/* Measurements behind a count: every verdict but probe_offline. */
+uint64_t prb_view_total(const struct prb_rep_counts *c);
+
+/* One row of the per-category table. */
+struct prb_view_cat {
+  const char *code;               /* the category code; "": none */
+  uint64_t sites, blocked, other_problems, ok, measurements;
+};
+
+/* The categories of the report's sites, most blocked sites first (then
+ * most sites, then by code). *rows is malloc'd (the caller frees it).
+ * Returns their number, or -1 when out of memory. */
+long prb_view_categories(const struct prb_rep *r, struct prb_view_cat **rows);
+
+/* The site named name in r (sites are sorted by name), or NULL. */
+const struct prb_rep_site *prb_view_find_site(const struct prb_rep *r,
+                                              const char *name);
+
+/* One row of the change table: a figure now and in the previous period. */
+struct prb_view_change {
+  enum prb_msg label;
+  bool indent;                    /* a part of the row before */
+  uint64_t now, before;
+};
+
+#define PRB_VIEW_CHANGES 8
+
+/* The change table's rows (PRB_VIEW_CHANGES of them) into rows. */
+void prb_view_changes(const struct prb_rep *r, const struct prb_rep *prev,
+                      struct prb_view_change rows[PRB_VIEW_CHANGES]);
+
+/* "+3", "−2" (a real minus sign) or "0". */
+void prb_view_delta(uint64_t now, uint64_t before, char *out, size_t outlen);
+
+#endif
