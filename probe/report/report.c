@@ -428,15 +428,14 @@ enum prb_exit prb_report_main(int argc, char **argv)
     return PRB_EXIT_USAGE;
   }
   o.period_set = o.from != INT32_MIN && o.to != INT32_MAX;
-  struct prb_rep_names *names = NULL;
-  if(names_path) {
-    const char *why;
-    names = prb_rep_names_load(names_path, stderr, &why);
-    if(!names) {
-      fprintf(stderr, "accessprobe report: --network-names %s: %s\n",
-              names_path, why);
-      return PRB_EXIT_USAGE;
-    }
+  struct prb_rep_names *names = prb_rep_names_new();
+  const char *why = "out of memory";
+  if(!names || (names_path &&
+                prb_rep_names_load(names, names_path, stderr, &why))) {
+    fprintf(stderr, "accessprobe report: --network-names %s: %s\n",
+            names_path ? names_path : "", why);
+    prb_rep_names_free(names);
+    return names ? PRB_EXIT_USAGE : PRB_EXIT_INTERNAL;
   }
   /* Open the output first: no point reading a year of data for nothing. */
   FILE *out = stdout;
@@ -455,6 +454,8 @@ enum prb_exit prb_report_main(int argc, char **argv)
   memset(&c, 0, sizeof(c));
   c.rep = prb_rep_new(&o);
   c.input = c.rep ? prb_rep_input_new(c.rep, stderr) : NULL;
+  if(c.input)
+    prb_rep_input_names(c.input, names);
   if(!c.input || start_previous(&c, &o, &prev_opts, &prev)) {
     prb_rep_input_free(c.input);
     prb_rep_free(c.rep);
@@ -474,8 +475,8 @@ enum prb_exit prb_report_main(int argc, char **argv)
   double t1 = prb_now();
   int rc = PRB_EXIT_OK;
   if(c.oom || prb_rep_finish(c.rep) || (prev && prb_rep_finish(prev)) ||
-     (names && (prb_rep_names_apply(names, c.rep) ||
-                (prev && prb_rep_names_apply(names, prev))))) {
+     prb_rep_names_apply(names, c.rep) ||
+     (prev && prb_rep_names_apply(names, prev))) {
     fprintf(stderr, "accessprobe report: out of memory\n");
     rc = PRB_EXIT_INTERNAL;
   } else {

@@ -111,7 +111,6 @@ struct prb_rep {
   struct prb_rep_opts o;
   struct strtab strs;
   struct prb_hashtab site_map, net_map, pair_map, cell_map;
-  struct prb_hashtab org_map;  /* AS number -> name id, from the control */
   struct prb_rep_site *sites;  size_t nsites, sites_cap;
   struct prb_rep_net *nets;    size_t nnets, nets_cap;
   struct prb_rep_pair *pairs;  size_t npairs, pairs_cap;
@@ -154,7 +153,6 @@ void prb_rep_free(struct prb_rep *r)
   prb_hashtab_free(&r->net_map);
   prb_hashtab_free(&r->pair_map);
   prb_hashtab_free(&r->cell_map);
-  prb_hashtab_free(&r->org_map);
   free(r->seen.slot);
   for(size_t i = 0; i < r->npairs; i++)
     free(r->pairs[i].refs);
@@ -225,16 +223,25 @@ static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
   if(asn == NO_ID)
     return NO_ID;
   uint32_t i = map_get(&r->net_map, asn);
-  if(i != NO_ID)
-    return i;
+  if(i != NO_ID) {
+    /* the first name a record gives */
+    if(!r->nets[i].name && rec->network_name[0]) {
+      r->nets[i].name = intern(&r->strs, rec->network_name);
+      r->nets[i].name_src = PRB_REP_NAME_RECORDS;
+    }
+    return r->nets[i].name == NO_ID ? NO_ID : i;
+  }
   if(!prb_array_reserve(&r->nets, &r->nets_cap, r->nnets + 1,
                         sizeof(*r->nets), SIZE_MAX))
     return NO_ID;
   struct prb_rep_net *n = &r->nets[r->nnets];
   memset(n, 0, sizeof(*n));
   n->asn = asn;
+  n->name = intern(&r->strs, rec->network_name);
+  n->name_src = rec->network_name[0] ? PRB_REP_NAME_RECORDS
+                                     : PRB_REP_NAME_NONE;
   n->cc = intern(&r->strs, rec->cc);
-  if(n->cc == NO_ID ||
+  if(n->name == NO_ID || n->cc == NO_ID ||
      map_put(&r->net_map, asn, (uint32_t)r->nnets))
     return NO_ID;
   return (uint32_t)r->nnets++;
@@ -338,75 +345,19 @@ static void sort_software(struct prb_rep_totals *t)
 
 /* ---- network names ------------------------------------------------------ */
 
-static uint64_t asn_number(const char *asn)
-{
-  uint64_t n = 0;
-  for(const char *p = asn + 2; *p >= '0' && *p <= '9' && n < UINT64_MAX / 20;
-      p++)
-    n = n * 10 + (uint64_t)(*p - '0');
-  return n;
-}
-
-/* The record's names for its network: probe_network_name, else the
- * control's word on it (a name the records give wins over the control's). */
-static int name_net(struct prb_rep *r, struct prb_rep_net *n,
-                    const struct prb_scan_rec *rec)
-{
-  if(n->name_src == PRB_REP_NAME_RECORDS)
-    return 0;
-  if(rec->network_name[0]) {
-    n->name = intern(&r->strs, rec->network_name);
-    n->name_src = PRB_REP_NAME_RECORDS;
-  } else if(n->name_src == PRB_REP_NAME_NONE &&
-            rec->control_network_name[0] &&
-            !strcmp(rec->control_asn, rec->asn)) {
-    n->name = intern(&r->strs, rec->control_network_name);
-    n->name_src = PRB_REP_NAME_CONTROL;
-  }
-  return n->name == NO_ID ? -1 : 0;
-}
-
-/* Any AS number's name as the control's MaxMind database gave it (DNS
- * answers, ip_info), from any record: the first one seen stays. */
-static int note_orgs(struct prb_rep *r, const struct prb_scan_rec *rec)
-{
-  for(uint32_t i = 0; i < rec->n_orgs; i++) {
-    if(map_get(&r->org_map, rec->orgs[i].asn) != NO_ID)
-      continue;
-    uint32_t id = intern(&r->strs, rec->orgs[i].name);
-    if(id == NO_ID || map_put(&r->org_map, rec->orgs[i].asn, id))
-      return -1;
-  }
-  return 0;
-}
-
-/* Networks still without a name take the one the answers gave. */
-static void name_from_orgs(struct prb_rep *r)
-{
-  for(size_t i = 0; i < r->nnets; i++) {
-    struct prb_rep_net *n = &r->nets[i];
-    if(n->name_src != PRB_REP_NAME_NONE)
-      continue;
-    uint32_t id = map_get(&r->org_map, asn_number(r->strs.s[n->asn]));
-    if(id != NO_ID) {
-      n->name = id;
-      n->name_src = PRB_REP_NAME_CONTROL;
-    }
-  }
-}
-
 int prb_rep_name_network(struct prb_rep *r, const char *asn,
-                         const char *name)
+                         const char *name, enum prb_rep_name_src src)
 {
   for(size_t i = 0; i < r->nnets; i++) {
     struct prb_rep_net *n = &r->nets[i];
-    if(strcmp(r->strs.s[n->asn], asn))
+    if(strcmp(r->strs.s[n->asn], asn) ||
+       (n->name_src != PRB_REP_NAME_NONE && n->name_src < src))
       continue;
     uint32_t id = intern(&r->strs, name);
     if(id == NO_ID)
       return -1;
     n->name = id;
-    n->name_src = PRB_REP_NAME_LIST;
+    n->name_src = (uint8_t)src;
   }
   return 0;
 }
@@ -419,8 +370,6 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
     r->t.data_first = rec->day;
   if(rec->day > r->t.data_last)
     r->t.data_last = rec->day;
-  if(note_orgs(r, rec))
-    return -1;
   if(rec->day < r->o.from || rec->day > r->o.to ||
      !any_of(r->o.cc, r->o.n_cc, rec->cc) ||
      !any_of(r->o.asn, r->o.n_asn, rec->asn) ||
@@ -450,7 +399,7 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
   if(s == NO_ID)
     return -1;
   uint32_t n = net_index(r, rec);
-  if(n == NO_ID || name_net(r, &r->nets[n], rec))
+  if(n == NO_ID)
     return -1;
   uint32_t p = pair_index(r, s, n);
   if(p == NO_ID)
@@ -618,6 +567,15 @@ static int cmp_cell(const void *a, const void *b)
   return x->day < y->day ? -1 : x->day > y->day;
 }
 
+static uint64_t asn_number(const char *asn)
+{
+  uint64_t n = 0;
+  for(const char *p = asn + 2; *p >= '0' && *p <= '9' && n < UINT64_MAX / 20;
+      p++)
+    n = n * 10 + (uint64_t)(*p - '0');
+  return n;
+}
+
 /* Sorts sites by name and networks by AS number, renumbering references. */
 static int renumber(struct prb_rep *r)
 {
@@ -724,7 +682,6 @@ int prb_rep_finish(struct prb_rep *r)
 {
   if(renumber(r))
     return -1;
-  name_from_orgs(r);
   sort_software(&r->t);
   int32_t *scratch = NULL;
   size_t scratch_cap = 0;

@@ -37,9 +37,7 @@
  * day counted once however many networks blocked it.
  *
  * A network's name is the first non-empty probe_network_name of its
- * records, else the control's MaxMind name for it (the control's
- * x_probe_network_name when its x_probe_asn is the record's, else the
- * name any record's DNS answers or ip_info give its AS number).
+ * records; report_names.h adds the control's and the monitor's.
  */
 #ifndef PRB_REPORT_COUNT_H
 #define PRB_REPORT_COUNT_H
@@ -134,7 +132,8 @@ enum prb_rep_name_src {
   PRB_REP_NAME_NONE = 0,
   PRB_REP_NAME_LIST,                /* the monitor's list (--network-names) */
   PRB_REP_NAME_RECORDS,             /* probe_network_name */
-  PRB_REP_NAME_CONTROL              /* the control's MaxMind database */
+  PRB_REP_NAME_CONTROL              /* the control's MaxMind database
+                                       (report_names.h) */
 };
 
 struct prb_rep_net {
@@ -205,11 +204,11 @@ void prb_rep_note(struct prb_rep *r, uint64_t lines, uint64_t bytes,
  * add. -1 when out of memory. */
 int prb_rep_finish(struct prb_rep *r);
 
-/* After prb_rep_finish: names network asn ("AS9198") name, as the
- * monitor's list does, over what the records said. 0, -1 out of memory;
+/* After prb_rep_finish: names network asn ("AS9198") name, from src,
+ * unless a source ranked above src named it already. 0, -1 out of memory;
  * a network not in the report is left alone. */
 int prb_rep_name_network(struct prb_rep *r, const char *asn,
-                         const char *name);
+                         const char *name, enum prb_rep_name_src src);
 
 /* Read access after prb_rep_finish. Returned pointers stay valid until
  * prb_rep_free. */

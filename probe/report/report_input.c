@@ -16,6 +16,7 @@ struct site_cat {
 
 struct prb_rep_input {
   struct prb_rep *rep, *also;
+  struct prb_rep_names *names;
   FILE *err;
   struct prb_scan_rec rec;
   struct prb_evidence ev;
@@ -93,6 +94,11 @@ void prb_rep_input_also(struct prb_rep_input *in, struct prb_rep *also)
   in->also = also;
 }
 
+void prb_rep_input_names(struct prb_rep_input *in, struct prb_rep_names *names)
+{
+  in->names = names;
+}
+
 void prb_rep_input_free(struct prb_rep_input *in)
 {
   if(!in)
@@ -149,7 +155,8 @@ int prb_rep_input_line(struct prb_rep_input *in, const char *line,
     if(cat)
       snprintf(rec->category, sizeof(rec->category), "%s", cat);
   }
-  if(prb_rep_add(in->rep, rec, file, lineno))
+  if(prb_rep_add(in->rep, rec, file, lineno) ||
+     (in->names && prb_rep_names_note(in->names, rec)))
     return -1;
   if(in->also) {
     /* the same file under the other report's own string id */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "report/report_count.h"
+#include "report/report_names.h"
 
 struct prb_rep_input;
 
@@ -32,6 +33,10 @@ void prb_rep_input_free(struct prb_rep_input *in);
  * period and filters: the previous period's report, read in the same
  * pass. */
 void prb_rep_input_also(struct prb_rep_input *in, struct prb_rep *also);
+
+/* What each counted record says of networks' names goes to names too
+ * (borrowed; report_names.h). */
+void prb_rep_input_names(struct prb_rep_input *in, struct prb_rep_names *names);
 
 /* Counts one record line (no newline) read from file (an id from
  * prb_rep_file) at lineno. Returns PRB_SCAN_OK (counted or filtered),
