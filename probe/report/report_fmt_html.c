@@ -265,10 +265,18 @@ static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
     fprintf(f, "</td><td>%s</td><td>",
             prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
     first = true;
+    size_t where = prb_view_nets_blocked(r, s);
+    if(where > PRB_VIEW_NAMED_NETS)
+      fprintf(f, "%zu %s: ", where, prb_i18n_noun(L, PRB_N_NETWORK, where));
     for(size_t p = s->pair_begin; p < s->pair_end; p++)
       if(pairs[p].status == PRB_REP_S_BLOCKED) {
-        fputs(first ? "" : "<br>", f);
-        net_label(f, r, &nets[pairs[p].net], L);
+        if(where > PRB_VIEW_NAMED_NETS) {
+          fputs(first ? "" : ", ", f);
+          prb_html_esc(f, prb_rep_str(r, nets[pairs[p].net].asn));
+        } else {
+          fputs(first ? "" : "<br>", f);
+          net_label(f, r, &nets[pairs[p].net], L);
+        }
         first = false;
       }
     prb_i18n_date(L, s->first_blocked, a, sizeof(a));

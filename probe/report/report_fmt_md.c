@@ -178,11 +178,17 @@ static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
     }
     fprintf(f, " | %s | ", prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
     first = true;
+    size_t where = prb_view_nets_blocked(r, s);
+    if(where > PRB_VIEW_NAMED_NETS)
+      fprintf(f, "%zu %s: ", where, prb_i18n_noun(L, PRB_N_NETWORK, where));
     for(size_t p = s->pair_begin; p < s->pair_end; p++) {
       if(pairs[p].status != PRB_REP_S_BLOCKED)
         continue;
       fputs(first ? "" : ", ", f);
-      net(f, r, &nets[pairs[p].net], L);
+      if(where > PRB_VIEW_NAMED_NETS)
+        fputs(prb_rep_str(r, nets[pairs[p].net].asn), f);
+      else
+        net(f, r, &nets[pairs[p].net], L);
       first = false;
     }
     fputs(" | ", f);

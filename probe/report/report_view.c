@@ -46,6 +46,16 @@ void prb_view_net_label(const struct prb_rep *r, const struct prb_rep_net *n,
     snprintf(out, outlen, "%s%s (%s)", name, control ? "*" : "", asn);
 }
 
+size_t prb_view_nets_blocked(const struct prb_rep *r,
+                             const struct prb_rep_site *s)
+{
+  size_t npairs, n = 0;
+  const struct prb_rep_pair *pairs = prb_rep_pairs(r, &npairs);
+  for(size_t p = s->pair_begin; p < s->pair_end; p++)
+    n += pairs[p].status == PRB_REP_S_BLOCKED;
+  return n;
+}
+
 bool prb_view_names_from_control(const struct prb_rep *r)
 {
   size_t n;

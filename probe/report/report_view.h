@@ -43,6 +43,15 @@ const char *prb_view_net_name(const struct prb_rep *r,
 void prb_view_net_label(const struct prb_rep *r, const struct prb_rep_net *n,
                         enum prb_lang lang, char *out, size_t outlen);
 
+/* The blocked-websites table names the networks that blocked a site by
+ * name up to this many; past it, their number and AS numbers (the
+ * network cards name them all). */
+#define PRB_VIEW_NAMED_NETS 3
+
+/* How many networks blocked site s. */
+size_t prb_view_nets_blocked(const struct prb_rep *r,
+                             const struct prb_rep_site *s);
+
 /* Whether some network's name came from the control's database (the
  * reports then say what "*" means). */
 bool prb_view_names_from_control(const struct prb_rep *r);
