@@ -228,8 +228,9 @@ def test_md_lang(probe):
     check("Failed measurements (nothing measured, the control failed or the "
           "probe's own error) count as inconclusive: 1." in out,
           "md en: failed measurements (ooni-null.kz)")
-    check("| vlast.kz | NEWS | tls | no | AS9198 | 2024-02-05 | 2024-02-07 "
-          "| 3 | 8 |" in out, "md en blocked table row")
+    check("| vlast.kz | News Media | TLS handshake | no | JSC Kazakhtelecom "
+          "(AS9198) | 2024-02-05 | 2024-02-07 | 3 | 8 |" in out,
+          "md en blocked table row")
     rc, out, _ = run(probe, "--month", "2024-02", "--cc", "KZ", "-l", "ru",
                      FEB)
     check("accessprobe и ooniprobe-cli проверили 15 сайтов в 2 сетях "
@@ -247,7 +248,7 @@ def test_md_lang(probe):
           "md en: the same files twice")
     rc, out, _ = run(probe, "--month", "2024-02", "--cc", "KZ", "-l", "kk",
                      FEB)
-    check("2 желіде 15 сайтты тексерді (44 өлшем)" in out, "md kk")
+    check("2 желіде 15 сайтты тексерді (44 өлшеу)" in out, "md kk")
     check("Бұғатталған сайттар" in out, "md kk heading")
 
 
