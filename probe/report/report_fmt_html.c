@@ -108,6 +108,19 @@ static const char css[] =
   "td.c{width:auto;min-width:0;height:12px}"
   ".cards,.charts{grid-template-columns:1fr 1fr}}";
 
+/* A table's heading row (in <thead>, repeated on each printed page) and
+ * the start of its body. */
+static void head(FILE *f, const char *id, const struct prb_view_col *cols,
+                 size_t n, enum prb_lang L)
+{
+  fprintf(f, "<div class=\"scroll\"><table class=\"t\" id=\"%s\">\n"
+          "<thead><tr>", id);
+  for(size_t i = 0; i < n; i++)
+    fprintf(f, "<th%s>%s</th>", cols[i].num ? " class=\"n\"" : "",
+            prb_i18n(L, cols[i].label));
+  fputs("</tr></thead>\n<tbody>\n", f);
+}
+
 /* A table cell with a number. */
 static void num_td(FILE *f, uint64_t n)
 {
@@ -161,30 +174,35 @@ static void summary(FILE *f, const struct prb_rep_totals *t, enum prb_lang L)
   fputs("</tr>\n</tbody></table></div>\n", f);
 }
 
-/* The sites blocked in a and not in b, after label; nothing when none. */
+struct list {
+  FILE *f;
+  enum prb_lang lang;
+  enum prb_msg label;
+  const char *id;
+  size_t n;
+};
+
+/* One site of a list of those blocked in one period and not the other. */
+static void list_site(void *ctx, const char *site, bool measured)
+{
+  struct list *l = ctx;
+  if(!l->n++)
+    fprintf(l->f, "<p id=\"%s\"><b>%s:</b> ", l->id,
+            prb_i18n(l->lang, l->label));
+  else
+    fputs(", ", l->f);
+  fputs("<span class=\"site\">", l->f);
+  prb_html_esc(l->f, site);
+  fputs("</span>", l->f);
+  if(!measured && l->label == PRB_M_NO_LONGER_BLOCKED)
+    fprintf(l->f, " (%s)", prb_i18n(l->lang, PRB_M_NOT_MEASURED_NOW));
+}
+
 static void site_list(FILE *f, const struct prb_rep *a, const struct prb_rep *b,
                       enum prb_lang L, enum prb_msg label, const char *id)
 {
-  size_t n;
-  const struct prb_rep_site *s = prb_rep_sites(a, &n);
-  bool any = false;
-  for(size_t i = 0; i < n; i++) {
-    const char *name = prb_rep_str(a, s[i].name);
-    const struct prb_rep_site *o = prb_view_find_site(b, name);
-    if(s[i].status != PRB_REP_S_BLOCKED ||
-       (o && o->status == PRB_REP_S_BLOCKED))
-      continue;
-    if(!any)
-      fprintf(f, "<p id=\"%s\"><b>%s:</b> ", id, prb_i18n(L, label));
-    fputs(any ? ", " : "", f);
-    fputs("<span class=\"site\">", f);
-    prb_html_esc(f, name);
-    fputs("</span>", f);
-    if(!o && label == PRB_M_NO_LONGER_BLOCKED)
-      fprintf(f, " (%s)", prb_i18n(L, PRB_M_NOT_MEASURED_NOW));
-    any = true;
-  }
-  if(any)
+  struct list l = {f, L, label, id, 0};
+  if(prb_view_blocked_not_in(a, b, list_site, &l))
     fputs(".</p>\n", f);
 }
 
@@ -195,13 +213,8 @@ static void change(FILE *f, const struct prb_rep *r, const struct prb_rep *prev,
   char from[16], to[16], delta[32];
   prb_view_period(prev, L, from, to, sizeof(from));
   prb_view_changes(r, prev, rows);
-  fprintf(f, "<h2>%s (%s – %s)</h2>\n<div class=\"scroll\"><table class=\"t\" "
-          "id=\"change\">\n<thead><tr><th>%s</th><th class=\"n\">%s</th>"
-          "<th class=\"n\">%s</th><th class=\"n\">%s</th></tr></thead>\n"
-          "<tbody>\n",
-          prb_i18n(L, PRB_M_CHANGE), from, to, prb_i18n(L, PRB_M_FIGURE),
-          prb_i18n(L, PRB_M_THIS_PERIOD), prb_i18n(L, PRB_M_PREV_PERIOD),
-          prb_i18n(L, PRB_M_DIFF));
+  fprintf(f, "<h2>%s (%s – %s)</h2>\n", prb_i18n(L, PRB_M_CHANGE), from, to);
+  head(f, "change", prb_view_change_cols, PRB_VIEW_CHANGE_COLS, L);
   for(size_t i = 0; i < PRB_VIEW_CHANGES; i++) {
     prb_view_delta(rows[i].now, rows[i].before, delta, sizeof(delta));
     fprintf(f, "<tr><td>%s%s</td>", rows[i].indent ? "— " : "",
@@ -235,36 +248,20 @@ static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
     fprintf(f, "<p>%s</p>\n", prb_i18n(L, PRB_M_NONE_BLOCKED));
     return;
   }
-  fprintf(f, "<div class=\"scroll\"><table class=\"t\" id=\"blocked\">\n"
-          "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-          "<th>%s</th><th>%s</th><th class=\"n\">%s</th>"
-          "<th class=\"n\">%s</th></tr></thead>\n"
-          "<tbody>\n",
-          prb_i18n(L, PRB_M_SITE), prb_i18n(L, PRB_M_CATEGORY),
-          prb_i18n(L, PRB_M_METHOD), prb_i18n(L, PRB_M_CONFIRMED_HEAD),
-          prb_i18n(L, PRB_M_WHERE), prb_i18n(L, PRB_M_FIRST),
-          prb_i18n(L, PRB_M_LAST), prb_i18n(L, PRB_M_DAYS_BLOCKED),
-          prb_i18n(L, PRB_M_MEASUREMENTS));
+  head(f, "blocked", prb_view_blocked_cols, PRB_VIEW_BLOCKED_COLS, L);
   for(size_t i = 0; i < nsites; i++) {
     const struct prb_rep_site *s = &sites[i];
+    char methods[160];
     if(s->status != PRB_REP_S_BLOCKED)
       continue;
+    prb_view_methods(s, L, methods, sizeof(methods));
     fputs("<tr><td>", f);
     prb_html_esc(f, prb_rep_str(r, s->name));
     fputs("</td><td>", f);
-    prb_html_esc(f, prb_i18n_category(L, s->category == UINT32_MAX
-                                           ? "" : prb_rep_str(r, s->category)));
-    fputs("</td><td>", f);
-    bool first = true;
-    for(int m = 0; m < PRB_METHOD_COUNT; m++)
-      if(s->method_days[m]) {
-        fprintf(f, "%s%s", first ? "" : ", ",
-                prb_i18n_method(L, (enum prb_method)m));
-        first = false;
-      }
-    fprintf(f, "</td><td>%s</td><td>",
+    prb_html_esc(f, prb_view_category(r, s, L));
+    fprintf(f, "</td><td>%s</td><td>%s</td><td>", methods,
             prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
-    first = true;
+    bool first = true;
     size_t where = prb_view_nets_blocked(r, s);
     if(where > PRB_VIEW_NAMED_NETS)
       fprintf(f, "%zu %s: ", where, prb_i18n_noun(L, PRB_N_NETWORK, where));
@@ -295,15 +292,8 @@ static int categories(FILE *f, const struct prb_rep *r, enum prb_lang L)
   long n = prb_view_categories(r, &rows);
   if(n < 0)
     return -1;
-  fprintf(f, "<h2>%s</h2>\n<div class=\"scroll\"><table class=\"t\" "
-          "id=\"categories\">\n<thead><tr><th>%s</th><th class=\"n\">%s</th>"
-          "<th class=\"n\">%s</th><th class=\"n\">%s</th>"
-          "<th class=\"n\">%s</th><th class=\"n\">%s</th></tr></thead>\n"
-          "<tbody>\n",
-          prb_i18n(L, PRB_M_CATEGORIES), prb_i18n(L, PRB_M_CATEGORY),
-          prb_i18n(L, PRB_M_SITES), prb_i18n(L, PRB_M_BLOCKED),
-          prb_i18n(L, PRB_M_OTHER_PROBLEMS), prb_i18n(L, PRB_M_ACCESSIBLE),
-          prb_i18n(L, PRB_M_MEASUREMENTS));
+  fprintf(f, "<h2>%s</h2>\n", prb_i18n(L, PRB_M_CATEGORIES));
+  head(f, "categories", prb_view_category_cols, PRB_VIEW_CATEGORY_COLS, L);
   for(long i = 0; i < n; i++) {
     fputs("<tr><td>", f);
     prb_html_esc(f, prb_i18n_category(L, rows[i].code));
@@ -396,13 +386,8 @@ static void networks(FILE *f, const struct prb_rep *r, enum prb_lang L)
 {
   size_t nnets;
   const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
-  fprintf(f, "<h2>%s</h2>\n<div class=\"scroll\"><table class=\"t\" "
-          "id=\"networks\">\n<thead><tr><th>%s</th><th>%s</th><th class=\"n\">%s</th>"
-          "<th class=\"n\">%s</th><th class=\"n\">%s</th></tr></thead>\n"
-          "<tbody>\n",
-          prb_i18n(L, PRB_M_NETWORKS), prb_i18n(L, PRB_M_NETWORK),
-          prb_i18n(L, PRB_M_NET_NAME), prb_i18n(L, PRB_M_SITES),
-          prb_i18n(L, PRB_M_SITES_BLOCKED), prb_i18n(L, PRB_M_MEASUREMENTS));
+  fprintf(f, "<h2>%s</h2>\n", prb_i18n(L, PRB_M_NETWORKS));
+  head(f, "networks", prb_view_network_cols, PRB_VIEW_NETWORK_COLS, L);
   for(size_t n = 0; n < nnets; n++) {
     bool control;
     const char *name = prb_view_net_name(r, &nets[n], L, &control);
@@ -419,8 +404,8 @@ static void networks(FILE *f, const struct prb_rep *r, enum prb_lang L)
   fputs("</tbody></table></div>\n", f);
 }
 
-static void head(FILE *f, const struct prb_report_view *v, const char *from,
-                 const char *to)
+static void page_head(FILE *f, const struct prb_report_view *v,
+                      const char *from, const char *to)
 {
   fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\""
           "utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, "
@@ -445,7 +430,7 @@ int prb_report_fmt_html(const struct prb_rep *r,
   const struct prb_rep_totals *t = prb_rep_totals(r);
   char from[16], to[16], para[2048];
   prb_view_period(r, L, from, to, sizeof(from));
-  head(f, v, from, to);
+  page_head(f, v, from, to);
   if(!t->measured.sites) {
     prb_i18n_no_data(L, t, para, sizeof(para));
     fputs("<p id=\"paragraph\">", f);

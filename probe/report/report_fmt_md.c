@@ -54,6 +54,18 @@ static void net(FILE *f, const struct prb_rep *r, const struct prb_rep_net *n,
   fprintf(f, "%s (%s)", control ? "\\*" : "", prb_rep_str(r, n->asn));
 }
 
+/* A table's heading and alignment rows. */
+static void head(FILE *f, const struct prb_view_col *cols, size_t n,
+                 enum prb_lang L)
+{
+  for(size_t i = 0; i < n; i++)
+    fprintf(f, "| %s ", prb_i18n(L, cols[i].label));
+  fputs("|\n", f);
+  for(size_t i = 0; i < n; i++)
+    fputs(cols[i].num ? "|--:" : "|---", f);
+  fputs("|\n", f);
+}
+
 static void row(FILE *f, const char *label, const struct prb_rep_figure *x)
 {
   fputs("| ", f);
@@ -91,29 +103,31 @@ static void summary(FILE *f, const struct prb_rep_totals *t, enum prb_lang L)
           (unsigned long long)t->measured.measurements);
 }
 
-/* The sites blocked in one period and not in the other, comma-separated
- * after label; nothing when there are none. */
+struct list {
+  FILE *f;
+  enum prb_lang lang;
+  enum prb_msg label;
+  size_t n;
+};
+
+/* One site of a list of those blocked in one period and not the other. */
+static void list_site(void *ctx, const char *site, bool measured)
+{
+  struct list *l = ctx;
+  if(!l->n++)
+    fprintf(l->f, "**%s:** ", prb_i18n(l->lang, l->label));
+  else
+    fputs(", ", l->f);
+  text(l->f, site);
+  if(!measured && l->label == PRB_M_NO_LONGER_BLOCKED)
+    fprintf(l->f, " (%s)", prb_i18n(l->lang, PRB_M_NOT_MEASURED_NOW));
+}
+
 static void site_list(FILE *f, const struct prb_rep *a, const struct prb_rep *b,
                       enum prb_lang L, enum prb_msg label)
 {
-  size_t n;
-  const struct prb_rep_site *s = prb_rep_sites(a, &n);
-  bool any = false;
-  for(size_t i = 0; i < n; i++) {
-    const char *name = prb_rep_str(a, s[i].name);
-    const struct prb_rep_site *o = prb_view_find_site(b, name);
-    if(s[i].status != PRB_REP_S_BLOCKED ||
-       (o && o->status == PRB_REP_S_BLOCKED))
-      continue;
-    fprintf(f, "%s", any ? ", " : "");
-    if(!any)
-      fprintf(f, "**%s:** ", prb_i18n(L, label));
-    text(f, name);
-    if(!o && label == PRB_M_NO_LONGER_BLOCKED)
-      fprintf(f, " (%s)", prb_i18n(L, PRB_M_NOT_MEASURED_NOW));
-    any = true;
-  }
-  if(any)
+  struct list l = {f, L, label, 0};
+  if(prb_view_blocked_not_in(a, b, list_site, &l))
     fputs(".\n\n", f);
 }
 
@@ -124,10 +138,8 @@ static void change(FILE *f, const struct prb_rep *r, const struct prb_rep *prev,
   char from[16], to[16], delta[32];
   prb_view_period(prev, L, from, to, sizeof(from));
   prb_view_changes(r, prev, rows);
-  fprintf(f, "## %s (%s – %s)\n\n| %s | %s | %s | %s |\n|---|--:|--:|--:|\n",
-          prb_i18n(L, PRB_M_CHANGE), from, to, prb_i18n(L, PRB_M_FIGURE),
-          prb_i18n(L, PRB_M_THIS_PERIOD), prb_i18n(L, PRB_M_PREV_PERIOD),
-          prb_i18n(L, PRB_M_DIFF));
+  fprintf(f, "## %s (%s – %s)\n\n", prb_i18n(L, PRB_M_CHANGE), from, to);
+  head(f, prb_view_change_cols, PRB_VIEW_CHANGE_COLS, L);
   for(size_t i = 0; i < PRB_VIEW_CHANGES; i++) {
     prb_view_delta(rows[i].now, rows[i].before, delta, sizeof(delta));
     fprintf(f, "| %s%s | %llu | %llu | %s |\n", rows[i].indent ? "— " : "",
@@ -151,33 +163,20 @@ static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
     fprintf(f, "%s\n\n", prb_i18n(L, PRB_M_NONE_BLOCKED));
     return;
   }
-  fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
-          "|---|---|---|---|---|---|---|--:|--:|\n",
-          prb_i18n(L, PRB_M_SITE), prb_i18n(L, PRB_M_CATEGORY),
-          prb_i18n(L, PRB_M_METHOD), prb_i18n(L, PRB_M_CONFIRMED_HEAD),
-          prb_i18n(L, PRB_M_WHERE), prb_i18n(L, PRB_M_FIRST),
-          prb_i18n(L, PRB_M_LAST), prb_i18n(L, PRB_M_DAYS_BLOCKED),
-          prb_i18n(L, PRB_M_MEASUREMENTS));
+  head(f, prb_view_blocked_cols, PRB_VIEW_BLOCKED_COLS, L);
   for(size_t i = 0; i < nsites; i++) {
     const struct prb_rep_site *s = &sites[i];
+    char methods[160];
     if(s->status != PRB_REP_S_BLOCKED)
       continue;
+    prb_view_methods(s, L, methods, sizeof(methods));
     fputs("| ", f);
     text(f, prb_rep_str(r, s->name));
     fputs(" | ", f);
-    text(f, prb_i18n_category(L, s->category == UINT32_MAX
-                                   ? "" : prb_rep_str(r, s->category)));
-    fputs(" | ", f);
+    text(f, prb_view_category(r, s, L));
+    fprintf(f, " | %s | %s | ", methods,
+            prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
     bool first = true;
-    for(int m = 0; m < PRB_METHOD_COUNT; m++) {
-      if(!s->method_days[m])
-        continue;
-      fprintf(f, "%s%s", first ? "" : ", ",
-              prb_i18n_method(L, (enum prb_method)m));
-      first = false;
-    }
-    fprintf(f, " | %s | ", prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
-    first = true;
     size_t where = prb_view_nets_blocked(r, s);
     if(where > PRB_VIEW_NAMED_NETS)
       fprintf(f, "%zu %s: ", where, prb_i18n_noun(L, PRB_N_NETWORK, where));
@@ -207,11 +206,8 @@ static int categories(FILE *f, const struct prb_rep *r, enum prb_lang L)
   long n = prb_view_categories(r, &rows);
   if(n < 0)
     return -1;
-  fprintf(f, "## %s\n\n| %s | %s | %s | %s | %s | %s |\n"
-          "|---|--:|--:|--:|--:|--:|\n", prb_i18n(L, PRB_M_CATEGORIES),
-          prb_i18n(L, PRB_M_CATEGORY), prb_i18n(L, PRB_M_SITES),
-          prb_i18n(L, PRB_M_BLOCKED), prb_i18n(L, PRB_M_OTHER_PROBLEMS),
-          prb_i18n(L, PRB_M_ACCESSIBLE), prb_i18n(L, PRB_M_MEASUREMENTS));
+  fprintf(f, "## %s\n\n", prb_i18n(L, PRB_M_CATEGORIES));
+  head(f, prb_view_category_cols, PRB_VIEW_CATEGORY_COLS, L);
   for(long i = 0; i < n; i++) {
     fputs("| ", f);
     text(f, prb_i18n_category(L, rows[i].code));
@@ -267,10 +263,8 @@ static void networks(FILE *f, const struct prb_rep *r, enum prb_lang L)
 {
   size_t nnets;
   const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
-  fprintf(f, "## %s\n\n| %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|\n",
-          prb_i18n(L, PRB_M_NETWORKS), prb_i18n(L, PRB_M_NETWORK),
-          prb_i18n(L, PRB_M_NET_NAME), prb_i18n(L, PRB_M_SITES),
-          prb_i18n(L, PRB_M_SITES_BLOCKED), prb_i18n(L, PRB_M_MEASUREMENTS));
+  fprintf(f, "## %s\n\n", prb_i18n(L, PRB_M_NETWORKS));
+  head(f, prb_view_network_cols, PRB_VIEW_NETWORK_COLS, L);
   for(size_t i = 0; i < nnets; i++) {
     bool control;
     const char *name = prb_view_net_name(r, &nets[i], L, &control);

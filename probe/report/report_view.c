@@ -6,6 +6,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct prb_view_col prb_view_blocked_cols[PRB_VIEW_BLOCKED_COLS] = {
+  {PRB_M_SITE, false}, {PRB_M_CATEGORY, false}, {PRB_M_METHOD, false},
+  {PRB_M_CONFIRMED_HEAD, false}, {PRB_M_WHERE, false}, {PRB_M_FIRST, false},
+  {PRB_M_LAST, false}, {PRB_M_DAYS_BLOCKED, true}, {PRB_M_MEASUREMENTS, true}
+};
+const struct prb_view_col prb_view_category_cols[PRB_VIEW_CATEGORY_COLS] = {
+  {PRB_M_CATEGORY, false}, {PRB_M_SITES, true}, {PRB_M_BLOCKED, true},
+  {PRB_M_OTHER_PROBLEMS, true}, {PRB_M_ACCESSIBLE, true},
+  {PRB_M_MEASUREMENTS, true}
+};
+const struct prb_view_col prb_view_change_cols[PRB_VIEW_CHANGE_COLS] = {
+  {PRB_M_FIGURE, false}, {PRB_M_THIS_PERIOD, true},
+  {PRB_M_PREV_PERIOD, true}, {PRB_M_DIFF, true}
+};
+const struct prb_view_col prb_view_network_cols[PRB_VIEW_NETWORK_COLS] = {
+  {PRB_M_NETWORK, false}, {PRB_M_NET_NAME, false}, {PRB_M_SITES, true},
+  {PRB_M_SITES_BLOCKED, true}, {PRB_M_MEASUREMENTS, true}
+};
+
+const char *prb_view_category(const struct prb_rep *r,
+                              const struct prb_rep_site *s,
+                              enum prb_lang lang)
+{
+  return prb_i18n_category(lang, s->category == UINT32_MAX
+                                   ? "" : prb_rep_str(r, s->category));
+}
+
+void prb_view_methods(const struct prb_rep_site *s, enum prb_lang lang,
+                      char *out, size_t outlen)
+{
+  size_t used = 0;
+  out[0] = '\0';
+  for(int m = 0; m < PRB_METHOD_COUNT && used < outlen; m++)
+    if(s->method_days[m])
+      used += (size_t)snprintf(out + used, outlen - used, "%s%s",
+                               used ? ", " : "",
+                               prb_i18n_method(lang, (enum prb_method)m));
+}
+
 const char *prb_view_title(const struct prb_report_view *v)
 {
   return v->title && v->title[0] ? v->title : prb_i18n(v->lang, PRB_M_TITLE);
@@ -153,6 +192,26 @@ const struct prb_rep_site *prb_view_find_site(const struct prb_rep *r,
       hi = mid;
   }
   return NULL;
+}
+
+size_t prb_view_blocked_not_in(const struct prb_rep *a,
+                               const struct prb_rep *b,
+                               void (*fn)(void *ctx, const char *site,
+                                          bool measured),
+                               void *ctx)
+{
+  size_t n, count = 0;
+  const struct prb_rep_site *s = prb_rep_sites(a, &n);
+  for(size_t i = 0; i < n; i++) {
+    const char *name = prb_rep_str(a, s[i].name);
+    const struct prb_rep_site *o = prb_view_find_site(b, name);
+    if(s[i].status != PRB_REP_S_BLOCKED ||
+       (o && o->status == PRB_REP_S_BLOCKED))
+      continue;
+    fn(ctx, name, o != NULL);
+    count++;
+  }
+  return count;
 }
 
 void prb_view_changes(const struct prb_rep *r, const struct prb_rep *prev,

@@ -22,6 +22,32 @@ struct prb_report_view {
   const struct prb_rep *prev;     /* NULL: no comparison */
 };
 
+/* A table's column: its heading, and whether it holds numbers (aligned
+ * right). */
+struct prb_view_col {
+  enum prb_msg label;
+  bool num;
+};
+
+#define PRB_VIEW_BLOCKED_COLS 9
+#define PRB_VIEW_CATEGORY_COLS 6
+#define PRB_VIEW_CHANGE_COLS 4
+#define PRB_VIEW_NETWORK_COLS 5
+extern const struct prb_view_col prb_view_blocked_cols[PRB_VIEW_BLOCKED_COLS];
+extern const struct prb_view_col
+  prb_view_category_cols[PRB_VIEW_CATEGORY_COLS];
+extern const struct prb_view_col prb_view_change_cols[PRB_VIEW_CHANGE_COLS];
+extern const struct prb_view_col prb_view_network_cols[PRB_VIEW_NETWORK_COLS];
+
+/* A site's category in words ("no category" when it has none). */
+const char *prb_view_category(const struct prb_rep *r,
+                              const struct prb_rep_site *s,
+                              enum prb_lang lang);
+
+/* The methods that blocked site s, in words: "DNS, TLS handshake". */
+void prb_view_methods(const struct prb_rep_site *s, enum prb_lang lang,
+                      char *out, size_t outlen);
+
 /* The title: the caller's, else the language's. */
 const char *prb_view_title(const struct prb_report_view *v);
 
@@ -78,6 +104,14 @@ long prb_view_categories(const struct prb_rep *r, struct prb_view_cat **rows);
 /* The site named name in r (sites are sorted by name), or NULL. */
 const struct prb_rep_site *prb_view_find_site(const struct prb_rep *r,
                                               const char *name);
+
+/* Calls fn(ctx, site, measured) for each site blocked in a and not in b,
+ * by name; measured: b measured it at all. Returns how many. */
+size_t prb_view_blocked_not_in(const struct prb_rep *a,
+                               const struct prb_rep *b,
+                               void (*fn)(void *ctx, const char *site,
+                                          bool measured),
+                               void *ctx);
 
 /* One row of the change table: a figure now and in the previous period. */
 struct prb_view_change {
