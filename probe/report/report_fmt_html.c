@@ -236,13 +236,31 @@ static void net_label(FILE *f, const struct prb_rep *r,
   prb_html_esc(f, label);
 }
 
+struct where {
+  FILE *f;
+  const struct prb_rep *r;
+  enum prb_lang lang;
+  bool asn_only;
+};
+
+/* One network of a blocked site's "blocked on" cell. */
+static void where_net(void *ctx, const struct prb_rep_net *n, bool first)
+{
+  struct where *w = ctx;
+  if(w->asn_only) {
+    fputs(first ? "" : ", ", w->f);
+    prb_html_esc(w->f, prb_rep_str(w->r, n->asn));
+  } else {
+    fputs(first ? "" : "<br>", w->f);
+    net_label(w->f, w->r, n, w->lang);
+  }
+}
+
 static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
 {
-  size_t nsites, npairs, nnets;
+  size_t nsites;
   const struct prb_rep_site *sites = prb_rep_sites(r, &nsites);
-  const struct prb_rep_pair *pairs = prb_rep_pairs(r, &npairs);
-  const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
-  char a[16], b[16];
+  struct prb_view_blocked_row row;
   fprintf(f, "<h2>%s</h2>\n", prb_i18n(L, PRB_M_BLOCKED_SITES));
   if(!prb_rep_totals(r)->blocked.sites) {
     fprintf(f, "<p>%s</p>\n", prb_i18n(L, PRB_M_NONE_BLOCKED));
@@ -250,37 +268,20 @@ static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
   }
   head(f, "blocked", prb_view_blocked_cols, PRB_VIEW_BLOCKED_COLS, L);
   for(size_t i = 0; i < nsites; i++) {
-    const struct prb_rep_site *s = &sites[i];
-    char methods[160];
-    if(s->status != PRB_REP_S_BLOCKED)
+    if(!prb_view_blocked_row(r, &sites[i], L, &row))
       continue;
-    prb_view_methods(s, L, methods, sizeof(methods));
+    struct where w = {f, r, L, row.asn_only};
     fputs("<tr><td>", f);
-    prb_html_esc(f, prb_rep_str(r, s->name));
+    prb_html_esc(f, row.site);
     fputs("</td><td>", f);
-    prb_html_esc(f, prb_view_category(r, s, L));
-    fprintf(f, "</td><td>%s</td><td>%s</td><td>", methods,
-            prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
-    bool first = true;
-    size_t where = prb_view_nets_blocked(r, s);
-    if(where > PRB_VIEW_NAMED_NETS)
-      fprintf(f, "%zu %s: ", where, prb_i18n_noun(L, PRB_N_NETWORK, where));
-    for(size_t p = s->pair_begin; p < s->pair_end; p++)
-      if(pairs[p].status == PRB_REP_S_BLOCKED) {
-        if(where > PRB_VIEW_NAMED_NETS) {
-          fputs(first ? "" : ", ", f);
-          prb_html_esc(f, prb_rep_str(r, nets[pairs[p].net].asn));
-        } else {
-          fputs(first ? "" : "<br>", f);
-          net_label(f, r, &nets[pairs[p].net], L);
-        }
-        first = false;
-      }
-    prb_i18n_date(L, s->first_blocked, a, sizeof(a));
-    prb_i18n_date(L, s->last_blocked, b, sizeof(b));
-    fprintf(f, "</td><td class=\"d\">%s</td><td class=\"d\">%s</td>", a, b);
-    num_td(f, s->days_blocked);
-    num_td(f, prb_view_total(&s->c));
+    prb_html_esc(f, row.category);
+    fprintf(f, "</td><td>%s</td><td>%s</td><td>%s", row.methods,
+            row.confirmed, row.nets_count);
+    prb_view_each_blocking_net(r, &sites[i], where_net, &w);
+    fprintf(f, "</td><td class=\"d\">%s</td><td class=\"d\">%s</td>",
+            row.first, row.last);
+    num_td(f, row.days);
+    num_td(f, row.measurements);
     fputs("</tr>\n", f);
   }
   fputs("</tbody></table></div>\n", f);

@@ -6,7 +6,6 @@
  * neither break a table nor become markup or HTML. */
 #include "report/report_fmt.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,17 +25,6 @@ static void text(FILE *f, const char *s)
       fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
     }
   }
-}
-
-static void day(FILE *f, enum prb_lang L, int32_t d)
-{
-  char buf[16];
-  if(d == INT32_MAX || d == INT32_MIN) {
-    fputs("–", f);
-    return;
-  }
-  prb_i18n_date(L, d, buf, sizeof(buf));
-  fputs(buf, f);
 }
 
 /* "JSC Kazakhtelecom (AS9198)": the name escaped, the AS number as it is
@@ -151,51 +139,47 @@ static void change(FILE *f, const struct prb_rep *r, const struct prb_rep *prev,
   site_list(f, prev, r, L, PRB_M_NO_LONGER_BLOCKED);
 }
 
+struct where {
+  FILE *f;
+  const struct prb_rep *r;
+  enum prb_lang lang;
+  bool asn_only;
+};
+
+/* One network of a blocked site's "blocked on" cell. */
+static void where_net(void *ctx, const struct prb_rep_net *n, bool first)
+{
+  struct where *w = ctx;
+  fputs(first ? "" : ", ", w->f);
+  if(w->asn_only)
+    fputs(prb_rep_str(w->r, n->asn), w->f);
+  else
+    net(w->f, w->r, n, w->lang);
+}
+
 static void blocked_sites(FILE *f, const struct prb_rep *r, enum prb_lang L)
 {
-  const struct prb_rep_totals *t = prb_rep_totals(r);
-  size_t nsites, npairs, nnets;
+  size_t nsites;
   const struct prb_rep_site *sites = prb_rep_sites(r, &nsites);
-  const struct prb_rep_pair *pairs = prb_rep_pairs(r, &npairs);
-  const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
+  struct prb_view_blocked_row row;
   fprintf(f, "## %s\n\n", prb_i18n(L, PRB_M_BLOCKED_SITES));
-  if(!t->blocked.sites) {
+  if(!prb_rep_totals(r)->blocked.sites) {
     fprintf(f, "%s\n\n", prb_i18n(L, PRB_M_NONE_BLOCKED));
     return;
   }
   head(f, prb_view_blocked_cols, PRB_VIEW_BLOCKED_COLS, L);
   for(size_t i = 0; i < nsites; i++) {
-    const struct prb_rep_site *s = &sites[i];
-    char methods[160];
-    if(s->status != PRB_REP_S_BLOCKED)
+    if(!prb_view_blocked_row(r, &sites[i], L, &row))
       continue;
-    prb_view_methods(s, L, methods, sizeof(methods));
+    struct where w = {f, r, L, row.asn_only};
     fputs("| ", f);
-    text(f, prb_rep_str(r, s->name));
+    text(f, row.site);
     fputs(" | ", f);
-    text(f, prb_view_category(r, s, L));
-    fprintf(f, " | %s | %s | ", methods,
-            prb_i18n(L, s->confirmed ? PRB_M_YES : PRB_M_NO));
-    bool first = true;
-    size_t where = prb_view_nets_blocked(r, s);
-    if(where > PRB_VIEW_NAMED_NETS)
-      fprintf(f, "%zu %s: ", where, prb_i18n_noun(L, PRB_N_NETWORK, where));
-    for(size_t p = s->pair_begin; p < s->pair_end; p++) {
-      if(pairs[p].status != PRB_REP_S_BLOCKED)
-        continue;
-      fputs(first ? "" : ", ", f);
-      if(where > PRB_VIEW_NAMED_NETS)
-        fputs(prb_rep_str(r, nets[pairs[p].net].asn), f);
-      else
-        net(f, r, &nets[pairs[p].net], L);
-      first = false;
-    }
-    fputs(" | ", f);
-    day(f, L, s->first_blocked);
-    fputs(" | ", f);
-    day(f, L, s->last_blocked);
-    fprintf(f, " | %lu | %llu |\n", (unsigned long)s->days_blocked,
-            (unsigned long long)prb_view_total(&s->c));
+    text(f, row.category);
+    fprintf(f, " | %s | %s | %s", row.methods, row.confirmed, row.nets_count);
+    prb_view_each_blocking_net(r, &sites[i], where_net, &w);
+    fprintf(f, " | %s | %s | %lu | %llu |\n", row.first, row.last, row.days,
+            row.measurements);
   }
   fputc('\n', f);
 }

@@ -95,6 +95,47 @@ size_t prb_view_nets_blocked(const struct prb_rep *r,
   return n;
 }
 
+bool prb_view_blocked_row(const struct prb_rep *r,
+                          const struct prb_rep_site *s, enum prb_lang lang,
+                          struct prb_view_blocked_row *row)
+{
+  if(s->status != PRB_REP_S_BLOCKED)
+    return false;
+  size_t where = prb_view_nets_blocked(r, s);
+  row->site = prb_rep_str(r, s->name);
+  row->category = prb_view_category(r, s, lang);
+  row->confirmed = prb_i18n(lang, s->confirmed ? PRB_M_YES : PRB_M_NO);
+  prb_view_methods(s, lang, row->methods, sizeof(row->methods));
+  row->asn_only = where > PRB_VIEW_NAMED_NETS;
+  row->nets_count[0] = '\0';
+  if(row->asn_only)
+    snprintf(row->nets_count, sizeof(row->nets_count), "%zu %s: ", where,
+             prb_i18n_noun(lang, PRB_N_NETWORK, where));
+  prb_i18n_date(lang, s->first_blocked, row->first, sizeof(row->first));
+  prb_i18n_date(lang, s->last_blocked, row->last, sizeof(row->last));
+  row->days = (unsigned long)s->days_blocked;
+  row->measurements = (unsigned long long)prb_view_total(&s->c);
+  return true;
+}
+
+void prb_view_each_blocking_net(const struct prb_rep *r,
+                                const struct prb_rep_site *s,
+                                void (*fn)(void *ctx,
+                                           const struct prb_rep_net *net,
+                                           bool first),
+                                void *ctx)
+{
+  size_t npairs, nnets;
+  const struct prb_rep_pair *pairs = prb_rep_pairs(r, &npairs);
+  const struct prb_rep_net *nets = prb_rep_nets(r, &nnets);
+  bool first = true;
+  for(size_t p = s->pair_begin; p < s->pair_end; p++)
+    if(pairs[p].status == PRB_REP_S_BLOCKED) {
+      fn(ctx, &nets[pairs[p].net], first);
+      first = false;
+    }
+}
+
 bool prb_view_names_from_control(const struct prb_rep *r)
 {
   size_t n;

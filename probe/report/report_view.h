@@ -78,6 +78,32 @@ void prb_view_net_label(const struct prb_rep *r, const struct prb_rep_net *n,
 size_t prb_view_nets_blocked(const struct prb_rep *r,
                              const struct prb_rep_site *s);
 
+/* One row of the blocked-websites table, in the report's words; the
+ * networks of its "blocked on" cell come from prb_view_each_blocking_net. */
+struct prb_view_blocked_row {
+  const char *site, *category, *confirmed;
+  char methods[160];
+  char nets_count[64];  /* "8 networks: " past PRB_VIEW_NAMED_NETS, else "" */
+  bool asn_only;        /* past PRB_VIEW_NAMED_NETS: AS numbers, no names */
+  char first[16], last[16];
+  unsigned long days;
+  unsigned long long measurements;
+};
+
+/* Fills row for site s; false (row untouched) when s is not blocked. */
+bool prb_view_blocked_row(const struct prb_rep *r,
+                          const struct prb_rep_site *s, enum prb_lang lang,
+                          struct prb_view_blocked_row *row);
+
+/* Calls fn(ctx, net, first) for each network that blocked site s, in
+ * order; first: the first call. */
+void prb_view_each_blocking_net(const struct prb_rep *r,
+                                const struct prb_rep_site *s,
+                                void (*fn)(void *ctx,
+                                           const struct prb_rep_net *net,
+                                           bool first),
+                                void *ctx);
+
 /* Whether some network's name came from the control's database (the
  * reports then say what "*" means). */
 bool prb_view_names_from_control(const struct prb_rep *r);

@@ -41,6 +41,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cvd  # noqa: E402
+from checks import check, failures  # noqa: E402
 import make_fixtures as mf  # noqa: E402
 
 FEB = os.path.join(HERE, "fixtures", "feb")
@@ -119,15 +120,6 @@ window.addEventListener('load', function () {
 });
 </script>
 """
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
 
 class Refs(html.parser.HTMLParser):
     """Collects anything that would load a resource."""

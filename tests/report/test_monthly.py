@@ -27,29 +27,11 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import make_fixtures as mf  # noqa: E402  (the fixtures' record builders)
+from checks import check, eq, failures, run  # noqa: E402
 
 FIX = os.path.join(HERE, "fixtures")
 FEB, JAN, EDGE = (os.path.join(FIX, d) for d in ("feb", "jan", "edge"))
 LISTS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "lists")
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def eq(got, want, what):
-    check(got == want, "%s: got %r, want %r" % (what, got, want))
-
-
-def run(probe, *args):
-    p = subprocess.run([probe, "report", *args], capture_output=True,
-                       timeout=120)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
-
 
 def write(path, recs):
     with open(path, "w") as f:

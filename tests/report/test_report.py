@@ -37,24 +37,8 @@ FEB = os.path.join(HERE, "fixtures", "feb")
 EDGE = os.path.join(HERE, "fixtures", "edge")
 LAB = os.path.join(HERE, "fixtures", "lab")
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def eq(got, want, what):
-    check(got == want, "%s: got %r, want %r" % (what, got, want))
-
-
-def run(probe, *args):
-    p = subprocess.run([probe, "report", *args], capture_output=True,
-                       timeout=120)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
-
+sys.path.insert(0, HERE)
+from checks import check, eq, failures, run  # noqa: E402
 
 def test_json(probe):
     rc, out, err = run(probe, "--month", "2024-02", "--cc", "KZ", "-F",
