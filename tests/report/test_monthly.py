@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 import make_fixtures as mf  # noqa: E402  (the fixtures' record builders)
 from checks import check, eq, failures, run  # noqa: E402

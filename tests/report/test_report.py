@@ -37,6 +37,7 @@ FEB = os.path.join(HERE, "fixtures", "feb")
 EDGE = os.path.join(HERE, "fixtures", "edge")
 LAB = os.path.join(HERE, "fixtures", "lab")
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 from checks import check, eq, failures, run  # noqa: E402
 
