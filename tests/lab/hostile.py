@@ -157,12 +157,8 @@ class Case(Checks):
     def report(self):
         for f in self.figures:
             print("  figure: %s" % f)
-        if not self.problems:
-            print("PASS lab.%s" % self.name)
+        if self.verdict("lab." + self.name):
             return 0
-        print("FAIL lab.%s" % self.name)
-        for p in self.problems:
-            print("  - %s" % p)
         for h in self.helpers:
             print("  helper: %s (log %s)" % (" ".join(h.cmd), h.log))
         print("  (work dir kept: %s)" % self.ctx.workdir)

@@ -68,6 +68,17 @@ class Checks:
     def eq(self, actual, expected, what):
         return self.expect(actual == expected, "%s: expected %r, got %r" % (what, expected, actual))
 
+    def verdict(self, name):
+        """Prints PASS name, or FAIL name and every problem; True on a pass
+        (the caller then adds what helps to look into a failure)."""
+        if not self.problems:
+            print("PASS %s" % name)
+            return True
+        print("FAIL %s" % name)
+        for p in self.problems:
+            print("  - %s" % p)
+        return False
+
 
 def run_checks(case, check, workdir):
     """Runs check(case) and returns case.report()'s exit status. A crash in

@@ -142,12 +142,8 @@ class Case(Checks):
         return os.path.join(state, entry.get("file", "?"))
 
     def report(self):
-        if not self.problems:
-            print("PASS volunteer.%s" % self.name)
+        if self.verdict("volunteer." + self.name):
             return 0
-        print("FAIL volunteer.%s" % self.name)
-        for p in self.problems:
-            print("  - %s" % p)
         for i, pr in enumerate(self.procs):
             print("  run %d: %s" % (i, shlex.join(pr.cmd)))
             print("    exit %s after %.2f s" % (pr.rc, pr.elapsed))
