@@ -344,29 +344,41 @@ void prb_localnets_load(struct prb_localnets *l)
     return;
   for(i = ifs; i; i = i->ifa_next) {
     struct prb_addr a, m;
-    if(!i->ifa_addr || !i->ifa_netmask || (i->ifa_flags & IFF_LOOPBACK) ||
+    if(!i->ifa_addr || !i->ifa_netmask ||
        !prb_addr_from_sockaddr(i->ifa_addr, &a) ||
        !prb_addr_from_sockaddr(i->ifa_netmask, &m))
       continue;
-    if(prb_addr_kind(&a) == PRB_ADDR_LINK_LOCAL)
+    if(prb_addr_kind(&a) == PRB_ADDR_LINK_LOCAL ||
+       prb_addr_kind(&a) == PRB_ADDR_LOOPBACK)
       continue;                 /* never contacted anyway */
     int bits = a.family == AF_INET ? 32 : 128;
     int prefix = prefix_len(m.bytes, (size_t)bits / 8);
-    if(prefix < (a.family == AF_INET ? 24 : 64))
-      prefix = bits;            /* too wide for a LAN: the host alone */
+    /* Too wide for a LAN, or on the loopback device (a server's public or
+     * anycast address often lives there): the host alone. */
+    if(prefix < (a.family == AF_INET ? 24 : 64) ||
+       (i->ifa_flags & IFF_LOOPBACK))
+      prefix = bits;
     prb_localnets_add(l, &a, prefix);
   }
   freeifaddrs(ifs);
 }
 
-bool prb_localnets_contains(const struct prb_localnets *l, const char *ip)
+static bool in_localnets(const struct prb_localnets *l,
+                         const struct prb_addr *a)
 {
-  struct prb_addr a;
-  if(!prb_addr_parse(ip, &a))
-    return false;
   for(size_t i = 0; i < l->n; i++)
-    if(l->nets[i].net.family == a.family &&
-       in_prefix(a.bytes, l->nets[i].net.bytes, l->nets[i].prefix))
+    if(l->nets[i].net.family == a->family &&
+       in_prefix(a->bytes, l->nets[i].net.bytes, l->nets[i].prefix))
       return true;
   return false;
+}
+
+bool prb_localnets_contains(const struct prb_localnets *l, const char *ip)
+{
+  struct prb_addr a, v4;
+  if(!prb_addr_parse(ip, &a))
+    return false;
+  /* ::ffff:a.b.c.d and its kin reach a.b.c.d: judged by it too */
+  return in_localnets(l, &a) ||
+         (prb_addr_embedded_v4(&a, &v4) && in_localnets(l, &v4));
 }

@@ -123,7 +123,9 @@ struct prb_localnets {
   } nets[PRB_LOCALNETS_MAX];
 };
 
-/* Reads the interfaces (getifaddrs); loopback is left out. */
+/* Reads the interfaces (getifaddrs). Loopback addresses are left out
+ * (never contacted anyway); other addresses on the loopback device (a
+ * server's public or anycast ones) are this host, each alone. */
 void prb_localnets_load(struct prb_localnets *l);
 
 /* Adds one network (a host address is its own /32 or /128). False when
@@ -131,7 +133,8 @@ void prb_localnets_load(struct prb_localnets *l);
 bool prb_localnets_add(struct prb_localnets *l, const struct prb_addr *net,
                        int prefix);
 
-/* True when ip (text form) is this host or inside one of its subnets. */
+/* True when ip (text form) is this host or inside one of its subnets, or
+ * carries such an address (an IPv4-mapped one, 6to4, ...). */
 bool prb_localnets_contains(const struct prb_localnets *l, const char *ip);
 
 #endif

@@ -149,8 +149,7 @@ static int container(struct cur *c, bool object)
   unsigned char close = object ? '}' : ']';
   if(i == PRB_JT_NONE)
     return -1;
-  if(++c->depth > PRB_JTAPE_DEPTH)
-    return fail(c, "JSON nested too deeply");
+  c->depth++;                   /* bounded by value() */
   c->l.p++;
   ws(c);
   if(c->l.p < c->l.e && *c->l.p == close) {
@@ -194,6 +193,9 @@ static int value(struct cur *c)
 {
   if(c->l.p >= c->l.e)
     return fail(c, "invalid JSON: missing value");
+  /* jansson's count: every value, the innermost scalar too */
+  if(c->depth >= PRB_JTAPE_DEPTH)
+    return fail(c, "JSON nested too deeply");
   switch(*c->l.p) {
   case '{': return container(c, true);
   case '[': return container(c, false);
@@ -346,12 +348,16 @@ bool prb_jt_str_is(const struct prb_jtape *tp, size_t i, const char *s)
   if(!t->escaped)
     return t->end - t->start - 2 == n &&
            !memcmp(tp->text + t->start + 1, s, n);
-  if(n > 256)
-    return false;
-  char buf[260];
+  /* Keys looked up are short: on the stack; a long one costs a copy. */
+  char small[260], *buf = n + 2 <= sizeof(small) ? small : malloc(n + 2);
   bool cut = false;
-  size_t got = prb_jt_str(tp, i, buf, sizeof(buf), &cut);
-  return !cut && got == n && !memcmp(buf, s, n);
+  if(!buf)
+    return false;
+  size_t got = prb_jt_str(tp, i, buf, n + 2, &cut);
+  bool same = !cut && got == n && !memcmp(buf, s, n);
+  if(buf != small)
+    free(buf);
+  return same;
 }
 
 size_t prb_jt_get(const struct prb_jtape *tp, size_t obj, const char *key)

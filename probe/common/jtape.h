@@ -2,7 +2,10 @@
  * building a tree.
  *
  * prb_jtape_parse() validates the whole text (RFC 8259, strings valid
- * UTF-8 without NUL, nesting at most PRB_JTAPE_DEPTH) and records every
+ * UTF-8 without NUL, values nested at most PRB_JTAPE_DEPTH deep, the
+ * innermost counted: jansson's bound, and the report scanner's, so a
+ * record the report reads is never dropped for a deep value under a key
+ * nobody reads) and records every
  * value as a token: its type, its byte span in the text and the index of
  * the token after its subtree. Nothing is decoded or allocated per value:
  * a 500 KiB response body is one token until someone asks for its bytes.
@@ -19,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRB_JTAPE_DEPTH 64
+#define PRB_JTAPE_DEPTH 2048    /* = JSON_PARSER_MAX_DEPTH of jansson */
 #define PRB_JTAPE_TOKENS (1u << 21)  /* values in one text: 32 MiB of tape */
 #define PRB_JT_NONE SIZE_MAX
 

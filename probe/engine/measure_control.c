@@ -118,12 +118,17 @@ static void on_control(void *arg, struct prb_http_request *req,
                                                          "x_probe_address"));
       if(me)
         prb_scrub_add(m->e->scrub, me);
-      json_object_del(reply, "x_probe_address");
-      m->ctl = ctl;
-      m->ctl_reply = reply;
-      reply = NULL;
-      m->ctl_failure[0] = 0;
-      m->ctl_unreachable = false;
+      /* Only what we read enters the record (not x_probe_address, nor
+       * anything a hostile control adds). */
+      m->ctl_reply = prb_control_reply_kept(reply);
+      if(!m->ctl_reply) {
+        failure = PRB_FAIL_UNKNOWN;
+        free(ctl);
+      } else {
+        m->ctl = ctl;
+        m->ctl_failure[0] = 0;
+        m->ctl_unreachable = false;
+      }
     }
   }
   json_decref(reply);

@@ -67,6 +67,9 @@ struct prb_meas {
   /* the probe's endpoints, measured by the helper beside its own */
   struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_extra;
+  /* the helper's side: the asking probe's own address, never contacted */
+  struct prb_addr never;
+  bool has_never;
   /* the control */
   bool want_control;
   size_t control_idx;           /* which of e->controls is being asked */

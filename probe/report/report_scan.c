@@ -123,8 +123,6 @@ static int literal(struct cur *c, const char *word)
   return prb_jlex_literal(&c->l, word);
 }
 
-static int value(struct cur *c);
-
 /* Iterates an object: call obj_key until it returns 0 (end) or -1. */
 struct obj {
   bool first;
@@ -176,17 +174,22 @@ static int obj_key(struct cur *c, struct obj *o, char *key, size_t keycap)
   return 1;
 }
 
-static int skip_object(struct cur *c)
+/* After '{' or ',' in an object being skipped: a key (checked as UTF-8
+ * like every key), ':' and the blanks before the value. */
+static int member_key(struct cur *c)
 {
-  struct obj o;
   char key[4];
-  int r;
-  if(obj_open(c, &o))
+  struct sink s = {key, sizeof(key), 0, false};
+  if(c->l.p >= c->l.e || *c->l.p != '"')
+    return fail(c, "invalid JSON: expected a key");
+  if(string(c, &s))
     return -1;
-  while((r = obj_key(c, &o, key, sizeof(key))) == 1)
-    if(value(c))
-      return -1;
-  return r;
+  ws(c);
+  if(c->l.p >= c->l.e || *c->l.p != ':')
+    return fail(c, "invalid JSON: expected ':'");
+  c->l.p++;
+  ws(c);
+  return 0;
 }
 
 /* Iterates an array: call arr_next until it returns 0 (end) or -1; at 1
@@ -220,25 +223,9 @@ static int arr_next(struct cur *c, struct obj *o)
   return 1;
 }
 
-static int skip_array(struct cur *c)
+static int scalar(struct cur *c)
 {
-  struct obj o;
-  int r;
-  if(arr_open(c, &o))
-    return -1;
-  while((r = arr_next(c, &o)) == 1)
-    if(value(c))
-      return -1;
-  return r;
-}
-
-static int value(struct cur *c)
-{
-  if(c->l.p >= c->l.e)
-    return fail(c, "invalid JSON: missing value");
   switch(*c->l.p) {
-  case '{': return skip_object(c);
-  case '[': return skip_array(c);
   case '"': return skip_string(c);
   case 't': return literal(c, "true");
   case 'f': return literal(c, "false");
@@ -247,6 +234,70 @@ static int value(struct cur *c)
     if(*c->l.p == '-' || (*c->l.p >= '0' && *c->l.p <= '9'))
       return number(c);
     return fail(c, "invalid JSON: unexpected character");
+  }
+}
+
+/* Skips one value of any kind, validating it. Iterative, so a deep value
+ * under a key we do not read costs no stack: each open level is one bit
+ * (object or array). Values may nest PRB_SCAN_DEPTH deep in the record,
+ * counting the innermost one, a scalar or not, as jansson counts. */
+static int value(struct cur *c)
+{
+  unsigned char is_obj[PRB_SCAN_DEPTH / 8];
+  const int base = c->depth;
+  for(;;) {
+    if(c->l.p >= c->l.e)
+      return fail(c, "invalid JSON: missing value");
+    if(*c->l.p == '{' || *c->l.p == '[') {
+      bool obj = *c->l.p == '{';
+      if(c->depth >= PRB_SCAN_DEPTH)
+        return fail(c, "JSON nested too deeply");
+      if(obj)
+        is_obj[c->depth / 8] |= (unsigned char)(1u << c->depth % 8);
+      else
+        is_obj[c->depth / 8] &= (unsigned char)~(1u << c->depth % 8);
+      c->depth++;
+      c->l.p++;
+      ws(c);
+      if(c->l.p >= c->l.e)
+        return fail(c, obj ? "invalid JSON: unterminated object"
+                           : "invalid JSON: unterminated array");
+      if(*c->l.p != (obj ? '}' : ']')) {
+        if(obj && member_key(c))
+          return -1;
+        continue;               /* the first member's value */
+      }
+      c->l.p++;
+      c->depth--;
+    } else if(c->depth >= PRB_SCAN_DEPTH) {
+      return fail(c, "JSON nested too deeply");  /* jansson counts it too */
+    } else if(scalar(c)) {
+      return -1;
+    }
+    /* A value ended: close what it ended, or go on to the next member. */
+    for(;;) {
+      if(c->depth == base)
+        return 0;
+      int top = c->depth - 1;
+      bool obj = is_obj[top / 8] >> top % 8 & 1;
+      ws(c);
+      if(c->l.p >= c->l.e)
+        return fail(c, obj ? "invalid JSON: unterminated object"
+                           : "invalid JSON: unterminated array");
+      if(*c->l.p == (obj ? '}' : ']')) {
+        c->l.p++;
+        c->depth--;
+        continue;
+      }
+      if(*c->l.p != ',')
+        return fail(c, obj ? "invalid JSON: expected ',' or '}'"
+                           : "invalid JSON: expected ',' or ']'");
+      c->l.p++;
+      ws(c);
+      if(obj && member_key(c))
+        return -1;
+      break;
+    }
   }
 }
 

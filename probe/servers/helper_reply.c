@@ -170,6 +170,28 @@ static void endpoint_ip(const char *ep, char *out, size_t len)
   out[n] = 0;
 }
 
+/* The probe's endpoints the helper did not measure (it connects to at
+ * most 3 * PRB_MAX_ENDPOINTS addresses per URL, its own first): named, so
+ * a probe knows the control said nothing about them rather than that it
+ * forgot. */
+static json_t *not_measured(const struct prb_obs *obs,
+                            const char *const *eps, size_t n)
+{
+  json_t *list = json_array();
+  for(size_t i = 0; list && i < n; i++) {
+    struct prb_addr want, got;
+    bool seen = false;
+    if(prb_addr_parse_endpoint(eps[i], false, &want) < 0)
+      continue;
+    for(size_t j = 0; !seen && j < obs->n_tcp; j++)
+      seen = prb_addr_parse(obs->tcp[j].ip, &got) &&
+             obs->tcp[j].port == want.port && prb_addr_equal(&got, &want);
+    if(!seen)
+      json_array_append_new(list, json_string(eps[i]));
+  }
+  return list;
+}
+
 void prb_helper_add_probe(json_t *o, const struct prb_asn_info *probe,
                           const char *probe_addr)
 {
@@ -213,6 +235,11 @@ json_t *prb_helper_reply(const struct prb_obs *obs, const char *const *probe_eps
   }
   json_object_set_new(reply, "ip_info", info);
   info = NULL;
+  json_t *skipped = not_measured(obs, probe_eps, n);
+  if(json_array_size(skipped))
+    json_object_set_new(reply, "x_tcp_connect_not_measured", skipped);
+  else
+    json_decref(skipped);
   json_object_set_new(reply, "x_timing",
                       json_pack("{s:f,s:f,s:f,s:f}", "dns", t_dns,
                                 "tcp_connect", t_tcp, "tls_handshake", t_tls,

@@ -21,7 +21,9 @@
  * NULL) is the address the request came from, sent back as x_probe_address
  * so that a probe behind NAT can scrub its public address from its records
  * (it removes the key before keeping the reply); the helper keeps it
- * nowhere. New reference, or NULL when out of memory. */
+ * nowhere. Endpoints of probe_eps with no tcp_connect entry (past the
+ * number the helper measures) are listed as x_tcp_connect_not_measured.
+ * New reference, or NULL when out of memory. */
 json_t *prb_helper_reply(const struct prb_obs *obs,
                          const char *const *probe_eps, size_t n,
                          const struct prb_asndb *db,

@@ -6,7 +6,10 @@
 #   [probe 198.18.1.2] --- [198.18.1.1 isp 198.18.2.1] --- [198.18.2.2 world]
 #                          the censor                       sites 198.19.0.0/24
 #                          198.18.3.0/24                    bench 198.19.1.0/24
-#                                                           control 198.19.0.250
+#                                                           198.18.4.1
+#                                                               |
+#                                           [198.18.4.2 ctl] the controls
+#                                           198.19.0.250, .252 (+ .60-.63)
 #
 # The ISP is also the censor: iptables string matching on the SNI and the
 # Host header, address blocking, forged TCP resets, a lying resolver, an
@@ -15,6 +18,10 @@
 # for throttling, and an uplink that dies when the probe looks up
 # uplinkcut.lab.test. Every rule is scoped to its own lab site's address or
 # name, so every scenario coexists with every other case in one lab.
+#
+# The controls (accessprobe helper) live in their own namespace, "ctl", a
+# host of their own as on the internet: a helper never measures its own
+# host or its LAN, so it must not share one with the sites.
 #
 # plus two namespaces for "probe offline" tests: "offline" (only lo) and
 # "dark" (a link whose only neighbour, "void", drops everything).
@@ -60,11 +67,13 @@ NS_WORLD="${LAB_PREFIX}world"
 NS_OFFLINE="${LAB_PREFIX}offline"
 NS_DARK="${LAB_PREFIX}dark"
 NS_VOID="${LAB_PREFIX}void"
+NS_CTL="${LAB_PREFIX}ctl"
 RECENT_LIST="uplinkcut"
-ALL_NS=("${NS_PROBE}" "${NS_ISP}" "${NS_WORLD}" "${NS_OFFLINE}" "${NS_DARK}" "${NS_VOID}")
+ALL_NS=("${NS_PROBE}" "${NS_ISP}" "${NS_WORLD}" "${NS_OFFLINE}" "${NS_DARK}" "${NS_VOID}" "${NS_CTL}")
 
 # Addresses (198.18.0.0/15, RFC 2544 benchmarking range).
 PROBE_IP=198.18.1.2
+PROBE_IP2=198.18.1.3           # a second client beside the probe (hostile suite)
 ISP_PROBE_SIDE=198.18.1.1      # also the ISP resolver
 ISP_WORLD_SIDE=198.18.2.1
 WORLD_ISP_SIDE=198.18.2.2
@@ -93,9 +102,13 @@ for ip in "${SCN_IPS[@]}"; do
   esac
 done
 SITE_IPS+=("${SCENARIO_IPS[@]}")
-HELPER_IP=198.19.0.250         # the control: accessprobe helper (world)
+HELPER_IP=198.19.0.250         # the control: accessprobe helper (ctl)
 DEAD_CONTROL_IP=198.19.0.251   # a control the censor blocks (isp drops it)
-HELPER_SMALL_IP=198.19.0.252   # a second helper with --max-inflight 1
+HELPER_SMALL_IP=198.19.0.252   # a second helper with --max-inflight 1 (ctl)
+HOSTILE_IPS=(198.19.0.60 198.19.0.61 198.19.0.62 198.19.0.63) # helpers the
+                               # hostile suite starts itself (ctl)
+WORLD_CTL_SIDE=198.18.4.1      # world's end of the link to ctl
+CTL_WORLD_SIDE=198.18.4.2      # ctl's own address on it
 # The censor's own servers (isp, on lo).
 BLOCKPAGE_IP=198.18.3.10       # blockpage server (http, any Host)
 CENSOR_LOCATION=http://qca.kz/instructions/  # where its 302s send the user
@@ -222,8 +235,10 @@ make_namespaces() {
   ip link add name isp0 netns "${NS_PROBE}" type veth peer name probe0 netns "${NS_ISP}"
   ip link add name world0 netns "${NS_ISP}" type veth peer name isp0 netns "${NS_WORLD}"
   ip link add name void0 netns "${NS_DARK}" type veth peer name dark0 netns "${NS_VOID}"
+  ip link add name ctl0 netns "${NS_WORLD}" type veth peer name world0 netns "${NS_CTL}"
 
   nsx "${NS_PROBE}" ip addr add "${PROBE_IP}/24" dev isp0
+  nsx "${NS_PROBE}" ip addr add "${PROBE_IP2}/24" dev isp0
   nsx "${NS_PROBE}" ip link set isp0 up
   nsx "${NS_PROBE}" ip route add default via "${ISP_PROBE_SIDE}"
 
@@ -232,16 +247,28 @@ make_namespaces() {
   nsx "${NS_ISP}" ip link set probe0 up
   nsx "${NS_ISP}" ip link set world0 up
   nsx "${NS_ISP}" ip route add 198.19.0.0/16 via "${WORLD_ISP_SIDE}"
+  nsx "${NS_ISP}" ip route add 198.18.4.0/24 via "${WORLD_ISP_SIDE}"   # ctl
   nsx "${NS_ISP}" sysctl -qw net.ipv4.ip_forward=1
 
   nsx "${NS_WORLD}" ip addr add "${WORLD_ISP_SIDE}/24" dev isp0
   nsx "${NS_WORLD}" ip link set isp0 up
   nsx "${NS_WORLD}" ip route add 198.18.1.0/24 via "${ISP_WORLD_SIDE}"
   local ip
-  for ip in "${WORLD_DNS}" "${SITE_IPS[@]}" "${REFUSED_IP}" "${BLACKHOLE_IP}" "${BAD_IP}" "${SILENT_IP}" \
-      "${HELPER_IP}" "${HELPER_SMALL_IP}"; do
+  for ip in "${WORLD_DNS}" "${SITE_IPS[@]}" "${REFUSED_IP}" "${BLACKHOLE_IP}" "${BAD_IP}" "${SILENT_IP}"; do
     nsx "${NS_WORLD}" ip addr add "${ip}/32" dev lo
   done
+  # world <-> ctl: the controls' addresses are routed to ctl.
+  nsx "${NS_WORLD}" ip addr add "${WORLD_CTL_SIDE}/24" dev ctl0
+  nsx "${NS_WORLD}" ip link set ctl0 up
+  nsx "${NS_WORLD}" sysctl -qw net.ipv4.ip_forward=1
+  nsx "${NS_CTL}" ip addr add "${CTL_WORLD_SIDE}/24" dev world0
+  nsx "${NS_CTL}" ip link set world0 up
+  nsx "${NS_CTL}" ip route add default via "${WORLD_CTL_SIDE}"
+  for ip in "${HELPER_IP}" "${HELPER_SMALL_IP}" "${HOSTILE_IPS[@]}"; do
+    nsx "${NS_CTL}" ip addr add "${ip}/32" dev lo
+    nsx "${NS_WORLD}" ip route add "${ip}/32" via "${CTL_WORLD_SIDE}"
+  done
+  nsx "${NS_CTL}" sysctl -qw net.core.somaxconn=4096
   if (( sites_bench > 0 )); then
     local i
     for (( i = 1; i <= BENCH_IP_COUNT; i++ )); do
@@ -271,9 +298,10 @@ make_namespaces() {
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${ISP_PROBE_SIDE}" >"/etc/netns/${NS_PROBE}/resolv.conf"
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${ISP_PROBE_SIDE}" >"/etc/netns/${NS_OFFLINE}/resolv.conf"
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${VOID_IP}" >"/etc/netns/${NS_DARK}/resolv.conf"
-  # The control (world) resolves with the world's authoritative DNS.
-  mkdir -p "/etc/netns/${NS_WORLD}"
+  # The controls (ctl) and world resolve with the world's authoritative DNS.
+  mkdir -p "/etc/netns/${NS_WORLD}" "/etc/netns/${NS_CTL}"
   printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${WORLD_DNS}" >"/etc/netns/${NS_WORLD}/resolv.conf"
+  printf 'nameserver %s\noptions timeout:2 attempts:1\n' "${WORLD_DNS}" >"/etc/netns/${NS_CTL}/resolv.conf"
   make_censor
 }
 
@@ -422,6 +450,19 @@ LAB_HOSTS=(
   abrupt.lab.test "${BAD_IP}"
   eofbody.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
+  ssrf-redirect.lab.test "${SITE_IPS[2]}"
+)
+# Names a hostile client may ask the control to measure (hostile.py): each
+# leads where a control must never connect.
+SSRF_HOSTS=(
+  ssrf-loop4.lab.test 127.0.0.1
+  ssrf-loop6.lab.test ::1
+  ssrf-mapped.lab.test ::ffff:127.0.0.1
+  ssrf-6to4.lab.test 2002:7f00:1::
+  ssrf-self.lab.test "${HOSTILE_IPS[0]}"
+  ssrf-lan.lab.test "${WORLD_CTL_SIDE}"
+  ssrf-client.lab.test "${PROBE_IP}"
+  ssrf-meta.lab.test 169.254.169.254
 )
 # The scenario sites (the censor's rules name their addresses); those with a
 # server get a good certificate.
@@ -712,6 +753,8 @@ EOF
     nginx_site loop.lab.test "    location / { return 302 http://loop2.lab.test/; }"
     nginx_site loop2.lab.test "    location / { return 302 http://loop.lab.test/; }"
     nginx_site loopback.lab.test "    location / { return 302 http://127.0.0.1/; }"
+    # Redirects wherever ?to= says (the hostile suite's SSRF by redirect).
+    nginx_site ssrf-redirect.lab.test "    location / { return 302 \$arg_to; }" http
     nginx_site echoip.lab.test "    location / {
       add_header X-Client-IP \$remote_addr always;
       add_header X-Forwarded-For \$remote_addr always;
@@ -822,6 +865,9 @@ make_dns_conf() {
     for (( i = 0; i < ${#LAB_HOSTS[@]}; i += 2 )); do
       echo "host-record=${LAB_HOSTS[i]},${LAB_HOSTS[i+1]}"
     done
+    for (( i = 0; i < ${#SSRF_HOSTS[@]}; i += 2 )); do
+      echo "host-record=${SSRF_HOSTS[i]},${SSRF_HOSTS[i+1]}"
+    done
     for (( n = 0; n < sites_bench; n++ )); do
       ip="198.19.1.$(( n % BENCH_IP_COUNT + 1 ))"
       echo "host-record=s${n}.bench.test,${ip}"
@@ -898,7 +944,7 @@ start_services() {
     --location "${CENSOR_LOCATION}" \
     --pidfile "${LAB_DIR}/run/injector.pid" --log "${LAB_DIR}/logs/injector.log" \
     --daemon || die "injector.py failed (see ${LAB_DIR}/logs/injector.*)"
-  # The controls (world): accessprobe helper, which does not daemonise.
+  # The controls (ctl): accessprobe helper, which does not daemonise.
   if [[ -n "${helper_bin}" ]]; then
     start_helper helper "${HELPER_IP}" 64
     start_helper helper-small "${HELPER_SMALL_IP}" 1
@@ -915,7 +961,7 @@ start_helper() { # name ip max-inflight
       "198.19.0.0/16=64500,NL,accessprobe lab world" \
       || die "cannot write the lab's MaxMind DB"
   fi
-  ip netns exec "${NS_WORLD}" "${helper_bin}" helper --listen "${ip}:80" --allow-bogons \
+  ip netns exec "${NS_CTL}" "${helper_bin}" helper --listen "${ip}:80" --allow-bogons \
     --ca-file "${LAB_DIR}/ca/ca.pem" --step-timeout 2000 --max-inflight "${n}" \
     --mmdb "${LAB_DIR}/lab.mmdb" \
     </dev/null >>"${LAB_DIR}/logs/${name}.out" 2>&1 9>&- &
@@ -935,9 +981,11 @@ LAB_DIR=${LAB_DIR}
 NS_PROBE=${NS_PROBE}
 NS_ISP=${NS_ISP}
 NS_WORLD=${NS_WORLD}
+NS_CTL=${NS_CTL}
 NS_OFFLINE=${NS_OFFLINE}
 NS_DARK=${NS_DARK}
 PROBE_IP=${PROBE_IP}
+PROBE_IP2=${PROBE_IP2}
 ISP_RESOLVER=${ISP_PROBE_SIDE}
 WORLD_DNS=${WORLD_DNS}
 CA_FILE=${LAB_DIR}/ca/ca.pem
@@ -947,6 +995,9 @@ SITES_BENCH=${sites_bench}
 HELPER_BIN=${helper_bin}
 CONTROL_URL=$( [[ -n "${helper_bin}" ]] && echo "http://${HELPER_IP}/" )
 CONTROL_SMALL_URL=$( [[ -n "${helper_bin}" ]] && echo "http://${HELPER_SMALL_IP}/" )
+HOSTILE_IPS=${HOSTILE_IPS[*]}
+WORLD_CTL_SIDE=${WORLD_CTL_SIDE}
+CTL_WORLD_SIDE=${CTL_WORLD_SIDE}
 DEAD_CONTROL_URL=http://${DEAD_CONTROL_IP}/
 BLOCKPAGE_IP=${BLOCKPAGE_IP}
 MITM_IP=${MITM_IP}
@@ -1040,7 +1091,7 @@ do_up() {
   write_env
   self_check
   trap - EXIT
-  log "up: namespaces ${NS_PROBE} ${NS_ISP} ${NS_WORLD} (+ ${NS_OFFLINE} ${NS_DARK} ${NS_VOID}); CA ${LAB_DIR}/ca/ca.pem"
+  log "up: namespaces ${NS_PROBE} ${NS_ISP} ${NS_WORLD} ${NS_CTL} (+ ${NS_OFFLINE} ${NS_DARK} ${NS_VOID}); CA ${LAB_DIR}/ca/ca.pem"
 }
 
 do_status() {

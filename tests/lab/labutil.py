@@ -68,6 +68,17 @@ class Checks:
     def eq(self, actual, expected, what):
         return self.expect(actual == expected, "%s: expected %r, got %r" % (what, expected, actual))
 
+    def verdict(self, name):
+        """Prints PASS name, or FAIL name and every problem; True on a pass
+        (the caller then adds what helps to look into a failure)."""
+        if not self.problems:
+            print("PASS %s" % name)
+            return True
+        print("FAIL %s" % name)
+        for p in self.problems:
+            print("  - %s" % p)
+        return False
+
 
 def run_checks(case, check, workdir):
     """Runs check(case) and returns case.report()'s exit status. A crash in
@@ -81,6 +92,25 @@ def run_checks(case, check, workdir):
     if rc == 0:
         shutil.rmtree(workdir, ignore_errors=True)
     return rc
+
+
+def case_args(ap, cases):
+    """The command line of a case runner: ap (argparse, with any options of
+    its own) gets --probe, --ca, --list and the case name. Prints the case
+    names and exits for --list; refuses an unknown case or no --probe."""
+    ap.add_argument("--probe", help="path to the accessprobe binary")
+    ap.add_argument("--ca", help="the lab CA (PEM)")
+    ap.add_argument("--list", action="store_true", help="print the case names")
+    ap.add_argument("case", nargs="?")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(cases))
+        sys.exit(0)
+    if args.case not in cases:
+        ap.error("unknown case %r; cases: %s" % (args.case, ", ".join(cases)))
+    if not args.probe:
+        ap.error("--probe is required")
+    return args
 
 
 # ------------------------------------------------------------ lab servers --

@@ -247,6 +247,12 @@ static void test_localnets(void)
   CHECK(prb_localnets_contains(&l, "10.20.30.40"));
   CHECK(!prb_localnets_contains(&l, "10.20.30.41"));
   CHECK(!prb_localnets_contains(&l, "not an address"));
+  /* an address carrying one of ours reaches it: ours too */
+  CHECK(prb_localnets_contains(&l, "::ffff:192.168.1.7"));
+  CHECK(prb_localnets_contains(&l, "::ffff:10.20.30.40"));
+  CHECK(prb_localnets_contains(&l, "64:ff9b::a14:1e28"));     /* NAT64 */
+  CHECK(prb_localnets_contains(&l, "2002:a14:1e28::1"));      /* 6to4 */
+  CHECK(!prb_localnets_contains(&l, "::ffff:10.20.30.41"));
   for(size_t i = l.n; i < PRB_LOCALNETS_MAX; i++)
     CHECK(prb_localnets_add(&l, &a, 32));
   CHECK(!prb_localnets_add(&l, &a, 32));       /* full: bounded */

@@ -140,6 +140,24 @@ int main(void)
   CHECK(ii != NULL && ii->asn == 64496);
   if(ii)
     CHECK_STR(ii->as_org_name, "Example Net");
+  /* every endpoint the probe sent was measured: nothing listed */
+  CHECK(json_object_get(reply, "x_tcp_connect_not_measured") == NULL);
+  json_decref(reply);
+
+  /* Endpoints past what the helper measures are named, not dropped: a
+   * differently spelt IPv6 endpoint that was measured is not among them. */
+  t = prb_obs_add_tcp(&obs);
+  strcpy(t->ip, "2001:db8::1");
+  t->port = 443;
+  const char *more[] = {"203.0.113.9:443", "[2001:DB8:0::1]:443",
+                        "203.0.113.10:443", "203.0.113.9:80"};
+  reply = prb_helper_reply(&obs, more, 4, NULL, NULL, NULL);
+  json_t *skipped = json_object_get(reply, "x_tcp_connect_not_measured");
+  CHECK_INT(json_array_size(skipped), 2);
+  CHECK_STR(json_string_value(json_array_get(skipped, 0)),
+            "203.0.113.10:443");
+  CHECK_STR(json_string_value(json_array_get(skipped, 1)), "203.0.113.9:80");
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
   json_decref(reply);
   prb_asndb_close(db);
   unlink(dbpath);

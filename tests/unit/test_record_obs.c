@@ -38,6 +38,18 @@ static void test_tape(void)
   CHECK(prb_jt_get(&tp, 0, "missing") == PRB_JT_NONE);
   CHECK_INT(prb_jt_type(&tp, PRB_JT_NONE), PRB_JT_NULL);
   CHECK_INT(prb_jt_count(&tp, prb_jt_get(&tp, 0, "c")), 0);
+  /* an escaped key longer than the lookup's stack buffer (found by
+   * fuzzing: it could not be looked up) */
+  static char text[700], key[400];
+  memset(key, 'k', 300);
+  key[300] = '\t';
+  snprintf(text, sizeof(text), "{\"%.300s\\t\":7,\"%.300s\\tz\":8}", key, key);
+  CHECK_INT(parse(text), 0);
+  CHECK(prb_jt_num(&tp, prb_jt_get(&tp, 0, key), &d) && d == 7);
+  key[301] = 'z';
+  CHECK(prb_jt_num(&tp, prb_jt_get(&tp, 0, key), &d) && d == 8);
+  key[301] = 'y';
+  CHECK(prb_jt_get(&tp, 0, key) == PRB_JT_NONE);
   /* what is not JSON, named */
   static const char *const bad[] = {
     "{\"a\":1,}", "[1 2]", "\"\xff\"", "\"a\\u0000\"", "\"\\ud800\"", "01",
@@ -47,10 +59,16 @@ static void test_tape(void)
     CHECK_INT(parse(bad[i]), -1);
     CHECK(tp.err != NULL);
   }
-  char deep[200];
-  memset(deep, '[', 100);
-  memset(deep + 100, ']', 100);
-  CHECK_INT(prb_jtape_parse(&tp, deep, 200), -1);
+  /* jansson's depth bound, the innermost value counted: 2048 empty
+   * arrays are read, one more level or a scalar inside them is not */
+  static char deep[2 * PRB_JTAPE_DEPTH + 3];
+  memset(deep, '[', PRB_JTAPE_DEPTH);
+  memset(deep + PRB_JTAPE_DEPTH, ']', PRB_JTAPE_DEPTH);
+  CHECK_INT(prb_jtape_parse(&tp, deep, 2 * PRB_JTAPE_DEPTH), 0);
+  memset(deep, '[', PRB_JTAPE_DEPTH);
+  deep[PRB_JTAPE_DEPTH] = '1';
+  memset(deep + PRB_JTAPE_DEPTH + 1, ']', PRB_JTAPE_DEPTH);
+  CHECK_INT(prb_jtape_parse(&tp, deep, 2 * PRB_JTAPE_DEPTH + 1), -1);
   CHECK_STR(tp.err, "JSON nested too deeply");
 }
 
