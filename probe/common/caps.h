@@ -35,6 +35,18 @@
                                            counts, as OONI's helper reads */
 #define PRB_HEADERS_MAX (32 * 1024) /* response header bytes kept */
 #define PRB_MAX_HEADERS 100     /* response header lines kept */
+#define PRB_HEAD_MAX (300 * 1024) /* bytes of a response's status lines,
+                                     headers and trailers read before the
+                                     exchange fails: libcurl's limit, a
+                                     head that never ends is no page */
+#define PRB_LINE_MAX PRB_HEADERS_MAX /* one status, header or chunk-size
+                                        line: a longer header could not be
+                                        kept anyway */
+#define PRB_MAX_INTERIM 8       /* 1xx responses skipped before the final
+                                   one */
+#define PRB_PROGRESS_MAX 16     /* (time, bytes) samples kept per request:
+                                   how a response arrived, for telling a
+                                   throttled transfer from a stalled one */
 #define PRB_MAX_CERTS 10        /* certificates kept per chain: real chains
                                    have 2 to 4 */
 #define PRB_DNS_RAW_MAX 65535   /* a DNS message's largest size */

@@ -183,16 +183,25 @@ struct outbuf {
   bool oom;
 };
 
+/* o NULL: a dry run, which only tells whether anything would change. */
 static void out_put(struct outbuf *o, const char *p, size_t n)
 {
-  if(!o->oom && n && prb_buf_add(&o->b, p, n) != PRB_BUF_OK)
+  if(o && !o->oom && n && prb_buf_add(&o->b, p, n) != PRB_BUF_OK)
     o->oom = true;
 }
 
+/* Hex digits, ':' and '.': what an address is written with. A table,
+ * since every byte of every record is looked up. */
+static const bool runchar[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+  ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1,
+  ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['A'] = 1, ['B'] = 1,
+  ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, [':'] = 1, ['.'] = 1,
+};
+
 static bool is_runchar(unsigned char c)
 {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+  return runchar[c];
 }
 
 static bool is_digit(unsigned char c)
@@ -241,9 +250,10 @@ hit:
 }
 
 /* Replaces the IPv4 addresses of the set in the run r[0..n), writing the
- * run to o. Dotted numbers are the maximal runs of digits and dots; a
- * doubled dot separates, and edge dots are punctuation. */
-static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
+ * run to o; true when there was one. Dotted numbers are the maximal runs
+ * of digits and dots; a doubled dot separates, and edge dots are
+ * punctuation. */
+static bool scrub_v4_in_run(const struct prb_scrub *s, const char *r,
                             size_t n, struct outbuf *o)
 {
   size_t i = 0, done = 0;
@@ -270,6 +280,8 @@ static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
       memset(&a, 0, sizeof(a));
       a.family = AF_INET;
       if(parse_v4(r + b, e - b, a.bytes) && scrub_has(s, a)) {
+        if(!o)
+          return true;
         out_put(o, r + done, b - done);
         out_put(o, SCRUBBED, SCRUBBED_LEN);
         done = e;
@@ -278,38 +290,75 @@ static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
     i = j > i ? j : i + 1;
   }
   out_put(o, r + done, n - done);
+  return done > 0;
+}
+
+/* Writes the run r[0..n) to o with the addresses of the set replaced;
+ * true when there was one. With o NULL, only tells (a dry run). */
+static bool scrub_run(const struct prb_scrub *s, const char *r, size_t n,
+                      struct outbuf *o)
+{
+  size_t from, to;
+  if(!match_v6(s, r, n, &from, &to))
+    return scrub_v4_in_run(s, r, n, o);
+  scrub_v4_in_run(s, r, from, o);
+  out_put(o, SCRUBBED, SCRUBBED_LEN);
+  scrub_v4_in_run(s, r + to, n - to, o);
+  return true;
+}
+
+/* One pass over text: every run of address characters that could hold an
+ * address is a candidate: three dots (IPv4) or two colons (IPv6); base64,
+ * words and JSON's numbers go as they are. Writes the scrubbed text to o,
+ * or with o NULL returns at the first address of the set (a dry run). */
+static bool scan(const struct prb_scrub *s, const char *text, size_t len,
+                 struct outbuf *o)
+{
+  size_t i = 0, done = 0;
+  bool found = false;
+
+  while(i < len) {
+    size_t j = i, dots = 0, colons = 0;
+    if(!is_runchar((unsigned char)text[i])) {
+      i++;
+      continue;
+    }
+    for(; j < len && is_runchar((unsigned char)text[j]); j++) {
+      dots += text[j] == '.';
+      colons += text[j] == ':';
+    }
+    if(colons >= 2 || dots >= 3) {
+      if(!o && scrub_run(s, text + i, j - i, NULL))
+        return true;
+      if(o) {
+        out_put(o, text + done, i - done);
+        found |= scrub_run(s, text + i, j - i, o);
+        done = j;
+      }
+    }
+    i = j;
+  }
+  out_put(o, text + done, len - done);
+  return found;
+}
+
+bool prb_scrub_finds(const struct prb_scrub *s, const char *text, size_t len)
+{
+  return s && s->n && scan(s, text, len, NULL);
 }
 
 char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
                      size_t *outlen)
 {
   struct outbuf o;
-  size_t i = 0;
 
   prb_buf_init(&o.b, SIZE_MAX);
   o.oom = false;
-
-  while(i < len) {
-    size_t j = i, from, to;
-    if(!s || !s->n || !is_runchar((unsigned char)text[i])) {
-      /* Copy the stretch up to the next candidate in one go. */
-      while(j < len && (!s || !s->n || !is_runchar((unsigned char)text[j])))
-        j++;
-      out_put(&o, text + i, j - i);
-      i = j;
-      continue;
-    }
-    while(j < len && is_runchar((unsigned char)text[j]))
-      j++;
-    if(match_v6(s, text + i, j - i, &from, &to)) {
-      scrub_v4_in_run(s, text + i, from, &o);
-      out_put(&o, SCRUBBED, SCRUBBED_LEN);
-      scrub_v4_in_run(s, text + i + to, j - i - to, &o);
-    }
-    else
-      scrub_v4_in_run(s, text + i, j - i, &o);
-    i = j;
-  }
+  /* Most text holds none of our addresses: one dry pass, one copy. */
+  if(!prb_scrub_finds(s, text, len))
+    out_put(&o, text, len);
+  else
+    scan(s, text, len, &o);
   if(o.oom) {
     prb_buf_free(&o.b);
     return NULL;

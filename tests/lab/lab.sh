@@ -419,6 +419,8 @@ LAB_HOSTS=(
   endless.lab.test "${BAD_IP}"
   headers.lab.test "${BAD_IP}"
   stall.lab.test "${BAD_IP}"
+  abrupt.lab.test "${BAD_IP}"
+  eofbody.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
 )
 # The scenario sites (the censor's rules name their addresses); those with a
@@ -509,6 +511,9 @@ make_certs() {
     20200101000000Z 20210101000000Z
   # Right name, issued by a CA the probe is not told about.
   issue "${rogue}" "${certs}/unknownca.lab.test" "unknownca.lab.test" "DNS:unknownca.lab.test"
+  # badserver's https side: one leaf for every name it serves.
+  issue "${ca}" "${certs}/badserver" "badserver.lab.test" \
+    "DNS:drip.lab.test,DNS:endless.lab.test,DNS:headers.lab.test,DNS:stall.lab.test,DNS:abrupt.lab.test,DNS:eofbody.lab.test"
   # Fallback for unknown SNI.
   issue "${ca}" "${certs}/default.lab.test" "default.lab.test" "DNS:default.lab.test"
   if (( sites_bench > 0 )); then
@@ -869,7 +874,9 @@ start_services() {
     || die "nginx failed (see ${LAB_DIR}/logs/nginx-error.log)"
   # badserver daemonises itself once bound; it writes its own pid file.
   start_daemon "${NS_WORLD}" badserver python3 "${HERE}/badserver.py" \
-    --http "${BAD_IP}:80" --silent "${SILENT_IP}:80" --silent "${SILENT_IP}:443" \
+    --http "${BAD_IP}:80" --https "${BAD_IP}:443" \
+    --cert "${LAB_DIR}/certs/badserver.crt" --key "${LAB_DIR}/certs/badserver.key" \
+    --silent "${SILENT_IP}:80" --silent "${SILENT_IP}:443" \
     --pidfile "${LAB_DIR}/run/badserver.pid" --log "${LAB_DIR}/logs/badserver.log" \
     --daemon || die "badserver.py failed (see ${LAB_DIR}/logs/badserver.*)"
   # The censor's servers (isp).
