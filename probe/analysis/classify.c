@@ -5,7 +5,9 @@
  *
  * ---- x_analysis: our verdict, first match wins --------------------------
  * (Each rule's number stands in a comment at the branch that implements it
- * and on the rows of tests/unit/test_classify.c that exercise it.)
+ * and on the rows of tests/unit/test_classify.c that exercise it. Numbers
+ * are names, kept when rules were added: the table's order is the order
+ * they are tried in.)
  *  # condition                                  verdict/method/detail  conf
  *  1 no control, canaries unreachable, our      probe_offline          -
  *    fetch failed: our own network is down,
@@ -27,7 +29,13 @@
  *    decoy name cannot match the certificate).
  *    Same path, same server, only the name
  *    differs: it is its own control.
- *  6 no control and none of 2-5                 inconclusive           -
+ * 16 no control, none of 2-5, and the page     ok (not confirmed by   -
+ *    came over https with a chain verified for  a control: the
+ *    the host ("own https": an https input, or  evidence says so)
+ *    an http one whose final page is the same
+ *    site's): a valid chain is the site's own
+ *    answer, whatever blocks the control
+ *  6 no control and none of 2-5, 16             inconclusive           -
  *  7 our DNS failed: control resolved           blocked/dns/dns.<how>  no
  *    (nxdomain, no_answer, timeout, refused,
  *    servfail, failure); control failed too      down
@@ -66,14 +74,14 @@
  *    no request made (the only addresses are   down
  *    private or loopback, which no probe
  *    contacts) and the control failed too
- * 12 fetch worked, control has no page: https   ok (a valid chain is
- *    (valid chain for the host)                 the site's own)
- *    plain http                                 inconclusive
+ * 12 fetch worked, control has no page: own    ok (a valid chain is
+ *    https (as in 16)                           the site's own)
+ *    otherwise                                  inconclusive
  * 13 fetch worked and the page is expected      ok, or throttled when
  *    (OONI's diff; never a page matching a      our rate < 0.1 x the
  *    blockpage fingerprint, confirming or not),
- *    or it came over https with
- *    a valid chain (a different page is then    control's and both are
+ *    or it is own https (as in 16; a
+ *    different page is then                     control's and both are
  *    the site's own doing, e.g. geo pages)      known (>= 64 KiB bodies)
  *    (a redirect the probe could not follow
  *    still counts as a response)
@@ -341,14 +349,14 @@ static void verdict_http_success(struct ctx *c)
   if(prb_cls_ctl_http(c->ctl) != CS_OK) {                   /* rule 12 */
     ev(c->an, "HTTP: the control's fetch failed (%s), nothing to compare "
        "with", fstr(h->failure));
-    if(c->final_https) {
+    if(c->own_https) {
       ev(c->an, "TLS: the page came with a valid certificate for %s",
          c->url.host);
       set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
     }
     return;
   }
-  if(c->page_expected || c->final_https) {                  /* rule 13 */
+  if(c->page_expected || c->own_https) {                    /* rule 13 */
     if(c->page_expected)
       ev(c->an, "HTTP: the page matches the control's (status %ld, body "
          "proportion %.2f, title \"%s\")", h->status_code,
@@ -663,6 +671,16 @@ static void verdict_steps(struct ctx *c)
                 true);
     return;
   }
+  if(!c->ctl && c->own_https) {                             /* rule 16 */
+    ev(c->an, "no control measurement (%s): nothing to compare with",
+       nz(in->control_failure, "none asked"));
+    ev(c->an, "HTTP: the probe fetched %s over https: status %ld, %zu "
+       "bytes, with a valid certificate for %s: the site's own answer "
+       "(not confirmed by a control)", c->final->url, c->final->code,
+       c->final->body_len, c->url.host);
+    set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
+    return;
+  }
   if(!c->ctl) {                                             /* rule 6 */
     ev(c->an, "no control measurement (%s): an outage cannot be told from "
        "blocking", nz(in->control_failure, "none asked"));
@@ -752,4 +770,5 @@ void prb_classify(const struct prb_classify_in *in,
   prb_cls_ooni_blocking(&c);
   verdict(&c);
   prb_cls_confirmed_blocking(&c);
+  prb_cls_down_keys(&c);
 }

@@ -85,6 +85,10 @@ struct ctx {
   const struct prb_http_request *final;
   bool final_ok;
   bool final_https;
+  bool own_https;               /* an https input answered over a chain
+                                   verified for its host, and the final
+                                   page came over verified https too: the
+                                   site's own answer, whatever it says */
   const char *http_failure;
   bool redirect_broke;          /* a redirect was followed, and the next hop
                                    failed before any request (OONI v0.5
@@ -135,5 +139,7 @@ void prb_cls_http_compare(struct ctx *c);
 void prb_cls_ooni_blocking(struct ctx *c);
 /* After our verdict: a fingerprint's proof overrides v0.4's page diff. */
 void prb_cls_confirmed_blocking(struct ctx *c);
+/* After our verdict: down is OONI's "website down", false/false. */
+void prb_cls_down_keys(struct ctx *c);
 
 #endif

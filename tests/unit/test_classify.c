@@ -510,6 +510,34 @@ static void b_https_geo(void)
           make_page("Not available in your country", 200), 200);
 }
 
+/* http://example.com/ answers with a redirect to https: to its own
+ * www host (the site's habit), or to another host (a censor's injected
+ * redirect to a page with a valid certificate of its own). */
+static void http_to_https(const char *target, const char *ip)
+{
+  char loc[128], ep[64];
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  snprintf(loc, sizeof(loc), "Location: %s", target);
+  request("http://example.com/", NULL, 301, loc, NULL, 0);
+  tcp(ip, 443, NULL);
+  snprintf(ep, sizeof(ep), "%s:443", ip);
+  tls(ep, target + 8, false, NULL, NULL, 0.1);
+  request(target, NULL, 200, "Server: other",
+          make_page("Another page altogether", 700), 700);
+}
+
+static void b_http_to_own_https(void)
+{
+  http_to_https("https://www.example.com/", EX_IP);
+}
+
+static void b_http_to_other_https(void)
+{
+  http_to_https("https://notice.example.net/", "198.51.100.9");
+}
+
 static void b_probe_dns_timeout(void)
 {
   start("https://example.com/");
@@ -820,15 +848,15 @@ static const struct row rows[] = {
    .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
    .blocking = "http-failure", .accessible = "false",
    .verdict = "inconclusive", .evidence_has = "same leaf"},
-  {/* verdict rule 10, OONI blocking rule 6 */
+  {/* verdict rule 10, OONI blocking rules 6, 9 */
    .name = "same unverifiable leaf at the control: broken everywhere",
    .build = b_kz_isca, .control = ctl_same_broken_p, .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "could not verify it either"},
-  {/* verdict rule 10, OONI blocking rule 6 */
+  {/* verdict rule 10, OONI blocking rules 6, 9 */
    .name = "certificate broken everywhere", .build = b_cert_expired,
    .control = ctl_tls_broken, .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "failed too"},
   {/* verdict rule 7, OONI blocking rule 4 */
    .name = "NXDOMAIN where the control resolves", .build = b_nxdomain,
@@ -907,10 +935,10 @@ static const struct row rows[] = {
    .dns_consistency = "consistent", .blocking = "http-failure",
    .accessible = "false", .verdict = "blocked", .method = "http",
    .detail = "http.reset", .evidence_has = "control fetched the page"},
-  {/* verdict rule 11, OONI blocking rule 6 */
+  {/* verdict rule 11, OONI blocking rules 6, 9 */
    .name = "HTTP timeout here and at the control: down",
    .build = b_http_timeout, .control = ctl_http_down, .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "the site is down"},
   {/* verdict rule 4, OONI blocking rule 8 */
    .name = "blockpage fingerprint", .build = b_blockpage,
@@ -954,11 +982,42 @@ static const struct row rows[] = {
    .control_failure = "generic_timeout_error", .canaries = PRB_TRI_TRUE,
    .dns_consistency = N_, .blocking = N_, .accessible = N_,
    .verdict = "inconclusive", .evidence_has = "no control measurement"},
+  {/* verdict rule 16, OONI blocking rule 1 */
+   .name = "control unreachable, https works: the site's own answer",
+   .build = b_ok_https, .control_failure = "connection_refused",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "not confirmed by a control"},
+  {/* verdict rule 16, OONI blocking rule 1 */
+   .name = "no control asked, https works", .build = b_ok_https,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "none asked"},
+  {/* verdict rule 16, OONI blocking rule 1 */
+   .name = "control unreachable, http redirected to the site's https",
+   .build = b_http_to_own_https, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_,
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "valid certificate for example.com"},
   {/* verdict rule 6, OONI blocking rule 1 */
-   .name = "control unreachable, https works", .build = b_ok_https,
-   .control_failure = "connection_refused", .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
-   .verdict = "inconclusive", .evidence_has = "status 200"},
+   .name = "control unreachable, http redirected to another host's https",
+   .build = b_http_to_other_https, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_,
+   .blocking = "false", .accessible = "true", .verdict = "inconclusive",
+   .evidence_has = "no control measurement"},
+  {/* verdict rule 14, OONI blocking rule 1 */
+   .name = "http sent to another host's https page: not the site's own",
+   .build = b_http_to_other_https, .control = ctl_all_ok_http,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "blocked",
+   .method = "http", .detail = "http.diff",
+   .evidence_has = "the page differs"},
+  {/* verdict rule 6, OONI blocking rule 2 */
+   .name = "control unreachable, plain http works: nothing vouches",
+   .build = b_ok_http, .control_failure = "connection_reset",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_, .blocking = N_,
+   .accessible = N_, .verdict = "inconclusive",
+   .evidence_has = "status 200"},
   {/* verdict rule 1, OONI blocking rule 2 */
    .name = "probe offline: canaries and control unreachable",
    .build = b_probe_dns_timeout, .control_failure = "generic_timeout_error",
@@ -1018,10 +1077,10 @@ static const struct row rows[] = {
    .control = ctl_all_ok_http, .dns_consistency = "consistent",
    .blocking = N_, .accessible = N_, .verdict = "inconclusive",
    .evidence_has = "the probe's own error"},
-  {/* verdict rule 7, OONI blocking rule 6 */
+  {/* verdict rule 7, OONI blocking rules 6, 9 */
    .name = "a name dead for the control, hijacked here: down",
    .canaries = PRB_TRI_TRUE, .build = b_dead_name, .control = ctl_nxdomain_legacy,
-   .dns_consistency = "inconsistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "inconsistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "no site to block"},
   {/* verdict rule 13, OONI blocking rule 7 */
    .name = "the site's unfollowable redirect over verified TLS: ok",
@@ -1062,10 +1121,10 @@ static const struct row rows[] = {
    .accessible = "false", .verdict = "blocked", .method = "dns",
    .detail = "dns.bogus_answer",
    .evidence_has = "does not confirm blocking in KZ"},
-  {/* verdict rule 2 refused: the control's own answer; rule 11 */
+  {/* verdict rule 2 refused: the control's own answer; rule 11; OONI blocking rule 9 */
    .name = "loopback for the control too: the site's own, down",
    .canaries = PRB_TRI_TRUE, .build = b_localhost_everywhere, .control = ctl_localhost, .cc = "KZ",
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "the control resolved it too"},
   {/* verdict rule 14: OONI's known false positive */
    .name = "a CDN's browser check page (scope fp): inconclusive",
