@@ -12,6 +12,8 @@ struct prb_progress {
   FILE *out;
   bool tty;                     /* redraw one line in place */
   size_t already, all, done;
+  size_t looks;                 /* of done: second looks, not counted by
+                                   verdict (the site is counted once) */
   size_t counts[PRB_STATE_VERDICTS];
   double t0, last_draw;
   char run_id[96];
@@ -103,7 +105,10 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
   struct prb_progress *p = ctx;
   enum prb_verdict v = rec ? prb_state_record_verdict(rec)
                            : PRB_VERDICT_UNCLASSIFIED;
-  p->counts[v]++;
+  if(json_object_get(json_object_get(rec, "test_keys"), "x_second_look"))
+    p->looks++;
+  else
+    p->counts[v]++;
   p->done++;
   if(p->fmt == PRB_LOG_JSON) {
     double e = eta(p, total);
@@ -142,9 +147,10 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
     for(int i = 0; c && i < PRB_STATE_VERDICTS; i++)
       json_object_set_new(c, prb_state_verdict_name(i),
                           json_integer((json_int_t)p->counts[i]));
-    emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:i, s:s, s:o}",
-                           "type", "summary", "run", p->run_id,
-                           "measured", (json_int_t)p->done,
+    emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:i, s:s, "
+                           "s:o}", "type", "summary", "run", p->run_id,
+                           "measured", (json_int_t)(p->done - p->looks),
+                           "second_looks", (json_int_t)p->looks,
                            "already", (json_int_t)p->already,
                            "left", (json_int_t)left, "seconds", secs,
                            "exit", exit, "output", output ? output : "",
@@ -155,7 +161,10 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
     fprintf(p->out, "\r\033[K");
   char dur[32];
   fmt_duration(dur, sizeof(dur), secs);
-  fprintf(p->out, "accessprobe: %zu measured in %s", p->done, dur);
+  fprintf(p->out, "accessprobe: %zu measured in %s", p->done - p->looks,
+          dur);
+  if(p->looks)
+    fprintf(p->out, " (%zu of them twice: a second look)", p->looks);
   if(p->already)
     fprintf(p->out, " (%zu recorded before the run was resumed)", p->already);
   fprintf(p->out, ": ok %zu, blocked %zu, throttled %zu, down %zu, "

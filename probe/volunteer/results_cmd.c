@@ -84,6 +84,10 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
                             "file", prb_json_text(e->file, strlen(e->file)),
                             "left", (json_int_t)e->left,
                             "verdicts", c ? c : json_object());
+      if(o && e->control_unreachable)
+        json_object_set_new(o, "control_unreachable", json_pack(
+          "{s:I, s:s}", "measurements", (json_int_t)e->control_unreachable,
+          "how", e->control_how));
       char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
       json_decref(o);
       if(!s)
@@ -121,6 +125,10 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
             e->counts[PRB_VERDICT_BLOCKED], e->counts[PRB_VERDICT_DOWN], other);
     if(e->left)
       fprintf(out, "     (%zu inputs were left unmeasured)\n", e->left);
+    if(e->control_unreachable)
+      fprintf(out, "     (the control was unreachable for %zu measurements: "
+              "%s)\n", e->control_unreachable,
+              e->control_how[0] ? e->control_how : "other");
   }
   fprintf(out, "\n`accessprobe results show N` prints the verdict for each "
           "site of run N.\n");
@@ -138,9 +146,13 @@ static void reason(json_t *rec, char *buf, size_t len)
                                        "dns_experiment_failure"));
   const char *httpf = json_string_value(json_object_get(tk,
                                         "http_experiment_failure"));
+  json_t *lost = json_object_get(tk, "x_control_unreachable");
+  const char *how = json_string_value(json_object_get(lost, "how"));
   if(method || detail)
     snprintf(buf, len, "%s%s%s", method ? method : "",
              method && detail ? ": " : "", detail ? detail : "");
+  else if(how)
+    snprintf(buf, len, "no control: unreachable, %s", how);
   else if(dnsf)
     snprintf(buf, len, "dns: %s", dnsf);
   else if(httpf)
@@ -195,6 +207,8 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   size_t cap = 0;
   ssize_t len;
   size_t counts[PRB_STATE_VERDICTS] = {0};
+  size_t lost = 0, looks = 0;
+  char how[16] = "";
   while((len = getline(&line, &cap, f)) > 0) {
     if(line[len - 1] != '\n')
       break;
@@ -202,10 +216,22 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
     const char *input = json_string_value(json_object_get(rec, "input"));
     if(json_is_object(rec) && input) {
       enum prb_verdict v = prb_state_record_verdict(rec);
+      json_t *tk = json_object_get(rec, "test_keys");
+      bool again = json_object_get(tk, "x_second_look") != NULL;
+      const char *h = json_string_value(json_object_get(
+        json_object_get(tk, "x_control_unreachable"), "how"));
       char why[160];
       reason(rec, why, sizeof(why));
-      counts[v]++;
-      fprintf(out, "%-13s %s  (%s)\n", prb_state_verdict_name(v), input, why);
+      if(again)
+        looks++;
+      else
+        counts[v]++;
+      if(h) {
+        lost++;
+        snprintf(how, sizeof(how), "%s", h);
+      }
+      fprintf(out, "%-13s %s  (%s)%s\n", prb_state_verdict_name(v), input,
+              why, again ? "  second look" : "");
     }
     json_decref(rec);
   }
@@ -216,6 +242,14 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
     if(counts[v])
       fprintf(out, "%s %zu  ", prb_state_verdict_name(v), counts[v]);
   fprintf(out, "\n");
+  if(looks)
+    fprintf(out, "%zu sites found blocked without confirmation, or down, "
+            "were measured a second time (\"second look\"); the counts are "
+            "of first measurements.\n", looks);
+  if(lost)
+    fprintf(out, "The control could not be reached for %zu measurements "
+            "(%s): a blocked control is itself a finding. Without it, only "
+            "a fingerprint or the SNI test says blocked.\n", lost, how);
   if(e->left)
     fprintf(out, "%zu inputs were left unmeasured.\n", e->left);
   return PRB_EXIT_OK;
