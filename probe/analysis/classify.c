@@ -65,10 +65,28 @@
  *    the ClientHello), reset, eof, other        clienthello|tls.reset
  *                                               |tls.eof|tls.failure
  *    control's handshake failed too             down
+ * 17 final HTTP request cut by its deadline    throttled              no
+ *    while the page was still arriving
+ *    (x_timeout_progress "flowing": slow, not
+ *    stopped), and the control's rate (its page
+ *    over x_timing.http_request, or the bytes
+ *    its own cut-while-flowing fetch got) is
+ *    over 10x ours (bytes received over the
+ *    request's time)
+ *    ... the control's page differs, or it      inconclusive (a
+ *    sent no timing                             throttled transfer is
+ *                                               never called blocked)
+ * 18 as 17, the control no more than 10x        ok (slow for everyone,
+ *    faster                                     neither throttled nor
+ *                                               blocked)
+ *    (17-18 with the control failed otherwise: rule 11, down)
  * 11 final HTTP request failed, control fetched blocked/http/http.reset no
  *    (reset or eof), timeout, verify error over (eof too)|http.timeout
  *    https (-> tls.interception), other         |http.failure
  *    control's fetch failed too                 down
+ *    (a timeout with no byte, or bytes that
+ *    stalled before the deadline, stays
+ *    http.timeout)
  *    "unknown_failure ...": the probe's own     inconclusive
  *    error, nothing about the network
  *    no request made (the only addresses are   down
@@ -100,9 +118,10 @@
  *
  * A failure the control also sees is an outage ("down"), never blocking;
  * without a control nothing but the fingerprints and the decoy test can
- * say "blocked". Evidence sentences are written for people: what failed,
- * where, how, and what the control saw.
- 
+ * say "blocked", and only a page over https with a valid chain for the
+ * host can say "ok". A transfer that was still flowing is slow, never
+ * blocked. Evidence sentences are written for people: what failed, where,
+ * how, and what the control saw.
  */
 #include "analysis/classify_ctx.h"
 #include "common/digest.h"
@@ -252,6 +271,16 @@ static void ev_tls_failure(struct ctx *c, const struct prb_tls_handshake *h)
      fstr(h->failure ? h->failure : "ssl_unknown_authority"), h->t - h->t0);
 }
 
+/* The final request was cut by its deadline while the response was
+ * still arriving (x_timeout_progress "flowing"). */
+static bool cut_while_flowing(const struct ctx *c)
+{
+  const struct prb_http_request *r = c->final;
+  return r && r->failure && prb_cls_fclass(r->failure) == F_TIMEOUT &&
+         r->timeout_progress && !strcmp(r->timeout_progress, "flowing") &&
+         r->bytes_received > 0 && r->t > r->t0;
+}
+
 /* One sentence on how far the probe got, for verdicts without a control. */
 static void ev_probe_summary(struct ctx *c)
 {
@@ -265,6 +294,10 @@ static void ev_probe_summary(struct ctx *c)
        fstr(c->tcp_fail->failure), c->tcp_fail->ip, c->tcp_fail->port);
   else if(c->tls_attempts && !c->tls_ok)
     ev_tls_failure(c, c->tls_fail);
+  else if(cut_while_flowing(c))
+    ev(c->an, "HTTP: the probe's request ended at its deadline while the "
+       "page was still arriving (%zu bytes): slow, not stopped",
+       c->final->bytes_received);
   else if(c->http_failure)
     ev(c->an, "HTTP: the probe's request failed with %s", c->http_failure);
 }
@@ -492,6 +525,80 @@ static bool unreachable_everywhere(const struct ctx *c)
   return true;
 }
 
+/* The control's download rate in bytes per second, 0 when unknown: its
+ * page over its fetch's time, or, when its deadline cut that fetch while
+ * the page was still arriving, the bytes that came in that time. */
+static double control_rate(const struct ctx *c, bool *flowing)
+{
+  const struct prb_ctl_http *h = &c->ctl->http;
+  double secs = c->ctl->x_timing.http_request;
+  *flowing = false;
+  if(secs <= 0)
+    return 0;
+  if(prb_cls_ctl_http(c->ctl) == CS_OK && h->body_length > 0)
+    return (double)h->body_length / secs;
+  if(h->x_flowing && h->x_bytes_received > 0) {
+    *flowing = true;
+    return (double)h->x_bytes_received / secs;
+  }
+  return 0;
+}
+
+/* Rules 17 and 18: a transfer still flowing when its deadline came is
+ * slow, not stopped: throttled when the control's ran ten times faster,
+ * slow for everyone (ok) when it did not, inconclusive when the control
+ * fetched another page or sent no timing (never blocked). Returns false
+ * to leave the measurement to rule 11 when the control failed otherwise
+ * (down: it could not fetch what flows here). */
+static bool verdict_flowing(struct ctx *c)
+{
+  const struct prb_http_request *r = c->final;
+  const struct prb_ctl_http *h = &c->ctl->http;
+  double span = r->t - r->t0, ours = (double)r->bytes_received / span;
+  bool ctl_flowing, ctl_ok = prb_cls_ctl_http(c->ctl) == CS_OK;
+  double theirs = control_rate(c, &ctl_flowing);
+
+  ev(c->an, "HTTP: the probe's request to %s ended at its %.1f s deadline "
+     "while the page was still arriving: %zu bytes, the first after %.2f s, "
+     "%.0f bytes/s", r->url, span, r->bytes_received,
+     r->t_first_byte - r->t0, ours);
+  if(!ctl_ok && !ctl_flowing)
+    return false;
+  if(ctl_ok && ((r->code > 0 && r->code != h->status_code) ||
+                (h->body_length >= 0 &&
+                 r->body_len >= (size_t)h->body_length))) {
+    ev(c->an, "HTTP: the control fetched another page (status %ld, %lld "
+       "bytes): slow here, not stopped, and nothing to compare",
+       h->status_code, h->body_length);
+    return true;                /* inconclusive: never blocked */
+  }
+  if(theirs <= 0) {
+    ev(c->an, "HTTP: the control fetched the page but sent no timing: "
+       "slow here, not stopped, and no rate to compare with");
+    return true;                /* inconclusive: never blocked */
+  }
+  if(ctl_ok)
+    ev(c->an, "HTTP: the control fetched the page (status %ld, %lld bytes) "
+       "at %.0f bytes/s", h->status_code, h->body_length, theirs);
+  else
+    ev(c->an, "HTTP: the control's fetch ended at its deadline too, the "
+       "page still arriving (%lld bytes, %.0f bytes/s)",
+       h->x_bytes_received, theirs);
+  if(ours < PRB_THROTTLE_FRACTION * theirs) {               /* rule 17 */
+    ev(c->an, "HTTP: the probe's transfer ran at %.1f%% of the control's "
+       "rate, under %.0f%%: throttled, not blocked", 100 * ours / theirs,
+       100 * PRB_THROTTLE_FRACTION);
+    set_verdict(c, PRB_VERDICT_THROTTLED, PRB_METHOD_NONE, NULL, false);
+    return true;
+  }
+  /* rule 18 */
+  ev(c->an, "HTTP: the control was no more than %.0fx faster (%.1fx): the "
+     "site is slow for everyone, neither throttled nor blocked here",
+     1 / PRB_THROTTLE_FRACTION, theirs / ours);
+  set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
+  return true;
+}
+
 static void verdict_http_failure(struct ctx *c)
 {
   enum cstate st = prb_cls_ctl_http(c->ctl);
@@ -514,8 +621,15 @@ static void verdict_http_failure(struct ctx *c)
        c->final ? c->final->url : c->obs->input, c->http_failure);
     return;
   }
+  if(cut_while_flowing(c) && verdict_flowing(c))             /* rules 17-18 */
+    return;
   ev(c->an, "HTTP: the probe's request to %s failed with %s",
      c->final ? c->final->url : c->obs->input, c->http_failure);
+  if(c->final && c->final->timeout_progress &&
+     !strcmp(c->final->timeout_progress, "stalled"))
+    ev(c->an, "HTTP: %zu bytes came, the last %.1f s before the deadline, "
+       "then none", c->final->bytes_received,
+       c->final->t - c->final->t_last_byte);
   if(f == F_VERIFY && c->https) {
     m = PRB_METHOD_TLS;
     detail = "tls.interception";

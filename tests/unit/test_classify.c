@@ -574,6 +574,69 @@ static void b_slow_small(void)
   obs.requests[0].t = 5.0;
 }
 
+/* The step's deadline ends the GET while the page still arrives: 120,000
+ * bytes in 10 s (12,000 bytes/s), the first after 0.2 s; the kept body
+ * is what came. progress: "flowing", "stalled" or "no_bytes". */
+static void cut_at_deadline(const char *progress)
+{
+  struct prb_http_request *r;
+
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  bool got = strcmp(progress, "no_bytes") != 0;
+  r = request("https://example.com/", "generic_timeout_error",
+              got ? 200 : 0, got ? EX_HEADERS : NULL,
+              got ? make_page("Example Domain", 100000) : NULL,
+              got ? 100000 : 0);
+  r->t0 = 0.3;
+  r->t = 10.3;
+  r->bytes_received = got ? 120000 : 0;
+  r->t_first_byte = 0.5;
+  r->t_last_byte = !strcmp(progress, "stalled") ? 4.0 : 10.2;
+  r->timeout_progress = progress;
+  obs.http_experiment_failure = "generic_timeout_error";
+}
+
+static void b_cut_flowing(void)
+{
+  cut_at_deadline("flowing");
+}
+
+static void b_cut_stalled(void)
+{
+  cut_at_deadline("stalled");
+}
+
+static void b_cut_no_bytes(void)
+{
+  cut_at_deadline("no_bytes");
+}
+
+/* The control fetched the same 200 KiB page in 12 s: as slow. */
+static const char ctl_slow[] = "{" CTL_DNS_OK "," CTL_TCP_OK "," CTL_TLS_OK
+  "," CTL_HTTP_OK(204800) "," CTL_IPINFO ",\"x_timing\":{\"http_request\":"
+  "12.0}}";
+/* The control's fetch was cut by its deadline too, the page flowing:
+ * 150,000 bytes in 10 s, or 5,000,000. */
+#define CTL_CUT(bytes) "{" CTL_DNS_OK "," CTL_TCP_OK "," CTL_TLS_OK ","     \
+  "\"http_request\":{\"body_length\":-1,\"failure\":"                       \
+  "\"generic_timeout_error\",\"title\":\"Example Domain\",\"headers\":{},"  \
+  "\"status_code\":-1,\"x_bytes_received\":" #bytes ","                     \
+  "\"x_timeout_progress\":\"flowing\"}," CTL_IPINFO ",\"x_timing\":"         \
+  "{\"http_request\":10.0}}"
+static const char ctl_cut_slow[] = CTL_CUT(150000);
+static const char ctl_cut_fast[] = CTL_CUT(5000000);
+/* The control fetched it but sent no timing (a legacy helper). */
+static const char ctl_no_timing[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  CTL_TLS_OK "," CTL_HTTP_OK(204800) "," CTL_IPINFO "}";
+/* The control got another page: a 403 of 2,000 bytes. */
+static const char ctl_other_page[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  CTL_TLS_OK ",\"http_request\":{\"body_length\":2000,\"failure\":null,"
+  "\"title\":\"Forbidden\",\"headers\":{},\"status_code\":403},"
+  CTL_IPINFO ",\"x_timing\":{\"http_request\":0.1}}";
+
 static void b_ip_literal(void)
 {
   start("http://" EX_IP "/");
@@ -1060,6 +1123,58 @@ static const struct row rows[] = {
    .control = ctl_fast_small, .canaries = PRB_TRI_TRUE,
    .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
    .verdict = "ok"},
+  {/* verdict rule 17, OONI blocking rule 7 */
+   .name = "cut by the deadline while flowing, control 34x faster: "
+           "throttled", .build = b_cut_flowing, .control = ctl_fast,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "throttled", .evidence_has = "throttled, not blocked"},
+  {/* verdict rule 17, OONI blocking rules 6, 9 do not apply */
+   .name = "cut while flowing; the control's cut too, 40x faster: throttled",
+   .build = b_cut_flowing, .control = ctl_cut_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "throttled", .evidence_has = "ended at its deadline too"},
+  {/* verdict rule 18, OONI blocking rule 7 */
+   .name = "cut while flowing, control as slow: slow for everyone, ok",
+   .build = b_cut_flowing, .control = ctl_slow, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "ok",
+   .evidence_has = "slow for everyone"},
+  {/* verdict rule 18, OONI blocking rule 6 */
+   .name = "cut while flowing, the control's cut as slowly: ok",
+   .build = b_cut_flowing, .control = ctl_cut_slow, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "ok", .evidence_has = "neither throttled nor blocked"},
+  {/* verdict rule 17 (no rate), OONI blocking rule 7 */
+   .name = "cut while flowing, the control sent no timing: never blocked",
+   .build = b_cut_flowing, .control = ctl_no_timing,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "inconclusive", .evidence_has = "no rate to compare"},
+  {/* verdict rule 17 (another page), OONI blocking rule 7 */
+   .name = "cut while flowing, the control got another page",
+   .build = b_cut_flowing, .control = ctl_other_page,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "inconclusive", .evidence_has = "another page"},
+  {/* verdict rule 6, OONI blocking rule 2 */
+   .name = "cut while flowing, no control: inconclusive",
+   .build = b_cut_flowing, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent", .blocking = N_,
+   .accessible = N_, .verdict = "inconclusive",
+   .evidence_has = "slow, not stopped"},
+  {/* verdict rule 11, OONI blocking rule 7 */
+   .name = "bytes came, then stalled before the deadline: blocked",
+   .build = b_cut_stalled, .control = ctl_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.timeout", .evidence_has = "then none"},
+  {/* verdict rule 11, OONI blocking rule 7 */
+   .name = "no byte before the deadline: blocked, as before",
+   .build = b_cut_no_bytes, .control = ctl_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.timeout", .evidence_has = "generic_timeout_error"},
   {/* verdict rule 13, OONI blocking rule 8 */
    .name = "IP-literal host", .build = b_ip_literal,
    .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
