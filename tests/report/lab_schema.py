@@ -41,6 +41,7 @@ CONTROL_URLS = [
     "https://dnsnx.lab.test/", "http://dnsbp.lab.test/",
     "http://inject.lab.test/", "https://intercept.lab.test/",
     "https://down.lab.test/", "https://geo.lab.test/",
+    "https://throttlecut.lab.test/", "https://slow.lab.test/",
 ]
 
 
