@@ -161,7 +161,7 @@ SCENARIOS = [
     Scenario("throttled_cut", "https://throttlecut.lab.test/", "198.19.0.52",
              "throttle_hard",
              "tc htb + tbf 400kbit on isp->probe for 198.19.0.52 (880,000-byte page; "
-             "the 2 s deadline ends it while flowing)",
+             "the step's deadline ends it while flowing)",
              Want("throttled", None, None, False, "http-failure", False, "consistent",
                   evidence="throttled, not blocked"), server="huge",
              blind=Want("inconclusive", None, None, False, None, None,
