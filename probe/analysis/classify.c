@@ -585,7 +585,7 @@ static bool verdict_flowing(struct ctx *c)
        "page still arriving (%lld bytes, %.0f bytes/s)",
        h->x_bytes_received, theirs);
   if(ours < PRB_THROTTLE_FRACTION * theirs) {               /* rule 17 */
-    ev(c->an, "HTTP: the probe's transfer ran at %.1f%% of the control's "
+    ev(c->an, "HTTP: the probe's transfer ran at %.2g%% of the control's "
        "rate, under %.0f%%: throttled, not blocked", 100 * ours / theirs,
        100 * PRB_THROTTLE_FRACTION);
     set_verdict(c, PRB_VERDICT_THROTTLED, PRB_METHOD_NONE, NULL, false);

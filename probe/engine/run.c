@@ -626,10 +626,14 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
     say(r, false, "time budget of %.0f s reached: %zu complete records "
         "kept in %s; %zu inputs left for the next run", o->max_runtime, kept,
         path, left);
-  else if(!o->quiet)
-    say(r, false, "measured %zu URLs in %.1f s (%.1f/s); records in %s",
-        kept - r->looks_written, secs,
+  else if(!o->quiet) {
+    char again[64] = "";
+    if(r->looks_written)
+      snprintf(again, sizeof(again), ", %zu of them again", r->looks_written);
+    say(r, false, "measured %zu URLs%s in %.1f s (%.1f measurements/s); "
+        "records in %s", kept - r->looks_written, again, secs,
         secs > 0 ? (double)kept / secs : 0, path);
+  }
   return PRB_EXIT_OK;
 }
 

@@ -161,10 +161,10 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
     fprintf(p->out, "\r\033[K");
   char dur[32];
   fmt_duration(dur, sizeof(dur), secs);
-  fprintf(p->out, "accessprobe: %zu measured in %s", p->done - p->looks,
-          dur);
+  fprintf(p->out, "accessprobe: %zu measured", p->done - p->looks);
   if(p->looks)
-    fprintf(p->out, " (%zu of them twice: a second look)", p->looks);
+    fprintf(p->out, " and %zu looked at again (second looks)", p->looks);
+  fprintf(p->out, " in %s", dur);
   if(p->already)
     fprintf(p->out, " (%zu recorded before the run was resumed)", p->already);
   fprintf(p->out, ": ok %zu, blocked %zu, throttled %zu, down %zu, "
