@@ -470,12 +470,14 @@ static void admit_looks(struct run *r)
   double now = prb_now(), pause = r->o->second_look_pause;
   while(looking(r) && r->in_flight + r->n_held < r->parallel) {
     struct look *k = &r->looks[r->next_look];
-    if(k->first_done + pause > now)
-      return;
-    if(r->budget_end > 0 && now + r->e.meas_deadline > r->budget_end) {
-      r->budget_spent = true;
+    double due = k->first_done + pause;
+    if(r->budget_end > 0 &&
+       (due > now ? due : now) + r->e.meas_deadline > r->budget_end) {
+      r->budget_spent = true;   /* no time for it, nor for those after */
       return;
     }
+    if(due > now)
+      return;
     r->next_look++;
     k->started = now;
     if(!start_one(r, k->l.input, "second look", 0, r->next_look - 1))

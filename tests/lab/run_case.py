@@ -1282,6 +1282,64 @@ def case_scenario_month_report(c):
     c.expect("anomaly" not in p.stdout, "the report says anomaly (the word is inconclusive)")
 
 
+def case_second_look_budget_resume(c):
+    """A second look fits the time budget or is not taken (and said so);
+    a run stopped during the pause owes it, and --resume takes it."""
+    blocked = scenarios.BY_NAME["dns_nxdomain"]
+    urls = [blocked.url, scenarios.BY_NAME["reachable"].url]
+    ctl = ["--control", control_url(c)]
+    # 1. a budget too short for the pause and a whole measurement
+    run = c.probe(urls, extra=ctl + ["--second-look-pause", "30", "--max-runtime", "20"])
+    c.eq(run.rc, 0, "exit code (budget)")
+    c.eq(len(run.records), 2, "records (no second look within a 20 s budget)")
+    c.expect("1 second looks not taken" in run.stderr,
+             "the run does not say the second look was not taken: %r" % run.stderr[-400:])
+    c.expect(run.elapsed < 15, "the run waited %.1f s for a look it had no time for"
+             % run.elapsed)
+    # 2. stopped during the pause, then resumed
+    out = os.path.join(c.ctx.workdir, "resumed.jsonl")
+    cmd = ["ip", "netns", "exec", c.ctx.env["NS_PROBE"], c.ctx.probe, "run",
+           "--ca-file", c.ctx.ca, "--canaries", c.ctx.canaries,
+           "--step-timeout", str(STEP_TIMEOUT_MS), "--probe-asn", PROBE_ASN,
+           "--probe-cc", PROBE_CC, "-q", "--second-look-pause", "60", "-o", out] + ctl
+    p = subprocess.Popen(cmd + urls, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 40
+    lines = 0
+    while time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.2)
+        if os.path.exists(out):
+            with open(out, "rb") as f:
+                lines = f.read().count(b"\n")
+            if lines == 2:
+                break
+    p.send_signal(2)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    c.eq(lines, 2, "records before the stop")
+    c.eq(p.returncode, 6, "exit code of the stopped run (interrupted)")
+    r = subprocess.run(cmd + ["--resume"] + urls, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    c.eq(r.returncode, 0, "exit code of the resumed run")
+    c.expect("1 second looks owed" in r.stderr, "the resume does not say a look is owed: %r"
+             % r.stderr[-400:])
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    c.eq(len(recs), 3, "records after the resume")
+    looks = [x for x in recs if "x_second_look" in tk(x)]
+    c.eq([x.get("input") for x in looks], [blocked.url], "the second look taken on resume")
+    first = [x for x in recs if x.get("input") == blocked.url and x not in looks]
+    if looks and first:
+        sl = tk(looks[0])["x_second_look"]
+        c.eq(sl.get("measurement_start_time"), first[0].get("measurement_start_time"),
+             "x_second_look names the first")
+        c.eq(sl.get("waited"), 0, "waited (the pause was spent while stopped)")
+        c.eq(looks[0].get("report_id"), first[0].get("report_id"), "the resumed report_id")
+
+
 # The uplink dies while the probe measures. The censor cuts it when the probe
 # looks up the uplink_cut scenario's site (after the preflight and a few
 # measurements): a canary check only counts for measurements that started
