@@ -604,32 +604,30 @@ with open(sys.argv[1], "w") as f:
         n += len(line)
     f.write("</body></html>\n")
 PY
+  # A page longer than the 512 KiB a fetch keeps: 900,000 bytes exactly, so
+  # the helper's body_length can be checked against its size.
+  sized_page "${www}/large.html" 900000 "Large lab page" \
+    "a page longer than the part a fetch keeps."
   # An 880,000-byte page: throttled hard it is still arriving when a
   # step's deadline ends the GET; the slow server sends it to everyone at
   # SLOW_RATE.
-  python3 - "${www}/huge.html" <<'PY'
-import sys
-head = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Large lab site</title></head><body>\n'
-tail = b"</body></html>\n"
-line = b"<p>accessprobe lab: a long page, so that a slow transfer shows in its rate.</p>\n"
-size = 880000
-body = (line * (size // len(line) + 1))[:size - len(head) - len(tail)]
-with open(sys.argv[1], "wb") as f:
-    f.write(head + body + tail)
-PY
-  # A page longer than the 512 KiB a fetch keeps: 900,000 bytes exactly, so
-  # the helper's body_length can be checked against its size.
-  python3 - "${www}/large.html" <<'PY'
-import sys
-head = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Large lab page</title></head><body>\n'
-tail = b"</body></html>\n"
-line = b"<p>accessprobe lab: a page longer than the part a fetch keeps.</p>\n"
-size = 900000
-body = (line * (size // len(line) + 1))[:size - len(head) - len(tail)]
-with open(sys.argv[1], "wb") as f:
-    f.write(head + body + tail)
-PY
+  sized_page "${www}/huge.html" 880000 "Large lab site" \
+    "a long page, so that a slow transfer shows in its rate."
   chmod -R a+rX "${www}"
+}
+
+sized_page() { # file size title line: an HTML page of exactly size bytes
+  python3 - "$@" <<'PY'
+import sys
+path, size, title, text = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+head = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>%s</title></head>'
+        '<body>\n' % title).encode()
+tail = b"</body></html>\n"
+line = ("<p>accessprobe lab: %s</p>\n" % text).encode()
+body = (line * (size // len(line) + 1))[:size - len(head) - len(tail)]
+with open(path, "wb") as f:
+    f.write(head + body + tail)
+PY
 }
 
 # What the world serves at a scenario site (scenarios.py's server).
