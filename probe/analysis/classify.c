@@ -151,29 +151,49 @@ static void utf8_clean(char *s)
   }
 }
 
-__attribute__((format(printf, 2, 3)))
-static void ev(struct prb_analysis *an, const char *fmt, ...)
+static void vev(struct prb_analysis *an, const char *fmt, va_list ap)
 {
-  va_list ap;
   char *dst;
 
   if(an->n_evidence >= PRB_EVIDENCE_MAX)
     return;
   dst = an->evidence[an->n_evidence];
-  va_start(ap, fmt);
   vsnprintf(dst, PRB_EVIDENCE_LEN, fmt, ap);
-  va_end(ap);
   utf8_clean(dst);
   an->n_evidence++;
 }
 
-static void set_verdict(struct ctx *c, enum prb_verdict v, enum prb_method m,
-                        const char *detail, bool confirmed)
+__attribute__((format(printf, 2, 3)))
+static void ev(struct prb_analysis *an, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vev(an, fmt, ap);
+  va_end(ap);
+}
+
+/* ev() for classify_rate.c */
+void prb_cls_ev(struct prb_analysis *an, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vev(an, fmt, ap);
+  va_end(ap);
+}
+
+void prb_cls_set_verdict(struct ctx *c, enum prb_verdict v,
+                         enum prb_method m, const char *detail, bool confirmed)
 {
   c->an->verdict = v;
   c->an->method = m;
   snprintf(c->an->detail, sizeof(c->an->detail), "%s", detail ? detail : "");
   c->an->confirmed = confirmed;
+}
+
+static void set_verdict(struct ctx *c, enum prb_verdict v, enum prb_method m,
+                        const char *detail, bool confirmed)
+{
+  prb_cls_set_verdict(c, v, m, detail, confirmed);
 }
 
 static const char *fstr(const char *f)
@@ -271,16 +291,6 @@ static void ev_tls_failure(struct ctx *c, const struct prb_tls_handshake *h)
      fstr(h->failure ? h->failure : "ssl_unknown_authority"), h->t - h->t0);
 }
 
-/* The final request was cut by its deadline while the response was
- * still arriving (x_timeout_progress "flowing"). */
-static bool cut_while_flowing(const struct ctx *c)
-{
-  const struct prb_http_request *r = c->final;
-  return r && r->failure && prb_cls_fclass(r->failure) == F_TIMEOUT &&
-         r->timeout_progress && !strcmp(r->timeout_progress, "flowing") &&
-         r->bytes_received > 0 && r->t > r->t0;
-}
-
 /* One sentence on how far the probe got, for verdicts without a control. */
 static void ev_probe_summary(struct ctx *c)
 {
@@ -294,7 +304,7 @@ static void ev_probe_summary(struct ctx *c)
        fstr(c->tcp_fail->failure), c->tcp_fail->ip, c->tcp_fail->port);
   else if(c->tls_attempts && !c->tls_ok)
     ev_tls_failure(c, c->tls_fail);
-  else if(cut_while_flowing(c))
+  else if(prb_cls_cut_while_flowing(c))
     ev(c->an, "HTTP: the probe's request ended at its deadline while the "
        "page was still arriving (%zu bytes): slow, not stopped",
        c->final->bytes_received);
@@ -351,26 +361,6 @@ decoy_for(const struct ctx *c, const struct prb_tls_handshake **real)
   return NULL;
 }
 
-static bool throttled(struct ctx *c)
-{
-  double pr = c->in->probe_rate, cr = c->in->control_rate;
-  const struct prb_ctl_http *h = &c->ctl->http;
-
-  if(pr <= 0 && c->final->body_len >= PRB_THROTTLE_MIN_BYTES) {
-    double span = c->final->t - c->obs->requests[0].t0;
-    if(span > 0)
-      pr = (double)c->final->body_len / span;
-  }
-  if(cr <= 0 && h->body_length >= PRB_THROTTLE_MIN_BYTES &&
-     c->ctl->x_timing.http_request > 0)
-    cr = (double)h->body_length / c->ctl->x_timing.http_request;
-  if(pr <= 0 || cr <= 0 || pr >= PRB_THROTTLE_FRACTION * cr)
-    return false;
-  ev(c->an, "HTTP: the probe downloaded at %.0f bytes/s, under %.0f%% of the "
-     "control's %.0f bytes/s", pr, PRB_THROTTLE_FRACTION * 100, cr);
-  return true;
-}
-
 static void verdict_http_success(struct ctx *c)
 {
   const struct prb_ctl_http *h = &c->ctl->http;
@@ -399,7 +389,7 @@ static void verdict_http_success(struct ctx *c)
          "%ld) but came with a valid certificate for %s: the site's own "
          "doing, not the network's", c->final->code, h->status_code,
          c->url.host);
-    if(throttled(c))
+    if(prb_cls_throttled(c))
       set_verdict(c, PRB_VERDICT_THROTTLED, PRB_METHOD_NONE, NULL, false);
     else
       set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
@@ -525,80 +515,6 @@ static bool unreachable_everywhere(const struct ctx *c)
   return true;
 }
 
-/* The control's download rate in bytes per second, 0 when unknown: its
- * page over its fetch's time, or, when its deadline cut that fetch while
- * the page was still arriving, the bytes that came in that time. */
-static double control_rate(const struct ctx *c, bool *flowing)
-{
-  const struct prb_ctl_http *h = &c->ctl->http;
-  double secs = c->ctl->x_timing.http_request;
-  *flowing = false;
-  if(secs <= 0)
-    return 0;
-  if(prb_cls_ctl_http(c->ctl) == CS_OK && h->body_length > 0)
-    return (double)h->body_length / secs;
-  if(h->x_flowing && h->x_bytes_received > 0) {
-    *flowing = true;
-    return (double)h->x_bytes_received / secs;
-  }
-  return 0;
-}
-
-/* Rules 17 and 18: a transfer still flowing when its deadline came is
- * slow, not stopped: throttled when the control's ran ten times faster,
- * slow for everyone (ok) when it did not, inconclusive when the control
- * fetched another page or sent no timing (never blocked). Returns false
- * to leave the measurement to rule 11 when the control failed otherwise
- * (down: it could not fetch what flows here). */
-static bool verdict_flowing(struct ctx *c)
-{
-  const struct prb_http_request *r = c->final;
-  const struct prb_ctl_http *h = &c->ctl->http;
-  double span = r->t - r->t0, ours = (double)r->bytes_received / span;
-  bool ctl_flowing, ctl_ok = prb_cls_ctl_http(c->ctl) == CS_OK;
-  double theirs = control_rate(c, &ctl_flowing);
-
-  ev(c->an, "HTTP: the probe's request to %s ended at its %.1f s deadline "
-     "while the page was still arriving: %zu bytes, the first after %.2f s, "
-     "%.0f bytes/s", r->url, span, r->bytes_received,
-     r->t_first_byte - r->t0, ours);
-  if(!ctl_ok && !ctl_flowing)
-    return false;
-  if(ctl_ok && ((r->code > 0 && r->code != h->status_code) ||
-                (h->body_length >= 0 &&
-                 r->body_len >= (size_t)h->body_length))) {
-    ev(c->an, "HTTP: the control fetched another page (status %ld, %lld "
-       "bytes): slow here, not stopped, and nothing to compare",
-       h->status_code, h->body_length);
-    return true;                /* inconclusive: never blocked */
-  }
-  if(theirs <= 0) {
-    ev(c->an, "HTTP: the control fetched the page but sent no timing: "
-       "slow here, not stopped, and no rate to compare with");
-    return true;                /* inconclusive: never blocked */
-  }
-  if(ctl_ok)
-    ev(c->an, "HTTP: the control fetched the page (status %ld, %lld bytes) "
-       "at %.0f bytes/s", h->status_code, h->body_length, theirs);
-  else
-    ev(c->an, "HTTP: the control's fetch ended at its deadline too, the "
-       "page still arriving (%lld bytes, %.0f bytes/s)",
-       h->x_bytes_received, theirs);
-  if(ours < PRB_THROTTLE_FRACTION * theirs) {               /* rule 17 */
-    ev(c->an, "HTTP: the probe's transfer ran at %.2g%% of the control's "
-       "rate, under %.0f%%: throttled, not blocked", 100 * ours / theirs,
-       100 * PRB_THROTTLE_FRACTION);
-    set_verdict(c, PRB_VERDICT_THROTTLED, PRB_METHOD_NONE, NULL, false);
-    return true;
-  }
-  /* rule 18 */
-  ev(c->an, "HTTP: the control was no more than %.0fx faster (%.1fx): the "
-     "site is slow for everyone, neither throttled nor blocked here",
-     1 / PRB_THROTTLE_FRACTION, theirs / ours);
-  set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
-  return true;
-}
-
 static void verdict_http_failure(struct ctx *c)
 {
   enum cstate st = prb_cls_ctl_http(c->ctl);
@@ -621,7 +537,8 @@ static void verdict_http_failure(struct ctx *c)
        c->final ? c->final->url : c->obs->input, c->http_failure);
     return;
   }
-  if(cut_while_flowing(c) && verdict_flowing(c))             /* rules 17-18 */
+  if(prb_cls_cut_while_flowing(c) &&                        /* rules 17-18 */
+     prb_cls_verdict_flowing(c))
     return;
   ev(c->an, "HTTP: the probe's request to %s failed with %s",
      c->final ? c->final->url : c->obs->input, c->http_failure);
