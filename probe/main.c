@@ -3,6 +3,7 @@
  * face, prb_<name>_main(argc, argv) with argv[0] its name, and returns an
  * exit status from common/errors.h. No logic lives here. */
 #include "common/errors.h"
+#include "common/suggest.h"
 #include "common/version.h"
 #include "lists/lists_check.h"
 #include "report/analyze_cmd.h"
@@ -48,7 +49,17 @@ int main(int argc, char **argv)
   for(size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
     if(!strcmp(cmd, commands[i].name))
       return commands[i].main(argc - 1, argv + 1);
-  fprintf(stderr, "accessprobe: unknown command '%s'\n", cmd);
-  prb_run_usage(stderr);
+  /* A typo gets one line and the likely command, not the whole usage. */
+  const char *names[sizeof(commands) / sizeof(commands[0])];
+  for(size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    names[i] = commands[i].name;
+  const char *near = prb_suggest(cmd, names,
+                                 sizeof(commands) / sizeof(commands[0]));
+  if(near)
+    fprintf(stderr, "accessprobe: unknown command '%s'; did you mean "
+            "'%s'? (accessprobe --help)\n", cmd, near);
+  else
+    fprintf(stderr, "accessprobe: unknown command '%s' (accessprobe "
+            "--help lists them)\n", cmd);
   return PRB_EXIT_USAGE;
 }

@@ -73,6 +73,8 @@
                                    may lower it further */
 #define PRB_MAX_RESOLVERS 8     /* --resolver: each one is measured */
 #define PRB_MAX_CONTROLS 4      /* --control: tried in order */
+#define PRB_MAX_COLLECTORS 4    /* "collectors": each gets every record; a
+                                   monitoring organisation runs one or two */
 #define PRB_INPUTS_MAX 100000   /* URLs per run: the whole list is in memory */
 #define PRB_INPUT_LINE_MAX (PRB_URL_MAX + 256) /* a list line: a URL plus
                                                   blanks */

@@ -86,15 +86,16 @@ static void say(const struct run *r, bool error, const char *fmt, ...)
 
 static void say(const struct run *r, bool error, const char *fmt, ...)
 {
-  char text[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
   if(r->o->on_message)
-    r->o->on_message(r->o->on_message_ctx, error, text);
-  else
+    r->o->on_message(r->o->on_message_ctx, error, fmt, ap);
+  else {
+    char text[1024];
+    vsnprintf(text, sizeof(text), fmt, ap);
     fprintf(stderr, "accessprobe: %s\n", text);
+  }
+  va_end(ap);
 }
 
 /* ---- file descriptors ----------------------------------------------- */
@@ -629,12 +630,10 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
         "kept in %s; %zu inputs left for the next run", o->max_runtime, kept,
         path, left);
   else if(!o->quiet) {
-    char again[64] = "";
+    say(r, false, "records written: %zu, in %.1f s (%.1f/s), to %s", kept,
+        secs, secs > 0 ? (double)kept / secs : 0, path);
     if(r->looks_written)
-      snprintf(again, sizeof(again), ", %zu of them again", r->looks_written);
-    say(r, false, "measured %zu URLs%s in %.1f s (%.1f measurements/s); "
-        "records in %s", kept - r->looks_written, again, secs,
-        secs > 0 ? (double)kept / secs : 0, path);
+      say(r, false, "of them second looks: %zu", r->looks_written);
   }
   return PRB_EXIT_OK;
 }

@@ -164,6 +164,7 @@ static bool entry_from_json(json_t *o, struct prb_run_entry *e)
   e->inputs = get_size(json_object_get(o, "inputs"));
   e->left = get_size(json_object_get(o, "left"));
   e->resumed = get_size(json_object_get(o, "resumed"));
+  copy_str(e->control, sizeof(e->control), json_object_get(o, "control"));
   e->control_unreachable = get_size(json_object_get(o,
                                                     "control_unreachable"));
   copy_str(e->control_how, sizeof(e->control_how),
@@ -190,7 +191,7 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
   /* Every string goes through prb_json_text: one bad byte in one entry
    * must not make the whole index unsavable. */
   json_t *o = json_pack("{s:o, s:o, s:o, s:o?, s:o, s:o, s:o, s:o, s:I, "
-                        "s:I, s:I, s:o, s:I, s:o?}",
+                        "s:I, s:I, s:o, s:o?, s:I, s:o?}",
                         "id", text(e->id), "file", text(e->file),
                         "started", text(e->started),
                         "finished", e->finished[0] ? text(e->finished) : NULL,
@@ -200,6 +201,7 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
                         "inputs", (json_int_t)e->inputs,
                         "left", (json_int_t)e->left,
                         "resumed", (json_int_t)e->resumed, "verdicts", c,
+                        "control", e->control[0] ? text(e->control) : NULL,
                         "control_unreachable",
                         (json_int_t)e->control_unreachable, "control_how",
                         e->control_how[0] ? text(e->control_how) : NULL);

@@ -52,6 +52,8 @@ struct prb_run_entry {
   size_t counts[PRB_STATE_VERDICTS];       /* records by verdict (an
                                               input's first measurement;
                                               its second look not again) */
+  char control[8];              /* "with" or "without" a control; "" when
+                                   not known (older or recovered runs) */
   /* measurements whose control could not be reached, and how ("timeout",
    * "reset", "refused", "dns", "tls", "other"; "" when none) */
   size_t control_unreachable;
