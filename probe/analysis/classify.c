@@ -380,10 +380,12 @@ static void verdict_http_success(struct ctx *c)
     return;
   }
   if(c->page_expected || c->own_https) {                    /* rule 13 */
-    if(c->page_expected)
-      ev(c->an, "HTTP: the page matches the control's (status %ld, body "
-         "proportion %.2f, title \"%s\")", h->status_code,
-         o->body_proportion, h->title);
+    if(c->page_expected)                 /* say which of OONI's tests */
+      ev(c->an, "HTTP: the page matches the control's by status and %s "
+         "(status %ld, body proportion %.2f, title \"%s\")",
+         o->body_length_match == PRB_TRI_TRUE ? "body length" :
+         o->headers_match == PRB_TRI_TRUE ? "headers" : "title",
+         h->status_code, o->body_proportion, h->title);
     else
       ev(c->an, "HTTP: the page differs from the control's (status %ld vs "
          "%ld) but came with a valid certificate for %s: the site's own "

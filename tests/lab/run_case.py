@@ -1324,7 +1324,7 @@ def case_second_look_budget_resume(c):
     r = subprocess.run(cmd + ["--resume"] + urls, stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     c.eq(r.returncode, 0, "exit code of the resumed run")
-    c.expect("1 second looks owed" in r.stderr, "the resume does not say a look is owed: %r"
+    c.expect("1 second look owed by the interrupted run" in r.stderr, "the resume does not say a look is owed: %r"
              % r.stderr[-400:])
     with open(out, encoding="utf-8") as f:
         recs = [json.loads(line) for line in f]

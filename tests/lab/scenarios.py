@@ -148,7 +148,7 @@ SCENARIOS = [
     Scenario("legit_diff", "https://geo.lab.test/", "198.19.0.50", "none",
              "none: the site itself serves the probe's network another page",
              Want("ok", None, None, False, False, True, "consistent",
-                  evidence="the site's own doing"), server="geo", blind=OWN_HTTPS),
+                  evidence="by status and headers"), server="geo", blind=OWN_HTTPS),
     Scenario("throttled", "https://throttle.lab.test/", "198.19.0.51", "throttle",
              "tc htb + tbf 2mbit on isp->probe for 198.19.0.51 (400 KiB page)",
              Want("throttled", None, None, False, False, True, "consistent",
