@@ -390,11 +390,22 @@ static void first_record_network(const char *path, struct prb_run_entry *e)
   fclose(f);
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* Recovered runs go where their day puts them. Stable on purpose: runs
+ * started in the same second keep the order the index recorded them in
+ * (their ids are random, so ordering by id would shuffle them). */
+static void sort_by_start(struct prb_index *ix)
 {
-  const struct prb_run_entry *x = a, *y = b;
-  int c = strcmp(x->started, y->started);
-  return c ? c : strcmp(x->id, y->id);
+  for(size_t i = 1; i < ix->n; i++) {
+    if(strcmp(ix->runs[i - 1].started, ix->runs[i].started) <= 0)
+      continue;
+    struct prb_run_entry moved = ix->runs[i];
+    size_t j = i;
+    while(j > 0 && strcmp(ix->runs[j - 1].started, moved.started) > 0) {
+      ix->runs[j] = ix->runs[j - 1];
+      j--;
+    }
+    ix->runs[j] = moved;
+  }
 }
 
 long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
@@ -452,8 +463,8 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
     closedir(sub);
   }
   closedir(top);
-  if(ix->n > 1)
-    qsort(ix->runs, ix->n, sizeof(ix->runs[0]), cmp_entry);
+  if(found > 0)
+    sort_by_start(ix);
   return found;
 }
 
