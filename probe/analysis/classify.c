@@ -5,7 +5,9 @@
  *
  * ---- x_analysis: our verdict, first match wins --------------------------
  * (Each rule's number stands in a comment at the branch that implements it
- * and on the rows of tests/unit/test_classify.c that exercise it.)
+ * and on the rows of tests/unit/test_classify.c that exercise it. Numbers
+ * are names, kept when rules were added: the table's order is the order
+ * they are tried in.)
  *  # condition                                  verdict/method/detail  conf
  *  1 no control, canaries unreachable, our      probe_offline          -
  *    fetch failed: our own network is down,
@@ -27,7 +29,13 @@
  *    decoy name cannot match the certificate).
  *    Same path, same server, only the name
  *    differs: it is its own control.
- *  6 no control and none of 2-5                 inconclusive           -
+ * 16 no control, none of 2-5, and the page     ok (not confirmed by   -
+ *    came over https with a chain verified for  a control: the
+ *    the host ("own https": an https input, or  evidence says so)
+ *    an http one whose final page is the same
+ *    site's): a valid chain is the site's own
+ *    answer, whatever blocks the control
+ *  6 no control and none of 2-5, 16             inconclusive           -
  *  7 our DNS failed: control resolved           blocked/dns/dns.<how>  no
  *    (nxdomain, no_answer, timeout, refused,
  *    servfail, failure); control failed too      down
@@ -57,23 +65,41 @@
  *    the ClientHello), reset, eof, other        clienthello|tls.reset
  *                                               |tls.eof|tls.failure
  *    control's handshake failed too             down
+ * 17 final HTTP request cut by its deadline    throttled              no
+ *    while the page was still arriving
+ *    (x_timeout_progress "flowing": slow, not
+ *    stopped), and the control's rate (its page
+ *    over x_timing.http_request, or the bytes
+ *    its own cut-while-flowing fetch got) is
+ *    over 10x ours (bytes received over the
+ *    request's time)
+ *    ... the control's page differs, or it      inconclusive (a
+ *    sent no timing                             throttled transfer is
+ *                                               never called blocked)
+ * 18 as 17, the control no more than 10x        ok (slow for everyone,
+ *    faster                                     neither throttled nor
+ *                                               blocked)
+ *    (17-18 with the control failed otherwise: rule 11, down)
  * 11 final HTTP request failed, control fetched blocked/http/http.reset no
  *    (reset or eof), timeout, verify error over (eof too)|http.timeout
  *    https (-> tls.interception), other         |http.failure
  *    control's fetch failed too                 down
+ *    (a timeout with no byte, or bytes that
+ *    stalled before the deadline, stays
+ *    http.timeout)
  *    "unknown_failure ...": the probe's own     inconclusive
  *    error, nothing about the network
  *    no request made (the only addresses are   down
  *    private or loopback, which no probe
  *    contacts) and the control failed too
- * 12 fetch worked, control has no page: https   ok (a valid chain is
- *    (valid chain for the host)                 the site's own)
- *    plain http                                 inconclusive
+ * 12 fetch worked, control has no page: own    ok (a valid chain is
+ *    https (as in 16)                           the site's own)
+ *    otherwise                                  inconclusive
  * 13 fetch worked and the page is expected      ok, or throttled when
  *    (OONI's diff; never a page matching a      our rate < 0.1 x the
  *    blockpage fingerprint, confirming or not),
- *    or it came over https with
- *    a valid chain (a different page is then    control's and both are
+ *    or it is own https (as in 16; a
+ *    different page is then                     control's and both are
  *    the site's own doing, e.g. geo pages)      known (>= 64 KiB bodies)
  *    (a redirect the probe could not follow
  *    still counts as a response)
@@ -92,9 +118,10 @@
  *
  * A failure the control also sees is an outage ("down"), never blocking;
  * without a control nothing but the fingerprints and the decoy test can
- * say "blocked". Evidence sentences are written for people: what failed,
- * where, how, and what the control saw.
- 
+ * say "blocked", and only a page over https with a valid chain for the
+ * host can say "ok". A transfer that was still flowing is slow, never
+ * blocked. Evidence sentences are written for people: what failed, where,
+ * how, and what the control saw.
  */
 #include "analysis/classify_ctx.h"
 #include "common/digest.h"
@@ -124,29 +151,49 @@ static void utf8_clean(char *s)
   }
 }
 
-__attribute__((format(printf, 2, 3)))
-static void ev(struct prb_analysis *an, const char *fmt, ...)
+static void vev(struct prb_analysis *an, const char *fmt, va_list ap)
 {
-  va_list ap;
   char *dst;
 
   if(an->n_evidence >= PRB_EVIDENCE_MAX)
     return;
   dst = an->evidence[an->n_evidence];
-  va_start(ap, fmt);
   vsnprintf(dst, PRB_EVIDENCE_LEN, fmt, ap);
-  va_end(ap);
   utf8_clean(dst);
   an->n_evidence++;
 }
 
-static void set_verdict(struct ctx *c, enum prb_verdict v, enum prb_method m,
-                        const char *detail, bool confirmed)
+__attribute__((format(printf, 2, 3)))
+static void ev(struct prb_analysis *an, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vev(an, fmt, ap);
+  va_end(ap);
+}
+
+/* ev() for classify_rate.c */
+void prb_cls_ev(struct prb_analysis *an, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vev(an, fmt, ap);
+  va_end(ap);
+}
+
+void prb_cls_set_verdict(struct ctx *c, enum prb_verdict v,
+                         enum prb_method m, const char *detail, bool confirmed)
 {
   c->an->verdict = v;
   c->an->method = m;
   snprintf(c->an->detail, sizeof(c->an->detail), "%s", detail ? detail : "");
   c->an->confirmed = confirmed;
+}
+
+static void set_verdict(struct ctx *c, enum prb_verdict v, enum prb_method m,
+                        const char *detail, bool confirmed)
+{
+  prb_cls_set_verdict(c, v, m, detail, confirmed);
 }
 
 static const char *fstr(const char *f)
@@ -257,6 +304,10 @@ static void ev_probe_summary(struct ctx *c)
        fstr(c->tcp_fail->failure), c->tcp_fail->ip, c->tcp_fail->port);
   else if(c->tls_attempts && !c->tls_ok)
     ev_tls_failure(c, c->tls_fail);
+  else if(prb_cls_cut_while_flowing(c))
+    ev(c->an, "HTTP: the probe's request ended at its deadline while the "
+       "page was still arriving (%zu bytes): slow, not stopped",
+       c->final->bytes_received);
   else if(c->http_failure)
     ev(c->an, "HTTP: the probe's request failed with %s", c->http_failure);
 }
@@ -310,26 +361,6 @@ decoy_for(const struct ctx *c, const struct prb_tls_handshake **real)
   return NULL;
 }
 
-static bool throttled(struct ctx *c)
-{
-  double pr = c->in->probe_rate, cr = c->in->control_rate;
-  const struct prb_ctl_http *h = &c->ctl->http;
-
-  if(pr <= 0 && c->final->body_len >= PRB_THROTTLE_MIN_BYTES) {
-    double span = c->final->t - c->obs->requests[0].t0;
-    if(span > 0)
-      pr = (double)c->final->body_len / span;
-  }
-  if(cr <= 0 && h->body_length >= PRB_THROTTLE_MIN_BYTES &&
-     c->ctl->x_timing.http_request > 0)
-    cr = (double)h->body_length / c->ctl->x_timing.http_request;
-  if(pr <= 0 || cr <= 0 || pr >= PRB_THROTTLE_FRACTION * cr)
-    return false;
-  ev(c->an, "HTTP: the probe downloaded at %.0f bytes/s, under %.0f%% of the "
-     "control's %.0f bytes/s", pr, PRB_THROTTLE_FRACTION * 100, cr);
-  return true;
-}
-
 static void verdict_http_success(struct ctx *c)
 {
   const struct prb_ctl_http *h = &c->ctl->http;
@@ -341,24 +372,26 @@ static void verdict_http_success(struct ctx *c)
   if(prb_cls_ctl_http(c->ctl) != CS_OK) {                   /* rule 12 */
     ev(c->an, "HTTP: the control's fetch failed (%s), nothing to compare "
        "with", fstr(h->failure));
-    if(c->final_https) {
+    if(c->own_https) {
       ev(c->an, "TLS: the page came with a valid certificate for %s",
          c->url.host);
       set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
     }
     return;
   }
-  if(c->page_expected || c->final_https) {                  /* rule 13 */
-    if(c->page_expected)
-      ev(c->an, "HTTP: the page matches the control's (status %ld, body "
-         "proportion %.2f, title \"%s\")", h->status_code,
-         o->body_proportion, h->title);
+  if(c->page_expected || c->own_https) {                    /* rule 13 */
+    if(c->page_expected)                 /* say which of OONI's tests */
+      ev(c->an, "HTTP: the page matches the control's by status and %s "
+         "(status %ld, body proportion %.2f, title \"%s\")",
+         o->body_length_match == PRB_TRI_TRUE ? "body length" :
+         o->headers_match == PRB_TRI_TRUE ? "headers" : "title",
+         h->status_code, o->body_proportion, h->title);
     else
       ev(c->an, "HTTP: the page differs from the control's (status %ld vs "
          "%ld) but came with a valid certificate for %s: the site's own "
          "doing, not the network's", c->final->code, h->status_code,
          c->url.host);
-    if(throttled(c))
+    if(prb_cls_throttled(c))
       set_verdict(c, PRB_VERDICT_THROTTLED, PRB_METHOD_NONE, NULL, false);
     else
       set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
@@ -506,8 +539,16 @@ static void verdict_http_failure(struct ctx *c)
        c->final ? c->final->url : c->obs->input, c->http_failure);
     return;
   }
+  if(prb_cls_cut_while_flowing(c) &&                        /* rules 17-18 */
+     prb_cls_verdict_flowing(c))
+    return;
   ev(c->an, "HTTP: the probe's request to %s failed with %s",
      c->final ? c->final->url : c->obs->input, c->http_failure);
+  if(c->final && c->final->timeout_progress &&
+     !strcmp(c->final->timeout_progress, "stalled"))
+    ev(c->an, "HTTP: %zu bytes came, the last %.1f s before the deadline, "
+       "then none", c->final->bytes_received,
+       c->final->t - c->final->t_last_byte);
   if(f == F_VERIFY && c->https) {
     m = PRB_METHOD_TLS;
     detail = "tls.interception";
@@ -663,6 +704,16 @@ static void verdict_steps(struct ctx *c)
                 true);
     return;
   }
+  if(!c->ctl && c->own_https) {                             /* rule 16 */
+    ev(c->an, "no control measurement (%s): nothing to compare with",
+       nz(in->control_failure, "none asked"));
+    ev(c->an, "HTTP: the probe fetched %s over https: status %ld, %zu "
+       "bytes, with a valid certificate for %s: the site's own answer "
+       "(not confirmed by a control)", c->final->url, c->final->code,
+       c->final->body_len, c->url.host);
+    set_verdict(c, PRB_VERDICT_OK, PRB_METHOD_NONE, NULL, false);
+    return;
+  }
   if(!c->ctl) {                                             /* rule 6 */
     ev(c->an, "no control measurement (%s): an outage cannot be told from "
        "blocking", nz(in->control_failure, "none asked"));
@@ -752,4 +803,5 @@ void prb_classify(const struct prb_classify_in *in,
   prb_cls_ooni_blocking(&c);
   verdict(&c);
   prb_cls_confirmed_blocking(&c);
+  prb_cls_down_keys(&c);
 }

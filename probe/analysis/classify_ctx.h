@@ -85,6 +85,10 @@ struct ctx {
   const struct prb_http_request *final;
   bool final_ok;
   bool final_https;
+  bool own_https;               /* an https input answered over a chain
+                                   verified for its host, and the final
+                                   page came over verified https too: the
+                                   site's own answer, whatever it says */
   const char *http_failure;
   bool redirect_broke;          /* a redirect was followed, and the next hop
                                    failed before any request (OONI v0.5
@@ -125,6 +129,28 @@ enum cstate prb_cls_ctl_tls(const struct ctx *c,
 /* What a request would have hit when none was made. */
 const char *prb_cls_standin_failure(const struct ctx *c);
 
+/* ---- classify.c ---------------------------------------------------------- */
+
+/* Appends one evidence sentence (cut to PRB_EVIDENCE_LEN, made valid
+ * UTF-8); none past PRB_EVIDENCE_MAX. */
+__attribute__((format(printf, 2, 3)))
+void prb_cls_ev(struct prb_analysis *an, const char *fmt, ...);
+void prb_cls_set_verdict(struct ctx *c, enum prb_verdict v,
+                         enum prb_method m, const char *detail,
+                         bool confirmed);
+
+/* ---- classify_rate.c ----------------------------------------------------- */
+
+/* Rule 13's test: a whole page at under a tenth of the control's rate
+ * (says so in the evidence). */
+bool prb_cls_throttled(struct ctx *c);
+/* The final request was cut by its deadline while the response was still
+ * arriving (x_timeout_progress "flowing"). */
+bool prb_cls_cut_while_flowing(const struct ctx *c);
+/* Rules 17 and 18 for such a request: throttled, ok (slow for everyone)
+ * or inconclusive, with the evidence; false leaves it to rule 11. */
+bool prb_cls_verdict_flowing(struct ctx *c);
+
 /* ---- classify_ooni.c ----------------------------------------------------- */
 
 /* OONI's dns_consistency (c->dns_why says why, for evidence). */
@@ -135,5 +161,7 @@ void prb_cls_http_compare(struct ctx *c);
 void prb_cls_ooni_blocking(struct ctx *c);
 /* After our verdict: a fingerprint's proof overrides v0.4's page diff. */
 void prb_cls_confirmed_blocking(struct ctx *c);
+/* After our verdict: down is OONI's "website down", false/false. */
+void prb_cls_down_keys(struct ctx *c);
 
 #endif

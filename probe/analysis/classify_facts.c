@@ -205,6 +205,28 @@ static bool network_failure(const char *f)
   return k != F_NONE && k != F_REDIRECT && k != F_UNKNOWN && k != F_OTHER;
 }
 
+/* A host without one leading "www.". */
+static const char *site_of(const char *host)
+{
+  return strncmp(host, "www.", 4) ? host : host + 4;
+}
+
+/* The page came over https with a chain verified for its host (no fetch
+ * goes over an unverified one), and either the input was https (its first
+ * response, redirects included, came over a chain verified for the input's
+ * host: no one on the path could forge it) or the final page is the
+ * input's own site (a forged redirect to the site itself hides nothing). */
+static bool own_https(const struct ctx *c, const struct prb_http_request *f)
+{
+  struct prb_url u;
+  if(!c->final_ok || !c->final_https)
+    return false;
+  if(c->https)
+    return c->obs->requests[0].code > 0;
+  return c->url_ok && !prb_url_parse(f->url, &u, NULL) &&
+         streq_nocase(site_of(u.host), site_of(c->url.host));
+}
+
 void prb_cls_gather_http(struct ctx *c)
 {
   const struct prb_obs *o = c->obs;
@@ -226,6 +248,7 @@ void prb_cls_gather_http(struct ctx *c)
       c->final_ok = false;
       c->redirect_broke = true;
     }
+    c->own_https = own_https(c, f);
     if(f->address[0] && !prb_addr_parse_endpoint(f->address, false, &ep)) {
       ep.port = 0;
       c->fetched_from_paddr = prb_cls_addr_in(&ep, c->paddr, c->n_paddr);

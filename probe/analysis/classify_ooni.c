@@ -46,6 +46,10 @@
  *                     most); dns_nxdomain_error: "dns"; else null/null
  *                   8 status matches and body, headers or title match:
  *                     false/true; else "dns" if inconsistent, "http-diff"
+ *                   9 after our verdict: down gives false/false, OONI's
+ *                     "website down" (LTE's setWebsiteDown: the probe and
+ *                     the helper failed alike), whatever 1-8 said; a
+ *                     confirmed fingerprint gives its blocking (below)
  *
  */
 #include "analysis/classify_ctx.h"
@@ -395,6 +399,22 @@ void prb_cls_confirmed_blocking(struct ctx *c)
     return;
   c->out->blocking = a->method == PRB_METHOD_DNS ? PRB_BLOCKING_DNS :
                      PRB_BLOCKING_HTTP_DIFF;
+  c->out->accessible = PRB_TRI_FALSE;
+}
+
+/* A down verdict (the control failed at the step where we did, or the
+ * name exists nowhere) is OONI's "website down": blocking false,
+ * accessible false, as web_connectivity LTE sets it whenever the probe and
+ * its test helper fail alike (setWebsiteDown). v0.4's rules reach that
+ * pair only for TCP and NXDOMAIN and leave a TLS or HTTP failure seen by
+ * both (a certificate broken everywhere, a dead server) at null/null, which
+ * OONI's pipeline reads as "could not tell". The two kinds of down then
+ * carry the same keys. */
+void prb_cls_down_keys(struct ctx *c)
+{
+  if(c->an->verdict != PRB_VERDICT_DOWN)
+    return;
+  c->out->blocking = PRB_BLOCKING_FALSE;
   c->out->accessible = PRB_TRI_FALSE;
 }
 

@@ -5,6 +5,7 @@
 #include "engine/canary.h"
 #include "common/errors.h"
 #include "engine/measure.h"
+#include "ooni/failure.h"
 #include "ooni/record.h"
 #include "common/url.h"
 #include "engine/writer.h"
@@ -20,11 +21,22 @@
 #include <unistd.h>
 
 #define PRB_CANARY_MAX 30.0     /* seconds for one canary check */
+#define NO_LOOK SIZE_MAX
 
 struct slot {
   struct prb_meas *m;
   size_t input;                 /* index into o->inputs */
+  size_t look;                  /* index into looks, NO_LOOK for a first
+                                   measurement */
   double done_at;               /* when it finished (held ones) */
+};
+
+/* A second look owed: what the first measurement said, and when it
+ * finished (prb_now(); 0 for one owed from before a resume). */
+struct look {
+  struct prb_run_look l;
+  double first_done;
+  double started;
 };
 
 struct run {
@@ -56,6 +68,15 @@ struct run {
   int write_errno;
   bool budget_spent;            /* --max-runtime reached */
   struct prb_timer budget;
+  double budget_end;            /* prb_now() when it runs out; 0: none */
+  /* second looks: owed in order of the first measurements' end */
+  struct look *looks;
+  size_t n_looks, cap_looks, next_look;
+  size_t looks_written, looks_agree;
+  /* measurements whose control could not be reached */
+  size_t ctl_unreachable;
+  char ctl_how[16];
+  char ctl_failure[PRB_CTL_FAILURE_MAX];
 };
 
 /* The run's own messages go to the caller's hook when there is one (a
@@ -179,11 +200,97 @@ static void adopt_network(struct run *r, const json_t *reply)
                               r->info.probe_cc, r->info.probe_asn);
 }
 
-/* Classifies, builds and queues the record of a finished measurement. */
-static void emit(struct run *r, struct prb_meas *m, size_t input)
+bool prb_run_wants_second_look(enum prb_verdict v, bool confirmed)
+{
+  return (v == PRB_VERDICT_BLOCKED && !confirmed) || v == PRB_VERDICT_DOWN;
+}
+
+/* How a control could not be reached, in a word a monitor reads. */
+static const char *control_how(const char *failure)
+{
+  if(!failure)
+    return "other";
+  if(!strcmp(failure, PRB_FAIL_TIMEOUT))
+    return "timeout";
+  if(!strcmp(failure, PRB_FAIL_RESET) || !strcmp(failure, PRB_FAIL_EOF) ||
+     !strcmp(failure, PRB_FAIL_ABORTED) || !strcmp(failure, PRB_FAIL_NET_RESET))
+    return "reset";
+  if(!strcmp(failure, PRB_FAIL_REFUSED))
+    return "refused";
+  if(!strncmp(failure, "dns_", 4))
+    return "dns";
+  if(!strncmp(failure, "ssl_", 4))
+    return "tls";
+  return "other";
+}
+
+/* test_keys.x_control_unreachable: the control asked last, its failure
+ * and how; a blocked control is itself a finding. */
+static json_t *control_unreachable(struct run *r, struct prb_meas *m)
+{
+  const char *f = prb_meas_control_failure(m);
+  const char *how = control_how(f);
+  const char *url = r->e.n_controls ?
+                    r->e.controls[r->e.n_controls - 1].url : "";
+  r->ctl_unreachable++;
+  snprintf(r->ctl_how, sizeof(r->ctl_how), "%s", how);
+  snprintf(r->ctl_failure, sizeof(r->ctl_failure), "%s", f ? f : "");
+  return json_pack("{s:s, s:s?, s:s}", "control", url, "failure", f,
+                   "how", how);
+}
+
+/* test_keys.x_second_look: the first measurement this one looks at
+ * again (same report_id and input). */
+static json_t *second_look_json(const struct look *k)
+{
+  return json_pack("{s:s, s:s, s:s, s:s?, s:f}", "input", k->l.input,
+                   "measurement_start_time", k->l.first_start, "verdict",
+                   prb_verdict_name(k->l.verdict), "detail",
+                   k->l.detail[0] ? k->l.detail : NULL,
+                   "waited", k->first_done > 0 ?
+                   (double)(long)((k->started - k->first_done) * 10) / 10
+                   : 0.0);
+}
+
+/* A first verdict that needs company gets a second look at the end. */
+static void owe_look(struct run *r, const struct prb_obs *obs,
+                     const struct prb_input *item,
+                     const struct prb_analysis *a)
+{
+  if(r->o->no_second_look ||
+     !prb_run_wants_second_look(a->verdict, a->confirmed) ||
+     !prb_array_reserve(&r->looks, &r->cap_looks, r->n_looks + 1,
+                        sizeof(*r->looks), SIZE_MAX))
+    return;
+  struct look *k = &r->looks[r->n_looks++];
+  memset(k, 0, sizeof(*k));
+  snprintf(k->l.input, sizeof(k->l.input), "%s", item->url);
+  snprintf(k->l.category_code, sizeof(k->l.category_code), "%s",
+           item->category_code);
+  snprintf(k->l.first_start, sizeof(k->l.first_start), "%s",
+           obs->measurement_start_time);
+  k->l.verdict = a->verdict;
+  snprintf(k->l.detail, sizeof(k->l.detail), "%s", a->detail);
+  k->first_done = prb_now();
+}
+
+/* Classifies, builds and queues the record of a finished measurement:
+ * of inputs[input], or, for a second look, of looks[look]. */
+static void emit(struct run *r, struct prb_meas *m, size_t input,
+                 size_t look)
 {
   const struct prb_obs *obs = prb_meas_obs(m);
-  const struct prb_input *item = &r->o->inputs->items[input];
+  struct prb_input own;
+  const struct prb_input *item = &own;
+  if(look == NO_LOOK)
+    item = &r->o->inputs->items[input];
+  else {
+    memset(&own, 0, sizeof(own));
+    own.url = r->looks[look].l.input;
+    own.origin = "second look";
+    snprintf(own.category_code, sizeof(own.category_code), "%s",
+             r->looks[look].l.category_code);
+  }
   struct prb_classification c;
   adopt_network(r, prb_meas_control_reply(m));
   struct prb_analyze_in in = {obs, prb_meas_control(m),
@@ -202,6 +309,12 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
     json_object_set_new(keys, "x_canaries", r->canaries_ok == PRB_TRI_NULL
                         ? json_null()
                         : json_boolean(r->canaries_ok == PRB_TRI_TRUE));
+    if(prb_meas_control_unreachable(m))
+      json_object_set_new(keys, "x_control_unreachable",
+                          control_unreachable(r, m));
+    if(look != NO_LOOK)
+      json_object_set_new(keys, "x_second_look",
+                          second_look_json(&r->looks[look]));
   }
   json_t *rec = keys ? prb_record_build(&r->info, obs, prb_meas_control(m),
                                        prb_meas_control_url(m), keys) : NULL;
@@ -215,11 +328,18 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
     return;
   }
   r->finished++;
+  if(look == NO_LOOK)
+    owe_look(r, obs, item, &c.x_analysis);
+  else {
+    r->looks_written++;
+    r->looks_agree += c.x_analysis.verdict == r->looks[look].l.verdict;
+  }
   if(!r->o->quiet) {
     char what[200];
-    fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s)\n", r->finished,
-            r->o->inputs->n, obs->input, summary(&c, obs, what, sizeof(what)),
-            obs->test_runtime);
+    fprintf(stderr, "[%zu/%zu] %s: %s%s (%.1f s)\n", r->finished,
+            r->o->inputs->n + r->n_looks, obs->input,
+            summary(&c, obs, what, sizeof(what)),
+            look == NO_LOOK ? "" : ", second look", obs->test_runtime);
   }
   if(!prb_array_reserve(&r->announce, &r->cap_announce, r->n_announce + 1,
                         sizeof(*r->announce), SIZE_MAX)) {
@@ -252,7 +372,7 @@ static void on_recheck(void *arg, bool reached)
       r->held[kept++] = *h;
       continue;
     }
-    emit(r, h->m, h->input);
+    emit(r, h->m, h->input, h->look);
     prb_meas_free(h->m);
   }
   r->n_held = kept;
@@ -286,10 +406,11 @@ static bool needs_recheck(const struct run *r, const struct prb_meas *m)
 static void on_measured(void *arg, struct prb_meas *m)
 {
   struct run *r = arg;
-  size_t input = 0;
+  size_t input = 0, look = NO_LOOK;
   for(size_t i = 0; i < r->in_flight; i++)
     if(r->active[i].m == m) {
       input = r->active[i].input;
+      look = r->active[i].look;
       r->active[i] = r->active[--r->in_flight];
       break;
     }
@@ -297,11 +418,12 @@ static void on_measured(void *arg, struct prb_meas *m)
     struct slot *h = &r->held[r->n_held++];
     h->m = m;
     h->input = input;
+    h->look = look;
     h->done_at = prb_now();
     start_recheck(r);
     return;
   }
-  emit(r, m, input);
+  emit(r, m, input, look);
   prb_meas_free(m);
 }
 
@@ -313,29 +435,67 @@ static bool admitting(const struct run *r)
          r->next < r->o->inputs->n;
 }
 
+/* Second looks wait until every input has started. */
+static bool looking(const struct run *r)
+{
+  return !r->stop && !r->write_failed && !r->budget_spent && !r->offline &&
+         r->next >= r->o->inputs->n && r->next_look < r->n_looks;
+}
+
+static bool start_one(struct run *r, const char *url, const char *origin,
+                      size_t input, size_t look)
+{
+  struct prb_url u;
+  const char *why = NULL;
+  if(prb_url_parse(url, &u, &why) < 0) {
+    fprintf(stderr, "%s: %s: %s\n", origin, url, why ? why : "bad URL");
+    return true;
+  }
+  struct prb_meas *m = prb_meas_start(&r->e, &u, PRB_MEAS_FULL, NULL, 0,
+                                      on_measured, r);
+  if(!m) {
+    say(r, true, "out of memory");
+    write_failed(r, ENOMEM);
+    return false;
+  }
+  r->active[r->in_flight].m = m;
+  r->active[r->in_flight].input = input;
+  r->active[r->in_flight++].look = look;
+  return true;
+}
+
+/* The owed looks whose pause is over, while the budget allows a whole
+ * measurement; those it cannot fit stay owed (stats->looks_owed). */
+static void admit_looks(struct run *r)
+{
+  double now = prb_now(), pause = r->o->second_look_pause;
+  while(looking(r) && r->in_flight + r->n_held < r->parallel) {
+    struct look *k = &r->looks[r->next_look];
+    double due = k->first_done + pause;
+    if(r->budget_end > 0 &&
+       (due > now ? due : now) + r->e.meas_deadline > r->budget_end) {
+      r->budget_spent = true;   /* no time for it, nor for those after */
+      return;
+    }
+    if(due > now)
+      return;
+    r->next_look++;
+    k->started = now;
+    if(!start_one(r, k->l.input, "second look", 0, r->next_look - 1))
+      return;
+  }
+}
+
 static void admit(struct run *r)
 {
   const struct prb_inputs *in = r->o->inputs;
   while(admitting(r) && r->in_flight + r->n_held < r->parallel) {
     size_t idx = r->next++;
     const struct prb_input *item = &in->items[idx];
-    struct prb_url u;
-    const char *why = NULL;
-    if(prb_url_parse(item->url, &u, &why) < 0) {
-      fprintf(stderr, "%s: %s: %s\n", item->origin, item->url,
-              why ? why : "bad URL");
-      continue;
-    }
-    struct prb_meas *m = prb_meas_start(&r->e, &u, PRB_MEAS_FULL, NULL, 0,
-                                        on_measured, r);
-    if(!m) {
-      say(r, true, "out of memory");
-      write_failed(r, ENOMEM);
+    if(!start_one(r, item->url, item->origin, idx, NO_LOOK))
       return;
-    }
-    r->active[r->in_flight].m = m;
-    r->active[r->in_flight++].input = idx;
   }
+  admit_looks(r);
 }
 
 /* Before each sleep: make finished records durable, tell the caller, and
@@ -352,7 +512,7 @@ static void before_sleep(void *arg)
     if(r->o->on_record && !r->write_failed)
       r->o->on_record(r->o->on_record_ctx,
                       json_string_value(json_object_get(rec, "input")), rec,
-                      first + i + 1, r->o->inputs->n);
+                      first + i + 1, r->o->inputs->n + r->n_looks);
     json_decref(r->announce[i]);
   }
   r->n_announce = 0;
@@ -378,6 +538,33 @@ static void fill_stats(const struct run *r, double t0,
            prb_writer_path(r->w));
   snprintf(stats->report_id, sizeof(stats->report_id), "%s",
            r->info.report_id);
+  stats->second_looks = r->looks_written;
+  stats->looks_owed = r->n_looks - r->next_look;
+  stats->control_unreachable = r->ctl_unreachable;
+  snprintf(stats->control_how, sizeof(stats->control_how), "%s", r->ctl_how);
+}
+
+/* What a monitor must see in the run's own output: a control that could
+ * not be reached, and how the second looks went. */
+static void closing_words(const struct run *r)
+{
+  size_t written = prb_writer_count(r->w);
+  if(r->ctl_unreachable)
+    say(r, false, "the control %s could not be reached for %zu of %zu "
+        "measurements (%s: %s): without it no site was called blocked or "
+        "down unless a fingerprint or the SNI test confirmed it, and pages "
+        "fetched over valid https say ok, unconfirmed. A blocked control is "
+        "itself a finding: please report it.",
+        r->e.n_controls ? r->e.controls[r->e.n_controls - 1].url : "",
+        r->ctl_unreachable, written, r->ctl_how,
+        r->ctl_failure[0] ? r->ctl_failure : "no reply");
+  if(r->looks_written)
+    say(r, false, "second looks at %zu unconfirmed blocked or down "
+        "verdicts: %zu agree with the first", r->looks_written,
+        r->looks_agree);
+  if(r->n_looks > r->next_look)
+    say(r, false, "%zu second looks not taken (time budget or stop): their "
+        "first verdicts stand alone", r->n_looks - r->next_look);
 }
 
 static int measure_all(struct run *r, struct prb_run_stats *stats)
@@ -386,8 +573,18 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
   double t0 = prb_now();
   r->parallel = fd_budget(r);
   prb_timer_init(&r->budget);
-  if(o->max_runtime > 0)
+  if(o->max_runtime > 0) {
     prb_timer_start(r->e.loop, &r->budget, o->max_runtime, on_budget, r);
+    r->budget_end = t0 + o->max_runtime;
+  }
+  /* What a resumed run still owes: due at once (their pause is over). */
+  for(size_t i = 0; i < o->n_looks && !o->no_second_look; i++) {
+    if(!prb_array_reserve(&r->looks, &r->cap_looks, r->n_looks + 1,
+                          sizeof(*r->looks), SIZE_MAX))
+      break;
+    memset(&r->looks[r->n_looks], 0, sizeof(*r->looks));
+    r->looks[r->n_looks++].l = o->looks[i];
+  }
   r->active = calloc(r->parallel, sizeof(*r->active));
   r->held = calloc(r->parallel, sizeof(*r->held));
   if(!r->active || !r->held) {
@@ -399,12 +596,13 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
   /* With the budget spent, measurements in flight still finish (their
    * own deadlines bound them) and are written; no new one starts. */
   while(!r->stop && !r->write_failed &&
-        (r->in_flight || r->n_held || admitting(r)))
+        (r->in_flight || r->n_held || admitting(r) || looking(r)))
     prb_loop_run_once(r->e.loop, 1.0);
   prb_timer_stop(r->e.loop, &r->budget);
   before_sleep(r);              /* the last records */
   prb_loop_before_sleep(r->e.loop, NULL, NULL);
   fill_stats(r, t0, stats);
+  closing_words(r);
   size_t kept = prb_writer_count(r->w);
   size_t left = o->inputs->n - r->next;
   const char *path = prb_writer_path(r->w);
@@ -431,9 +629,12 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
     say(r, false, "time budget of %.0f s reached: %zu complete records "
         "kept in %s; %zu inputs left for the next run", o->max_runtime, kept,
         path, left);
-  else if(!o->quiet)
+  else if(!o->quiet) {
     say(r, false, "records written: %zu, in %.1f s (%.1f/s), to %s", kept,
         secs, secs > 0 ? (double)kept / secs : 0, path);
+    if(r->looks_written)
+      say(r, false, "of them second looks: %zu", r->looks_written);
+  }
   return PRB_EXIT_OK;
 }
 
@@ -564,6 +765,7 @@ out:
   for(size_t i = 0; i < r.n_announce; i++)
     json_decref(r.announce[i]);
   free(r.announce);
+  free(r.looks);
   free(r.active);
   free(r.held);
   prb_canaries_free(r.canaries);

@@ -13,10 +13,30 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "analysis/verdict.h"
 #include "common/caps.h"
 #include "common/errors.h"
 #include "engine/engine.h"
 #include "lists/inputs.h"
+
+/* Seconds between a measurement and its second look, by default. */
+#define PRB_SECOND_LOOK_PAUSE 60.0
+
+/* A second look: an input measured again at the end of a run because its
+ * first verdict was blocked without confirmation, or down (one lone
+ * measurement is never counted as a blocked day, two agreeing ones are).
+ * The second record names the first in test_keys.x_second_look. A resumed
+ * run is handed the looks its interrupted part still owes. */
+struct prb_run_look {
+  char input[PRB_URL_MAX];
+  char category_code[PRB_CATEGORY_MAX];
+  char first_start[20];         /* the first's measurement_start_time */
+  enum prb_verdict verdict;     /* the first's: blocked or down */
+  char detail[PRB_DETAIL_MAX];  /* the first's x_analysis.detail, or "" */
+};
+
+/* Whether a first verdict earns a second look. */
+bool prb_run_wants_second_look(enum prb_verdict v, bool confirmed);
 
 struct prb_run_opts {
   struct prb_inputs *inputs;    /* what to measure (borrowed) */
@@ -52,6 +72,14 @@ struct prb_run_opts {
   /* The report_id to write (a resumed run keeps its own); NULL makes a
    * new one. */
   const char *report_id;
+  /* Second looks (struct prb_run_look): after second_look_pause seconds
+   * (0 allowed), within max_runtime; none with no_second_look. looks
+   * (n_looks, borrowed) are those a resumed run still owes, taken after
+   * its inputs. */
+  bool no_second_look;
+  double second_look_pause;
+  const struct prb_run_look *looks;
+  size_t n_looks;
 };
 
 /* What the run did, for the caller's bookkeeping; filled by prb_run. */
@@ -62,6 +90,12 @@ struct prb_run_stats {
   char output[4096];            /* the results file, "" if none */
   int write_errno;              /* errno of a failed write, 0 if none */
   char report_id[96];           /* the records' report_id */
+  size_t second_looks;          /* of written: second looks */
+  size_t looks_owed;            /* second looks not taken (budget, signal) */
+  /* Measurements whose control could not be reached, and how the last
+   * one failed ("timeout", "reset", "refused", "dns", "tls", "other"). */
+  size_t control_unreachable;
+  char control_how[16];
 };
 
 /* Runs the whole measurement. stats may be NULL. */

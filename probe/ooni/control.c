@@ -327,6 +327,7 @@ static int parse_http(json_t *sec, struct prb_ctl_http *http,
 
   http->body_length = -1;
   http->status_code = -1;
+  http->x_bytes_received = -1;
   rc = optional_object(sec, "http_request", why, whylen);
   if(rc <= 0)
     return rc;
@@ -340,6 +341,13 @@ static int parse_http(json_t *sec, struct prb_ctl_http *http,
                 http->body_sha256, "http_request", why, whylen))
     return -1;
   http->status_code = (long)code;
+  char progress[16] = "";
+  if(get_int(sec, "x_bytes_received", 0, (long long)1 << 50,
+             &http->x_bytes_received, why, whylen) ||
+     get_text(sec, "x_timeout_progress", progress, sizeof(progress),
+              "http_request", why, whylen))
+    return -1;
+  http->x_flowing = !strcmp(progress, "flowing");
   return get_text(sec, "title", http->title, sizeof(http->title),
                   "http_request", why, whylen);
 }

@@ -72,6 +72,11 @@ struct prb_ctl_http {
   bool headers_truncated;
   bool has_body_sha256;         /* our x_body_sha256 was present */
   unsigned char body_sha256[32];
+  /* Ours, on a failed fetch: the response bytes that came (-1 when not
+   * sent), and whether they were still coming when its deadline ended it
+   * (x_timeout_progress "flowing"): a page slow for the control too. */
+  long long x_bytes_received;
+  bool x_flowing;
 };
 
 struct prb_ctl_dns {

@@ -341,6 +341,23 @@ static int response(const tape *tp, size_t resp, struct prb_http_request *q)
   return 0;
 }
 
+/* How a request's bytes arrived (our x_ keys): what tells a transfer
+ * cut while flowing (throttled, or slow for everyone) from a stalled one. */
+static void arrival(const tape *tp, size_t o, struct prb_http_request *q)
+{
+  static const char *const words[] = {"no_bytes", "stalled", "flowing"};
+  char w[16];
+  long long got = integer(tp, get(tp, o, "x_bytes_received"), 0);
+  q->bytes_received = got > 0 ? (size_t)got : 0;
+  q->t_first_byte = num(tp, get(tp, o, "x_t_first_byte"));
+  q->t_last_byte = num(tp, get(tp, o, "x_t_last_byte"));
+  q->timeout_progress = NULL;
+  if(prb_jt_str(tp, get(tp, o, "x_timeout_progress"), w, sizeof(w), NULL))
+    for(size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+      if(!strcmp(w, words[i]))
+        q->timeout_progress = words[i];
+}
+
 /* OONI lists requests newest first; the obs keeps them in order. */
 static int requests(struct prb_recobs *r, const tape *tp, size_t list)
 {
@@ -365,6 +382,7 @@ static int requests(struct prb_recobs *r, const tape *tp, size_t list)
     q->t = num(tp, get(tp, o, "t"));
     q->depth = t.depth;
     q->transaction_id = (int)integer(tp, get(tp, o, "transaction_id"), 0);
+    arrival(tp, o, q);
     if(response(tp, get(tp, o, "response"), q))
       return -1;
   }

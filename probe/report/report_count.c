@@ -889,7 +889,7 @@ const char *prb_rep_status_name(enum prb_rep_status s)
   case PRB_REP_S_NOVERDICT: return "no_verdict";
   case PRB_REP_S_OK: return "ok";
   case PRB_REP_S_DOWN: return "down";
-  case PRB_REP_S_ANOMALY: return "anomaly";
+  case PRB_REP_S_ANOMALY: return "inconclusive";
   case PRB_REP_S_THROTTLED: return "throttled";
   case PRB_REP_S_BLOCKED: return "blocked";
   default: return "none";

@@ -10,11 +10,16 @@
  * The counting rule (also in results/README.md). A record counts once: a
  * second one with the same identity (measurement_uid, else report_id,
  * input, measurement_start_time and network, else, without a report_id,
- * the record's bytes) is a duplicate, counted apart. Measurements whose verdict is probe_offline say nothing about
- * the site: they are counted apart and ignored below. Failed measurements
- * are inconclusive ones, counted apart as well as there. For one site on one network on one UTC day, let
- * C = ok + blocked + throttled + down measurements (inconclusive ones have
- * no say). The day is
+ * the record's bytes) is a duplicate, counted apart. Measurements whose
+ * verdict is probe_offline say nothing about the site: they are counted
+ * apart and ignored below. Failed measurements are inconclusive ones,
+ * counted apart as well as there. A second look (test_keys.x_second_look:
+ * the probe measured again, at the end of its run, a URL it found blocked
+ * without confirmation or down) is a measurement like any other, counted
+ * on the day of the first one it names: one volunteer's run thereby
+ * brings a blocked verdict its company. For one site on one network on one
+ * UTC day, let C = ok + blocked + throttled + down measurements
+ * (inconclusive ones have no say). The day is
  *   no verdict  C = 0 (only inconclusive measurements);
  *   blocked     blocked > C/2 (a strict majority) and either at least
  *               min_blocked (default 2) measurements say blocked or one of
@@ -24,14 +29,15 @@
  *               one is;
  *               its method is the one most of its blocked measurements
  *               name (ties: dns, tcp, tls, http, in that order);
- *   anomaly     blocked > C/2 without that support (one unconfirmed
+ *   inconclusive (PRB_REP_S_ANOMALY, named so in every output)
+ *               blocked > C/2 without that support (one unconfirmed
  *               measurement), or no verdict has a strict majority;
  *   throttled / down / ok   that verdict has the strict majority.
  * A pair's status over the period is the first that applies: blocked (a
- * blocked day), throttled, down, anomaly (a day of each), ok (an ok day),
- * no verdict. A site's status: blocked (blocked on some network), throttled,
- * down (an outage: it failed from the control too), inconclusive (an
- * anomaly day, or no ok day at all), else ok. These five are disjoint and
+ * blocked day), throttled, down, inconclusive (a day of each), ok (an ok
+ * day), no verdict. A site's status: blocked (blocked on some network),
+ * throttled, down (an outage: it failed from the control too),
+ * inconclusive (an inconclusive day, or no ok day at all), else ok. These five are disjoint and
  * add up to the sites measured; "access problems" are all but ok.
  * A site's days blocked are the days it was blocked on some network, each
  * day counted once however many networks blocked it.

@@ -234,19 +234,33 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
       "more than half of that day's conclusive measurements there say "
       "blocked, and enough of them do (the number below) or one is "
       "confirmed by a fingerprint (blockpage, DNS answer or interception "
-      "certificate). Days are UTC; a website is the URL's host without "
-      "\"www.\". Measurements needed:",
+      "certificate). The probe measures a URL it finds blocked without "
+      "confirmation a second time at the end of its run (a \"second look\", "
+      "counted on the first one's day), so one volunteer's two agreeing "
+      "measurements make a blocked day, while one alone, or two that "
+      "disagree, leave the day inconclusive. Days are UTC; a website is the "
+      "URL's host without \"www.\". Measurements needed:",
     [PRB_LANG_RU] = "Сайт считается заблокированным в сети в данный день, "
       "если больше половины измерений с определённым результатом за этот "
       "день в этой сети показывает блокировку и таких измерений достаточно "
       "(число ниже) либо одно из них подтверждено сигнатурой блокировки "
-      "(страница блокировки, ответ DNS или сертификат перехвата). Дни "
+      "(страница блокировки, ответ DNS или сертификат перехвата). URL, "
+      "заблокированный без подтверждения, программа в конце запуска "
+      "проверяет ещё раз («повторная проверка», засчитывается в день "
+      "первой), поэтому два совпадающих измерения одного волонтёра дают "
+      "день блокировки, а одно измерение или два несовпадающих оставляют "
+      "результат дня неясным. Дни "
       "считаются по UTC; сайт — это хост URL без «www.». Нужно измерений:",
     [PRB_LANG_KK] = "Егер сол күнгі сол желідегі нақты нәтиже берген "
       "өлшеулердің жартысынан көбі бұғаттауды көрсетсе және ондай өлшеулер "
       "жеткілікті болса (саны төменде) не біреуі бұғаттау сигнатурасы "
       "арқылы расталса (бұғаттау беті, DNS жауабы немесе ұстап алу "
       "сертификаты), сайт сол күні сол желіде бұғатталған деп саналады. "
+      "Расталмай бұғатталған URL-ды бағдарлама іске қосудың соңында қайта "
+      "тексереді («қайта тексеру», біріншісінің күніне саналады), сондықтан "
+      "бір еріктінің сәйкес келген екі өлшеуі бұғаттау күнін береді, ал "
+      "жалғыз өлшеу немесе сәйкес келмейтін екі өлшеу күннің нәтижесін анық "
+      "емес қалдырады. "
       "Күндер UTC бойынша; сайт — URL хосты, «www.» алынып тасталады. "
       "Қажетті өлшеу саны:",
   },
@@ -270,10 +284,12 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
     [PRB_LANG_RU] = "не работает",
     [PRB_LANG_KK] = "жұмыс істемейді",
   },
+  /* The same word as the site's status and the summary's figure: a day
+   * or a network without enough support is inconclusive everywhere. */
   [PRB_M_S_ANOMALY] = {
-    [PRB_LANG_EN] = "anomaly",
-    [PRB_LANG_RU] = "аномалия",
-    [PRB_LANG_KK] = "аномалия",
+    [PRB_LANG_EN] = "inconclusive",
+    [PRB_LANG_RU] = "неясно",
+    [PRB_LANG_KK] = "анық емес",
   },
   [PRB_M_S_THROTTLED] = {
     [PRB_LANG_EN] = "throttled",

@@ -497,7 +497,32 @@ struct fields {
   char verdict[24];
   char method[16];
   int confirmed;
+  char first_time[24];          /* a second look's first measurement */
 };
+
+/* x_second_look: only the first measurement's start time counts. */
+static int second_look(struct cur *c, struct fields *f)
+{
+  struct obj o;
+  char key[32];
+  int r;
+  bool present;
+  if(*c->l.p != '{')
+    return value(c);
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
+    if(!strcmp(key, "measurement_start_time") && *c->l.p == '"') {
+      if(get_str(c, f->first_time, sizeof(f->first_time), &present,
+                 "x_second_look.measurement_start_time is not a date "
+                 "string"))
+        return -1;
+    } else if(value(c)) {
+      return -1;
+    }
+  }
+  return r;
+}
 
 static int analysis(struct cur *c, struct fields *f)
 {
@@ -596,6 +621,9 @@ static int test_keys(struct cur *c, struct fields *f,
         return -1;
     } else if(!strcmp(key, "queries")) {
       if(queries(c, rec))
+        return -1;
+    } else if(!strcmp(key, "x_second_look")) {
+      if(second_look(c, f))
         return -1;
     } else if(!strcmp(key, "x_category_code")) {
       if(get_str(c, rec->category, sizeof(rec->category), &present,
@@ -714,21 +742,23 @@ static void derive(const struct fields *f, struct prb_scan_rec *rec)
 }
 
 /* OONI's measurement_uid names a measurement; without one (our records,
- * probe files) the report, the URL, the start time and the network do;
+ * probe files) the report, the URL, the start time and the network do
+ * (and, for a second look, that it is one);
  * without a report_id either (simulated or trimmed records), only the
  * record's exact bytes. */
 static uint64_t identity(const struct fields *f, const struct prb_scan_rec *r,
                          const char *line, size_t len)
 {
-  char buf[PRB_SCAN_INPUT_MAX + 2 * PRB_SCAN_SHORT_MAX + 64];
+  char buf[PRB_SCAN_INPUT_MAX + 2 * PRB_SCAN_SHORT_MAX + 128];
   int n;
   if(!f->uid[0] && !r->report_id[0])
     return prb_hash_bytes(line, len);
   if(f->uid[0])
     n = snprintf(buf, sizeof(buf), "uid\n%s", f->uid);
-  else
-    n = snprintf(buf, sizeof(buf), "%s\n%s\n%s\n%s\n%s", r->report_id,
-                 r->input, f->time, r->asn, r->cc);
+  else      /* a second look may start in its first one's second */
+    n = snprintf(buf, sizeof(buf), "%s\n%s\n%s\n%s\n%s%s%s", r->report_id,
+                 r->input, f->time, r->asn, r->cc,
+                 f->first_time[0] ? "\nsecond look of " : "", f->first_time);
   if(n < 0)
     n = 0;
   return prb_hash_bytes(buf, (size_t)n < sizeof(buf) ? (size_t)n
@@ -768,6 +798,13 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
   }
   if(!f.has_time || !prb_scan_day(f.time, &rec->day)) {
     *reason = "measurement_start_time is not \"YYYY-MM-DD hh:mm:ss\"";
+    return PRB_SCAN_BAD;
+  }
+  /* A second look counts on the day of the measurement it looks at again,
+   * so the pair stays one day's company when a run crosses midnight. */
+  if(f.first_time[0] && !prb_scan_day(f.first_time, &rec->day)) {
+    *reason = "x_second_look.measurement_start_time is not \"YYYY-MM-DD "
+              "hh:mm:ss\"";
     return PRB_SCAN_BAD;
   }
   if(!f.has_asn || strncmp(rec->asn, "AS", 2) || !rec->asn[2] ||

@@ -91,6 +91,15 @@ static json_t *http_section(const struct prb_obs *obs, double *span)
                         prb_json_text(title, strlen(title)), "headers",
                         headers ? headers : json_object(), "status_code",
                         (json_int_t)(ok ? last->code : -1));
+  /* A fetch the deadline ended: how much came, and whether it was still
+   * coming (ours: a page slow for everyone is not throttled here). */
+  if(o && !ok && last->bytes_received) {
+    json_object_set_new(o, "x_bytes_received",
+                        json_integer((json_int_t)last->bytes_received));
+    if(last->timeout_progress)
+      json_object_set_new(o, "x_timeout_progress",
+                          json_string(last->timeout_progress));
+  }
   if(o && ok) {
     char digest[65];
     prb_sha256_hex(last->body, last->body_len, digest);

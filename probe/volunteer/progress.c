@@ -14,6 +14,8 @@ struct prb_progress {
   FILE *out;
   bool tty;                     /* redraw one line in place */
   size_t already, all, done;
+  size_t looks;                 /* of done: second looks, not counted by
+                                   verdict (the site is counted once) */
   size_t counts[PRB_STATE_VERDICTS];
   size_t controls;              /* controls the run asks; 0: none */
   size_t answered;              /* records with the control's answer */
@@ -62,9 +64,13 @@ void prb_progress_reason(const json_t *rec, char *buf, size_t len)
                                        "dns_experiment_failure"));
   const char *httpf = json_string_value(json_object_get(tk,
                                         "http_experiment_failure"));
+  json_t *lost = json_object_get(tk, "x_control_unreachable");
+  const char *how = json_string_value(json_object_get(lost, "how"));
   if(method || detail)
     snprintf(buf, len, "%s%s%s", method ? method : "",
              method && detail ? ": " : "", detail ? detail : "");
+  else if(how)
+    snprintf(buf, len, "no control: unreachable, %s", how);
   else if(dnsf)
     snprintf(buf, len, "dns: %s", dnsf);
   else if(httpf)
@@ -144,10 +150,15 @@ void prb_progress_on_record(void *ctx, const char *input, const json_t *rec,
   struct prb_progress *p = ctx;
   enum prb_verdict v = rec ? prb_state_record_verdict(rec)
                            : PRB_VERDICT_UNCLASSIFIED;
-  p->counts[v]++;
+  /* A second look is the same site again: counted once, by its first. */
+  if(json_object_get(json_object_get(rec, "test_keys"), "x_second_look"))
+    p->looks++;
+  else {
+    p->counts[v]++;
+    if(rec && prb_progress_control_answered(rec))
+      p->answered++;
+  }
   p->done++;
-  if(rec && prb_progress_control_answered(rec))
-    p->answered++;
   if(p->fmt == PRB_LOG_JSON) {
     double e = eta(p, total);
     emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o}",
@@ -218,10 +229,11 @@ static void summary_json(struct prb_progress *p, size_t left, int exit,
   for(int i = 0; c && i < PRB_STATE_VERDICTS; i++)
     json_object_set_new(c, prb_state_verdict_name(i),
                         json_integer((json_int_t)p->counts[i]));
-  emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:i, s:s, s:o, "
-                         "s:I, s:I}",
+  emit_json(p, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:i, s:s, "
+                         "s:o, s:I, s:I}",
                          "type", "summary", "run", p->run_id,
-                         "measured", (json_int_t)p->done,
+                         "measured", (json_int_t)(p->done - p->looks),
+                         "second_looks", (json_int_t)p->looks,
                          "already", (json_int_t)p->already,
                          "left", (json_int_t)left, "seconds", secs,
                          "exit", exit, "output", output ? output : "",
@@ -245,7 +257,11 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
   const size_t *c = p->counts;
   fprintf(p->out, "accessprobe: ");
   fprintf(p->out, prb_trn("%zu site measured in %s", "%zu sites measured "
-                          "in %s", p->done), p->done, dur);
+                          "in %s", p->done - p->looks), p->done - p->looks, dur);
+  if(p->looks)
+    fprintf(p->out, prb_trn(" and %zu looked at again (second look)",
+                            " and %zu looked at again (second looks)",
+                            p->looks), p->looks);
   if(p->already)
     fprintf(p->out, prb_tr(" (%zu recorded before the run was resumed)"),
             p->already);
@@ -269,10 +285,10 @@ void prb_progress_finish(struct prb_progress *p, size_t left, int exit,
             prb_tr("measured without a control: \"inconclusive\" means "
                    "that this probe alone cannot tell blocking from an "
                    "outage (docs/volunteers.md, \"The control\")"));
-  else if(p->controls && p->answered < p->done)
+  else if(p->controls && p->answered < p->done - p->looks)
     fprintf(p->out, prb_tr("accessprobe: the control answered for %zu of "
                            "%zu sites; the others cannot be told from an "
-                           "outage\n"), p->answered, p->done);
+                           "outage\n"), p->answered, p->done - p->looks);
   fflush(p->out);
 }
 

@@ -95,6 +95,10 @@ static int list_json(const char *dir, struct prb_index *ix, FILE *out)
                           "left", (json_int_t)e->left,
                           "verdicts", c ? c : json_object(),
                           "control", e->control[0] ? e->control : NULL);
+    if(o && e->control_unreachable)
+      json_object_set_new(o, "control_unreachable", json_pack(
+        "{s:I, s:s}", "measurements", (json_int_t)e->control_unreachable,
+        "how", e->control_how));
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if(!s)
@@ -185,6 +189,12 @@ static void list_text(const char *dir, struct prb_index *ix, FILE *out)
       fprintf(out, prb_trn("     (%zu input was left unmeasured)\n",
                            "     (%zu inputs were left unmeasured)\n",
                            e->left), e->left);
+    if(e->control_unreachable)
+      fprintf(out, prb_trn("     (the control was unreachable for %zu "
+                           "measurement: %s)\n", "     (the control was "
+                           "unreachable for %zu measurements: %s)\n",
+                           e->control_unreachable), e->control_unreachable,
+              e->control_how[0] ? e->control_how : "other");
   }
   if(without)
     fprintf(out, "\n%s", prb_tr("Runs without a control (\"no\" above) "
@@ -240,9 +250,17 @@ static struct prb_run_entry *pick_run(const char *dir, struct prb_index *ix,
   return NULL;
 }
 
+/* What show_records() counted: each site by its first measurement. */
+struct shown {
+  size_t counts[PRB_STATE_VERDICTS];
+  size_t answered, control_failed;  /* the control's answer, or failure */
+  size_t looks;                     /* second looks */
+  size_t lost;                      /* records: the control unreachable */
+  char how[16];                     /* and how, the last one's */
+};
+
 /* One line per record; counts by verdict and of the control's answers. */
-static void show_records(FILE *f, FILE *out, size_t counts[],
-                         size_t *answered, size_t *control_failed)
+static void show_records(FILE *f, FILE *out, struct shown *sh)
 {
   size_t vw = 0;
   for(int v = 0; v < PRB_STATE_VERDICTS; v++)
@@ -257,17 +275,28 @@ static void show_records(FILE *f, FILE *out, size_t counts[],
     const char *input = json_string_value(json_object_get(rec, "input"));
     if(json_is_object(rec) && input) {
       enum prb_verdict v = prb_state_record_verdict(rec);
+      json_t *tk = json_object_get(rec, "test_keys");
+      bool again = json_object_get(tk, "x_second_look") != NULL;
+      const char *how = json_string_value(json_object_get(
+        json_object_get(tk, "x_control_unreachable"), "how"));
       char why[160];
       prb_progress_reason(rec, why, sizeof(why));
-      counts[v]++;
-      if(prb_progress_control_answered(rec))
-        (*answered)++;
-      else if(json_is_string(json_object_get(json_object_get(rec,
-                                             "test_keys"),
-                                             "control_failure")))
-        (*control_failed)++;
+      if(again)
+        sh->looks++;
+      else {
+        sh->counts[v]++;
+        if(prb_progress_control_answered(rec))
+          sh->answered++;
+        else if(json_is_string(json_object_get(tk, "control_failure")))
+          sh->control_failed++;
+      }
+      if(how) {
+        sh->lost++;
+        snprintf(sh->how, sizeof(sh->how), "%s", how);
+      }
       prb_words_cell(out, prb_words_verdict(v), vw, false);
-      fprintf(out, "  %s  (%s)\n", input, why);
+      fprintf(out, "  %s  (%s)%s\n", input, why,
+              again ? prb_tr("  second look") : "");
     }
     json_decref(rec);
   }
@@ -301,21 +330,39 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
   network_of(e, net, sizeof(net));
   fprintf(out, prb_tr("Run %s\nstarted %s, network %s, %s\n\n"), e->id,
           e->started, net, st);
-  size_t counts[PRB_STATE_VERDICTS] = {0}, answered = 0, failed = 0, all = 0;
-  show_records(f, out, counts, &answered, &failed);
+  struct shown sh = {0};
+  size_t all = 0;
+  show_records(f, out, &sh);
   fclose(f);
   fprintf(out, "\n");
   for(int v = 0; v < PRB_STATE_VERDICTS; v++) {
-    all += counts[v];
-    if(counts[v])
-      fprintf(out, "%s %zu  ", prb_words_verdict(v), counts[v]);
+    all += sh.counts[v];
+    if(sh.counts[v])
+      fprintf(out, "%s %zu  ", prb_words_verdict(v), sh.counts[v]);
   }
   fprintf(out, "\n");
+  if(sh.looks)
+    fprintf(out, prb_trn("%zu site found blocked without confirmation, or "
+                         "down, was measured a second time (\"second "
+                         "look\"); the counts are of first measurements.\n",
+                         "%zu sites found blocked without confirmation, or "
+                         "down, were measured a second time (\"second "
+                         "look\"); the counts are of first measurements.\n",
+                         sh.looks), sh.looks);
+  if(sh.lost)
+    fprintf(out, prb_trn("The control could not be reached for %zu "
+                         "measurement (%s): a blocked control is itself a "
+                         "finding. Without it, only a fingerprint or the "
+                         "SNI test says blocked.\n", "The control could not "
+                         "be reached for %zu measurements (%s): a blocked "
+                         "control is itself a finding. Without it, only a "
+                         "fingerprint or the SNI test says blocked.\n",
+                         sh.lost), sh.lost, sh.how);
   if(e->left)
     fprintf(out, prb_trn("%zu input was left unmeasured.\n",
                          "%zu inputs were left unmeasured.\n", e->left),
             e->left);
-  if(all && !answered && !failed)
+  if(all && !sh.answered && !sh.control_failed)
     fprintf(out, "%s", prb_tr("This run measured without a control: a site "
                               "that failed here cannot be told from a site "
                               "that is down everywhere, so those are "
@@ -324,10 +371,10 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
                               "forged DNS answer, an interception "
                               "certificate). See docs/volunteers.md, \"The "
                               "control\".\n"));
-  else if(all && answered < all)
+  else if(all && sh.answered < all)
     fprintf(out, prb_tr("The control answered for %zu of %zu sites; the "
-                        "others cannot be told from an outage.\n"), answered,
-            all);
+                        "others cannot be told from an outage.\n"),
+            sh.answered, all);
   return PRB_EXIT_OK;
 }
 

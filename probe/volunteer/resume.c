@@ -1,6 +1,7 @@
 /* resume.c: repair the tail of a results file, skip recorded inputs. */
 #include "volunteer/resume.h"
 #include "volunteer/lock.h"
+#include "common/buf.h"
 #include "common/files.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@ void prb_resume_free(struct prb_resume *r)
   if(!r)
     return;
   prb_inputs_free(&r->done);
+  free(r->looks);
   memset(r, 0, sizeof(*r));
 }
 
@@ -110,6 +112,55 @@ static int move_aside(int fd, const char *path, off_t from, off_t to,
   return 0;
 }
 
+static void copy(char *dst, size_t len, json_t *v)
+{
+  const char *s = json_string_value(v);
+  snprintf(dst, len, "%s", s && strlen(s) < len ? s : "");
+}
+
+/* Keeps count of the second looks rec owes (a first measurement that
+ * earned one) or pays (a second look names its first). */
+static int note_look(struct prb_resume *r, json_t *rec, const char *input)
+{
+  json_t *tk = json_object_get(rec, "test_keys");
+  json_t *seen = json_object_get(tk, "x_second_look");
+  if(json_is_object(seen)) {
+    const char *first = json_string_value(json_object_get(
+      seen, "measurement_start_time"));
+    r->second_looks++;
+    for(size_t i = 0; first && i < r->n_looks; i++)
+      if(!strcmp(r->looks[i].input, input) &&
+         !strcmp(r->looks[i].first_start, first)) {
+        memmove(&r->looks[i], &r->looks[i + 1],
+                (r->n_looks - i - 1) * sizeof(*r->looks));
+        r->n_looks--;
+        break;
+      }
+    return 0;
+  }
+  json_t *an = json_object_get(tk, "x_analysis");
+  enum prb_verdict v;
+  if(!prb_verdict_parse(json_string_value(json_object_get(an, "verdict")),
+                        &v) ||
+     !prb_run_wants_second_look(v, json_is_true(json_object_get(
+       an, "confirmed"))) ||
+     strlen(input) >= PRB_URL_MAX)
+    return 0;
+  if(!prb_array_reserve(&r->looks, &r->cap_looks, r->n_looks + 1,
+                        sizeof(*r->looks), SIZE_MAX))
+    return -1;
+  struct prb_run_look *k = &r->looks[r->n_looks++];
+  memset(k, 0, sizeof(*k));
+  copy(k->input, sizeof(k->input), json_object_get(rec, "input"));
+  copy(k->category_code, sizeof(k->category_code),
+       json_object_get(tk, "x_category_code"));
+  copy(k->first_start, sizeof(k->first_start),
+       json_object_get(rec, "measurement_start_time"));
+  k->verdict = v;
+  copy(k->detail, sizeof(k->detail), json_object_get(an, "detail"));
+  return 0;
+}
+
 /* Collects the input of every complete record in [0, end). */
 static int collect(int fd, off_t end, struct prb_resume *r, char *why,
                    size_t whylen)
@@ -144,7 +195,7 @@ static int collect(int fd, off_t end, struct prb_resume *r, char *why,
         memcpy(r->report_id, rid, strlen(rid) + 1);
       r->kept++;
       if(prb_inputs_add_url(&r->done, in, NULL, "resumed", NULL) ==
-         PRB_LOAD_ENOMEM) {
+         PRB_LOAD_ENOMEM || note_look(r, j, in) < 0) {
         snprintf(why, whylen, "out of memory");
         rc = -1;
       }

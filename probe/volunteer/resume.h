@@ -5,13 +5,16 @@
  * bytes). prb_resume_scan() moves that tail aside to FILE.partial, cuts
  * the file back to its last complete record, and collects the inputs
  * already recorded; prb_resume_filter() then drops them from the inputs,
- * and the run appends the rest to the same file.
+ * and the run appends the rest to the same file. The second looks the
+ * interrupted part still owed (engine/run.h) are collected too, so the
+ * resumed run takes them.
  */
 #ifndef PRB_RESUME_H
 #define PRB_RESUME_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "engine/run.h"
 #include "lists/inputs.h"
 
 struct prb_resume {
@@ -22,6 +25,11 @@ struct prb_resume {
   size_t moved;                 /* bytes moved to FILE.partial */
   char report_id[96];           /* the first record's, "" if none: a
                                    resumed run keeps writing under it */
+  /* first measurements that earned a second look the file does not hold
+   * (owned, in the file's order) */
+  struct prb_run_look *looks;
+  size_t n_looks, cap_looks;
+  size_t second_looks;          /* records that are second looks */
 };
 
 /* Makes an empty state. */

@@ -25,6 +25,8 @@ struct prb_run_cli {
   const char *config, *state_dir;
   bool resume, scheduled;
   enum prb_log_format log;
+  /* the second looks a resumed run still owes (owned; c->o.looks) */
+  struct prb_run_look *owed;
 };
 
 /* The inputs to measure: the URLs and files given, else the configured
@@ -38,10 +40,15 @@ enum prb_exit prb_run_cli_lock(const char *dir, int *fd);
 
 /* Repairs the results file path and drops its recorded inputs from *in
  * (replacing it); *already gets the number of complete records in path,
- * report_id the records' report_id ("" when none). */
-enum prb_exit prb_run_cli_resume(const char *path, struct prb_inputs *in,
-                                 size_t *already, char *report_id,
-                                 size_t idlen);
+ * report_id the records' report_id ("" when none); the second looks the
+ * file still owes go to c->owed and c->o.looks. */
+enum prb_exit prb_run_cli_resume(struct prb_run_cli *c, const char *path,
+                                 struct prb_inputs *in, size_t *already,
+                                 char *report_id, size_t idlen);
+
+/* Nothing left to do in a resumed run: no input, no second look owed. */
+bool prb_run_cli_nothing_left(const struct prb_run_cli *c,
+                              const struct prb_inputs *in);
 
 /* Runs the measurement with the progress display and the message hook
  * the options ask for; a full disk becomes PRB_EXIT_DISK_FULL. */

@@ -67,6 +67,12 @@ void prb_run_usage(FILE *f)
 "      --no-control          measure without a control\n"
 "      --max-runtime SECS    stop starting measurements after SECS; those\n"
 "                            in flight finish and are written\n"
+"      --second-look-pause SECS  measure again, at the end of the run and at\n"
+"                            least SECS after the first time (default %d),\n"
+"                            every URL found blocked without confirmation or\n"
+"                            down: two agreeing measurements count in the\n"
+"                            report where one does not\n"
+"      --no-second-look      measure every URL once\n"
 "  -q, --quiet               no progress lines\n"
 "      --config FILE         configuration file (default: the first of\n"
 "                            ~/.config/accessprobe/config.json and\n"
@@ -79,7 +85,11 @@ void prb_run_usage(FILE *f)
 "      --scheduled           the timer's mode: needs consent (onboard), uses\n"
 "                            the state folder, resumes, applies retention\n"
 "      --log-format text|json  progress as text (default) or JSON lines\n"
-"\n"
+"\n",
+          PRB_DEFAULT_PARALLEL, PRB_MAX_PARALLEL, "/usr/share/ca-certificates/"
+          "mozilla", PRB_MAX_RESOLVERS, (int)PRB_SECOND_LOOK_PAUSE,
+          PRB_CONFIG_SYSTEM_FILE);
+  fputs(
 "Exit status: 0 run completed (whatever it found), 1 internal error,\n"
 "2 usage error, 3 input unreadable or empty, 4 output unwritable,\n"
 "5 this probe's own network is unavailable (nothing measured; or it\n"
@@ -87,15 +97,14 @@ void prb_run_usage(FILE *f)
 "6 interrupted (finished records kept), 7 lists check found bad rows,\n"
 "8 disk full (finished records kept), 9 another run holds the output\n"
 "folder, 10 no consent for a scheduled run, 11 malformed configuration.\n",
-          PRB_DEFAULT_PARALLEL, PRB_MAX_PARALLEL, "/usr/share/ca-certificates/"
-          "mozilla", PRB_MAX_RESOLVERS, PRB_CONFIG_SYSTEM_FILE);
+        f);
 }
 
 enum {
   OPT_CA = 256, OPT_RESOLVER, OPT_ASN, OPT_CC, OPT_NETNAME, OPT_CANARIES,
   OPT_NO_PREFLIGHT, OPT_STEP_TIMEOUT, OPT_DECOY, OPT_CONTROL, OPT_NO_CONTROL,
   OPT_MAX_RUNTIME, OPT_CONFIG, OPT_STATE_DIR, OPT_RESUME, OPT_SCHEDULED,
-  OPT_LOG_FORMAT
+  OPT_LOG_FORMAT, OPT_LOOK_PAUSE, OPT_NO_LOOK
 };
 
 /* The options of `run`, for getopt and for "did you mean". */
@@ -123,6 +132,8 @@ static const struct option longopts[] = {
   {"resume", no_argument, NULL, OPT_RESUME},
   {"scheduled", no_argument, NULL, OPT_SCHEDULED},
   {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+  {"second-look-pause", required_argument, NULL, OPT_LOOK_PAUSE},
+  {"no-second-look", no_argument, NULL, OPT_NO_LOOK},
   {NULL, 0, NULL, 0}
 };
 
@@ -287,6 +298,17 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       o->max_runtime = (double)v;
       c->set_budget = true;
       break;
+    case OPT_LOOK_PAUSE:
+      if(!prb_parse_long(optarg, 0, 86400, &v)) {
+        fprintf(stderr, prb_tr("accessprobe: --second-look-pause takes 0 to "
+                               "86400 seconds\n"));
+        return PRB_EXIT_USAGE;
+      }
+      o->second_look_pause = (double)v;
+      break;
+    case OPT_NO_LOOK:
+      o->no_second_look = true;
+      break;
     case OPT_CONFIG:
       c->config = optarg;
       break;
@@ -444,8 +466,15 @@ enum prb_exit prb_run_cli_lock(const char *dir, int *fd)
   return PRB_EXIT_OK;
 }
 
-enum prb_exit prb_run_cli_resume(const char *path, struct prb_inputs *in,
-                       size_t *already, char *report_id, size_t idlen)
+bool prb_run_cli_nothing_left(const struct prb_run_cli *c,
+                              const struct prb_inputs *in)
+{
+  return !in->n && !c->o.n_looks;
+}
+
+enum prb_exit prb_run_cli_resume(struct prb_run_cli *c, const char *path,
+                                 struct prb_inputs *in, size_t *already,
+                                 char *report_id, size_t idlen)
 {
   struct prb_resume r;
   prb_resume_init(&r);
@@ -466,17 +495,28 @@ enum prb_exit prb_run_cli_resume(const char *path, struct prb_inputs *in,
   struct prb_inputs rest;
   prb_inputs_init(&rest);
   long skipped = prb_resume_filter(&r, in, &rest);
-  *already = r.kept;
+  *already = r.kept - r.second_looks;
   snprintf(report_id, idlen, "%s", r.report_id);
+  free(c->owed);
+  c->owed = r.looks;              /* taken over */
+  c->o.looks = r.looks;
+  c->o.n_looks = r.n_looks;
+  r.looks = NULL;
+  size_t owed = r.n_looks, kept = r.kept;
   prb_resume_free(&r);
   if(skipped < 0) {
     prb_inputs_free(&rest);
     return PRB_EXIT_INTERNAL;
   }
-  if(r.kept || skipped)
+  if(kept || skipped)
     fprintf(stderr, prb_tr("accessprobe: resuming %s: %zu records kept, %ld "
                            "inputs already measured, %zu to go\n"),
-            path, *already, skipped, rest.n);
+            path, kept, skipped, rest.n);
+  if(owed)
+    fprintf(stderr, prb_trn("accessprobe: and %zu second look owed by the "
+                            "interrupted run\n", "accessprobe: and %zu "
+                            "second looks owed by the interrupted run\n",
+                            owed), owed);
   prb_inputs_free(in);
   *in = rest;
   return PRB_EXIT_OK;
@@ -485,7 +525,8 @@ enum prb_exit prb_run_cli_resume(const char *path, struct prb_inputs *in,
 size_t prb_run_cli_unmeasured(const struct prb_inputs *in,
                          const struct prb_run_stats *st)
 {
-  return st->written < in->n ? in->n - st->written : 0;
+  size_t firsts = st->written - st->second_looks;
+  return firsts < in->n ? in->n - firsts : 0;
 }
 
 /* run.c's own messages join the chosen log format and language. */
@@ -570,10 +611,11 @@ static enum prb_exit run_plain(struct prb_run_cli *c, struct prb_inputs *in)
       prb_lock_release(lock);
       return PRB_EXIT_USAGE;
     }
-    rc = prb_run_cli_resume(out, in, &already, report_id, sizeof(report_id));
+    rc = prb_run_cli_resume(c, out, in, &already, report_id,
+                            sizeof(report_id));
     if(rc == PRB_EXIT_OK && report_id[0])
       c->o.report_id = report_id;
-    if(rc == PRB_EXIT_OK && !in->n) {
+    if(rc == PRB_EXIT_OK && prb_run_cli_nothing_left(c, in)) {
       fprintf(stderr, prb_tr("accessprobe: every input already has a record "
                              "in %s\n"), out);
       prb_lock_release(lock);
@@ -599,6 +641,7 @@ static enum prb_exit run(int argc, char **argv)
   c.o.parallel = PRB_DEFAULT_PARALLEL;
   c.o.step_timeout = 10.0;
   c.o.decoy_sni = "example.com";
+  c.o.second_look_pause = PRB_SECOND_LOOK_PAUSE;
   int rc = parse_run_args(&c, argc, argv);
   if(rc >= 0)
     return rc;
@@ -620,6 +663,7 @@ static enum prb_exit run(int argc, char **argv)
   }
   prb_inputs_free(&in);
   prb_config_free(&cf);
+  free(c.owed);
   return rc;
 }
 

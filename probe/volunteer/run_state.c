@@ -149,12 +149,13 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
       rc = PRB_EXIT_INTERNAL;
       goto out;
     }
-    rc = prb_run_cli_resume(path, in, &already, report_id, sizeof(report_id));
+    rc = prb_run_cli_resume(c, path, in, &already, report_id,
+                            sizeof(report_id));
     if(rc != PRB_EXIT_OK)
       goto out;
     if(report_id[0])
       c->o.report_id = report_id;
-    if(!in->n) {
+    if(prb_run_cli_nothing_left(c, in)) {
       /* It had finished; only its index entry had not been updated. */
       prb_state_count(path, e.counts, &already);
       snprintf(e.status, sizeof(e.status), "complete");
@@ -231,6 +232,10 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
     prb_state_now(cur->finished);
     if(prb_state_count(path, cur->counts, &total) < 0)
       memset(cur->counts, 0, sizeof(cur->counts));
+    cur->control_unreachable += st.control_unreachable;
+    if(st.control_unreachable)
+      snprintf(cur->control_how, sizeof(cur->control_how), "%s",
+               st.control_how);
     save_index(dir, &ix);
   }
   if(rc == PRB_EXIT_OFFLINE && c->scheduled)

@@ -165,6 +165,10 @@ static bool entry_from_json(json_t *o, struct prb_run_entry *e)
   e->left = get_size(json_object_get(o, "left"));
   e->resumed = get_size(json_object_get(o, "resumed"));
   copy_str(e->control, sizeof(e->control), json_object_get(o, "control"));
+  e->control_unreachable = get_size(json_object_get(o,
+                                                    "control_unreachable"));
+  copy_str(e->control_how, sizeof(e->control_how),
+           json_object_get(o, "control_how"));
   json_t *c = json_object_get(o, "verdicts");
   for(int i = 0; i < PRB_STATE_VERDICTS; i++)
     e->counts[i] = get_size(json_object_get(c, prb_state_verdict_name(i)));
@@ -187,7 +191,7 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
   /* Every string goes through prb_json_text: one bad byte in one entry
    * must not make the whole index unsavable. */
   json_t *o = json_pack("{s:o, s:o, s:o, s:o?, s:o, s:o, s:o, s:o, s:I, "
-                        "s:I, s:I, s:o, s:o?}",
+                        "s:I, s:I, s:o, s:o?, s:I, s:o?}",
                         "id", text(e->id), "file", text(e->file),
                         "started", text(e->started),
                         "finished", e->finished[0] ? text(e->finished) : NULL,
@@ -197,7 +201,10 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
                         "inputs", (json_int_t)e->inputs,
                         "left", (json_int_t)e->left,
                         "resumed", (json_int_t)e->resumed, "verdicts", c,
-                        "control", e->control[0] ? text(e->control) : NULL);
+                        "control", e->control[0] ? text(e->control) : NULL,
+                        "control_unreachable",
+                        (json_int_t)e->control_unreachable, "control_how",
+                        e->control_how[0] ? text(e->control_how) : NULL);
   return o;
 }
 
@@ -337,7 +344,9 @@ int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS], size_t 
     if(line[n - 1] != '\n')
       break;                    /* a torn tail is not a record */
     json_t *j = json_loadb(line, (size_t)n, 0, NULL);
-    if(json_is_object(j)) {
+    json_t *tk = json_object_get(j, "test_keys");
+    /* a second look is the same site again: counted once, by its first */
+    if(json_is_object(j) && !json_object_get(tk, "x_second_look")) {
       counts[prb_state_record_verdict(j)]++;
       (*total)++;
     }

@@ -49,9 +49,15 @@ struct prb_run_entry {
   size_t inputs;                /* the size of the list */
   size_t left;                  /* inputs not measured when it ended */
   size_t resumed;               /* times it was resumed */
-  size_t counts[PRB_STATE_VERDICTS];       /* records by verdict */
+  size_t counts[PRB_STATE_VERDICTS];       /* records by verdict (an
+                                              input's first measurement;
+                                              its second look not again) */
   char control[8];              /* "with" or "without" a control; "" when
                                    not known (older or recovered runs) */
+  /* measurements whose control could not be reached, and how ("timeout",
+   * "reset", "refused", "dns", "tls", "other"; "" when none) */
+  size_t control_unreachable;
+  char control_how[16];
 };
 
 struct prb_index {
@@ -141,7 +147,8 @@ long prb_state_age(const struct prb_run_entry *e);
 void prb_state_now(char out[24]);
 
 /* Counts the records of a results file by verdict into counts (zeroed
- * first); *total gets the number of records. -1 when it cannot be read. */
+ * first): each input's first measurement, not its second look; *total
+ * gets the number counted. -1 when it cannot be read. */
 int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS],
                     size_t *total);
 

@@ -54,6 +54,10 @@ const struct prb_words_entry prb_words_table[] = {
     "%zu сайт измерен за %s", "%zu сайта измерено за %s",
     "%zu сайтов измерено за %s",
     "%zu сайт %s ішінде өлшенді"),
+  N(" and %zu looked at again (second look)",
+    " and %zu looked at again (second looks)",
+    " и %zu измерен повторно", " и %zu измерено повторно",
+    " и %zu измерено повторно", " және %zu қайта өлшенді"),
   T(" (%zu recorded before the run was resumed)",
     " (%zu записано до продолжения запуска)",
     " (сеанс жалғастырылғанға дейін %zu жазылған)"),
@@ -143,6 +147,35 @@ const struct prb_words_entry prb_words_table[] = {
   T("records written: %zu, in %.1f s (%.1f/s), to %s",
     "записей сделано: %zu, за %.1f с (%.1f/с), в %s",
     "жазылған жазбалар: %zu, %.1f с ішінде (%.1f/с), %s ішіне"),
+  T("the control %s could not be reached for %zu of %zu measurements (%s: "
+    "%s): without it no site was called blocked or down unless a "
+    "fingerprint or the SNI test confirmed it, and pages fetched over valid "
+    "https say ok, unconfirmed. A blocked control is itself a finding: "
+    "please report it.",
+    "контрольный сервер %s был недоступен для %zu из %zu измерений (%s: "
+    "%s): без него ни один сайт не назван заблокированным или неработающим, "
+    "если это не подтвердил отпечаток или тест SNI, а страницы, полученные "
+    "по действительному https, доступны без подтверждения. Заблокированный "
+    "контрольный сервер сам по себе находка: сообщите о нём, пожалуйста.",
+    "бақылау сервері %s %zu / %zu өлшеу үшін қолжетімсіз болды (%s: %s): "
+    "онсыз ешбір сайт бұғатталған не жұмыс істемейді деп аталмады, егер "
+    "мұны белгі немесе SNI сынағы растамаса, ал жарамды https арқылы "
+    "алынған беттер расталмаған түрде қолжетімді. Бұғатталған бақылау "
+    "серверінің өзі маңызды дерек: ол туралы хабарлаңыз."),
+  T("second looks at %zu unconfirmed blocked or down verdicts: %zu agree "
+    "with the first",
+    "повторные измерения %zu неподтверждённых вердиктов «заблокировано» "
+    "или «не работает»: %zu совпадают с первым",
+    "расталмаған «бұғатталған» не «жұмыс істемейді» %zu қорытындысы қайта "
+    "өлшенді: %zu біріншісімен сәйкес"),
+  T("%zu second looks not taken (time budget or stop): their first "
+    "verdicts stand alone",
+    "повторные измерения не сделаны: %zu (лимит времени или остановка): "
+    "их первые вердикты остаются без подтверждения",
+    "%zu қайта өлшеу жасалмады (уақыт шегі не тоқтату): олардың алғашқы "
+    "қорытындылары расталмаған күйде қалады"),
+  T("of them second looks: %zu", "из них повторных измерений: %zu",
+    "оның ішінде қайта өлшеулер: %zu"),
   T("the probe's own network is unavailable: none of the %zu canary hosts "
     "in %s could be reached. Nothing was measured, and no site is reported "
     "as blocked. Check the connection and run again.",
@@ -205,6 +238,9 @@ const struct prb_words_entry prb_words_table[] = {
   T("accessprobe: --max-runtime takes 1 to 604800 seconds\n",
     "accessprobe: --max-runtime принимает от 1 до 604800 секунд\n",
     "accessprobe: --max-runtime 1-ден 604800 секундқа дейін\n"),
+  T("accessprobe: --second-look-pause takes 0 to 86400 seconds\n",
+    "accessprobe: --second-look-pause принимает от 0 до 86400 секунд\n",
+    "accessprobe: --second-look-pause 0-ден 86400 секундқа дейін\n"),
   T("accessprobe: --log-format takes text or json\n",
     "accessprobe: --log-format принимает text или json\n",
     "accessprobe: --log-format text не json қабылдайды\n"),
@@ -217,6 +253,48 @@ const struct prb_words_entry prb_words_table[] = {
     "состояния сама называет свои файлы\n",
     "accessprobe: -o параметрін --scheduled не --state-dir параметрімен "
     "бірге қолдануға болмайды: күй қалтасы өз файлдарын өзі атайды\n"),
+  T("  second look", "  повторное измерение", "  қайта өлшеу"),
+  N("%zu site found blocked without confirmation, or down, was measured a "
+    "second time (\"second look\"); the counts are of first "
+    "measurements.\n",
+    "%zu sites found blocked without confirmation, or down, were measured "
+    "a second time (\"second look\"); the counts are of first "
+    "measurements.\n",
+    "%zu сайт, заблокированный без подтверждения или не работавший, "
+    "измерен повторно («повторное измерение»); счёт идёт по первым "
+    "измерениям.\n",
+    "%zu сайта, заблокированные без подтверждения или не работавшие, "
+    "измерены повторно («повторное измерение»); счёт идёт по первым "
+    "измерениям.\n",
+    "%zu сайтов, заблокированных без подтверждения или не работавших, "
+    "измерены повторно («повторное измерение»); счёт идёт по первым "
+    "измерениям.\n",
+    "расталмай бұғатталған не жұмыс істемеген %zu сайт қайта өлшенді "
+    "(«қайта өлшеу»); есеп алғашқы өлшеулер бойынша.\n"),
+  N("The control could not be reached for %zu measurement (%s): a blocked "
+    "control is itself a finding. Without it, only a fingerprint or the SNI "
+    "test says blocked.\n",
+    "The control could not be reached for %zu measurements (%s): a blocked "
+    "control is itself a finding. Without it, only a fingerprint or the SNI "
+    "test says blocked.\n",
+    "Контрольный сервер был недоступен для %zu измерения (%s): "
+    "заблокированный контрольный сервер сам по себе находка. Без него "
+    "блокировку называет только отпечаток или тест SNI.\n",
+    "Контрольный сервер был недоступен для %zu измерений (%s): "
+    "заблокированный контрольный сервер сам по себе находка. Без него "
+    "блокировку называет только отпечаток или тест SNI.\n",
+    "Контрольный сервер был недоступен для %zu измерений (%s): "
+    "заблокированный контрольный сервер сам по себе находка. Без него "
+    "блокировку называет только отпечаток или тест SNI.\n",
+    "Бақылау сервері %zu өлшеу үшін қолжетімсіз болды (%s): бұғатталған "
+    "бақылау серверінің өзі маңызды дерек. Онсыз бұғаттауды тек белгі не "
+    "SNI сынағы айтады.\n"),
+  N("     (the control was unreachable for %zu measurement: %s)\n",
+    "     (the control was unreachable for %zu measurements: %s)\n",
+    "     (контрольный сервер был недоступен для %zu измерения: %s)\n",
+    "     (контрольный сервер был недоступен для %zu измерений: %s)\n",
+    "     (контрольный сервер был недоступен для %zu измерений: %s)\n",
+    "     (бақылау сервері %zu өлшеу үшін қолжетімсіз болды: %s)\n"),
   T("accessprobe: --resume needs a file, not standard output\n",
     "accessprobe: для --resume нужен файл, а не стандартный вывод\n",
     "accessprobe: --resume үшін стандартты шығыс емес, файл керек\n"),
@@ -275,6 +353,15 @@ const struct prb_words_entry prb_words_table[] = {
     "измерено: %ld, осталось: %zu\n",
     "accessprobe: %s жалғастырылуда: %zu жазба сақталды, %ld мекенжай "
     "өлшеніп қойған, %zu қалды\n"),
+  N("accessprobe: and %zu second look owed by the interrupted run\n",
+    "accessprobe: and %zu second looks owed by the interrupted run\n",
+    "accessprobe: и %zu повторное измерение, которое прерванный запуск "
+    "не успел\n",
+    "accessprobe: и %zu повторных измерения, которые прерванный запуск "
+    "не успел\n",
+    "accessprobe: и %zu повторных измерений, которые прерванный запуск "
+    "не успел\n",
+    "accessprobe: және үзілген сеанс үлгермеген %zu қайта өлшеу\n"),
   T("accessprobe: --resume needs -o FILE or a state folder (--state-dir)\n",
     "accessprobe: для --resume нужен -o ФАЙЛ или папка состояния "
     "(--state-dir)\n",

@@ -114,7 +114,9 @@ BLOCKPAGE_IP=198.18.3.10       # blockpage server (http, any Host)
 CENSOR_LOCATION=http://qca.kz/instructions/  # where its 302s send the user
 MITM_IP=198.18.3.11            # interception TLS server, valid national chain
 MITM_OLD_IP=198.18.3.12        # same, the intermediate expired in 2023
-THROTTLE_RATE=2mbit
+THROTTLE_RATE=2mbit            # the throttle means: a 400 KiB page still comes whole
+THROTTLE_HARD_RATE=400kbit     # throttle_hard: the 880 KB page is cut while flowing
+SLOW_RATE=48k                  # the slow server: nginx's limit_rate, to everyone
 UPLINK_CUT_SECONDS=90          # how long an uplink cut lasts at most
 
 log() { printf 'lab.sh[%s]: %s\n' "${LAB_PREFIX}" "$*" >&2; }
@@ -338,13 +340,16 @@ make_censor() {
   # The censor also blocks a control.
   "${ipt[@]}" -A CENSOR -d "${DEAD_CONTROL_IP}" -j DROP
   # Throttling: what a throttled site sends to the probe goes through a
-  # token bucket (class 1:20, filters below); everything else through an
-  # unlimited class.
+  # token bucket (class 1:20 for throttle, 1:30 for throttle_hard; filters
+  # below); everything else through an unlimited class.
   nsx "${NS_ISP}" tc qdisc add dev probe0 root handle 1: htb default 10
   nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:10 htb rate 10gbit quantum 200000
   nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:20 htb rate 10gbit quantum 200000
   nsx "${NS_ISP}" tc qdisc add dev probe0 parent 1:20 handle 20: tbf rate "${THROTTLE_RATE}" \
     burst 16kb latency 1s
+  nsx "${NS_ISP}" tc class add dev probe0 parent 1: classid 1:30 htb rate 10gbit quantum 200000
+  nsx "${NS_ISP}" tc qdisc add dev probe0 parent 1:30 handle 30: tbf \
+    rate "${THROTTLE_HARD_RATE}" burst 16kb latency 1s
   local i
   for (( i = 0; i < ${#SCN_NAMES[@]}; i++ )); do
     make_censor_rule "${SCN_CENSORS[i]}" "${SCN_HOSTS[i]}" "${SCN_IPS[i]}"
@@ -385,6 +390,9 @@ make_censor_rule() { # means host ip
     throttle)
       nsx "${NS_ISP}" tc filter add dev probe0 parent 1: protocol ip prio 1 u32 \
         match ip src "${ip}/32" flowid 1:20 ;;
+    throttle_hard)
+      nsx "${NS_ISP}" tc filter add dev probe0 parent 1: protocol ip prio 1 u32 \
+        match ip src "${ip}/32" flowid 1:30 ;;
     # The probe's own uplink dies: its DNS query for host (after the
     # preflight, while measuring) puts it on a list, and for
     # UPLINK_CUT_SECONDS nothing passes to or from it.
@@ -639,17 +647,28 @@ with open(sys.argv[1], "w") as f:
 PY
   # A page longer than the 512 KiB a fetch keeps: 900,000 bytes exactly, so
   # the helper's body_length can be checked against its size.
-  python3 - "${www}/large.html" <<'PY'
+  sized_page "${www}/large.html" 900000 "Large lab page" \
+    "a page longer than the part a fetch keeps."
+  # An 880,000-byte page: throttled hard it is still arriving when a
+  # step's deadline ends the GET; the slow server sends it to everyone at
+  # SLOW_RATE.
+  sized_page "${www}/huge.html" 880000 "Large lab site" \
+    "a long page, so that a slow transfer shows in its rate."
+  chmod -R a+rX "${www}"
+}
+
+sized_page() { # file size title line: an HTML page of exactly size bytes
+  python3 - "$@" <<'PY'
 import sys
-head = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Large lab page</title></head><body>\n'
+path, size, title, text = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+head = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>%s</title></head>'
+        '<body>\n' % title).encode()
 tail = b"</body></html>\n"
-line = b"<p>accessprobe lab: a page longer than the part a fetch keeps.</p>\n"
-size = 900000
+line = ("<p>accessprobe lab: %s</p>\n" % text).encode()
 body = (line * (size // len(line) + 1))[:size - len(head) - len(tail)]
-with open(sys.argv[1], "wb") as f:
+with open(path, "wb") as f:
     f.write(head + body + tail)
 PY
-  chmod -R a+rX "${www}"
 }
 
 # What the world serves at a scenario site (scenarios.py's server).
@@ -666,6 +685,9 @@ scenario_site() { # host server
       return 200 $(page 'International edition');
     }" ;;
     big) nginx_site "${host}" "    location / { root ${LAB_DIR}/www; try_files /big.html =404; }" ;;
+    huge) nginx_site "${host}" "    location / { root ${LAB_DIR}/www; try_files /huge.html =404; }" ;;
+    slow) nginx_site "${host}" "    location / { root ${LAB_DIR}/www; try_files /huge.html =404;
+      limit_rate ${SLOW_RATE}; }" ;;
     dead) ;;                    # the lab's dead address: nothing listens
     *) die "scenario ${host}: unknown server '$2' (tests/lab/scenarios.py)" ;;
   esac

@@ -771,6 +771,9 @@ def check_want(c, rec, want):
     ev = a.get("evidence")
     c.expect(isinstance(ev, list) and ev and all(isinstance(s, str) and s for s in ev),
              "x_analysis.evidence is not a non-empty list of sentences: %r" % ev)
+    if want.evidence and isinstance(ev, list):
+        c.expect(any(want.evidence in str(e) for e in ev),
+                 "no evidence sentence says %r: %r" % (want.evidence, ev))
     c.eq(tk(rec).get("blocking"), want.blocking, "blocking (OONI)")
     c.eq(tk(rec).get("accessible"), want.accessible, "accessible (OONI)")
     if want.dns is not None:
@@ -969,12 +972,125 @@ def sc_throttled(c, rec, s):
     c.expect("bytes/s" in ev, "no download rates in the evidence: %r" % ev)
 
 
+RATE = re.compile(r"([0-9]+) bytes/s")
+
+
+def rates(rec):
+    """The download rates the evidence names: ours first, then the
+    control's."""
+    return [int(x) for e in xa(rec).get("evidence") or [] for x in RATE.findall(str(e))]
+
+
+@checks("throttled_cut")
+def sc_throttled_cut(c, rec, s):
+    """880,000 bytes at 400 kbit/s: the GET ends at its 2 s deadline while
+    the page still flows; the control fetches it whole at full speed."""
+    check_control_answered(c, rec)
+    r = req(rec)
+    c.eq(r.get("failure"), "generic_timeout_error", "the GET's failure")
+    c.eq(r.get("x_timeout_progress"), "flowing", "x_timeout_progress")
+    got = r.get("x_bytes_received") or 0
+    c.expect(16 * 1024 < got < 400 * 1024, "x_bytes_received %r: not a few hundred kbit/s "
+             "for 2 s" % got)
+    c.eq(resp(r).get("code"), 200, "response code (the head came)")
+    c.eq(ctl(rec, "http_request").get("body_length"), 880000, "the control's page length")
+    ours, theirs = (rates(rec) + [0, 0])[:2]
+    c.expect(0 < ours < 100000, "our rate %r bytes/s is not a few hundred kbit/s" % ours)
+    c.expect(theirs > 10 * ours, "the control's rate %r is not 10x ours (%r)" % (theirs, ours))
+    print("  rates: probe %d bytes/s (%.0f kbit/s), %d bytes in %.1f s; control %d bytes/s"
+          % (ours, ours * 8 / 1000, got, (r.get("t") or 0) - (r.get("t0") or 0), theirs))
+
+
+@checks("slow_everyone")
+def sc_slow_everyone(c, rec, s):
+    """The page flows at 48 KB/s to the probe and the control alike: both
+    fetches end at their deadlines while it still arrives."""
+    check_control_answered(c, rec)
+    r = req(rec)
+    c.eq(r.get("x_timeout_progress"), "flowing", "x_timeout_progress")
+    h = ctl(rec, "http_request")
+    c.eq(h.get("failure"), "generic_timeout_error", "the control's fetch failure")
+    c.eq(h.get("x_timeout_progress"), "flowing", "the control's x_timeout_progress")
+    ours, theirs = (rates(rec) + [0, 0])[:2]
+    c.expect(ours > 0 and theirs > 0 and theirs < 10 * ours,
+             "rates %r (ours) and %r (the control's) are not alike" % (ours, theirs))
+    print("  rates: probe %d bytes/s, control %d bytes/s" % (ours, theirs))
+
+
+def firsts_and_looks(c, run, url):
+    """The input's first measurement and its second looks."""
+    recs = run.record_for(url)
+    firsts = [r for r in recs if "x_second_look" not in tk(r)]
+    looks = [r for r in recs if "x_second_look" in tk(r)]
+    c.eq(len(firsts), 1, "first measurements of %s" % url)
+    return (firsts[0] if firsts else {}), looks
+
+
+def check_second_look(c, first, looks, want):
+    """An unconfirmed blocked or down verdict is measured again at the end
+    of the run, naming the first; nothing else is."""
+    if not want.second_look():
+        c.eq(len(looks), 0, "second looks (the verdict needs none)")
+        return
+    c.eq(len(looks), 1, "second looks")
+    for look in looks[:1]:
+        sl = tk(look).get("x_second_look") or {}
+        c.eq(sl.get("input"), first.get("input"), "x_second_look.input")
+        c.eq(sl.get("measurement_start_time"), first.get("measurement_start_time"),
+             "x_second_look.measurement_start_time (the first's)")
+        c.eq(sl.get("verdict"), want.verdict, "x_second_look.verdict (the first's)")
+        c.eq(sl.get("detail"), want.detail, "x_second_look.detail")
+        c.expect((sl.get("waited") or 0) >= 1.0, "waited %r s, under the 1 s pause"
+                 % sl.get("waited"))
+        c.eq(look.get("report_id"), first.get("report_id"), "the second look's report_id")
+        c.eq(xa(look).get("verdict"), want.verdict, "the second look's verdict (agreeing)")
+
+
+def report_json(c, paths, extra=()):
+    p = subprocess.run([c.ctx.probe, "report", "-F", "json"] + list(extra) + list(paths),
+                       capture_output=True, timeout=60)
+    c.eq(p.returncode, 0, "accessprobe report's exit status")
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        c.expect(False, "accessprobe report -F json wrote no JSON: %r" % p.stdout[:300])
+        return {}
+
+
+def pair_of(d, host, asn):
+    """The report's entry for site host on network asn ({} when none)."""
+    site = host[4:] if host.startswith("www.") else host
+    for s in d.get("sites") or []:
+        if s.get("site") == site:
+            for n in s.get("networks") or []:
+                if n.get("asn") == asn:
+                    return n
+    return {}
+
+
+def check_report_day(c, d, host, asn, want):
+    """One run's records make one day for the site on the network: its
+    status is what the verdict (with its second look) counts as."""
+    p = pair_of(d, host, asn)
+    c.eq(p.get("status"), want.report, "the report's status for %s on %s" % (host, asn))
+    days = p.get("days") or {}
+    c.eq(days.get(want.report), 1, "the report's %s days for %s" % (want.report, host))
+
+
 def _scenario_case(s):
     def case(c):
-        run, rec = c.one_record(s.url, extra=["--control", control_url(c)] + s.extra)
+        run = c.probe([s.url], extra=["--control", control_url(c),
+                                      "--second-look-pause", "1"] + s.extra)
+        c.eq(run.rc, 0, "exit code")
+        rec, looks = firsts_and_looks(c, run, s.url)
+        if rec:
+            c.common(rec, s.url)
         check_want(c, rec, s.want)
+        check_second_look(c, rec, looks, s.want)
         if s.name in CHECKS:
             CHECKS[s.name](c, rec, s)
+        out = run.cmd[run.cmd.index("-o") + 1]
+        check_report_day(c, report_json(c, [out]), s.host, PROBE_ASN, s.want)
     return case
 
 
@@ -1065,20 +1181,192 @@ def case_control_hostile_reply(c):
 
 
 def case_scenario_control_unreachable(c):
+    """The censor blocks the control too, with every scenario behind it: no
+    site is down, none blocked without confirmation, pages over valid https
+    are ok; each record, the run's closing words and the report say the
+    control was unreachable and how."""
     urls = [u for u, _ in scenarios.CONTROL_BLOCKED]
-    run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
+    dead = c.ctx.env["DEAD_CONTROL_URL"]
+    run = c.probe(urls, extra=["--control", dead, "-p", str(len(urls)),
+                               "--second-look-pause", "1"])
     c.eq(run.rc, 0, "exit code")
     c.expect(run.elapsed < 60, "run took %.1f s" % run.elapsed)
+    c.expect("could not be reached for %d of %d measurements (timeout: "
+             "generic_timeout_error)" % (len(urls), len(urls)) in run.stderr,
+             "the run's output does not say the control was unreachable, and how")
     for url, want in scenarios.CONTROL_BLOCKED:
         c.prefix = "[%s] " % url
         recs = run.record_for(url)
-        c.eq(len(recs), 1, "number of records")
+        c.eq(len(recs), 1, "number of records (no second look without a control)")
         if recs:
             c.common(recs[0], url)
             check_want(c, recs[0], want)
             c.expect(tk(recs[0]).get("control_failure"), "control_failure is empty")
             c.expect(not tk(recs[0]).get("control"), "a control reply is recorded")
+            c.eq(tk(recs[0]).get("x_control_unreachable"),
+                 {"control": dead, "failure": "generic_timeout_error", "how": "timeout"},
+                 "x_control_unreachable")
     c.prefix = ""
+    for rec in run.records:
+        a = xa(rec)
+        c.expect(a.get("verdict") != "down", "%s: down without a control" % rec.get("input"))
+        c.expect(a.get("verdict") != "blocked" or a.get("confirmed") is True,
+                 "%s: blocked without confirmation or a control" % rec.get("input"))
+    out = run.cmd[run.cmd.index("-o") + 1]
+    d = report_json(c, [out])
+    for s in scenarios.SCENARIOS:
+        if s.case == "single":
+            check_report_day(c, d, s.host, PROBE_ASN, s.blind)
+    summ = d.get("summary") or {}
+    c.eq((summ.get("down") or {}).get("sites"), 0, "the report's sites down")
+    c.eq((summ.get("blocked") or {}).get("sites"),
+         sum(1 for _, w in scenarios.CONTROL_BLOCKED if w.verdict == "blocked"),
+         "the report's blocked sites (the confirmed ones)")
+    c.eq((summ.get("blocked_unconfirmed") or {}).get("sites"), 0,
+         "the report's sites blocked without confirmation")
+
+
+# A month of one volunteer's daily runs on each of two networks, fed to the
+# report. Two real runs over every scenario: network AS65550, where the
+# control answers, and AS65551, where the censor blocks it too. The month
+# is built from them by copying each run once per day of June 2026 with
+# the dates shifted (measurement_start_time, test_start_time, the
+# report_id's date, a second look's reference): the measurements are the
+# lab's, only their days are made. On AS65550 the runs of days 25-30 ended
+# before their second looks (their budget ran out: those records are
+# left out), and the second looks of day 15 started after midnight UTC.
+MONTH_DAYS = 30
+MONTH_NO_SECOND_LOOK = range(25, 31)
+MONTH_AFTER_MIDNIGHT = 15
+MONTH_NETS = {"control": "AS65550", "blind": "AS65551"}
+
+
+def shift(rec, day, next_day=False):
+    """rec on 2026-06-<day> (the day after, for a second look that started
+    after midnight), keeping its time of day."""
+    r = json.loads(json.dumps(rec))
+    date = "2026-06-%02d" % day
+    r["test_start_time"] = date + r["test_start_time"][10:]
+    r["measurement_start_time"] = date + r["measurement_start_time"][10:]
+    r["report_id"] = date.replace("-", "") + r["report_id"][8:]
+    sl = r["test_keys"].get("x_second_look")
+    if sl:
+        sl["measurement_start_time"] = date + sl["measurement_start_time"][10:]
+        if next_day:
+            r["measurement_start_time"] = "2026-06-%02d 00:00:30" % (day + 1)
+    return r
+
+
+def case_scenario_month_report(c):
+    urls = [s.url for s in scenarios.SCENARIOS if s.case == "single"]
+    runs = {
+        "control": c.probe(urls, extra=["--control", control_url(c), "-p", str(len(urls)),
+                                        "--second-look-pause", "1"]),
+        "blind": c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"],
+                                      "--probe-asn", MONTH_NETS["blind"], "-p",
+                                      str(len(urls)), "--second-look-pause", "1"]),
+    }
+    paths = []
+    for net, run in runs.items():
+        c.eq(run.rc, 0, "exit code of the %s run" % net)
+        looks = [r for r in run.records if "x_second_look" in tk(r)]
+        c.eq(len(looks), sum(1 for s in scenarios.SCENARIOS if s.case == "single" and
+                             (s.want if net == "control" else s.blind).second_look()),
+             "second looks in the %s run" % net)
+        path = os.path.join(c.ctx.workdir, "month-%s.jsonl" % MONTH_NETS[net])
+        with open(path, "w", encoding="utf-8") as f:
+            for day in range(1, MONTH_DAYS + 1):
+                for rec in run.records:
+                    look = "x_second_look" in tk(rec)
+                    if look and net == "control" and day in MONTH_NO_SECOND_LOOK:
+                        continue
+                    late = look and net == "control" and day == MONTH_AFTER_MIDNIGHT
+                    f.write(json.dumps(shift(rec, day, late), ensure_ascii=False) + "\n")
+        paths.append(path)
+    d = report_json(c, paths, ["--month", "2026-06"])
+    expected = scenarios.month_expected(MONTH_DAYS, len(MONTH_NO_SECOND_LOOK))
+    table = []
+    for s in scenarios.SCENARIOS:
+        if s.case != "single":
+            continue
+        for net, asn in MONTH_NETS.items():
+            days = pair_of(d, s.host, asn).get("days") or {}
+            want = expected[(s.name, net)]
+            c.eq(days.get("blocked"), want, "blocked days of %s on %s" % (s.host, asn))
+            w = s.want if net == "control" else s.blind
+            if w.verdict in ("down", "throttled", "ok"):
+                c.eq(days.get(w.verdict), MONTH_DAYS, "%s days of %s on %s" %
+                     (w.verdict, s.host, asn))
+            if net == "blind":
+                c.eq(days.get("down"), 0, "down days of %s with the control blocked" % s.host)
+            table.append("%-26s %-8s blocked %2d%s" % (
+                s.host, asn, days.get("blocked") or 0,
+                "".join(", %s %d" % (k, v) for k, v in sorted(days.items())
+                        if v and k != "blocked")))
+    print("  blocked days in June 2026, one run a day per network:\n    " +
+          "\n    ".join(table))
+    p = subprocess.run([c.ctx.probe, "report", "--month", "2026-06"] + paths,
+                       capture_output=True, text=True, timeout=60)
+    c.expect("second look" in p.stdout, "the report's footnote does not explain second looks")
+    c.expect("anomaly" not in p.stdout, "the report says anomaly (the word is inconclusive)")
+
+
+def case_second_look_budget_resume(c):
+    """A second look fits the time budget or is not taken (and said so);
+    a run stopped during the pause owes it, and --resume takes it."""
+    blocked = scenarios.BY_NAME["dns_nxdomain"]
+    urls = [blocked.url, scenarios.BY_NAME["reachable"].url]
+    ctl = ["--control", control_url(c)]
+    # 1. a budget too short for the pause and a whole measurement
+    run = c.probe(urls, extra=ctl + ["--second-look-pause", "30", "--max-runtime", "20"])
+    c.eq(run.rc, 0, "exit code (budget)")
+    c.eq(len(run.records), 2, "records (no second look within a 20 s budget)")
+    c.expect("1 second looks not taken" in run.stderr,
+             "the run does not say the second look was not taken: %r" % run.stderr[-400:])
+    c.expect(run.elapsed < 15, "the run waited %.1f s for a look it had no time for"
+             % run.elapsed)
+    # 2. stopped during the pause, then resumed
+    out = os.path.join(c.ctx.workdir, "resumed.jsonl")
+    cmd = ["ip", "netns", "exec", c.ctx.env["NS_PROBE"], c.ctx.probe, "run",
+           "--ca-file", c.ctx.ca, "--canaries", c.ctx.canaries,
+           "--step-timeout", str(STEP_TIMEOUT_MS), "--probe-asn", PROBE_ASN,
+           "--probe-cc", PROBE_CC, "-q", "--second-look-pause", "60", "-o", out] + ctl
+    p = subprocess.Popen(cmd + urls, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 40
+    lines = 0
+    while time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.2)
+        if os.path.exists(out):
+            with open(out, "rb") as f:
+                lines = f.read().count(b"\n")
+            if lines == 2:
+                break
+    p.send_signal(2)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    c.eq(lines, 2, "records before the stop")
+    c.eq(p.returncode, 6, "exit code of the stopped run (interrupted)")
+    r = subprocess.run(cmd + ["--resume"] + urls, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    c.eq(r.returncode, 0, "exit code of the resumed run")
+    c.expect("1 second look owed by the interrupted run" in r.stderr, "the resume does not say a look is owed: %r"
+             % r.stderr[-400:])
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    c.eq(len(recs), 3, "records after the resume")
+    looks = [x for x in recs if "x_second_look" in tk(x)]
+    c.eq([x.get("input") for x in looks], [blocked.url], "the second look taken on resume")
+    first = [x for x in recs if x.get("input") == blocked.url and x not in looks]
+    if looks and first:
+        sl = tk(looks[0])["x_second_look"]
+        c.eq(sl.get("measurement_start_time"), first[0].get("measurement_start_time"),
+             "x_second_look names the first")
+        c.eq(sl.get("waited"), 0, "waited (the pause was spent while stopped)")
+        c.eq(looks[0].get("report_id"), first[0].get("report_id"), "the resumed report_id")
 
 
 # The uplink dies while the probe measures. The censor cuts it when the probe

@@ -33,13 +33,15 @@ URLS = [
     "http://loop.lab.test/", "http://loopback.lab.test/",
     "https://gzipbomb.lab.test/",
 ]
-# With the control: a record of every kind of verdict and blocking.
+# With the control: a record of every kind of verdict and blocking, and
+# the second looks the unconfirmed blocked and down ones get.
 CONTROL_URLS = [
     "https://open.lab.test/", "https://snidrop.lab.test/",
     "https://ipblock.lab.test/", "https://tcpreset.lab.test/",
     "https://dnsnx.lab.test/", "http://dnsbp.lab.test/",
     "http://inject.lab.test/", "https://intercept.lab.test/",
     "https://down.lab.test/", "https://geo.lab.test/",
+    "https://throttlecut.lab.test/", "https://slow.lab.test/",
 ]
 
 
@@ -93,9 +95,14 @@ def main():
     out = os.path.join(a.workdir, "lab-records.jsonl")
     out_ctl = os.path.join(a.workdir, "lab-records-control.jsonl")
     if not (measure(a, prefix, URLS, out) and
-            measure(a, prefix, CONTROL_URLS, out_ctl, ["--control", control])):
+            measure(a, prefix, CONTROL_URLS, out_ctl,
+                    ["--control", control, "--second-look-pause", "0"])):
         return 1
-    n = len(URLS) + len(CONTROL_URLS)
+    sites = len(URLS) + len(CONTROL_URLS)
+    with open(out_ctl, encoding="utf-8") as f:
+        looks = sum(1 for line in f
+                    if "x_second_look" in json.loads(line)["test_keys"])
+    n = sites + looks
     print("strict schema (ours):")
     ok = validate(a.schema, n, [out, out_ctl])
     print("input schema (what OONI's tools and our reader accept):")
@@ -106,12 +113,13 @@ def main():
                        capture_output=True, timeout=60)
     d = json.loads(r.stdout)
     ok = (r.returncode == 0 and d["input"]["records"] == n and
-          d["input"]["malformed"] == 0 and
-          d["summary"]["sites_measured"]["sites"] == n)
-    print("report over the lab records: exit %d, %d records, %d sites, "
-          "%d malformed" % (r.returncode, d["input"]["records"],
-                            d["summary"]["sites_measured"]["sites"],
-                            d["input"]["malformed"]))
+          d["input"]["malformed"] == 0 and looks >= 4 and
+          d["summary"]["sites_measured"]["sites"] == sites)
+    print("report over the lab records: exit %d, %d records (%d second "
+          "looks), %d sites, %d malformed" % (
+              r.returncode, d["input"]["records"], looks,
+              d["summary"]["sites_measured"]["sites"],
+              d["input"]["malformed"]))
     return 0 if reanalyze(a, [out, out_ctl], d) and ok else 1
 
 

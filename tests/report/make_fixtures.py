@@ -75,7 +75,8 @@ def ooni_keys(host, kind):
     the evidence the report judges: what the probe saw and the control's
     view. kind: dns (NXDOMAIN here, resolved and fetched by the control),
     tls (the handshake fails ssl_invalid_hostname here, works there), ok,
-    down (nobody connects), null (the control failed)."""
+    down (nobody connects), null (the control failed, the handshake here
+    timed out)."""
     ip = "203.0.113.7"
     url = "https://%s/" % host
     ctl = {"dns": {"addrs": [ip], "failure": None},
@@ -120,7 +121,13 @@ def ooni_keys(host, kind):
         tk.update(tls_handshakes=[], accessible=False,
                   http_experiment_failure="generic_timeout_error")
     elif kind == "null":
+        # the control failed and the handshake here timed out: nothing to
+        # judge by (a page fetched over valid https would have been the
+        # site's own answer, ok without a control)
+        tls[0].update(failure="generic_timeout_error", tls_version="")
+        req.update(failure="generic_timeout_error", response=None)
         tk.update(control={}, control_failure="connection_reset",
+                  http_experiment_failure="generic_timeout_error",
                   blocking=None, accessible=None)
     return tk
 

@@ -110,7 +110,7 @@ def test_json(probe):
     # days of contra.kz: one ok day (1 blocked vs 2 ok), one anomaly day
     contra = sites["contra.kz"]["networks"][0]
     eq([(x["day"], x["status"]) for x in contra["daily"]],
-       [("2024-02-12", "ok"), ("2024-02-13", "anomaly")], "contra days")
+       [("2024-02-12", "ok"), ("2024-02-13", "inconclusive")], "contra days")
     down = sites["downthen.kz"]["networks"][0]["days"]
     eq((down["down"], down["blocked"]), (1, 1), "downthen days")
     # two networks disagreeing

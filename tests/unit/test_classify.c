@@ -510,6 +510,34 @@ static void b_https_geo(void)
           make_page("Not available in your country", 200), 200);
 }
 
+/* http://example.com/ answers with a redirect to https: to its own
+ * www host (the site's habit), or to another host (a censor's injected
+ * redirect to a page with a valid certificate of its own). */
+static void http_to_https(const char *target, const char *ip)
+{
+  char loc[128], ep[64];
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  snprintf(loc, sizeof(loc), "Location: %s", target);
+  request("http://example.com/", NULL, 301, loc, NULL, 0);
+  tcp(ip, 443, NULL);
+  snprintf(ep, sizeof(ep), "%s:443", ip);
+  tls(ep, target + 8, false, NULL, NULL, 0.1);
+  request(target, NULL, 200, "Server: other",
+          make_page("Another page altogether", 700), 700);
+}
+
+static void b_http_to_own_https(void)
+{
+  http_to_https("https://www.example.com/", EX_IP);
+}
+
+static void b_http_to_other_https(void)
+{
+  http_to_https("https://notice.example.net/", "198.51.100.9");
+}
+
 static void b_probe_dns_timeout(void)
 {
   start("https://example.com/");
@@ -545,6 +573,69 @@ static void b_slow_small(void)
   b_ok_https();
   obs.requests[0].t = 5.0;
 }
+
+/* The step's deadline ends the GET while the page still arrives: 120,000
+ * bytes in 10 s (12,000 bytes/s), the first after 0.2 s; the kept body
+ * is what came. progress: "flowing", "stalled" or "no_bytes". */
+static void cut_at_deadline(const char *progress)
+{
+  struct prb_http_request *r;
+
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  bool got = strcmp(progress, "no_bytes") != 0;
+  r = request("https://example.com/", "generic_timeout_error",
+              got ? 200 : 0, got ? EX_HEADERS : NULL,
+              got ? make_page("Example Domain", 100000) : NULL,
+              got ? 100000 : 0);
+  r->t0 = 0.3;
+  r->t = 10.3;
+  r->bytes_received = got ? 120000 : 0;
+  r->t_first_byte = 0.5;
+  r->t_last_byte = !strcmp(progress, "stalled") ? 4.0 : 10.2;
+  r->timeout_progress = progress;
+  obs.http_experiment_failure = "generic_timeout_error";
+}
+
+static void b_cut_flowing(void)
+{
+  cut_at_deadline("flowing");
+}
+
+static void b_cut_stalled(void)
+{
+  cut_at_deadline("stalled");
+}
+
+static void b_cut_no_bytes(void)
+{
+  cut_at_deadline("no_bytes");
+}
+
+/* The control fetched the same 200 KiB page in 12 s: as slow. */
+static const char ctl_slow[] = "{" CTL_DNS_OK "," CTL_TCP_OK "," CTL_TLS_OK
+  "," CTL_HTTP_OK(204800) "," CTL_IPINFO ",\"x_timing\":{\"http_request\":"
+  "12.0}}";
+/* The control's fetch was cut by its deadline too, the page flowing:
+ * 150,000 bytes in 10 s, or 5,000,000. */
+#define CTL_CUT(bytes) "{" CTL_DNS_OK "," CTL_TCP_OK "," CTL_TLS_OK ","     \
+  "\"http_request\":{\"body_length\":-1,\"failure\":"                       \
+  "\"generic_timeout_error\",\"title\":\"Example Domain\",\"headers\":{},"  \
+  "\"status_code\":-1,\"x_bytes_received\":" #bytes ","                     \
+  "\"x_timeout_progress\":\"flowing\"}," CTL_IPINFO ",\"x_timing\":"         \
+  "{\"http_request\":10.0}}"
+static const char ctl_cut_slow[] = CTL_CUT(150000);
+static const char ctl_cut_fast[] = CTL_CUT(5000000);
+/* The control fetched it but sent no timing (a legacy helper). */
+static const char ctl_no_timing[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  CTL_TLS_OK "," CTL_HTTP_OK(204800) "," CTL_IPINFO "}";
+/* The control got another page: a 403 of 2,000 bytes. */
+static const char ctl_other_page[] = "{" CTL_DNS_OK "," CTL_TCP_OK ","
+  CTL_TLS_OK ",\"http_request\":{\"body_length\":2000,\"failure\":null,"
+  "\"title\":\"Forbidden\",\"headers\":{},\"status_code\":403},"
+  CTL_IPINFO ",\"x_timing\":{\"http_request\":0.1}}";
 
 static void b_ip_literal(void)
 {
@@ -820,15 +911,15 @@ static const struct row rows[] = {
    .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
    .blocking = "http-failure", .accessible = "false",
    .verdict = "inconclusive", .evidence_has = "same leaf"},
-  {/* verdict rule 10, OONI blocking rule 6 */
+  {/* verdict rule 10, OONI blocking rules 6, 9 */
    .name = "same unverifiable leaf at the control: broken everywhere",
    .build = b_kz_isca, .control = ctl_same_broken_p, .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "could not verify it either"},
-  {/* verdict rule 10, OONI blocking rule 6 */
+  {/* verdict rule 10, OONI blocking rules 6, 9 */
    .name = "certificate broken everywhere", .build = b_cert_expired,
    .control = ctl_tls_broken, .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "failed too"},
   {/* verdict rule 7, OONI blocking rule 4 */
    .name = "NXDOMAIN where the control resolves", .build = b_nxdomain,
@@ -907,10 +998,10 @@ static const struct row rows[] = {
    .dns_consistency = "consistent", .blocking = "http-failure",
    .accessible = "false", .verdict = "blocked", .method = "http",
    .detail = "http.reset", .evidence_has = "control fetched the page"},
-  {/* verdict rule 11, OONI blocking rule 6 */
+  {/* verdict rule 11, OONI blocking rules 6, 9 */
    .name = "HTTP timeout here and at the control: down",
    .build = b_http_timeout, .control = ctl_http_down, .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "the site is down"},
   {/* verdict rule 4, OONI blocking rule 8 */
    .name = "blockpage fingerprint", .build = b_blockpage,
@@ -954,11 +1045,42 @@ static const struct row rows[] = {
    .control_failure = "generic_timeout_error", .canaries = PRB_TRI_TRUE,
    .dns_consistency = N_, .blocking = N_, .accessible = N_,
    .verdict = "inconclusive", .evidence_has = "no control measurement"},
+  {/* verdict rule 16, OONI blocking rule 1 */
+   .name = "control unreachable, https works: the site's own answer",
+   .build = b_ok_https, .control_failure = "connection_refused",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "not confirmed by a control"},
+  {/* verdict rule 16, OONI blocking rule 1 */
+   .name = "no control asked, https works", .build = b_ok_https,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "none asked"},
+  {/* verdict rule 16, OONI blocking rule 1 */
+   .name = "control unreachable, http redirected to the site's https",
+   .build = b_http_to_own_https, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_,
+   .blocking = "false", .accessible = "true", .verdict = "ok",
+   .evidence_has = "valid certificate for example.com"},
   {/* verdict rule 6, OONI blocking rule 1 */
-   .name = "control unreachable, https works", .build = b_ok_https,
-   .control_failure = "connection_refused", .canaries = PRB_TRI_TRUE,
-   .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
-   .verdict = "inconclusive", .evidence_has = "status 200"},
+   .name = "control unreachable, http redirected to another host's https",
+   .build = b_http_to_other_https, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_,
+   .blocking = "false", .accessible = "true", .verdict = "inconclusive",
+   .evidence_has = "no control measurement"},
+  {/* verdict rule 14, OONI blocking rule 1 */
+   .name = "http sent to another host's https page: not the site's own",
+   .build = b_http_to_other_https, .control = ctl_all_ok_http,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "false", .accessible = "true", .verdict = "blocked",
+   .method = "http", .detail = "http.diff",
+   .evidence_has = "the page differs"},
+  {/* verdict rule 6, OONI blocking rule 2 */
+   .name = "control unreachable, plain http works: nothing vouches",
+   .build = b_ok_http, .control_failure = "connection_reset",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = N_, .blocking = N_,
+   .accessible = N_, .verdict = "inconclusive",
+   .evidence_has = "status 200"},
   {/* verdict rule 1, OONI blocking rule 2 */
    .name = "probe offline: canaries and control unreachable",
    .build = b_probe_dns_timeout, .control_failure = "generic_timeout_error",
@@ -1001,6 +1123,58 @@ static const struct row rows[] = {
    .control = ctl_fast_small, .canaries = PRB_TRI_TRUE,
    .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
    .verdict = "ok"},
+  {/* verdict rule 17, OONI blocking rule 7 */
+   .name = "cut by the deadline while flowing, control 34x faster: "
+           "throttled", .build = b_cut_flowing, .control = ctl_fast,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "throttled", .evidence_has = "throttled, not blocked"},
+  {/* verdict rule 17, OONI blocking rules 6, 9 do not apply */
+   .name = "cut while flowing; the control's cut too, 40x faster: throttled",
+   .build = b_cut_flowing, .control = ctl_cut_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "throttled", .evidence_has = "ended at its deadline too"},
+  {/* verdict rule 18, OONI blocking rule 7 */
+   .name = "cut while flowing, control as slow: slow for everyone, ok",
+   .build = b_cut_flowing, .control = ctl_slow, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "ok",
+   .evidence_has = "slow for everyone"},
+  {/* verdict rule 18, OONI blocking rule 6 */
+   .name = "cut while flowing, the control's cut as slowly: ok",
+   .build = b_cut_flowing, .control = ctl_cut_slow, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "ok", .evidence_has = "neither throttled nor blocked"},
+  {/* verdict rule 17 (no rate), OONI blocking rule 7 */
+   .name = "cut while flowing, the control sent no timing: never blocked",
+   .build = b_cut_flowing, .control = ctl_no_timing,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "inconclusive", .evidence_has = "no rate to compare"},
+  {/* verdict rule 17 (another page), OONI blocking rule 7 */
+   .name = "cut while flowing, the control got another page",
+   .build = b_cut_flowing, .control = ctl_other_page,
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent",
+   .blocking = "http-failure", .accessible = "false",
+   .verdict = "inconclusive", .evidence_has = "another page"},
+  {/* verdict rule 6, OONI blocking rule 2 */
+   .name = "cut while flowing, no control: inconclusive",
+   .build = b_cut_flowing, .control_failure = "generic_timeout_error",
+   .canaries = PRB_TRI_TRUE, .dns_consistency = "consistent", .blocking = N_,
+   .accessible = N_, .verdict = "inconclusive",
+   .evidence_has = "slow, not stopped"},
+  {/* verdict rule 11, OONI blocking rule 7 */
+   .name = "bytes came, then stalled before the deadline: blocked",
+   .build = b_cut_stalled, .control = ctl_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.timeout", .evidence_has = "then none"},
+  {/* verdict rule 11, OONI blocking rule 7 */
+   .name = "no byte before the deadline: blocked, as before",
+   .build = b_cut_no_bytes, .control = ctl_fast, .canaries = PRB_TRI_TRUE,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.timeout", .evidence_has = "generic_timeout_error"},
   {/* verdict rule 13, OONI blocking rule 8 */
    .name = "IP-literal host", .build = b_ip_literal,
    .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
@@ -1018,10 +1192,10 @@ static const struct row rows[] = {
    .control = ctl_all_ok_http, .dns_consistency = "consistent",
    .blocking = N_, .accessible = N_, .verdict = "inconclusive",
    .evidence_has = "the probe's own error"},
-  {/* verdict rule 7, OONI blocking rule 6 */
+  {/* verdict rule 7, OONI blocking rules 6, 9 */
    .name = "a name dead for the control, hijacked here: down",
    .canaries = PRB_TRI_TRUE, .build = b_dead_name, .control = ctl_nxdomain_legacy,
-   .dns_consistency = "inconsistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "inconsistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "no site to block"},
   {/* verdict rule 13, OONI blocking rule 7 */
    .name = "the site's unfollowable redirect over verified TLS: ok",
@@ -1062,10 +1236,10 @@ static const struct row rows[] = {
    .accessible = "false", .verdict = "blocked", .method = "dns",
    .detail = "dns.bogus_answer",
    .evidence_has = "does not confirm blocking in KZ"},
-  {/* verdict rule 2 refused: the control's own answer; rule 11 */
+  {/* verdict rule 2 refused: the control's own answer; rule 11; OONI blocking rule 9 */
    .name = "loopback for the control too: the site's own, down",
    .canaries = PRB_TRI_TRUE, .build = b_localhost_everywhere, .control = ctl_localhost, .cc = "KZ",
-   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .dns_consistency = "consistent", .blocking = "false", .accessible = "false",
    .verdict = "down", .evidence_has = "the control resolved it too"},
   {/* verdict rule 14: OONI's known false positive */
    .name = "a CDN's browser check page (scope fp): inconclusive",

@@ -188,6 +188,10 @@ static void test_hostile_types(void)
     {"{\"dns\":{},\"x_timing\":{\"http_request\":-1}}", "x_timing"},
     {"{\"dns\":{},\"x_timing\":{\"http_request\":\"fast\"}}", "x_timing"},
     {"{\"dns\":{},\"x_timing\":[]}", "x_timing"},
+    {"{\"http_request\":{\"x_bytes_received\":-5}}", "x_bytes_received"},
+    {"{\"http_request\":{\"x_bytes_received\":\"lots\"}}",
+     "x_bytes_received"},
+    {"{\"http_request\":{\"x_timeout_progress\":1}}", "x_timeout_progress"},
   };
   size_t i;
 

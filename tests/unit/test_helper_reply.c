@@ -189,6 +189,33 @@ int main(void)
     json_object_get(reply, "http_request"), "failure")), "unknown_failure");
   json_decref(reply);
 
+  /* The deadline cut the page while it was still arriving: the reply
+   * says how much came and that it was flowing (a page slow for the
+   * control too, which the probe must not call throttled). */
+  obs.requests[0].failure = "generic_timeout_error";
+  obs.http_experiment_failure = "generic_timeout_error";
+  obs.requests[0].bytes_received = 150000;
+  obs.requests[0].timeout_progress = "flowing";
+  obs.requests[0].t = 10.1;
+  reply = prb_helper_reply(&obs, NULL, 0, NULL, NULL, NULL);
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+  CHECK_STR(ctl.http.failure, "generic_timeout_error");
+  CHECK_INT(ctl.http.body_length, -1);
+  CHECK_INT((int)ctl.http.x_bytes_received, 150000);
+  CHECK(ctl.http.x_flowing);
+  CHECK(ctl.x_timing.http_request > 9.9 && ctl.x_timing.http_request < 10.1);
+  json_decref(reply);
+  /* nothing came: no such keys */
+  obs.requests[0].bytes_received = 0;
+  obs.requests[0].timeout_progress = "no_bytes";
+  reply = prb_helper_reply(&obs, NULL, 0, NULL, NULL, NULL);
+  CHECK(!json_object_get(json_object_get(reply, "http_request"),
+                         "x_bytes_received"));
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+  CHECK_INT((int)ctl.http.x_bytes_received, -1);
+  CHECK(!ctl.http.x_flowing);
+  json_decref(reply);
+
   prb_obs_free(&obs);
   return test_summary();
 }

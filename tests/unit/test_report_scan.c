@@ -383,6 +383,53 @@ static void test_duplicates(void)
   CHECK(a.failure_facts);
 }
 
+/* A lone volunteer's run: a blocked verdict and its second look, which
+ * started in the same second and after midnight UTC: two measurements of
+ * one day (the first's), a blocked day; the stamp alone is no identity. */
+static void test_second_look(void)
+{
+#define LOOK(start, tk) "{\"input\":\"https://a.kz/\",\"report_id\":\"R1\"," \
+  "\"measurement_start_time\":\"" start "\",\"probe_asn\":\"AS1\"," \
+  "\"probe_cc\":\"KZ\",\"test_name\":\"web_connectivity\",\"test_keys\":" \
+  "{\"x_analysis\":{\"verdict\":\"blocked\",\"method\":\"tcp\"," \
+  "\"confirmed\":false}" tk "}}"
+  struct prb_scan_rec a, b, c;
+  const char *why;
+  CHECK_INT(scan(LOOK("2024-02-29 23:59:59", ""), &a, &why), PRB_SCAN_OK);
+  CHECK_INT(scan(LOOK("2024-02-29 23:59:59", ",\"x_second_look\":{\"input\":"
+                      "\"https://a.kz/\",\"measurement_start_time\":"
+                      "\"2024-02-29 23:59:59\",\"verdict\":\"blocked\","
+                      "\"detail\":\"tcp.timeout\",\"waited\":0}"),
+                 &b, &why), PRB_SCAN_OK);
+  CHECK(a.key != b.key);
+  CHECK_INT(scan(LOOK("2024-03-01 00:01:05", ",\"x_second_look\":{"
+                      "\"measurement_start_time\":\"2024-02-29 23:59:59\"}"),
+                 &c, &why), PRB_SCAN_OK);
+  CHECK_INT(c.day, prb_scan_days_from_civil(2024, 2, 29));
+  CHECK_INT(scan(LOOK("2024-03-01 00:01:05", ",\"x_second_look\":{"
+                      "\"measurement_start_time\":\"yesterday\"}"),
+                 &c, &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "x_second_look.measurement_start_time is not "
+            "\"YYYY-MM-DD hh:mm:ss\"");
+  struct prb_rep_opts o;
+  memset(&o, 0, sizeof(o));
+  o.from = INT32_MIN;
+  o.to = INT32_MAX;
+  struct prb_rep *r = prb_rep_new(&o);
+  uint32_t file = prb_rep_file(r, "f");
+  CHECK_INT(prb_rep_add(r, &a, file, 1), 0);
+  CHECK_INT(prb_rep_add(r, &b, file, 2), 0);
+  CHECK_INT(prb_rep_finish(r), 0);
+  size_t n;
+  const struct prb_rep_cell *cells = prb_rep_cells(r, &n);
+  CHECK_INT((int)n, 1);
+  if(n)
+    CHECK_INT(cells[0].status, PRB_REP_S_BLOCKED);
+  CHECK_STR(prb_rep_status_name(PRB_REP_S_ANOMALY), "inconclusive");
+  prb_rep_free(r);
+#undef LOOK
+}
+
 static void test_day_rule(void)
 {
   CHECK_INT(day_status(0, 2, 0, 0, 0), PRB_REP_S_BLOCKED);
@@ -405,5 +452,6 @@ int main(void)
   test_plurals();
   test_day_rule();
   test_duplicates();
+  test_second_look();
   return test_summary();
 }

@@ -327,16 +327,19 @@ def case_control_said(c):
     c.expect("URLs" not in pr.err and "1 sites" not in pr.err, "a plural for one: %r" % pr.err)
     c.expect(re.search(r"measured without a control: \"inconclusive\" means", pr.err),
              "the summary does not say what no control means")
-    # With the lab's control: its answer is in every record.
-    pr = c.run(args + ["--control", env["CONTROL_URL"], "http://http.lab.test/",
-                       "https://nxdomain.lab.test/"], env=en)
+    # With the lab's control: its answer is in every record, the second
+    # look at the site that is down too.
+    pr = c.run(args + ["--control", env["CONTROL_URL"], "--second-look-pause", "1",
+                       "http://http.lab.test/", "https://nxdomain.lab.test/"], env=en)
     c.eq(pr.rc, 0, "a run with the lab's control")
     c.expect("without a control" not in pr.err, "a run with a control says it has none")
     c.expect("2 sites measured" in pr.err, "summary for two: %r" % pr.err)
     runs = c.index(state)
     recs, _ = V.read_jsonl(c.run_file(state, runs[-1])) if runs else ([], [])
     c.eq(sorted(r["test_helpers"].get("backend", {}).get("address", "") for r in recs),
-         [env["CONTROL_URL"]] * 2, "the control named in the records")
+         [env["CONTROL_URL"]] * 3, "the control named in the records")
+    c.eq(sum(1 for r in recs if "x_second_look" in r["test_keys"]), 1,
+         "second looks (the site that is down)")
     c.expect(all(isinstance(r["test_keys"].get("control"), dict) for r in recs),
              "a record without the control's answer")
     c.eq([r.get("control") for r in runs], ["without", "with"], "the index's control")
@@ -552,7 +555,12 @@ def case_fresh_machine_inside(c):
          "owner of the records (the service user, as cron ran it)")
     recs, probs = V.read_jsonl(path)
     c.eq(probs, [], "problems in the scheduled run's records")
-    c.eq(sorted(r.get("input") for r in recs), sorted(sites), "sites the scheduled run measured")
+    # Each site once, and the one that is down (nxdomain) a second time,
+    # after the pause (x_second_look).
+    looks = [r.get("input") for r in recs if "x_second_look" in r.get("test_keys", {})]
+    c.eq(sorted(r.get("input") for r in recs if "x_second_look" not in r.get("test_keys", {})),
+         sorted(sites), "sites the scheduled run measured")
+    c.eq(looks, ["https://nxdomain.lab.test/"], "the scheduled run's second looks")
     for r in recs:
         c.eq(r.get("test_helpers", {}).get("backend", {}).get("address"), env["CONTROL_URL"],
              "the control that answered for %s" % r.get("input"))
