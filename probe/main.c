@@ -6,6 +6,7 @@
 #include "common/version.h"
 #include "lists/lists_check.h"
 #include "report/report.h"
+#include "servers/collector.h"
 #include "servers/helper.h"
 #include "volunteer/onboard.h"
 #include "volunteer/results_cmd.h"
@@ -25,6 +26,7 @@ static const struct command {
   {"lists", prb_lists_main},           /* lists/lists_check.c */
   {"report", prb_report_main},         /* report/report.c */
   {"helper", prb_helper_main},         /* servers/helper.c */
+  {"collector", prb_collector_main},   /* servers/collector.c */
 };
 
 int main(int argc, char **argv)
