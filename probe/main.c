@@ -11,6 +11,7 @@
 #include "volunteer/onboard.h"
 #include "volunteer/results_cmd.h"
 #include "volunteer/run_cmd.h"
+#include "volunteer/upload_cmd.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ static const struct command {
   {"run", prb_run_main},               /* volunteer/run_cmd.c */
   {"onboard", prb_onboard_main},       /* volunteer/onboard.c */
   {"results", prb_results_main},       /* volunteer/results_cmd.c */
+  {"upload", prb_upload_main},         /* volunteer/upload_cmd.c */
   {"lists", prb_lists_main},           /* lists/lists_check.c */
   {"report", prb_report_main},         /* report/report.c */
   {"helper", prb_helper_main},         /* servers/helper.c */

@@ -61,6 +61,8 @@
                                    may lower it further */
 #define PRB_MAX_RESOLVERS 8     /* --resolver: each one is measured */
 #define PRB_MAX_CONTROLS 4      /* --control: tried in order */
+#define PRB_MAX_COLLECTORS 4    /* collectors a probe uploads to: each one
+                                   gets every record */
 #define PRB_INPUTS_MAX 100000   /* URLs per run: the whole list is in memory */
 #define PRB_INPUT_LINE_MAX (PRB_URL_MAX + 256) /* a list line: a URL plus
                                                   blanks */

@@ -262,7 +262,7 @@ bool prb_cp_record_check(const json_t *rec, const struct prb_cp_rid *rid,
                          time_t now, char *why, size_t whylen)
 {
   char cc[3], asn[16], test[PRB_CP_TEST_MAX], bare[PRB_CP_TEST_MAX];
-  char start[20];
+  char start[64];
   time_t t;
   if(!json_is_object(rec))
     return no(why, whylen, "the measurement is not a JSON object");

@@ -10,29 +10,34 @@
 /* Any number will do, as long as it is ours alone. */
 #define MIGRATION_LOCK 7340319
 
-/* The keys report/report_scan.c reads, and nothing else: top level, then
- * inside test_keys, then inside test_keys.x_analysis. A key the record
- * lacks stays absent (jsonb_object_agg over jsonb_each), so null and
- * absent stay apart. Raise PRB_PG_PROJECTION when this changes. */
+/* What `report --db` reads of a record: the keys report/report_scan.c
+ * reads, kept exactly (a key the record lacks stays absent: null and
+ * absent stay apart), and the small keys next to them a scanner may come
+ * to read (identity, software, failures); never the observations (DNS
+ * answers, handshakes, bodies, the control's reply), which make a record
+ * a hundred times larger. A record without x_analysis (OONI Probe's own)
+ * is kept whole: a report may judge it again from its observations.
+ * Raise PRB_PG_PROJECTION when this changes. */
 static const char scan_function[] =
   "CREATE OR REPLACE FUNCTION accessprobe_scan(r jsonb) RETURNS jsonb\n"
   "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n"
+  "SELECT CASE WHEN jsonb_typeof(r -> 'test_keys' -> 'x_analysis') <> "
+  "'object' OR jsonb_typeof(r) <> 'object' THEN r ELSE (\n"
   "SELECT coalesce(jsonb_object_agg(k, CASE\n"
-  "  WHEN k = 'test_keys' AND jsonb_typeof(v) = 'object' THEN (\n"
+  "  WHEN k = 'test_keys' THEN (\n"
   "    SELECT coalesce(jsonb_object_agg(k2, CASE\n"
-  "      WHEN k2 = 'x_analysis' AND jsonb_typeof(v2) = 'object' THEN (\n"
-  "        SELECT coalesce(jsonb_object_agg(k3, v3), '{}'::jsonb)\n"
-  "        FROM jsonb_each(v2) AS e3(k3, v3)\n"
-  "        WHERE k3 IN ('verdict', 'method', 'confirmed'))\n"
-  "      ELSE v2 END), '{}'::jsonb)\n"
+  "      WHEN k2 = 'x_analysis' THEN v2 - 'evidence' ELSE v2 END),\n"
+  "      '{}'::jsonb)\n"
   "    FROM jsonb_each(v) AS e2(k2, v2)\n"
-  "    WHERE k2 IN ('blocking', 'accessible', 'http_experiment_failure',\n"
-  "                 'x_analysis', 'x_category_code'))\n"
+  "    WHERE k2 IN ('blocking', 'accessible', 'x_analysis',\n"
+  "                 'x_category_code', 'control_failure',\n"
+  "                 'dns_experiment_failure', 'http_experiment_failure'))\n"
   "  ELSE v END), '{}'::jsonb)\n"
   "FROM jsonb_each(r) AS e(k, v)\n"
-  "WHERE jsonb_typeof(r) = 'object' AND k IN ('input',\n"
-  "  'measurement_start_time', 'probe_asn', 'probe_cc',\n"
-  "  'probe_network_name', 'report_id', 'test_name', 'test_keys')\n"
+  "WHERE k IN ('input', 'measurement_start_time', 'measurement_uid',\n"
+  "  'probe_asn', 'probe_cc', 'probe_network_name', 'report_id',\n"
+  "  'software_name', 'software_version', 'test_name', 'test_version',\n"
+  "  'test_keys')) END\n"
   "$$";
 
 static const char schema_v1[] =

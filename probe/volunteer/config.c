@@ -4,6 +4,7 @@
 #include "common/datadir.h"
 #include "common/files.h"
 #include "common/errors.h"
+#include "common/url.h"
 #include "volunteer/state.h"
 
 #include <errno.h>
@@ -31,6 +32,8 @@ void prb_config_free(struct prb_config *c)
     free(c->controls[i]);
   for(size_t i = 0; i < c->n_resolvers; i++)
     free(c->resolvers[i]);
+  for(size_t i = 0; i < c->n_collectors; i++)
+    free(c->collectors[i]);
   free(c->state_dir);
   free(c->ca_file);
   free(c->canaries);
@@ -241,6 +244,21 @@ static void read_urls(struct ctx *x, const char *key, json_t *v, size_t max,
   }
 }
 
+/* Base URLs of collectors: http or https, nothing after the path. */
+static void read_collectors(struct ctx *x, struct prb_config *c, json_t *v)
+{
+  read_urls(x, "collectors", v, PRB_MAX_COLLECTORS, c->collectors,
+            &c->n_collectors);
+  for(size_t i = 0; i < c->n_collectors; i++) {
+    struct prb_url u;
+    const char *why = NULL;
+    if(prb_url_parse(c->collectors[i], &u, &why) < 0 ||
+       strchr(c->collectors[i], '?'))
+      bad(x, NULL, "collectors", "collectors: entry %zu is not an http(s) "
+          "base URL (%s)", i + 1, why ? why : "a query is not allowed");
+  }
+}
+
 static void set_path(struct ctx *x, const char *key, json_t *v, char **out)
 {
   const char *s;
@@ -358,7 +376,14 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
     } else if(!strcmp(k, "resolvers"))
       read_urls(x, k, v, PRB_MAX_RESOLVERS, c->resolvers,
                 &c->n_resolvers);
-    else if(!strcmp(k, "parallel"))
+    else if(!strcmp(k, "collectors"))
+      read_collectors(x, c, v);
+    else if(!strcmp(k, "ooni_upload")) {
+      if(!json_is_boolean(v))
+        bad(x, NULL, k, "ooni_upload: expected true or false");
+      else
+        c->ooni_upload = json_is_true(v);
+    } else if(!strcmp(k, "parallel"))
       get_long(x, NULL, k, v, 1, 1024, &c->parallel);
     else if(!strcmp(k, "max_runtime"))
       c->has_max_runtime = get_long(x, NULL, k, v, 0, 7 * 86400,

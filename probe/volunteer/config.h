@@ -46,6 +46,10 @@ struct prb_config {
   char *probe_cc, *probe_network_name;
   long retention_days;          /* PRB_CONFIG_RETENTION_DAYS when absent */
   long retention_max_mb;        /* PRB_CONFIG_RETENTION_MB when absent */
+  char *collectors[PRB_MAX_COLLECTORS];  /* base URLs records go to */
+  size_t n_collectors;
+  bool ooni_upload;             /* also to OONI's collector: an explicit
+                                   opt-in, never the default */
 };
 
 /* Empty configuration with the defaults above. */

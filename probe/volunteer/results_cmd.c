@@ -5,6 +5,7 @@
 #include "volunteer/state.h"
 #include "common/textclean.h"
 #include "volunteer/config.h"
+#include "volunteer/upload.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -60,8 +61,60 @@ static void offline_banner(const struct prb_index *ix, FILE *out)
           n == 1 ? "" : "s", since ? since : "none");
 }
 
+/* Where the records went: the configured collectors. */
+struct uploads {
+  const char *urls[PRB_MAX_COLLECTORS + 1];
+  size_t n;
+};
+
+static uint64_t records_of(const struct prb_run_entry *e)
+{
+  uint64_t n = 0;
+  for(int v = 0; v < PRB_STATE_VERDICTS; v++)
+    n += e->counts[v];
+  return n;
+}
+
+/* One line per run: what each collector took and what waits. */
+static void upload_line(const char *dir, const struct prb_run_entry *e,
+                        const struct uploads *up, FILE *out)
+{
+  if(!up->n || !e->file[0])
+    return;
+  fprintf(out, "     upload:");
+  for(size_t i = 0; i < up->n; i++) {
+    struct prb_upload_result st;
+    prb_upload_status(dir, up->urls[i], e->file, records_of(e), &st);
+    fprintf(out, "%s %s %llu stored", i ? ";" : "", up->urls[i],
+            (unsigned long long)st.acked);
+    if(st.refused || st.skipped)
+      fprintf(out, ", %llu refused", (unsigned long long)(st.refused +
+                                                         st.skipped));
+    fprintf(out, ", %llu waiting", (unsigned long long)st.waiting);
+  }
+  fprintf(out, "\n");
+}
+
+static json_t *upload_json(const char *dir, const struct prb_run_entry *e,
+                           const struct uploads *up)
+{
+  json_t *a = json_array();
+  for(size_t i = 0; a && e->file[0] && i < up->n; i++) {
+    struct prb_upload_result st;
+    prb_upload_status(dir, up->urls[i], e->file, records_of(e), &st);
+    json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I, s:I}",
+                                       "collector", up->urls[i], "stored",
+                                       (json_int_t)st.acked, "refused",
+                                       (json_int_t)st.refused,
+                                       "not_uploadable",
+                                       (json_int_t)st.skipped, "waiting",
+                                       (json_int_t)st.waiting));
+  }
+  return a ? a : json_array();
+}
+
 static int list_runs(const char *dir, struct prb_index *ix, bool json,
-                     FILE *out)
+                     const struct uploads *up, FILE *out)
 {
   int held = prb_lock_held(dir);
   if(json) {
@@ -76,14 +129,15 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
       /* The name came from a person or a file: never let one bad byte
        * make the whole listing fail. */
       json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, "
-                            "s:o}", "n", (int)(i + 1), "id", e->id,
+                            "s:o, s:o}", "n", (int)(i + 1), "id", e->id,
                             "started", e->started, "status", st,
                             "probe_asn", e->asn, "probe_cc", e->cc,
                             "probe_network_name",
                             prb_json_text(e->network, strlen(e->network)),
                             "file", prb_json_text(e->file, strlen(e->file)),
                             "left", (json_int_t)e->left,
-                            "verdicts", c ? c : json_object());
+                            "verdicts", c ? c : json_object(),
+                            "uploads", upload_json(dir, e, up));
       char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
       json_decref(o);
       if(!s)
@@ -121,6 +175,7 @@ static int list_runs(const char *dir, struct prb_index *ix, bool json,
             e->counts[PRB_VERDICT_BLOCKED], e->counts[PRB_VERDICT_DOWN], other);
     if(e->left)
       fprintf(out, "     (%zu inputs were left unmeasured)\n", e->left);
+    upload_line(dir, e, up, out);
   }
   fprintf(out, "\n`accessprobe results show N` prints the verdict for each "
           "site of run N.\n");
@@ -223,7 +278,7 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
 
 /* The command once the folder is chosen. */
 static enum prb_exit results(const char *state_dir, int argc, char **argv,
-                             FILE *out)
+                             const struct uploads *up, FILE *out)
 {
   bool json = false;
   const char *show = NULL;
@@ -260,7 +315,7 @@ static enum prb_exit results(const char *state_dir, int argc, char **argv,
     return PRB_EXIT_INTERNAL;
   }
   int rc = show ? show_run(state_dir, &ix, show, out) :
-           list_runs(state_dir, &ix, json, out);
+           list_runs(state_dir, &ix, json, up, out);
   prb_state_index_free(&ix);
   return rc;
 }
@@ -268,8 +323,23 @@ static enum prb_exit results(const char *state_dir, int argc, char **argv,
 enum prb_exit prb_results_main(int argc, char **argv)
 {
   char dir[4096];
+  const char *config = NULL;
+  for(int i = 1; i < argc; i++)
+    if(!strcmp(argv[i], "--config") && i + 1 < argc)
+      config = argv[i + 1];
+    else if(!strncmp(argv[i], "--config=", 9))
+      config = argv[i] + 9;
   int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
   if(rc >= 0)
     return rc;
-  return results(dir, argc, argv, stdout);
+  struct prb_config cf;
+  struct uploads up;
+  prb_config_init(&cf);
+  /* Checked already by prb_config_state_dir when it mattered. */
+  if(!prb_config_load(&cf, config, NULL))
+    prb_config_free(&cf);
+  up.n = prb_upload_collectors(&cf, up.urls);
+  rc = results(dir, argc, argv, &up, stdout);
+  prb_config_free(&cf);
+  return rc;
 }
