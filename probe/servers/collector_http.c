@@ -95,9 +95,10 @@ static void note_client(struct prb_creq *rq)
     last = last ? last + 1 : xff;
     while(*last == ' ')
       last++;
-    if(prb_addr_parse_n(last, strcspn(last, " "), &a))
+    if(prb_addr_parse_n(last, strcspn(last, " "), &a)) {
       prb_addr_format(&a, rq->client, sizeof(rq->client));
-    return;
+      return;
+    }
   }
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
     rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

@@ -221,7 +221,15 @@ static json_t *load(const char *body, size_t len, char *why, size_t whylen)
 {
   json_error_t je;
   json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-  if(!j)
+  /* Jansson's words for the two a record must never hold. */
+  if(!j && strstr(je.text, "decode byte"))
+    snprintf(why, whylen, "a string is not valid UTF-8 (line %d, column %d): "
+             "bytes that are not text belong in BinaryData "
+             "({\"format\":\"base64\",\"data\":...})", je.line, je.column);
+  else if(!j && strstr(je.text, "\\u0000"))
+    snprintf(why, whylen, "a string holds NUL (\\u0000, line %d, column %d)",
+             je.line, je.column);
+  else if(!j)
     snprintf(why, whylen, "not valid JSON (line %d, column %d): %s", je.line,
              je.column, je.text);
   else if(!json_is_object(j)) {

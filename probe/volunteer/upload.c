@@ -259,13 +259,16 @@ static double jitter(void)
 /* The collector failed: a pause before it is tried again. */
 static void pause_collector(struct coll *c, const char *why, unsigned asked)
 {
+  double now = prb_now();
+  /* The other requests in flight when it failed fail too: one pause. */
+  if(c->not_before > now)
+    return;
   double pause = c->s->o->retry_base * pow(2.0, c->failures) * jitter();
   c->failures++;
   if(pause < asked)
     pause = asked;
   if(pause > MAX_PAUSE)
     pause = MAX_PAUSE;
-  double now = prb_now();
   if(now + pause >= c->s->deadline) {
     say(c, "%s; the rest waits for the next upload", why);
     c->not_before = c->s->deadline;
