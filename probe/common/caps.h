@@ -53,7 +53,16 @@
 #define PRB_CTL_HVALUE_MAX 256   /* header value bytes, NUL included */
 #define PRB_CTL_ORG_MAX 128      /* AS organisation bytes, NUL included */
 #define PRB_CTL_MAX_REQ_ENDPOINTS 64 /* endpoints one request may carry */
+#define PRB_CTL_MAX_DEPTH 8      /* nesting of a reply (a real one has 4) */
 #define PRB_HELPER_BODY_MAX (64 * 1024) /* a request is a URL and a list */
+
+/* ---- our public servers (servers/httpd.c) ------------------------------ */
+#define PRB_HTTPD_LINGER_MAX 64   /* refused connections read from until the
+                                     client has our 503; more: closed */
+#define PRB_HTTPD_ACCEPT_BATCH 64 /* accepts per loop turn: a flood of
+                                     connections cannot starve the rest */
+#define PRB_HTTPD_LOG_PER_MINUTE 10 /* libmicrohttpd messages: a hostile
+                                       client cannot fill the journal */
 
 /* ---- a run -------------------------------------------------------------- */
 #define PRB_DEFAULT_PARALLEL 64
@@ -81,6 +90,7 @@
 #define PRB_CONFIG_BYTES_MAX (1024 * 1024) /* the configuration file */
 #define PRB_CONFIG_MAX_LISTS 64
 #define PRB_CONFIG_NETWORK_NAME_MAX 127   /* bytes of network.name */
+#define PRB_CONFIG_MAX_ERRORS 20      /* problems reported, then a count */
 #define PRB_LINES_MAX (16u * 1024 * 1024) /* a record line `report` reads:
                                              a 512 KiB body base64-encoded
                                              and scrubbed fits many times */

@@ -185,6 +185,10 @@ unsigned char *prb_base64_decode(const char *s, size_t len, size_t *outlen)
       else if((v[k] = b64_value(s[i + k])) < 0)
         goto fail;
     }
+    /* The bits after the last byte must be zero, or two texts would
+     * decode to the same bytes (QR== and QQ==). */
+    if(last && ((pad == 2 && (v[1] & 15)) || (pad == 1 && (v[2] & 3))))
+      goto fail;
     out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
     if(!last || pad < 2)
       out[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);

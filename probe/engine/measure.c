@@ -65,6 +65,9 @@ struct prb_meas {
   /* the probe's endpoints, measured by the helper beside its own */
   struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
   size_t n_extra;
+  /* the helper's side: the asking probe's own address, never contacted */
+  struct prb_addr never;
+  bool has_never;
   /* the control */
   bool want_control;
   size_t control_idx;           /* which of e->controls is being asked */
@@ -434,14 +437,27 @@ static void record_refused(struct prb_meas *m, const char *ip, int port)
   tcp->transaction_id = m->next_txid++;
 }
 
+/* True when ip is the address never to contact, or carries it. */
+static bool is_never(const struct prb_meas *m, const char *ip)
+{
+  struct prb_addr a, v4;
+  if(!m->has_never || !prb_addr_parse(ip, &a))
+    return false;
+  prb_addr_unmap(&a);
+  return prb_addr_equal(&a, &m->never) ||
+         (prb_addr_embedded_v4(&a, &v4) && prb_addr_equal(&v4, &m->never));
+}
+
 /* Never this host itself (any of its addresses, a service listening on
  * all of them is loopback in effect) nor the LAN it sits on (the
  * volunteer's router and printer); the helper, in addition, never private
- * or reserved space (labs excepted: their sites live there). */
+ * or reserved space (labs excepted: their sites live there), nor the
+ * asking probe's own address (the helper is no scanner of its users'
+ * homes). */
 static bool allowed(const struct prb_meas *m, const char *ip)
 {
   const struct prb_engine *e = m->e;
-  if(!prb_addr_text_may_contact(ip))
+  if(!prb_addr_text_may_contact(ip) || is_never(m, ip))
     return false;
   if(m->mode == PRB_MEAS_CONTROL && e->allow_bogons)
     return true;
@@ -727,12 +743,17 @@ static void on_control(void *arg, struct prb_http_request *req,
                                                          "x_probe_address"));
       if(me)
         prb_scrub_add(m->e->scrub, me);
-      json_object_del(reply, "x_probe_address");
-      m->ctl = ctl;
-      m->ctl_reply = reply;
-      reply = NULL;
-      m->ctl_failure[0] = 0;
-      m->ctl_unreachable = false;
+      /* Only what we read enters the record (not x_probe_address, nor
+       * anything a hostile control adds). */
+      m->ctl_reply = prb_control_reply_kept(reply);
+      if(!m->ctl_reply) {
+        failure = PRB_FAIL_UNKNOWN;
+        free(ctl);
+      } else {
+        m->ctl = ctl;
+        m->ctl_failure[0] = 0;
+        m->ctl_unreachable = false;
+      }
     }
   }
   json_decref(reply);
@@ -823,11 +844,11 @@ static void on_deadline(void *arg)
   /* DNS and connect steps end by their own deadlines and see expired. */
 }
 
-struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
-                                enum prb_meas_mode mode,
-                                const struct prb_addr *extra,
-                                size_t n_extra, prb_meas_done done,
-                                void *arg)
+static struct prb_meas *start(struct prb_engine *e, const struct prb_url *url,
+                              enum prb_meas_mode mode,
+                              const struct prb_addr *extra, size_t n_extra,
+                              const struct prb_addr *never,
+                              prb_meas_done done, void *arg)
 {
   struct prb_meas *m = calloc(1, sizeof(*m));
   if(!m)
@@ -846,6 +867,12 @@ struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
   if(n_extra)
     memcpy(m->extra, extra, n_extra * sizeof(*extra));
   m->n_extra = n_extra;
+  if(never) {
+    m->never = *never;
+    m->never.port = 0;
+    prb_addr_unmap(&m->never);
+    m->has_never = true;
+  }
   m->want_control = mode == PRB_MEAS_FULL && e->n_controls > 0;
   if(e->meas_deadline > 0)
     prb_timer_start(e->loop, &m->deadline, e->meas_deadline, on_deadline, m);
@@ -863,4 +890,23 @@ struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
   else
     start_dns(m);
   return m;
+}
+
+struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
+                                enum prb_meas_mode mode,
+                                const struct prb_addr *extra,
+                                size_t n_extra, prb_meas_done done,
+                                void *arg)
+{
+  return start(e, url, mode, extra, n_extra, NULL, done, arg);
+}
+
+struct prb_meas *prb_meas_start_control(struct prb_engine *e,
+                                        const struct prb_url *url,
+                                        const struct prb_addr *extra,
+                                        size_t n_extra,
+                                        const struct prb_addr *never,
+                                        prb_meas_done done, void *arg)
+{
+  return start(e, url, PRB_MEAS_CONTROL, extra, n_extra, never, done, arg);
 }

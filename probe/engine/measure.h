@@ -40,6 +40,16 @@ struct prb_meas *prb_meas_start(struct prb_engine *e, const struct prb_url *url,
                                 size_t n_extra, prb_meas_done done,
                                 void *arg);
 
+/* The helper's side (PRB_MEAS_CONTROL): as prb_meas_start, and never
+ * contacts never (when not NULL: the asking probe's own address, or an
+ * address carrying it), whatever the URL resolves to or the probe lists. */
+struct prb_meas *prb_meas_start_control(struct prb_engine *e,
+                                        const struct prb_url *url,
+                                        const struct prb_addr *extra,
+                                        size_t n_extra,
+                                        const struct prb_addr *never,
+                                        prb_meas_done done, void *arg);
+
 /* The observations so far (complete once done was called). Borrowed. */
 const struct prb_obs *prb_meas_obs(const struct prb_meas *m);
 

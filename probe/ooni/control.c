@@ -220,18 +220,20 @@ static int parse_tcp(json_t *sec, struct prb_control *out, char *why,
   if(rc <= 0)
     return rc;
   json_object_foreach(sec, key, val) {
-    struct prb_ctl_tcp *t;
+    /* Entries past the bound are checked too, into spare: the whole
+     * section goes into the record. */
+    struct prb_ctl_tcp spare;
+    struct prb_ctl_tcp *t = out->n_tcp < PRB_CTL_MAX_TCP ?
+                            &out->tcp[out->n_tcp] : &spare;
     char where[PRB_ENDPOINT_MAX + 16];
-    if(out->n_tcp == PRB_CTL_MAX_TCP) {
-      out->tcp_truncated = true;
-      break;
-    }
-    t = &out->tcp[out->n_tcp];
     if(get_entry("tcp_connect", key, val, t->endpoint, &t->ep, &t->status,
                  where, sizeof(where), why, whylen) ||
        get_failure(val, t->failure, where, why, whylen))
       return -1;
-    out->n_tcp++;
+    if(t == &spare)
+      out->tcp_truncated = true;
+    else
+      out->n_tcp++;
   }
   return 0;
 }
@@ -246,13 +248,11 @@ static int parse_tls(json_t *sec, struct prb_control *out, char *why,
   if(rc <= 0)
     return rc;
   json_object_foreach(sec, key, val) {
-    struct prb_ctl_tls *t;
+    struct prb_ctl_tls spare;
+    struct prb_ctl_tls *t = out->n_tls < PRB_CTL_MAX_TLS ?
+                            &out->tls[out->n_tls] : &spare;
     char where[PRB_ENDPOINT_MAX + 16];
-    if(out->n_tls == PRB_CTL_MAX_TLS) {
-      out->tls_truncated = true;
-      break;
-    }
-    t = &out->tls[out->n_tls];
+    memset(t, 0, sizeof(*t));
     if(get_entry("tls_handshake", key, val, t->endpoint, &t->ep, &t->status,
                  where, sizeof(where), why, whylen) ||
        get_text(val, "server_name", t->server_name, sizeof(t->server_name),
@@ -261,7 +261,10 @@ static int parse_tls(json_t *sec, struct prb_control *out, char *why,
        get_sha256(val, "x_leaf_sha256", &t->has_leaf_sha256, t->leaf_sha256,
                   where, why, whylen))
       return -1;
-    out->n_tls++;
+    if(t == &spare)
+      out->tls_truncated = true;
+    else
+      out->n_tls++;
   }
   return 0;
 }
@@ -296,10 +299,6 @@ static int parse_headers(json_t *h, struct prb_ctl_http *http,
     return rc;
   json_object_foreach(h, key, val) {
     struct prb_ctl_header *ph;
-    if(http->n_headers == PRB_CTL_MAX_HEADERS) {
-      http->headers_truncated = true;
-      break;
-    }
     /* oohelperd sends the first value; a list of them is tolerated */
     if(json_is_array(val))
       val = json_array_get(val, 0);
@@ -307,6 +306,10 @@ static int parse_headers(json_t *h, struct prb_ctl_http *http,
       char k[WHY_KEY_MAX + 1];
       safe_key(k, sizeof(k), key);
       return fail(why, whylen, "http_request.headers[%s]: not a string", k);
+    }
+    if(http->n_headers == PRB_CTL_MAX_HEADERS) {
+      http->headers_truncated = true;
+      continue;                 /* checked, not kept */
     }
     ph = &http->headers[http->n_headers++];
     copy_text(ph->name, sizeof(ph->name), key, strlen(key));
@@ -365,7 +368,7 @@ static int parse_dns(json_t *sec, struct prb_ctl_dns *dns, char *why,
       return fail(why, whylen, "dns.addrs[%zu]: not a string", i);
     if(dns->n_addrs == PRB_CTL_MAX_ADDRS) {
       dns->addrs_truncated = true;
-      break;
+      continue;                 /* checked, not kept */
     }
     s = json_string_value(a);
     len = json_string_length(a);
@@ -388,14 +391,12 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
   if(rc <= 0)
     return rc;
   json_object_foreach(sec, key, val) {
-    struct prb_ctl_ipinfo *ii;
+    struct prb_ctl_ipinfo spare;
+    struct prb_ctl_ipinfo *ii = out->n_ip_info < PRB_CTL_MAX_IPINFO ?
+                                &out->ip_info[out->n_ip_info] : &spare;
     const json_t *asn, *flags, *org;
     char k[WHY_KEY_MAX + 1];
-    if(out->n_ip_info == PRB_CTL_MAX_IPINFO) {
-      out->ip_info_truncated = true;
-      break;
-    }
-    ii = &out->ip_info[out->n_ip_info];
+    memset(ii, 0, sizeof(*ii));
     safe_key(k, sizeof(k), key);
     if(prb_addr_parse_endpoint(key, true, &ii->addr) || ii->addr.port)
       return fail(why, whylen, "ip_info: \"%s\" is not an address", k);
@@ -423,7 +424,10 @@ static int parse_ipinfo(json_t *sec, struct prb_control *out,
                 json_string_value(org), json_string_length(org));
     }
     copy_text(ii->ip, sizeof(ii->ip), key, strlen(key));
-    out->n_ip_info++;
+    if(ii == &spare)
+      out->ip_info_truncated = true;
+    else
+      out->n_ip_info++;
   }
   return 0;
 }
@@ -462,6 +466,60 @@ static int parse_timing(json_t *sec, struct prb_ctl_timing *t,
          ? -1 : 0;
 }
 
+/* The sections a reply may carry, in the order they are parsed. */
+static const char *const sections[] = {
+  "dns", "tcp_connect", "tls_handshake", "http_request", "ip_info",
+  "x_timing"
+};
+
+/* Whether v nests more than levels levels (a scalar is 0, [] is 1). */
+static bool deeper_than(json_t *v, int levels)
+{
+  const char *key;
+  json_t *m;
+  size_t i;
+
+  if(!json_is_object(v) && !json_is_array(v))
+    return false;
+  if(levels < 1)
+    return true;
+  if(json_is_array(v)) {
+    json_array_foreach(v, i, m)
+      if(deeper_than(m, levels - 1))
+        return true;
+    return false;
+  }
+  json_object_foreach(v, key, m)
+    if(deeper_than(m, levels - 1))
+      return true;
+  return false;
+}
+
+/* Our helper's word on the asking probe's network (run.c adopts it when
+ * none is configured): kept when they are strings. */
+static const char *const network_keys[] = {
+  "x_probe_asn", "x_probe_cc", "x_probe_network_name"
+};
+
+json_t *prb_control_reply_kept(const json_t *resp)
+{
+  json_t *kept = json_object();
+  size_t n = sizeof(sections) / sizeof(sections[0]);
+  size_t n_net = sizeof(network_keys) / sizeof(network_keys[0]);
+
+  for(size_t i = 0; kept && i < n + n_net; i++) {
+    const char *key = i < n ? sections[i] : network_keys[i - n];
+    json_t *v = json_object_get(resp, key);
+    if(!v || (i >= n && !json_is_string(v)))
+      continue;
+    if(json_object_set(kept, key, v)) {
+      json_decref(kept);
+      kept = NULL;
+    }
+  }
+  return kept;
+}
+
 int prb_control_parse(const json_t *resp, struct prb_control *out,
                       char *why, size_t whylen)
 {
@@ -474,6 +532,13 @@ int prb_control_parse(const json_t *resp, struct prb_control *out,
   out->x_timing.tls_handshake = out->x_timing.http_request = -1;
   if(!json_is_object(resp))
     return fail(why, whylen, "reply: not a JSON object");
+  /* What is kept goes into the record: bound it before anything reads
+   * it (the reply itself is the first level). */
+  for(size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+    if(deeper_than(json_object_get(resp, sections[i]),
+                   PRB_CTL_MAX_DEPTH - 1))
+      return fail(why, whylen, "%s: nested deeper than %d levels",
+                  sections[i], PRB_CTL_MAX_DEPTH);
   if(parse_dns(json_object_get(resp, "dns"), &out->dns, why, whylen) ||
      parse_tcp(json_object_get(resp, "tcp_connect"), out, why, whylen) ||
      parse_tls(json_object_get(resp, "tls_handshake"), out, why, whylen) ||

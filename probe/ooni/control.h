@@ -5,11 +5,17 @@
  * and parses the JSON reply with prb_control_parse(). The reply comes from
  * the network, so the parser trusts nothing: wrong types and out-of-range
  * numbers are errors with a reason, over-long strings are cut, and every
- * list is truncated to the bounds below (with a flag saying so).
+ * list is truncated to the bounds below (with a flag saying so); entries
+ * past a bound are checked all the same, as the reply goes into the
+ * record whole.
  *
  * Missing or null sections (dns, tcp_connect, tls_handshake, http_request,
  * ip_info, x_timing) are "absent", not errors, because legacy helpers omit
- * some of them; a reply with neither dns nor http_request is an error.
+ * some of them; a reply with neither dns nor http_request is an error, and
+ * so is a section nesting deeper than PRB_CTL_MAX_DEPTH levels (the reply
+ * itself counting as one). Other keys are ignored,
+ * and prb_control_reply_kept() leaves them out of the record, so nothing
+ * we do not read is published.
  * Inside a present section a missing member takes its "unknown" default.
  *
  * Failure strings are copied as the control sent them (modern or legacy
@@ -116,6 +122,13 @@ struct prb_control {
  * after -1, but then holds nothing meaningful. */
 int prb_control_parse(const json_t *resp, struct prb_control *out,
                       char *why, size_t whylen);
+
+/* The reply as it enters a record: only the sections above and the
+ * string members x_probe_asn, x_probe_cc and x_probe_network_name (our
+ * helper's word on the probe's network), borrowed from resp, which
+ * prb_control_parse() accepted (so their depth is bounded). New
+ * reference, or NULL when out of memory. */
+json_t *prb_control_reply_kept(const json_t *resp);
 
 /* The request body: {"http_request": url, "http_request_headers": {...},
  * "tcp_connect": [endpoints...], "x_quic_enabled": false}. url and the n

@@ -240,13 +240,13 @@ hit:
   return true;
 }
 
-/* Replaces the IPv4 addresses of the set in the run r[0..n), writing the
- * run to o. Dotted numbers are the maximal runs of digits and dots; a
- * doubled dot separates, and edge dots are punctuation. */
-static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
-                            size_t n, struct outbuf *o)
+/* The first IPv4 address of the set in the run r[0..n): sets [*from,
+ * *to). Dotted numbers are the maximal runs of digits and dots; a doubled
+ * dot separates, and edge dots are punctuation. */
+static bool match_v4(const struct prb_scrub *s, const char *r, size_t n,
+                     size_t *from, size_t *to)
 {
-  size_t i = 0, done = 0;
+  size_t i = 0;
 
   while(i < n) {
     size_t j, b, e;
@@ -270,14 +270,43 @@ static void scrub_v4_in_run(const struct prb_scrub *s, const char *r,
       memset(&a, 0, sizeof(a));
       a.family = AF_INET;
       if(parse_v4(r + b, e - b, a.bytes) && scrub_has(s, a)) {
-        out_put(o, r + done, b - done);
-        out_put(o, SCRUBBED, SCRUBBED_LEN);
-        done = e;
+        *from = b;
+        *to = e;
+        return true;
       }
     }
     i = j > i ? j : i + 1;
   }
-  out_put(o, r + done, n - done);
+  return false;
+}
+
+/* The longest stretch before trailing dots in which match_v6 can find an
+ * address: a stray colon, the address and ":65535". */
+#define V6_SPAN (1 + (INET6_ADDRSTRLEN - 1) + 6)
+
+/* Writes the run r[0..n) to o with every address of the set replaced. A
+ * run may hold addresses glued together ("10.1.2.3::ffff:a01:203"): what
+ * is left beside a replaced one is a run of its own in the output, so it
+ * is scrubbed again as one. Linear: each piece is looked at once, and
+ * match_v6 only where an address fits. */
+static void scrub_run(const struct prb_scrub *s, const char *r, size_t n,
+                      struct outbuf *o)
+{
+  size_t dots = 0, from, to;
+
+  while(dots < n && r[n - 1 - dots] == '.')
+    dots++;
+  while(n > 0) {
+    bool v6 = n <= dots + V6_SPAN && match_v6(s, r, n, &from, &to);
+    if(!v6 && !match_v4(s, r, n, &from, &to)) {
+      out_put(o, r, n);
+      return;
+    }
+    scrub_run(s, r, from, o);
+    out_put(o, SCRUBBED, SCRUBBED_LEN);
+    r += to;
+    n -= to;
+  }
 }
 
 char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
@@ -290,7 +319,7 @@ char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
   o.oom = false;
 
   while(i < len) {
-    size_t j = i, from, to;
+    size_t j = i;
     if(!s || !s->n || !is_runchar((unsigned char)text[i])) {
       /* Copy the stretch up to the next candidate in one go. */
       while(j < len && (!s || !s->n || !is_runchar((unsigned char)text[j])))
@@ -301,13 +330,7 @@ char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
     }
     while(j < len && is_runchar((unsigned char)text[j]))
       j++;
-    if(match_v6(s, text + i, j - i, &from, &to)) {
-      scrub_v4_in_run(s, text + i, from, &o);
-      out_put(&o, SCRUBBED, SCRUBBED_LEN);
-      scrub_v4_in_run(s, text + i + to, j - i - to, &o);
-    }
-    else
-      scrub_v4_in_run(s, text + i, j - i, &o);
+    scrub_run(s, text + i, j - i, &o);
     i = j;
   }
   if(o.oom) {

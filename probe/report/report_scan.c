@@ -212,8 +212,6 @@ static int literal(struct cur *c, const char *word)
   return 0;
 }
 
-static int value(struct cur *c);
-
 /* Iterates an object: call obj_key until it returns 0 (end) or -1. */
 struct obj {
   bool first;
@@ -265,57 +263,27 @@ static int obj_key(struct cur *c, struct obj *o, char *key, size_t keycap)
   return 1;
 }
 
-static int skip_object(struct cur *c)
+/* After '{' or ',' in an object being skipped: a key (checked as UTF-8
+ * like every key), ':' and the blanks before the value. */
+static int member_key(struct cur *c)
 {
-  struct obj o;
   char key[4];
-  int r;
-  if(obj_open(c, &o))
+  struct sink s = {key, sizeof(key), 0, false};
+  if(c->p >= c->e || *c->p != '"')
+    return fail(c, "invalid JSON: expected a key");
+  if(string(c, &s))
     return -1;
-  while((r = obj_key(c, &o, key, sizeof(key))) == 1)
-    if(value(c))
-      return -1;
-  return r;
-}
-
-static int skip_array(struct cur *c)
-{
-  if(++c->depth > PRB_SCAN_DEPTH)
-    return fail(c, "JSON nested too deeply");
+  ws(c);
+  if(c->p >= c->e || *c->p != ':')
+    return fail(c, "invalid JSON: expected ':'");
   c->p++;
   ws(c);
-  if(c->p < c->e && *c->p == ']') {
-    c->p++;
-    c->depth--;
-    return 0;
-  }
-  for(;;) {
-    ws(c);
-    if(c->p >= c->e)
-      return fail(c, "invalid JSON: unterminated array");
-    if(value(c))
-      return -1;
-    ws(c);
-    if(c->p >= c->e)
-      return fail(c, "invalid JSON: unterminated array");
-    if(*c->p == ']') {
-      c->p++;
-      c->depth--;
-      return 0;
-    }
-    if(*c->p != ',')
-      return fail(c, "invalid JSON: expected ',' or ']'");
-    c->p++;
-  }
+  return 0;
 }
 
-static int value(struct cur *c)
+static int scalar(struct cur *c)
 {
-  if(c->p >= c->e)
-    return fail(c, "invalid JSON: missing value");
   switch(*c->p) {
-  case '{': return skip_object(c);
-  case '[': return skip_array(c);
   case '"': return skip_string(c);
   case 't': return literal(c, "true");
   case 'f': return literal(c, "false");
@@ -324,6 +292,70 @@ static int value(struct cur *c)
     if(*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
       return number(c);
     return fail(c, "invalid JSON: unexpected character");
+  }
+}
+
+/* Skips one value of any kind, validating it. Iterative, so a deep value
+ * under a key we do not read costs no stack: each open level is one bit
+ * (object or array). Values may nest PRB_SCAN_DEPTH deep in the record,
+ * counting the innermost one, a scalar or not, as jansson counts. */
+static int value(struct cur *c)
+{
+  unsigned char is_obj[PRB_SCAN_DEPTH / 8];
+  const int base = c->depth;
+  for(;;) {
+    if(c->p >= c->e)
+      return fail(c, "invalid JSON: missing value");
+    if(*c->p == '{' || *c->p == '[') {
+      bool obj = *c->p == '{';
+      if(c->depth >= PRB_SCAN_DEPTH)
+        return fail(c, "JSON nested too deeply");
+      if(obj)
+        is_obj[c->depth / 8] |= (unsigned char)(1u << c->depth % 8);
+      else
+        is_obj[c->depth / 8] &= (unsigned char)~(1u << c->depth % 8);
+      c->depth++;
+      c->p++;
+      ws(c);
+      if(c->p >= c->e)
+        return fail(c, obj ? "invalid JSON: unterminated object"
+                           : "invalid JSON: unterminated array");
+      if(*c->p != (obj ? '}' : ']')) {
+        if(obj && member_key(c))
+          return -1;
+        continue;               /* the first member's value */
+      }
+      c->p++;
+      c->depth--;
+    } else if(c->depth >= PRB_SCAN_DEPTH) {
+      return fail(c, "JSON nested too deeply");  /* jansson counts it too */
+    } else if(scalar(c)) {
+      return -1;
+    }
+    /* A value ended: close what it ended, or go on to the next member. */
+    for(;;) {
+      if(c->depth == base)
+        return 0;
+      int top = c->depth - 1;
+      bool obj = is_obj[top / 8] >> top % 8 & 1;
+      ws(c);
+      if(c->p >= c->e)
+        return fail(c, obj ? "invalid JSON: unterminated object"
+                           : "invalid JSON: unterminated array");
+      if(*c->p == (obj ? '}' : ']')) {
+        c->p++;
+        c->depth--;
+        continue;
+      }
+      if(*c->p != ',')
+        return fail(c, obj ? "invalid JSON: expected ',' or '}'"
+                           : "invalid JSON: expected ',' or ']'");
+      c->p++;
+      ws(c);
+      if(obj && member_key(c))
+        return -1;
+      break;
+    }
   }
 }
 

@@ -1,9 +1,13 @@
 /* report_scan.h: one JSON Lines record to the few fields a report counts.
  *
- * The scanner validates the whole line as JSON (RFC 8259 syntax, nesting at
- * most PRB_SCAN_DEPTH) but builds no tree: it walks the text once and copies
- * out only the keys below, so a record with a 512 KiB body costs one pass
- * over its bytes and no allocation. Copied strings are checked to be UTF-8.
+ * The scanner validates the whole line as JSON (RFC 8259 syntax, values
+ * nested at most PRB_SCAN_DEPTH deep, the innermost counted: jansson's
+ * bound, so the report reads every record the probe's own tools read, and
+ * only those) but builds no tree: it walks the text
+ * once and copies out only the keys below, so a record with a 512 KiB body
+ * costs one pass over its bytes and no allocation. Values under other keys
+ * are skipped without recursion, however deep. Copied strings and every
+ * key are checked to be UTF-8.
  *
  * Records written by OONI Probe carry no x_analysis; their verdict is
  * derived from blocking/accessible as OONI's fastpath reads them (see
@@ -19,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRB_SCAN_DEPTH 64
+#define PRB_SCAN_DEPTH 2048     /* = JSON_PARSER_MAX_DEPTH of jansson */
 
 enum prb_scan_result {
   PRB_SCAN_OK = 0,      /* a web_connectivity record; fields filled */

@@ -1,339 +1,151 @@
-/* helper.c: `accessprobe helper`: the control, libmicrohttpd in our loop. */
+/* helper.c: `accessprobe helper`: the control, on our hardened server
+ * layer (servers/httpd.h). */
 #include "servers/helper.h"
 #include "servers/helper_reply.h"
+#include "servers/helper_request.h"
+#include "servers/httpd.h"
 #include "common/addr.h"
-#include "common/caps.h"
 #include "common/asn.h"
-#include "ooni/control.h"
-#include "engine/dns.h"
+#include "common/caps.h"
 #include "common/errors.h"
+#include "common/textclean.h"
+#include "common/version.h"
+#include "engine/dns.h"
+#include "engine/engine.h"
 #include "engine/loop.h"
 #include "engine/measure.h"
 #include "engine/tlsctx.h"
-#include "engine/engine.h"
-#include "common/url.h"
-#include "common/textclean.h"
-#include "common/version.h"
-#include "common/buf.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
-#include <microhttpd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define PRB_HELPER_DEFAULT_INFLIGHT 64
+#define DEFAULT_INFLIGHT 64
 
 struct helper {
   struct prb_engine e;
-  struct MHD_Daemon *daemon;
-  struct prb_timer mhd_timer;
-  long max_inflight;
-  long inflight;
+  struct prb_httpd *httpd;
   bool stop;
-  bool quiet;
-  unsigned long served, refused;
-  struct request *suspended;    /* requests waiting for a measurement */
+  unsigned long measured;
   struct prb_asndb *asndb;      /* --mmdb, or NULL */
-  bool trust_forwarded;         /* behind our own proxy: X-Forwarded-For */
 };
 
-struct request {
+/* One POSTed request being measured. */
+struct job {
   struct helper *h;
-  struct MHD_Connection *conn;
-  struct prb_buf body;           /* at most PRB_HELPER_BODY_MAX */
-  bool too_large;
-  bool suspended;
+  struct prb_hreq *rq;
+  struct prb_helper_req req;
   struct prb_meas *m;
-  char *eps[PRB_CTL_MAX_REQ_ENDPOINTS];
-  size_t n_eps;
-  bool have_probe;              /* the asking probe's network is known */
-  struct prb_asn_info probe;
-  char probe_addr[PRB_IP_MAX];  /* sent back for scrubbing, never kept */
-  unsigned status;              /* 0 until the answer is ready */
-  char *answer;
-  struct request *prev, *next;  /* in helper.suspended while suspended */
 };
 
-static void suspend(struct request *rq)
+static void free_job(struct job *j)
 {
-  struct helper *h = rq->h;
-  rq->suspended = true;
-  rq->prev = NULL;
-  rq->next = h->suspended;
-  if(h->suspended)
-    h->suspended->prev = rq;
-  h->suspended = rq;
-  MHD_suspend_connection(rq->conn);
+  if(j->m)
+    prb_meas_free(j->m);
+  free(j);
 }
 
-static void resume(struct request *rq)
+/* The asking probe's network, from its address (never kept). */
+static bool probe_network(struct helper *h, struct prb_hreq *rq,
+                          struct prb_asn_info *out)
 {
-  struct helper *h = rq->h;
-  if(rq->prev)
-    rq->prev->next = rq->next;
-  else
-    h->suspended = rq->next;
-  if(rq->next)
-    rq->next->prev = rq->prev;
-  rq->suspended = false;
-  MHD_resume_connection(rq->conn);
+  const char *addr = prb_hreq_client(rq);
+  return h->asndb && addr[0] && prb_asndb_lookup(h->asndb, addr, out);
 }
 
-static void rearm(struct helper *h);
-
-static void on_mhd_timer(void *arg)
+static void answer_json(struct prb_hreq *rq, json_t *o)
 {
-  struct helper *h = arg;
-  MHD_run(h->daemon);
-  rearm(h);
-}
-
-static void rearm(struct helper *h)
-{
-  MHD_UNSIGNED_LONG_LONG ms;
-  if(MHD_get_timeout(h->daemon, &ms) == MHD_YES)
-    prb_timer_start(h->e.loop, &h->mhd_timer, (double)ms / 1000.0,
-                    on_mhd_timer, h);
-  else
-    prb_timer_stop(h->e.loop, &h->mhd_timer);
-}
-
-static void on_mhd_io(void *arg, int fd, unsigned events)
-{
-  struct helper *h = arg;
-  MHD_run(h->daemon);
-  rearm(h);
-}
-
-static void free_request(struct request *rq)
-{
-  if(rq->m) {
-    prb_meas_free(rq->m);
-    rq->h->inflight--;
-  }
-  for(size_t i = 0; i < rq->n_eps; i++)
-    free(rq->eps[i]);
-  prb_buf_free(&rq->body);
-  free(rq->answer);
-  free(rq);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *connection,
-                         void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-  if(*con_cls)
-    free_request(*con_cls);
-  *con_cls = NULL;
-}
-
-static void answer(struct request *rq, unsigned status, char *text)
-{
-  rq->status = status;
-  rq->answer = text;
-}
-
-static char *error_json(const char *why)
-{
-  json_t *o = json_pack("{s:s}", "error", why);
   char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-  json_decref(o);
-  return text;
+  if(text)
+    prb_hreq_answer(rq, 200, text, 0);
+  else
+    prb_hreq_error(rq, 500, "out of memory");
+  free(text);
 }
 
 static void on_measured(void *arg, struct prb_meas *m)
 {
-  struct request *rq = arg;
-  struct helper *h = rq->h;
-  json_t *reply = prb_helper_reply(prb_meas_obs(m),
-                                   (const char *const *)rq->eps, rq->n_eps,
-                                   h->asndb,
-                                   rq->have_probe ? &rq->probe : NULL,
-                                   rq->probe_addr);
-  char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+  struct job *j = arg;
+  struct helper *h = j->h;
+  const char *eps[PRB_CTL_MAX_REQ_ENDPOINTS];
+  for(size_t i = 0; i < j->req.n_eps; i++)
+    eps[i] = j->req.eps[i];
+  struct prb_asn_info probe;
+  bool have = probe_network(h, j->rq, &probe);
+  json_t *reply = prb_helper_reply(prb_meas_obs(m), eps, j->req.n_eps,
+                                   h->asndb, have ? &probe : NULL,
+                                   prb_hreq_client(j->rq));
+  answer_json(j->rq, reply);
   json_decref(reply);
-  prb_meas_free(m);
-  rq->m = NULL;
-  h->inflight--;
-  if(text)
-    answer(rq, MHD_HTTP_OK, text);
-  else
-    answer(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, error_json("out of memory"));
-  if(rq->suspended) {
-    resume(rq);
-    MHD_run(h->daemon);
-    rearm(h);
-  }
+  free_job(j);
 }
 
-/* The asking probe's address: only to send back (for scrubbing) and to
- * look its network up; it is never logged nor kept past the request.
- * Behind our own proxy, the last X-Forwarded-For entry is the one the
- * proxy added. */
-static void note_probe_network(struct request *rq)
+/* A slot is ours: measure, never contacting the asker itself. */
+static void go(void *arg, struct prb_hreq *rq)
 {
-  struct helper *h = rq->h;
-  const char *xff = h->trust_forwarded ?
-    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
-                                "X-Forwarded-For") : NULL;
-  if(xff) {
-    const char *last = strrchr(xff, ',');
-    last = last ? last + 1 : xff;
-    while(*last == ' ')
-      last++;
-    size_t n = strcspn(last, " ");
-    struct prb_addr a;
-    if(prb_addr_parse_n(last, n, &a))
-      snprintf(rq->probe_addr, sizeof(rq->probe_addr), "%.*s", (int)n, last);
-  }
-  else {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-      rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    struct prb_addr a;
-    if(ci && prb_addr_from_sockaddr(ci->client_addr, &a))
-      prb_addr_format(&a, rq->probe_addr, sizeof(rq->probe_addr));
-  }
-  if(h->asndb && rq->probe_addr[0])
-    rq->have_probe = prb_asndb_lookup(h->asndb, rq->probe_addr, &rq->probe);
-}
-
-/* Validates the request body and starts measuring; on a bad request the
- * answer is set instead. */
-static void start(struct request *rq)
-{
-  struct helper *h = rq->h;
-  json_error_t err;
-  json_t *req = json_loadb(rq->body.p ? rq->body.p : "", rq->body.len,
-                           JSON_REJECT_DUPLICATES, &err);
-  const char *why = NULL;
-  json_t *url_j = req ? json_object_get(req, "http_request") : NULL;
-  json_t *tcp = req ? json_object_get(req, "tcp_connect") : NULL;
-  struct prb_url url;
-  struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
-  size_t n_extra = 0;
-  if(!req || !json_is_object(req))
-    why = "the body is not a JSON object";
-  else if(!json_is_string(url_j))
-    why = "http_request must be a URL string";
-  else if(prb_url_parse(json_string_value(url_j), &url, &why) < 0)
-    ;
-  else if(tcp && !json_is_array(tcp) && !json_is_null(tcp))
-    why = "tcp_connect must be a list of \"ip:port\" strings";
-  else if(json_array_size(tcp) > PRB_CTL_MAX_REQ_ENDPOINTS)
-    why = "tcp_connect has too many endpoints";
-  for(size_t i = 0; !why && i < json_array_size(tcp); i++) {
-    const char *s = json_string_value(json_array_get(tcp, i));
-    if(!s || prb_addr_parse_endpoint(s, false, &extra[n_extra]) < 0)
-      why = "tcp_connect has an entry that is not \"ip:port\"";
-    else if(!(rq->eps[rq->n_eps] = strdup(s)))
-      why = "out of memory";
-    else {
-      rq->n_eps++;
-      n_extra++;
-    }
-  }
-  if(why) {
-    answer(rq, MHD_HTTP_BAD_REQUEST, error_json(why));
-    json_decref(req);
+  struct helper *h = arg;
+  struct job *j = prb_hreq_data(rq);
+  struct prb_addr client;
+  bool known = prb_addr_parse(prb_hreq_client(rq), &client);
+  j->m = prb_meas_start_control(&h->e, &j->req.url, j->req.addrs,
+                                j->req.n_eps, known ? &client : NULL,
+                                on_measured, j);
+  if(!j->m) {
+    prb_hreq_error(rq, 500, "out of memory");
+    free_job(j);
     return;
   }
-  json_decref(req);
-  if(h->inflight >= h->max_inflight) {
-    h->refused++;
-    answer(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-           error_json("too many requests in flight; try again later"));
-    return;
-  }
-  note_probe_network(rq);
-  rq->m = prb_meas_start(&h->e, &url, PRB_MEAS_CONTROL, extra, n_extra,
-                         on_measured, rq);
-  if(!rq->m) {
-    answer(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, error_json("out of memory"));
-    return;
-  }
-  h->inflight++;
-  h->served++;
-  suspend(rq);
+  h->measured++;
 }
 
-static enum MHD_Result send_answer(struct MHD_Connection *conn,
-                                   unsigned status, const char *text)
+static void on_cancel(void *arg, struct prb_hreq *rq)
 {
-  char *copy = strdup(text);
-  struct MHD_Response *resp = copy ? MHD_create_response_from_buffer(
-    strlen(copy), copy, MHD_RESPMEM_MUST_FREE) : NULL;
-  if(!resp) {
-    free(copy);
-    return MHD_NO;
-  }
-  MHD_add_response_header(resp, "Content-Type", "application/json");
-  enum MHD_Result r = MHD_queue_response(conn, status, resp);
-  MHD_destroy_response(resp);
-  return r;
+  struct job *j = prb_hreq_data(rq);
+  if(j)
+    free_job(j);
 }
 
-/* GET: a health check, which also tells a probe its own address (to
- * scrub) and network before it writes any record. */
-static enum MHD_Result send_hello(struct request *rq)
+/* GET and HEAD: a health check, which also tells a probe its own address
+ * (to scrub) and network before it writes any record. */
+static void hello(struct helper *h, struct prb_hreq *rq)
 {
-  note_probe_network(rq);
+  struct prb_asn_info probe;
+  bool have = probe_network(h, rq, &probe);
   json_t *o = json_pack("{s:s,s:s}", "status", "ok", "software",
                         "accessprobe " PRB_VERSION);
   if(o)
-    prb_helper_add_probe(o, rq->have_probe ? &rq->probe : NULL,
-                         rq->probe_addr);
-  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    prb_helper_add_probe(o, have ? &probe : NULL, prb_hreq_client(rq));
+  answer_json(rq, o);
   json_decref(o);
-  enum MHD_Result r = send_answer(rq->conn, text ? MHD_HTTP_OK :
-                                  MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                  text ? text : "{\"error\":\"failed\"}");
-  free(text);
-  return r;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-                                  const char *path, const char *method,
-                                  const char *version, const char *data,
-                                  size_t *data_size, void **con_cls)
+static void on_request(void *arg, struct prb_hreq *rq)
 {
-  struct helper *h = cls;
-  struct request *rq = *con_cls;
-  if(!rq) {
-    rq = calloc(1, sizeof(*rq));
-    if(!rq)
-      return MHD_NO;
-    rq->h = h;
-    rq->conn = conn;
-    prb_buf_init(&rq->body, PRB_HELPER_BODY_MAX);
-    *con_cls = rq;
-    return MHD_YES;
+  struct helper *h = arg;
+  if(strcmp(prb_hreq_method(rq), "POST")) {
+    hello(h, rq);
+    return;
   }
-  if(!strcmp(method, "GET") || !strcmp(method, "HEAD"))
-    return send_hello(rq);
-  if(strcmp(method, "POST"))
-    return send_answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-                       "{\"error\":\"use POST with a JSON body\"}");
-  if(*data_size) {
-    enum prb_buf_rc rc = rq->too_large ? PRB_BUF_TOOBIG :
-                         prb_buf_add(&rq->body, data, *data_size);
-    if(rc == PRB_BUF_NOMEM)
-      return MHD_NO;
-    rq->too_large = rc == PRB_BUF_TOOBIG;
-    *data_size = 0;
-    return MHD_YES;
+  struct job *j = calloc(1, sizeof(*j));
+  size_t len;
+  const char *body = prb_hreq_body(rq, &len);
+  const char *why = NULL;
+  if(!j) {
+    prb_hreq_error(rq, 500, "out of memory");
+    return;
   }
-  if(rq->too_large)
-    return send_answer(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-                       "{\"error\":\"request body over 65536 bytes\"}");
-  if(!rq->status && !rq->m)
-    start(rq);
-  if(!rq->status)
-    return MHD_YES;             /* suspended until the measurement ends */
-  return send_answer(conn, rq->status,
-                     rq->answer ? rq->answer : "{\"error\":\"failed\"}");
+  if(prb_helper_request_parse(body, len, &j->req, &why) < 0) {
+    prb_hreq_error(rq, 400, why);
+    free(j);
+    return;
+  }
+  j->h = h;
+  j->rq = rq;
+  prb_hreq_set_data(rq, j);
+  prb_hreq_wait_slot(rq, go);   /* the last use of rq and j here */
 }
 
 static void on_signal(void *arg, int signo)
@@ -352,49 +164,63 @@ static void usage(FILE *f)
 "answers with what it saw. Run it outside the censored network, behind a\n"
 "TLS-terminating proxy.\n"
 "\n"
+"Every answer (and GET /) tells the asking probe the address this helper\n"
+"sees it come from, as x_probe_address (with --mmdb also its network:\n"
+"x_probe_asn, x_probe_cc, x_probe_network_name): a probe behind NAT cannot\n"
+"know its public address otherwise, and must scrub it from its records.\n"
+"The helper uses that address in memory only, to answer and to share its\n"
+"capacity fairly between clients; it never logs nor keeps it, and never\n"
+"connects to it.\n"
+"\n"
 "  --listen IP:PORT       address to listen on (default 127.0.0.1:8080)\n"
-"  --max-inflight N       measurements at once; more get 503 (default %d)\n"
+"  --max-inflight N       measurements at once (default %d); a request\n"
+"                         waits up to %g s for one, then gets 503 with\n"
+"                         Retry-After\n"
+"  --max-per-client N     measurements one client may hold (default three\n"
+"                         quarters of --max-inflight; an IPv6 client is\n"
+"                         its /64)\n"
+"  --max-connections N    connections at once (default 2 * --max-inflight\n"
+"                         + 16), at most half of them from one address;\n"
+"                         more are answered 503 at once and closed\n"
+"  --request-timeout MS   time a request's head and body may take (default\n"
+"                         %g); slower clients are disconnected\n"
 "  --ca-file PATH         trust anchors (default %s)\n"
 "  --step-timeout MS      deadline of each step (default 10000)\n"
 "  --mmdb FILE            MaxMind DB (ASN and/or country) to tell each\n"
 "                         probe its network and to give addresses an ASN\n"
-"                         (repeatable); the probe's address is never\n"
-"                         logged nor sent back\n"
-"  --trust-forwarded-for  behind our own proxy: the probe's address is the\n"
-"                         last X-Forwarded-For entry\n"
-"  --allow-bogons         also measure private and reserved addresses\n"
-"                         (test labs only: never on a public helper)\n"
-"  -q, --quiet            no log lines\n", PRB_HELPER_DEFAULT_INFLIGHT,
-          PRB_DEFAULT_CA);
+"                         (repeatable)\n"
+"  --trust-forwarded-for  behind our own proxy: the client is the last\n"
+"                         X-Forwarded-For entry, the one the proxy added\n"
+"                         (see docs/helper.md); the per-address connection\n"
+"                         cap is then off, the proxy being the only peer\n"
+"  --allow-bogons         also measure private and reserved remote\n"
+"                         addresses (test labs only: never on a public\n"
+"                         helper); this host, its networks and the asking\n"
+"                         probe stay refused\n"
+"  -q, --quiet            no log lines\n"
+"\n"
+"Requests: POST (a JSON body of at most %d bytes, with Content-Length),\n"
+"GET and HEAD. Other methods get 405, an HTTP/1.1 request without Host or\n"
+"with two Content-Lengths 400, a larger body 413 before it is read.\n",
+          DEFAULT_INFLIGHT, PRB_HTTPD_DEFAULT_SLOT_WAIT,
+          PRB_HTTPD_DEFAULT_TIMEOUT * 1000.0, PRB_DEFAULT_CA,
+          PRB_HELPER_BODY_MAX);
 }
 
-static bool parse_listen(const char *s, struct sockaddr_storage *ss)
+static void log_stop(struct helper *h)
 {
-  const char *colon = strrchr(s, ':');
-  if(!colon)
-    return false;
-  const char *h = s;
-  size_t hl = (size_t)(colon - s);
-  if(hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
-    h++;
-    hl -= 2;
-  }
-  struct prb_addr a;
-  char *end;
-  long port = strtol(colon + 1, &end, 10);
-  if(!prb_addr_parse_n(h, hl, &a) || *end || port < 1 || port > 65535)
-    return false;
-  a.port = (int)port;
-  return prb_addr_to_sockaddr(&a, ss) > 0;
+  struct prb_httpd_stats st;
+  prb_httpd_get_stats(h->httpd, &st);
+  fprintf(stderr, "accessprobe helper: stopping after %lu measurements "
+          "(%lu requests; refused: %lu for capacity, %lu connections; "
+          "closed: %lu too slow, %lu for room; %lu clients left before "
+          "their answer)\n", h->measured, st.requests, st.busy,
+          st.refused_conns, st.timed_out, st.evicted, st.gone);
 }
 
-static int serve(struct helper *h, const char *listen, const char *ca)
+static int serve(struct helper *h, struct prb_httpd_opts *o, const char *ca,
+                 bool quiet)
 {
-  struct sockaddr_storage ss;
-  if(!parse_listen(listen, &ss)) {
-    fprintf(stderr, "accessprobe helper: --listen takes IP:PORT\n");
-    return PRB_EXIT_USAGE;
-  }
   struct prb_engine_cfg cfg;
   memset(&cfg, 0, sizeof(cfg));
   cfg.ca_file = ca;
@@ -410,63 +236,54 @@ static int serve(struct helper *h, const char *listen, const char *ca)
     fprintf(stderr, "accessprobe: %s\n", why);
     goto out;
   }
-  rc = PRB_EXIT_INTERNAL;
-  prb_timer_init(&h->mhd_timer);
-  unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                   MHD_USE_ERROR_LOG;
-  if(ss.ss_family == AF_INET6)
-    flags |= MHD_USE_IPv6;
-  h->daemon = MHD_start_daemon(
-    flags, 0, NULL, NULL, on_request, h,
-    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(h->max_inflight * 2 + 16),
-    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(e->meas_deadline + 30),
-    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-    MHD_OPTION_END);
-  if(!h->daemon) {
-    fprintf(stderr, "accessprobe helper: cannot listen on %s\n", listen);
+  /* Our own listening address is this host, wherever it sits. */
+  struct prb_addr self;
+  if(!prb_addr_parse_endpoint(o->listen, false, &self))
+    prb_localnets_add(&e->localnets, &self,
+                      self.family == AF_INET ? 32 : 128);
+  static const struct prb_httpd_calls calls = {
+    .request = on_request, .cancel = on_cancel
+  };
+  h->httpd = prb_httpd_start(e->loop, o, &calls, h, why, sizeof(why));
+  if(!h->httpd) {
+    fprintf(stderr, "accessprobe helper: %s\n", why);
     rc = PRB_EXIT_USAGE;
     goto out;
   }
-  const union MHD_DaemonInfo *info = MHD_get_daemon_info(
-    h->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-  prb_loop_watch(e->loop, info->epoll_fd, PRB_IO_READ, on_mhd_io, h);
-  rearm(h);
-
   prb_loop_watch_signals(e->loop, on_signal, h);
-  if(!h->quiet)
-    fprintf(stderr, "accessprobe helper: listening on %s\n", listen);
+  if(!quiet)
+    fprintf(stderr, "accessprobe helper: listening on %s\n", o->listen);
   while(!h->stop)
     prb_loop_run_once(e->loop, 1.0);
-  if(!h->quiet)
-    fprintf(stderr, "accessprobe helper: stopping after %lu measurements "
-            "(%lu refused as over capacity)\n", h->served, h->refused);
-  /* libmicrohttpd cannot stop with suspended connections: answer them. */
-  while(h->suspended) {
-    struct request *rq = h->suspended;
-    prb_meas_free(rq->m);
-    rq->m = NULL;
-    h->inflight--;
-    answer(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-           error_json("the helper is shutting down"));
-    resume(rq);
-  }
-  MHD_run(h->daemon);
-  MHD_stop_daemon(h->daemon);  /* frees what requests remain */
+  if(!quiet)
+    log_stop(h);
+  prb_httpd_stop(h->httpd);
   rc = PRB_EXIT_OK;
 out:
   prb_engine_down(&h->e);
   return rc;
 }
 
+static bool number(const char *opt, const char *arg, long min, long max,
+                   long *out)
+{
+  if(prb_parse_long(arg, min, max, out))
+    return true;
+  fprintf(stderr, "accessprobe helper: %s takes %ld to %ld\n", opt, min,
+          max);
+  return false;
+}
+
 enum prb_exit prb_helper_main(int argc, char **argv)
 {
-  enum { OPT_LISTEN = 256, OPT_INFLIGHT, OPT_CA, OPT_STEP, OPT_BOGONS,
-         OPT_MMDB, OPT_XFF };
+  enum { OPT_LISTEN = 256, OPT_INFLIGHT, OPT_PER_CLIENT, OPT_CONNS,
+         OPT_REQ_TIMEOUT, OPT_CA, OPT_STEP, OPT_BOGONS, OPT_MMDB, OPT_XFF };
   static const struct option longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-inflight", required_argument, NULL, OPT_INFLIGHT},
+    {"max-per-client", required_argument, NULL, OPT_PER_CLIENT},
+    {"max-connections", required_argument, NULL, OPT_CONNS},
+    {"request-timeout", required_argument, NULL, OPT_REQ_TIMEOUT},
     {"ca-file", required_argument, NULL, OPT_CA},
     {"step-timeout", required_argument, NULL, OPT_STEP},
     {"allow-bogons", no_argument, NULL, OPT_BOGONS},
@@ -478,8 +295,12 @@ enum prb_exit prb_helper_main(int argc, char **argv)
   };
   struct helper h;
   memset(&h, 0, sizeof(h));
-  h.max_inflight = PRB_HELPER_DEFAULT_INFLIGHT;
-  const char *listen = "127.0.0.1:8080";
+  struct prb_httpd_opts o;
+  memset(&o, 0, sizeof(o));
+  o.listen = "127.0.0.1:8080";
+  o.body_max = PRB_HELPER_BODY_MAX;
+  long inflight = DEFAULT_INFLIGHT, per_client = 0, conns = 0;
+  long req_ms = (long)(PRB_HTTPD_DEFAULT_TIMEOUT * 1000.0);
   const char *ca = PRB_DEFAULT_CA;
   double step = 10.0;
   const char *mmdb[PRB_ASNDB_MAX];
@@ -489,25 +310,30 @@ enum prb_exit prb_helper_main(int argc, char **argv)
   while((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
     switch(c) {
     case OPT_LISTEN:
-      listen = optarg;
+      o.listen = optarg;
       break;
     case OPT_INFLIGHT:
-      if(!prb_parse_long(optarg, 1, 4096, &v)) {
-        fprintf(stderr, "accessprobe helper: --max-inflight takes 1 to "
-                "4096\n");
+      if(!number("--max-inflight", optarg, 1, 4096, &inflight))
         return PRB_EXIT_USAGE;
-      }
-      h.max_inflight = v;
+      break;
+    case OPT_PER_CLIENT:
+      if(!number("--max-per-client", optarg, 1, 4096, &per_client))
+        return PRB_EXIT_USAGE;
+      break;
+    case OPT_CONNS:
+      if(!number("--max-connections", optarg, 2, 16384, &conns))
+        return PRB_EXIT_USAGE;
+      break;
+    case OPT_REQ_TIMEOUT:
+      if(!number("--request-timeout", optarg, 100, 300000, &req_ms))
+        return PRB_EXIT_USAGE;
       break;
     case OPT_CA:
       ca = optarg;
       break;
     case OPT_STEP:
-      if(!prb_parse_long(optarg, 100, 300000, &v)) {
-        fprintf(stderr, "accessprobe helper: --step-timeout takes 100 to "
-                "300000 milliseconds\n");
+      if(!number("--step-timeout", optarg, 100, 300000, &v))
         return PRB_EXIT_USAGE;
-      }
       step = (double)v / 1000.0;
       break;
     case OPT_BOGONS:
@@ -522,10 +348,10 @@ enum prb_exit prb_helper_main(int argc, char **argv)
       mmdb[n_mmdb++] = optarg;
       break;
     case OPT_XFF:
-      h.trust_forwarded = true;
+      o.trust_forwarded_for = true;
       break;
     case 'q':
-      h.quiet = true;
+      o.quiet = true;
       break;
     case 'h':
       usage(stdout);
@@ -539,6 +365,17 @@ enum prb_exit prb_helper_main(int argc, char **argv)
     usage(stderr);
     return PRB_EXIT_USAGE;
   }
+  if(per_client > inflight) {
+    fprintf(stderr, "accessprobe helper: --max-per-client is more than "
+            "--max-inflight\n");
+    return PRB_EXIT_USAGE;
+  }
+  o.slots = (unsigned)inflight;
+  o.slots_per_client = (unsigned)per_client;
+  o.max_connections = conns ? (unsigned)conns : (unsigned)(2 * inflight + 16);
+  /* behind our proxy every connection comes from it */
+  o.max_per_peer = o.trust_forwarded_for ? o.max_connections : 0;
+  o.request_timeout = (double)req_ms / 1000.0;
   h.e.step_deadline = step;
   if(n_mmdb) {
     char why[512];
@@ -553,9 +390,10 @@ enum prb_exit prb_helper_main(int argc, char **argv)
      !prb_dns_global_init()) {
     fprintf(stderr, "accessprobe helper: cannot initialise libcurl or "
             "c-ares\n");
+    prb_asndb_close(h.asndb);
     return PRB_EXIT_INTERNAL;
   }
-  int rc = serve(&h, listen, ca);
+  int rc = serve(&h, &o, ca, o.quiet);
   prb_asndb_close(h.asndb);
   prb_dns_global_cleanup();
   curl_global_cleanup();

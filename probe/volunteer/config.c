@@ -93,6 +93,7 @@ struct ctx {
   char dir[4096];               /* the file's folder, for relative paths */
   FILE *err;
   bool ok;
+  unsigned reported, unshown;   /* problems written, and those past the cap */
 };
 
 /* The line of "key" after the line of each enclosing key, so a semantic
@@ -118,6 +119,16 @@ static int key_line(const struct ctx *x, const char *parent, const char *key)
   return line;
 }
 
+/* A reason may quote the file (keys, jansson's "near '...'"): control
+ * characters would break the "FILE:LINE: reason" line or drive the
+ * terminal, so they become '?'. */
+static void strip_controls(char *s)
+{
+  for(; *s; s++)
+    if((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
@@ -126,9 +137,18 @@ static void bad(struct ctx *x, const char *parent, const char *key,
 {
   char msg[512];
   va_list ap;
+  x->ok = false;
+  /* Past the cap only count: finding each key's line reads the file from
+   * its start, and 75,000 bad keys would take seconds. */
+  if(x->reported >= PRB_CONFIG_MAX_ERRORS) {
+    x->unshown++;
+    return;
+  }
+  x->reported++;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
+  strip_controls(msg);
   int line = key ? key_line(x, parent, key) : 0;
   if(x->err) {
     if(line)
@@ -136,7 +156,6 @@ static void bad(struct ctx *x, const char *parent, const char *key,
     else
       fprintf(x->err, "%s: %s\n", x->file, msg);
   }
-  x->ok = false;
 }
 
 /* A path from the file: absolute as is, relative to the file's folder. */
@@ -469,6 +488,7 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   json_error_t je;
   json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   if(!root) {
+    strip_controls(je.text);
     if(err)
       fprintf(err, "%s:%d: %s\n", path, je.line > 0 ? je.line : 1, je.text);
     free(text);
@@ -480,6 +500,8 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
         PRB_CONFIG_VERSION);
   else
     read_top(&x, c, root);
+  if(x.unshown && err)
+    fprintf(err, "%s: %u more problems not shown\n", path, x.unshown);
   json_decref(root);
   free(text);
   return x.ok;

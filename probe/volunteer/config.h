@@ -67,7 +67,8 @@ bool prb_config_find(char *out, size_t outlen);
  * "FILE:LINE: reason" (or "FILE: reason" when no line applies). Returns
  * true when c is usable. Relative paths in the file are taken relative to
  * the file's folder; a list name without '/' is first looked up among the
- * shipped lists. */
+ * shipped lists. At most PRB_CONFIG_MAX_ERRORS problems are written, then
+ * one line counting the others. */
 bool prb_config_load(struct prb_config *c, const char *path, FILE *err);
 
 /* Checks and normalises an AS number: "AS1234" or "1234" give "AS1234" in

@@ -130,7 +130,11 @@ static int collect(int fd, off_t end, struct prb_resume *r, char *why,
   int rc = 0;
   while(pos < end && (n = getline(&line, &cap, f)) > 0) {
     pos += n;
-    json_t *j = json_loadb(line, (size_t)n, 0, NULL);
+    /* jansson reads past some NUL bytes ({"a":null\0}); the report
+     * refuses them: such a line is no record, its input is measured
+     * again. */
+    json_t *j = memchr(line, '\0', (size_t)n) ? NULL :
+                json_loadb(line, (size_t)n, 0, NULL);
     const char *in = json_string_value(json_object_get(j, "input"));
     if(!json_is_object(j) || !in)
       r->bad_lines++;
@@ -170,18 +174,22 @@ int prb_resume_scan(const char *path, struct prb_resume *r, char *why,
     close(fd);
     return -1;
   }
-  off_t size = st.st_size, complete, prev;
-  if(line_end_before(fd, size, &complete) < 0 ||
-     line_end_before(fd, complete > 0 ? complete - 1 : 0, &prev) < 0) {
+  off_t size = st.st_size, cut, prev;
+  bool read_ok = line_end_before(fd, size, &cut) == 0;
+  /* The complete lines at the end may be garbage too (a power cut can
+   * leave zeros or stale blocks): back to the last whole JSON object, so
+   * that scanning again finds nothing more to repair. */
+  while(read_ok && cut > 0) {
+    read_ok = line_end_before(fd, cut - 1, &prev) == 0;
+    if(!read_ok || is_record(fd, prev, cut))
+      break;
+    cut = prev;
+  }
+  if(!read_ok) {
     snprintf(why, whylen, "cannot read %s", path);
     close(fd);
     return -1;
   }
-  /* The last complete line may be garbage too (a power cut can leave
-   * zeros or stale blocks); only a whole JSON object counts. */
-  off_t cut = complete;
-  if(complete > 0 && !is_record(fd, prev, complete))
-    cut = prev;
   if(cut < size) {
     if(move_aside(fd, path, cut, size, why, whylen) < 0) {
       close(fd);

@@ -1,7 +1,7 @@
 /* resume.h: carry on an interrupted run without measuring anything twice.
  *
  * After kill -9 or a power cut, the results file of the run may end in a
- * half-written line (or, after a power cut, in a line of garbage or zero
+ * half-written line (or, after a power cut, in lines of garbage or zero
  * bytes). prb_resume_scan() moves that tail aside to FILE.partial, cuts
  * the file back to its last complete record, and collects the inputs
  * already recorded; prb_resume_filter() then drops them from the inputs,

@@ -386,6 +386,24 @@ static int cmp_entry(const void *a, const void *b)
   return c ? c : strcmp(x->id, y->id);
 }
 
+/* The runs found on disk (ix->runs[listed..n)) go among the listed ones
+ * by start time. The listed runs keep their order: it is the order they
+ * ran in, and two runs may start in the same second, when only their ids
+ * (random letters at the end) would tell them apart. */
+static void place_found(struct prb_index *ix, size_t listed)
+{
+  qsort(ix->runs + listed, ix->n - listed, sizeof(ix->runs[0]), cmp_entry);
+  for(size_t i = listed; i < ix->n; i++) {
+    struct prb_run_entry e = ix->runs[i];
+    size_t j = i;
+    while(j > 0 && strcmp(ix->runs[j - 1].started, e.started) > 0) {
+      ix->runs[j] = ix->runs[j - 1];
+      j--;
+    }
+    ix->runs[j] = e;
+  }
+}
+
 long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
 {
   char results[4096];
@@ -394,6 +412,7 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
   DIR *top = opendir(results);
   if(!top)
     return 0;
+  size_t listed = ix->n;
   long found = 0;
   struct dirent *d;
   while((d = readdir(top))) {
@@ -441,8 +460,8 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
     closedir(sub);
   }
   closedir(top);
-  if(ix->n > 1)
-    qsort(ix->runs, ix->n, sizeof(ix->runs[0]), cmp_entry);
+  if(found)
+    place_found(ix, listed);
   return found;
 }
 

@@ -82,7 +82,9 @@ int prb_state_index_load(const char *dir, struct prb_index *ix, FILE *err);
 /* Builds an index from the files under dir/results/DATE/ (when runs.json
  * was lost or damaged), so retention still sees every run: id from the
  * file name, start from the folder's date, network from the first record,
- * status "recovered". Returns the number of runs found, -1 out of
+ * status "recovered". The runs found go among the listed ones by start
+ * time; the listed ones keep their order, the order they ran in (two may
+ * start in the same second). Returns the number of runs found, -1 out of
  * memory. */
 long prb_state_index_rebuild(const char *dir, struct prb_index *ix);
 

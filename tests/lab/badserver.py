@@ -11,6 +11,9 @@ Only what nginx cannot do:
       stall.lab.test    600 KiB of body at once, then silence (a page whose
                         tail never comes; at most 60 s)
       anything else     404
+    and, on any of these names, the path /hostile-control: a test helper
+    whose reply is valid but hostile (a 62-deep unknown key, an address
+    field of the wrong type) for the probe's --control
   --silent IP:PORT   accepts TCP, reads and discards, never writes a byte
                      (until the client closes, at most 120 s)
 
@@ -57,7 +60,8 @@ def parse_addr(text):
 
 
 def read_request(conn):
-    """Reads one request head; returns the Host (lowercase, no port) or None."""
+    """Reads one request (its body too, so closing does not reset the
+    connection); returns (Host lowercase without port, path), or None."""
     conn.settimeout(HEADER_READ_TIMEOUT)
     buf = b""
     while b"\r\n\r\n" not in buf and b"\n\n" not in buf:
@@ -67,15 +71,26 @@ def read_request(conn):
         if not chunk:
             return None
         buf += chunk
-    host = ""
-    for line in buf.split(b"\n")[1:]:
+    head, _, body = buf.partition(b"\r\n\r\n")
+    lines = head.split(b"\n")
+    first = lines[0].split()
+    path = first[1].decode("latin-1") if len(first) > 1 else ""
+    host, length = "", 0
+    for line in lines[1:]:
         name, sep, value = line.partition(b":")
-        if sep and name.strip().lower() == b"host":
+        name = name.strip().lower()
+        if sep and name == b"host" and not host:
             host = value.strip().decode("latin-1").lower()
+        elif sep and name == b"content-length" and value.strip().isdigit():
+            length = min(int(value.strip()), HEADER_MAX)
+    while len(body) < length:
+        chunk = conn.recv(4096)
+        if not chunk:
             break
+        body += chunk
     if host.startswith("["):
-        return host.split("]")[0] + "]"
-    return host.split(":")[0]
+        return host.split("]")[0] + "]", path
+    return host.split(":")[0], path
 
 
 def serve_drip(conn):
@@ -126,10 +141,26 @@ def serve_header_flood(conn):
     conn.sendall(b"".join(parts))
 
 
+# Accepted by the probe's parser (dns is there, unknown keys are ignored),
+# and 65 levels deep once inside a record: test_keys.control must keep
+# only what the probe reads.
+HOSTILE_CONTROL = (b'{"dns":{"failure":null,"addrs":[]},"x":' + b"[" * 62 + b"]" * 62 +
+                   b',"x_probe_address":{"a":1},"quic_handshake":{"x":[[[1]]]}}')
+
+
+def serve_hostile_control(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                 % (len(HOSTILE_CONTROL), HOSTILE_CONTROL))
+
+
 def serve_http(conn, peer):
-    host = read_request(conn)
-    log("http %s:%d host=%r" % (peer[0], peer[1], host))
-    if host == "drip.lab.test":
+    req = read_request(conn)
+    host, path = req if req else (None, "")
+    log("http %s:%d host=%r path=%r" % (peer[0], peer[1], host, path[:64]))
+    if host and path == "/hostile-control":
+        serve_hostile_control(conn)
+    elif host == "drip.lab.test":
         serve_drip(conn)
     elif host == "endless.lab.test":
         serve_endless(conn)

@@ -925,6 +925,39 @@ def case_network_from_control(c):
              "the probe's address appears in the output")
 
 
+# Keys a record's test_keys.control may hold: the sections the probe reads
+# and the helper's word on the probe's network.
+CONTROL_KEPT = {"dns", "tcp_connect", "tls_handshake", "http_request", "ip_info",
+                "x_timing", "x_probe_asn", "x_probe_cc", "x_probe_network_name"}
+
+
+def case_control_hostile_reply(c):
+    """A control whose reply is valid but hostile (badserver.py's
+    /hostile-control: a 62-deep unknown key). Only what the probe reads
+    enters the record, and the report counts the measurement."""
+    url = "http://http.lab.test/"
+    run, rec = c.one_record(url, extra=["--control", "http://headers.lab.test/hostile-control"])
+    ctl = tk(rec).get("control")
+    c.eq(tk(rec).get("control_failure"), None, "control_failure (the reply is valid)")
+    c.expect(isinstance(ctl, dict) and ctl.get("dns") is not None,
+             "no control reply in test_keys.control: %r" % (ctl,))
+    if isinstance(ctl, dict):
+        c.eq(sorted(set(ctl) - CONTROL_KEPT), [], "keys of the control's reply kept in the record")
+    path = os.path.join(c.ctx.workdir, "hostile-control.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(run.text)
+    p = subprocess.run([c.ctx.probe, "report", "-F", "json", path], capture_output=True,
+                       text=True, timeout=60)
+    c.eq(p.returncode, 0, "report exit code (stderr: %s)" % p.stderr[-300:])
+    c.expect("nested" not in p.stderr, "the report refused the record: %s" % p.stderr[-300:])
+    try:
+        counts = json.loads(p.stdout)["input"]
+    except (ValueError, KeyError, TypeError):
+        counts = {}
+    c.eq(counts.get("records"), 1, "records the report counted")
+    c.eq(counts.get("malformed"), 0, "malformed lines in the report")
+
+
 def case_scenario_control_unreachable(c):
     urls = [u for u, _ in scenarios.CONTROL_BLOCKED]
     run = c.probe(urls, extra=["--control", c.ctx.env["DEAD_CONTROL_URL"], "-p", str(len(urls))])
@@ -975,7 +1008,7 @@ def case_scenario_uplink_cut(c):
 # ---------------------------------------------------- the helper, as a server --
 
 HTTP_CLIENT = r"""
-import json, sys, threading, urllib.request, urllib.error
+import json, sys, threading, time, urllib.request, urllib.error
 spec = json.loads(sys.argv[1])
 def one(r, out, i):
     data = None
@@ -985,22 +1018,26 @@ def one(r, out, i):
         data = b"{" + b" " * (r["body_size"] - 2) + b"}"
     q = urllib.request.Request(r["url"], data=data, method=r.get("method", "POST"),
                                headers={"Content-Type": "application/json"})
+    t0 = time.monotonic()
     try:
         with urllib.request.urlopen(q, timeout=r.get("timeout", 30)) as f:
             out[i] = {"status": f.status, "body": f.read().decode("utf-8", "replace"),
-                      "type": f.headers.get("Content-Type")}
+                      "type": f.headers.get("Content-Type"),
+                      "retry_after": f.headers.get("Retry-After")}
     except urllib.error.HTTPError as e:
         out[i] = {"status": e.code, "body": e.read().decode("utf-8", "replace"),
-                  "type": e.headers.get("Content-Type")}
+                  "type": e.headers.get("Content-Type"),
+                  "retry_after": e.headers.get("Retry-After")}
     except Exception as e:
         out[i] = {"status": None, "error": repr(e)}
+    out[i]["elapsed"] = time.monotonic() - t0
 out = [None] * len(spec)
 ts = []
 for i, r in enumerate(spec):
     t = threading.Thread(target=one, args=(spec[i], out, i))
     t.start(); ts.append(t)
     if r.get("then_wait"):
-        import time; time.sleep(r["then_wait"])
+        time.sleep(r["then_wait"])
 for t in ts:
     t.join(60)
 print(json.dumps(out))
@@ -1060,12 +1097,20 @@ def case_helper_health(c):
 
 
 def case_helper_over_capacity(c):
+    """The --max-inflight 1 helper: one slow request measured, the next
+    waits for its slot (then measured), a third finds no room to wait and
+    gets 503 at once, with Retry-After; then it serves again."""
     url = c.ctx.env.get("CONTROL_SMALL_URL") or control_url(c)
     slow = json.dumps({"http_request": "https://silent.lab.test/", "tcp_connect": []})
-    a, b = helper_call(c, [{"url": url, "body": slow, "then_wait": 0.5},
-                           {"url": url, "body": slow}])
+    a, b, d = helper_call(c, [{"url": url, "body": slow, "then_wait": 0.3},
+                              {"url": url, "body": slow, "then_wait": 0.3},
+                              {"url": url, "body": slow}])
     c.eq(a.get("status"), 200, "the first slow request (measured)")
-    check_error_answer(c, b, 503)
+    c.eq(b.get("status"), 200, "the second slow request (waited for the slot)")
+    check_error_answer(c, d, 503)
+    c.expect(d.get("retry_after", "") and d["retry_after"].isdigit(),
+             "503 without a Retry-After: %r" % d.get("retry_after"))
+    c.expect((d.get("elapsed") or 99) < 1.5, "the 503 took %s s: not at once" % d.get("elapsed"))
     # and it serves again once the first is done
     r, = helper_call(c, [{"url": url, "body": json.dumps({"http_request": "http://http.lab.test/"})}])
     c.eq(r.get("status"), 200, "a request after the slow one")

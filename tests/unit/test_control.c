@@ -397,6 +397,115 @@ static void test_request(void)
                                 PRB_CTL_MAX_REQ_ENDPOINTS + 1) == NULL);
 }
 
+/* A control that sends "[[[...]]]" values: the reply becomes part of the
+ * record, so what enters it must be bounded, and nothing we do not read
+ * may enter at all (a 62-deep unknown key once made the record too deep
+ * for the report). */
+static void test_depth(void)
+{
+  char why[128];
+  char text[512];
+  json_t *j, *kept;
+
+  snprintf(text, sizeof(text), "{\"dns\":{},\"x\":%.62s%.62s,"
+           "\"x_probe_address\":\"198.18.2.1\",\"x_probe_asn\":\"AS65550\","
+           "\"x_probe_cc\":{\"deep\":[[]]},\"quic_handshake\":{}}",
+           "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+           "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]");
+  j = json_loads(text, 0, NULL);
+  CHECK(j != NULL);
+  CHECK_INT(prb_control_parse(j, &ctl, why, sizeof(why)), 0);
+  kept = prb_control_reply_kept(j);
+  CHECK(kept && json_object_get(kept, "dns"));
+  CHECK(!json_object_get(kept, "x"));
+  CHECK(!json_object_get(kept, "quic_handshake"));
+  CHECK(!json_object_get(kept, "x_probe_address"));
+  CHECK(!json_object_get(kept, "x_probe_cc"));      /* not a string */
+  CHECK_STR(json_string_value(json_object_get(kept, "x_probe_asn")),
+            "AS65550");
+  CHECK_INT(json_object_size(kept), 2);
+  json_decref(kept);
+  json_decref(j);
+
+  /* Inside a section we read, depth is bounded: 8 levels, reply included,
+   * twice what a real helper sends. */
+  CHECK_INT(parse_text("{\"dns\":{\"junk\":[[[[[[1]]]]]]}}", why,
+                       sizeof(why)), 0);
+  CHECK_INT(parse_text("{\"dns\":{\"junk\":[[[[[[[1]]]]]]]}}", why,
+                       sizeof(why)), -1);
+  CHECK_STR(why, "dns: nested deeper than 8 levels");
+  CHECK_INT(parse_text("{\"http_request\":{\"headers\":{\"A\":[\"v\","
+                       "[[[[[1]]]]]]}}}", why, sizeof(why)), -1);
+  CHECK_STR(why, "http_request: nested deeper than 8 levels");
+  CHECK_INT(parse_text("{\"dns\":null,\"http_request\":{},\"x_timing\":"
+                       "{\"x\":[[[[[[[[[]]]]]]]]]}}", why, sizeof(why)), -1);
+  CHECK_STR(why, "x_timing: nested deeper than 8 levels");
+
+  /* A real reply keeps every section we read, nothing else. */
+  j = json_loads(real_reply, 0, NULL);
+  kept = prb_control_reply_kept(j);
+  CHECK(kept && json_object_size(kept) == 6);
+  CHECK(!json_object_get(kept, "http3_request"));
+  CHECK(json_object_get(kept, "tcp_connect") ==
+        json_object_get(j, "tcp_connect"));
+  json_decref(kept);
+  json_decref(j);
+}
+
+/* Entries past a list's bound are not kept but still checked: the reply
+ * goes into the record whole, and must read back (found by fuzzing: an
+ * invalid 33rd tcp_connect endpoint was accepted unseen, and the record,
+ * keys sorted, then put it first). */
+static void test_checked_past_bounds(void)
+{
+  static const struct {
+    const char *section, *sub;  /* sub: the object inside section, or NULL */
+    size_t bound;
+  } lists[] = {
+    {"tcp_connect", NULL, PRB_CTL_MAX_TCP},
+    {"tls_handshake", NULL, PRB_CTL_MAX_TLS},
+    {"ip_info", NULL, PRB_CTL_MAX_IPINFO},
+    {"http_request", "headers", PRB_CTL_MAX_HEADERS},
+  };
+  char why[128];
+  for(size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+    json_t *reply = json_pack("{s:{}}", "dns");
+    json_t *list = json_object();
+    for(size_t i = 0; i < lists[k].bound; i++) {
+      char key[32];
+      if(lists[k].sub) {
+        snprintf(key, sizeof(key), "H%zu", i);
+        json_object_set_new(list, key, json_string("v"));
+      } else {
+        snprintf(key, sizeof(key), k == 2 ? "10.0.0.%zu" : "10.0.0.%zu:443",
+                 i);
+        json_object_set_new(list, key, k == 2 ? json_pack("{s:i}", "asn", 1)
+                            : json_pack("{s:b}", "status", 1));
+      }
+    }
+    if(lists[k].sub)
+      json_object_set_new(reply, lists[k].section,
+                          json_pack("{s:O}", lists[k].sub, list));
+    else
+      json_object_set(reply, lists[k].section, list);
+    CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), 0);
+    /* one more, and a bad one: past the bound, still refused */
+    json_object_set_new(list, "08.0.0.1:443", lists[k].sub ? json_integer(7)
+                        : json_pack("{s:b}", "status", 1));
+    CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), -1);
+    json_decref(list);
+    json_decref(reply);
+  }
+  json_t *addrs = json_array();
+  for(int i = 0; i < PRB_CTL_MAX_ADDRS + 1; i++)
+    json_array_append_new(addrs, json_string("1.1.1.1"));
+  json_array_append_new(addrs, json_integer(7));
+  json_t *reply = json_pack("{s:{s:o}}", "dns", "addrs", addrs);
+  CHECK_INT(prb_control_parse(reply, &ctl, why, sizeof(why)), -1);
+  CHECK_STR(why, "dns.addrs[33]: not a string");
+  json_decref(reply);
+}
+
 /* Deterministic byte mutations of a real reply: whatever parses as JSON
  * must give 0 or -1 with a terminated reason, never a crash (run under
  * PRB_SANITIZE to catch memory errors). */
@@ -439,6 +548,8 @@ int main(void)
   test_missing();
   test_addr();
   test_request();
+  test_depth();
+  test_checked_past_bounds();
   test_mutations();
   return test_summary();
 }

@@ -6,6 +6,8 @@
 #include "report/report_scan.h"
 
 #include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +90,66 @@ static void test_records(void)
   memset(deep + 200, ']', 199);
   deep[399] = '\0';
   CHECK_INT(scan(deep, &r, &why), PRB_SCAN_BAD);
+}
+
+/* A record (2 levels) whose test_keys.junk is an object of arrays nested
+ * levels deep in all, an unknown key's value: {"k":[[...[1]...]]}. With
+ * bad_close the innermost array is closed by '}'. Malloc'd. */
+static char *deep_record(size_t levels, bool bad_close)
+{
+  static const char head[] = "{\"input\":\"https://a.kz/\",\"test_name\":"
+    "\"web_connectivity\",\"measurement_start_time\":\"2025-02-01 "
+    "02:00:00\",\"probe_asn\":\"AS9198\",\"probe_cc\":\"KZ\","
+    "\"test_keys\":{\"junk\":{\"k\":";
+  static const char tail[] = "},\"x_analysis\":{\"verdict\":\"ok\"}}}";
+  char *s = malloc(sizeof(head) + 2 * levels + sizeof(tail) + 1);
+  size_t n = sizeof(head) - 1;
+  memcpy(s, head, n);
+  for(size_t i = 1; i < levels; i++)
+    s[n++] = '[';
+  s[n++] = '1';
+  for(size_t i = 1; i < levels; i++)
+    s[n++] = bad_close && i == 1 ? '}' : ']';
+  memcpy(s + n, tail, sizeof(tail));
+  return s;
+}
+
+/* A deep value under a key the report does not read is skipped, not a
+ * reason to drop the record: a control reply embedded in test_keys once
+ * made records unreadable at 65 levels. The bound is jansson's, so the
+ * report reads what the probe's own tools read. */
+static void test_deep(void)
+{
+  struct prb_scan_rec r;
+  const char *why;
+  char *s = deep_record(63, false);        /* 65 levels in all */
+  CHECK_INT(scan(s, &r, &why), PRB_SCAN_OK);
+  CHECK_INT(r.verdict, PRB_VERDICT_OK);
+  free(s);
+  /* jansson's bound: 2048 values deep, the innermost (here "1") counted */
+  s = deep_record(2045, false);            /* 2047 levels, "1" the 2048th */
+  CHECK_INT(scan(s, &r, &why), PRB_SCAN_OK);
+  CHECK_STR(r.site, "a.kz");
+  free(s);
+  s = deep_record(2046, false);
+  CHECK_INT(scan(s, &r, &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "JSON nested too deeply");
+  free(s);
+  s = deep_record(100, true);              /* still validated: [} */
+  CHECK_INT(scan(s, &r, &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "invalid JSON: expected ',' or ']'");
+  free(s);
+  CHECK_INT(scan(REC("{\"a\":[[{\"b\":[]},{}],[1,[2]]]}"), &r, &why),
+            PRB_SCAN_OK);
+  CHECK_INT(scan(REC("{\"a\":[[{\"b\":[]},{}],[1,[2]]}"), &r, &why),
+            PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":[{\"b\" 1}]}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "invalid JSON: expected ':'");
+  CHECK_INT(scan(REC("{\"a\":[{1:2}]}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_STR(why, "invalid JSON: expected a key");
+  CHECK_INT(scan(REC("{\"a\":[{\"b\":1,}]}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":[{\"b\":1} {}]}"), &r, &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"a\":[{\"b\":"), &r, &why), PRB_SCAN_BAD);
 }
 
 static void test_sites_days(void)
@@ -202,6 +264,7 @@ static void test_day_rule(void)
 int main(void)
 {
   test_records();
+  test_deep();
   test_sites_days();
   test_plurals();
   test_day_rule();

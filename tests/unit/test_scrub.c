@@ -69,6 +69,17 @@ static void test_mapped(void)
   EXPECT("::ffff:10.0.0.12", "::ffff:10.0.0.12");
 }
 
+/* Addresses glued into one run of address characters: once one is
+ * replaced, what is left beside it is an address of its own in the output
+ * (found by fuzzing: the mapped form used to survive). */
+static void test_glued(void)
+{
+  EXPECT("10.0.0.1::ffff:a00:1", "[scrubbed][scrubbed]");
+  EXPECT("10.0.0.1:2001:db8::5", "[scrubbed]:[scrubbed]");
+  EXPECT("2001:db8::5.10.0.0.1", "2001:db8::5.10.0.0.1");  /* one number */
+  EXPECT("10.0.0.1:ffff:a00:1", "[scrubbed]:ffff:a00:1");  /* not an address */
+}
+
 static void test_json(void)
 {
   EXPECT("{\"address\":\"10.0.0.1:443\",\"ip\":\"2001:db8::5\","
@@ -132,6 +143,24 @@ static void test_binary_and_long(void)
   CHECK(out && !memcmp(out, "\xFF\x00[scrubbed]\x00\xFE", n));
   free(out);
 
+  /* Many addresses glued in a long run that ends in dots: each piece is
+   * looked at once (this took quadratic time when every piece was tried
+   * as IPv6 from its start to the dots). */
+  {
+    size_t len = 0, reps = 20000, dots = 100000;
+    char *run = malloc(reps * 9 + dots + 1);
+    CHECK(run != NULL);
+    for(i = 0; run && i < reps; i++, len += 9)
+      memcpy(run + len, "10.0.0.1a", 9);
+    if(run)
+      memset(run + len, '.', dots);
+    out = run ? prb_scrub_text(set, run, len + dots, &n) : NULL;
+    CHECK_INT(n, reps * 11 + dots);
+    CHECK(out && !memcmp(out, "[scrubbed]a[scrubbed]a", 22));
+    free(out);
+    free(run);
+  }
+
   /* A long run of candidate characters is handled in one pass. */
   for(i = 0; i < sizeof(big) - 1; i++)
     big[i] = ":.0a"[i % 4];
@@ -151,6 +180,7 @@ int main(void)
   test_ipv4();
   test_ipv6();
   test_mapped();
+  test_glued();
   test_json();
   test_adding();
   test_binary_and_long();

@@ -326,6 +326,62 @@ static void test_resumable(void)
   prb_state_index_free(&ix);
 }
 
+/* Two runs that start in the same second (a short run, then the next one
+ * on a fast machine): the index keeps them in the order they ran, so the
+ * one that stopped on a full disk is still the one resumed. The index
+ * used to be re-sorted by start time and then id on every open, and ids
+ * end in random letters: one time in two the finished run came last and
+ * the next run started afresh (volunteer.disk_full, one run in 3-4). */
+static void test_same_second(void)
+{
+  char p[4096], why[256], f[4400];
+  snprintf(p, sizeof(p), "%s/same-second", dir);
+  CHECK_INT(prb_state_prepare(p, why, sizeof(why)), 0);
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  char day[16];
+  strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+  snprintf(f, sizeof(f), "%s/results/%s", p, day);
+  CHECK(mkdir(f, 0750) == 0);
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  /* The first run sorts last by id; the second stopped on a full disk. */
+  static const char *const ids[2] = {"T_zzzz", "T_aaaa"};
+  static const char *const status[2] = {"complete", "disk_full"};
+  for(int i = 0; i < 2; i++) {
+    struct prb_run_entry e;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.id, sizeof(e.id), "%s", ids[i]);
+    strftime(e.started, sizeof(e.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(e.status, sizeof(e.status), "%s", status[i]);
+    snprintf(e.file, sizeof(e.file), "results/%s/%s.jsonl", day, ids[i]);
+    snprintf(f, sizeof(f), "%s/%s", p, e.file);
+    write_file(f, "{\"input\":\"http://a.kz/\"}\n", 1);
+    CHECK(prb_state_index_put(&ix, &e));
+  }
+  CHECK_INT(prb_state_index_save(p, &ix, why, sizeof(why)), 0);
+  prb_state_index_free(&ix);
+  /* A run unknown to the index, found on disk, goes by its date and does
+   * not move the listed ones. */
+  snprintf(f, sizeof(f), "%s/results/2001-01-01", p);
+  CHECK(mkdir(f, 0750) == 0);
+  snprintf(f, sizeof(f), "%s/results/2001-01-01/old.jsonl", p);
+  write_file(f, "{\"input\":\"http://b.kz/\"}\n", 1);
+  for(int pass = 0; pass < 2; pass++) {
+    CHECK_INT(prb_state_index_open(p, &ix, NULL), 3);
+    CHECK_STR(ix.runs[0].id, "old");
+    CHECK_STR(ix.runs[1].id, "T_zzzz");
+    CHECK_STR(ix.runs[2].id, "T_aaaa");
+    struct prb_run_entry *r = prb_state_resumable(&ix, true, now);
+    CHECK(r != NULL);
+    if(r)
+      CHECK_STR(r->id, "T_aaaa");
+    CHECK_INT(prb_state_index_save(p, &ix, why, sizeof(why)), 0);
+    prb_state_index_free(&ix);
+  }
+}
+
 /* A clock years ahead must not make every earlier run "old". */
 static void test_retention_clock(void)
 {
@@ -441,6 +497,7 @@ int main(void)
   test_open_unlisted();
   test_network_text();
   test_resumable();
+  test_same_second();
   test_retention_clock();
   test_owner();
   test_default_dir();

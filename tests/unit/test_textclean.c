@@ -107,6 +107,16 @@ static void test_base64(void)
   CHECK(prb_base64_decode("Zm=v", 4, &n) == NULL);
   CHECK(prb_base64_decode("Zm9v!A==", 8, &n) == NULL);
   CHECK(prb_base64_decode("Zg==Zg==", 8, &n) == NULL);
+  /* Unused bits of the last group must be zero: QR== would decode like
+   * QQ== ("A"), so two texts would stand for the same bytes. */
+  CHECK(prb_base64_decode("QR==", 4, &n) == NULL);
+  CHECK(prb_base64_decode("QUJ=", 4, &n) == NULL);
+  d = prb_base64_decode("QQ==", 4, &n);
+  CHECK(d && n == 1 && d[0] == 'A');
+  free(d);
+  d = prb_base64_decode("QUI=", 4, &n);
+  CHECK(d && n == 2 && !memcmp(d, "AB", 2));
+  free(d);
 }
 
 static void test_untrusted(void)
