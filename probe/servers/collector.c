@@ -1,12 +1,13 @@
 /* collector.c: `accessprobe collector`: options, --init-db, and the loop
  * that runs the HTTP side, the batches and the database together. */
 #include "servers/collector.h"
-#include "servers/collector_http.h"
 #include "servers/collector_ingest.h"
+#include "servers/httpd.h"
 #include "servers/collector_pg.h"
 #include "store/archive.h"
 #include "store/pgschema.h"
 #include "common/textclean.h"
+#include "ooni/collector_proto.h"
 #include "engine/loop.h"
 
 #include <getopt.h>
@@ -20,7 +21,7 @@
 struct collector {
   const char *listen, *archive, *db;
   bool init_db, quiet, trust_forwarded;
-  long collector_id, max_connections, per_client;
+  long collector_id, max_connections, per_client, request_ms;
   bool stop;
 };
 
@@ -46,12 +47,18 @@ static void usage(FILE *f)
 "                         migrated at start)\n"
 "  --init-db              create or migrate the schema in --db and exit\n"
 "  --collector-id N       the n<N> in the report_ids it gives (default 1)\n"
-"  --max-connections N    connections at once (default 512)\n"
-"  --per-client N         requests one address may have in progress\n"
-"                         (default 16); more get 503\n"
+"  --max-connections N    connections at once (default 512; half of them\n"
+"                         from one address unless --trust-forwarded-for)\n"
+"  --max-per-client N     records one client may have on their way to\n"
+"                         storage at once (default 16; more wait, then 503)\n"
+"  --request-timeout MS   the longest a request's head and body may take\n"
+"                         to arrive (default 60000)\n"
 "  --trust-forwarded-for  behind our own proxy: the client is the last\n"
 "                         X-Forwarded-For entry\n"
-"  -q, --quiet            no log lines but errors\n", DEFAULT_LISTEN);
+"  -q, --quiet            no log lines but errors\n"
+"\n"
+"Clients' addresses are never logged nor stored; a record that contains\n"
+"the address it is uploaded from is refused.\n", DEFAULT_LISTEN);
 }
 
 static void on_signal(void *arg, int signo)
@@ -91,7 +98,7 @@ static enum prb_exit serve(struct collector *c)
   struct prb_archive *archive = NULL;
   struct prb_cpg *pg = NULL;
   struct prb_cingest *ing = NULL;
-  struct prb_chttp *http = NULL;
+  struct prb_httpd *http = NULL;
   enum prb_exit rc = PRB_EXIT_INTERNAL;
   if(!loop)
     goto out;
@@ -107,13 +114,20 @@ static enum prb_exit serve(struct collector *c)
   if(!(ing = prb_cingest_new(loop, archive, pg, (unsigned)c->collector_id,
                              log)))
     goto out;
-  struct prb_chttp_opts o = {
+  /* Behind a proxy every connection comes from it: no cap per address. */
+  struct prb_httpd_opts o = {
     .listen = c->listen, .max_connections = (unsigned)c->max_connections,
-    .per_client = (unsigned)c->per_client,
-    .trust_forwarded = c->trust_forwarded, .request_deadline = 120.0,
+    .max_per_peer = c->trust_forwarded ? (unsigned)c->max_connections : 0,
+    .request_timeout = (double)c->request_ms / 1000.0,
+    .body_max = PRB_CP_BODY_MAX, .slots = PRB_CINGEST_QUEUE_MAX,
+    .slots_per_client = (unsigned)c->per_client,
+    .trust_forwarded_for = c->trust_forwarded, .quiet = c->quiet,
   };
-  http = prb_chttp_start(loop, &o, prb_cingest_handle, ing, why,
-                         sizeof(why));
+  static const struct prb_httpd_calls calls = {
+    .head = prb_cingest_head, .request = prb_cingest_request,
+    .cancel = prb_cingest_cancel,
+  };
+  http = prb_httpd_start(loop, &o, &calls, ing, why, sizeof(why));
   if(!http) {
     fprintf(stderr, "accessprobe collector: %s\n", why);
     rc = PRB_EXIT_USAGE;
@@ -134,17 +148,21 @@ static enum prb_exit serve(struct collector *c)
   rc = PRB_EXIT_OK;
   struct prb_cingest_stats st;
   prb_cingest_stats(ing, &st);
+  struct prb_httpd_stats hs;
+  prb_httpd_get_stats(http, &hs);
   if(log)
     fprintf(log, "accessprobe collector: stopping: %llu reports opened, "
             "%llu records stored, %llu already stored, %llu refused, %llu "
-            "asked to come back\n", st.reports, st.stored, st.duplicates,
-            st.refused, st.unavailable);
+            "asked to come back; %lu connections refused, %lu timed out\n",
+            st.reports, st.stored, st.duplicates, st.refused, st.unavailable,
+            hs.refused_conns, hs.timed_out);
 out:
-  /* The database's batch is answered first, then the queue, then the HTTP
-   * side sends what is left and stops. */
+  /* The HTTP side first: waiting requests are answered 503 and forgotten
+   * (their records are stored all the same); then the database's batch,
+   * the queue, the archive. */
+  prb_httpd_stop(http);
   prb_cpg_free(pg);
   prb_cingest_free(ing);
-  prb_chttp_stop(http);
   prb_archive_close(archive);
   prb_loop_free(loop);
   return rc;
@@ -153,7 +171,7 @@ out:
 enum prb_exit prb_collector_main(int argc, char **argv)
 {
   enum { OPT_LISTEN = 256, OPT_ARCHIVE, OPT_DB, OPT_INIT, OPT_ID, OPT_CONN,
-         OPT_PER, OPT_XFF };
+         OPT_PER, OPT_XFF, OPT_REQ };
   static const struct option longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"archive", required_argument, NULL, OPT_ARCHIVE},
@@ -161,7 +179,8 @@ enum prb_exit prb_collector_main(int argc, char **argv)
     {"init-db", no_argument, NULL, OPT_INIT},
     {"collector-id", required_argument, NULL, OPT_ID},
     {"max-connections", required_argument, NULL, OPT_CONN},
-    {"per-client", required_argument, NULL, OPT_PER},
+    {"max-per-client", required_argument, NULL, OPT_PER},
+    {"request-timeout", required_argument, NULL, OPT_REQ},
     {"trust-forwarded-for", no_argument, NULL, OPT_XFF},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -173,6 +192,7 @@ enum prb_exit prb_collector_main(int argc, char **argv)
   c.collector_id = 1;
   c.max_connections = 512;
   c.per_client = 16;
+  c.request_ms = 60000;
   char state_archive[4096];
   int ch;
   optind = 1;
@@ -186,11 +206,15 @@ enum prb_exit prb_collector_main(int argc, char **argv)
     case 'q': c.quiet = true; break;
     case OPT_ID:
     case OPT_CONN:
-    case OPT_PER: {
-      long lo = ch == OPT_ID ? 0 : 1;
-      long hi = ch == OPT_ID ? 999999 : ch == OPT_CONN ? 65536 : 4096;
+    case OPT_PER:
+    case OPT_REQ: {
+      long lo = ch == OPT_ID ? 0 : ch == OPT_CONN ? 2 :
+                ch == OPT_REQ ? 100 : 1;
+      long hi = ch == OPT_ID ? 999999 : ch == OPT_CONN ? 16384 :
+                ch == OPT_REQ ? 600000 : PRB_CINGEST_QUEUE_MAX;
       long *slot = ch == OPT_ID ? &c.collector_id :
-                   ch == OPT_CONN ? &c.max_connections : &c.per_client;
+                   ch == OPT_CONN ? &c.max_connections :
+                   ch == OPT_REQ ? &c.request_ms : &c.per_client;
       if(!prb_parse_long(optarg, lo, hi, slot)) {
         fprintf(stderr, "accessprobe collector: %s takes %ld to %ld\n",
                 argv[optind - 1], lo, hi);

@@ -1,6 +1,7 @@
 /* collector_ingest.c: the collector's routes and its batches (see
  * collector_ingest.h). */
 #include "servers/collector_ingest.h"
+#include "servers/httpd.h"
 #include "common/addr.h"
 #include "common/buf.h"
 #include "common/jsonspan.h"
@@ -23,7 +24,7 @@
 
 /* One record on its way to storage. */
 struct rec {
-  struct prb_creq *rq;
+  struct prb_hreq *rq;          /* NULL once its client has gone */
   struct prb_cp_stored st;
   char *cols;                   /* the texts row.v points into */
   struct prb_cpg_row row;
@@ -47,15 +48,28 @@ struct prb_cingest {
   unsigned logged;              /* refusals logged this minute */
 };
 
+/* {"error": why} with status, and Retry-After: retry for a 503. */
+static void fail(struct prb_hreq *rq, unsigned status, const char *why,
+                 unsigned retry)
+{
+  json_t *o = json_pack("{s:s}", "error", why);
+  char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  prb_hreq_answer(rq, status, t ? t : "{}", retry);
+  free(t);
+}
+
 static void answer_rec(struct prb_cingest *ing, struct rec *r,
                        unsigned status, const char *why, unsigned retry)
 {
   if(status == MHD_HTTP_OK) {
     char ok[PRB_CP_UID_MAX + 32];
     snprintf(ok, sizeof(ok), "{\"measurement_uid\":\"%s\"}", r->st.uid);
-    prb_creq_answer(r->rq, status, ok, 0);
+    if(r->rq)
+      prb_hreq_answer(r->rq, status, ok, 0);
   } else {
-    prb_creq_error(r->rq, status, why, retry);
+    if(r->rq)
+      fail(r->rq, status, why, retry);
     if(status == MHD_HTTP_SERVICE_UNAVAILABLE)
       ing->total.unavailable++;
     else
@@ -147,10 +161,10 @@ static const char *storage_busy(const struct prb_cingest *ing,
 
 /* The record must not name the address it is uploaded from (the probe's
  * own, in practice): that would publish a volunteer's address. */
-static bool names_client(const struct prb_creq *rq, const char *line,
+static bool names_client(const struct prb_hreq *rq, const char *line,
                          size_t len)
 {
-  const char *client = prb_creq_client(rq);
+  const char *client = prb_hreq_client(rq);
   struct prb_addr a;
   if(!client[0] || !prb_addr_parse(client, &a) ||
      prb_addr_kind(&a) == PRB_ADDR_LOOPBACK)
@@ -165,19 +179,19 @@ static bool names_client(const struct prb_creq *rq, const char *line,
   return named;
 }
 
-static void refuse(struct prb_cingest *ing, struct prb_creq *rq,
+static void refuse(struct prb_cingest *ing, struct prb_hreq *rq,
                    const char *why)
 {
   ing->total.refused++;
   /* A flood of bad records must not flood the journal. */
   if(ing->log && ing->logged++ < LOGGED_MAX)
     fprintf(ing->log, "accessprobe collector: refused a request: %s\n", why);
-  prb_creq_error(rq, MHD_HTTP_BAD_REQUEST, why, 0);
+  fail(rq, MHD_HTTP_BAD_REQUEST, why, 0);
 }
 
 /* Checks and queues one record: text[0..len) is its JSON, rid the report
  * it is submitted to. */
-static void take(struct prb_cingest *ing, struct prb_creq *rq,
+static void take(struct prb_cingest *ing, struct prb_hreq *rq,
                  const json_t *m, const char *text, size_t len,
                  const char *rid)
 {
@@ -204,13 +218,15 @@ static void take(struct prb_cingest *ing, struct prb_creq *rq,
     return;
   }
   rec->rq = rq;
+  prb_hreq_set_data(rq, rec);
   if(!make_row(rec, m, rid) ||
      !prb_array_reserve(&ing->queue, &ing->cap_queue, ing->n_queue + 1,
                         sizeof(*ing->queue), SIZE_MAX)) {
     prb_cp_stored_free(&rec->st);
     free(rec->cols);
     free(rec);
-    prb_creq_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory", 30);
+    prb_hreq_set_data(rq, NULL);
+    fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory", 30);
     return;
   }
   ing->queue[ing->n_queue++] = rec;
@@ -241,10 +257,11 @@ static json_t *load(const char *body, size_t len, char *why, size_t whylen)
 }
 
 /* POST /report/{id}: {"format":"json","content":{record}}. */
-static void submit(struct prb_cingest *ing, struct prb_creq *rq)
+static void submit(struct prb_cingest *ing, struct prb_hreq *rq,
+                   const char *rid)
 {
   size_t len, s, e;
-  const char *body = prb_creq_body(rq, &len);
+  const char *body = prb_hreq_body(rq, &len);
   char why[512];
   json_t *j = load(body, len, why, sizeof(why));
   if(!j) {
@@ -261,17 +278,17 @@ static void submit(struct prb_cingest *ing, struct prb_creq *rq)
           PRB_JSON_MEMBER_FOUND)
     refuse(ing, rq, "a top-level key holds an escape sequence");
   else
-    take(ing, rq, content, body + s, e - s, prb_creq_report_id(rq));
+    take(ing, rq, content, body + s, e - s, rid);
   json_decref(j);
 }
 
 /* POST /api/v1/submit_measurement: content is the record (a string, or
  * an object); the collector picks the report: the record's own when it is
  * a valid one for it, else a new one. */
-static void submit_v1(struct prb_cingest *ing, struct prb_creq *rq)
+static void submit_v1(struct prb_cingest *ing, struct prb_hreq *rq)
 {
   size_t len, s = 0, e = 0;
-  const char *body = prb_creq_body(rq, &len);
+  const char *body = prb_hreq_body(rq, &len);
   char why[512], rid[PRB_CP_RID_MAX];
   json_t *j = load(body, len, why, sizeof(why)), *m = NULL;
   const char *text = NULL;
@@ -315,10 +332,10 @@ static void submit_v1(struct prb_cingest *ing, struct prb_creq *rq)
 
 /* POST /report: a template in, a new report_id out. Reports are not kept:
  * the report_id itself says what its records must agree with. */
-static void open_report(struct prb_cingest *ing, struct prb_creq *rq)
+static void open_report(struct prb_cingest *ing, struct prb_hreq *rq)
 {
   size_t len;
-  const char *body = prb_creq_body(rq, &len);
+  const char *body = prb_hreq_body(rq, &len);
   char why[512], rid[PRB_CP_RID_MAX];
   struct prb_cp_template t;
   json_t *j = load(body, len, why, sizeof(why));
@@ -336,14 +353,14 @@ static void open_report(struct prb_cingest *ing, struct prb_creq *rq)
   json_decref(o);
   if(text) {
     ing->total.reports++;
-    prb_creq_answer(rq, MHD_HTTP_OK, text, 0);
+    prb_hreq_answer(rq, MHD_HTTP_OK, text, 0);
   } else {
-    prb_creq_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory", 30);
+    fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory", 30);
   }
   free(text);
 }
 
-static void health(struct prb_cingest *ing, struct prb_creq *rq)
+static void health(struct prb_cingest *ing, struct prb_hreq *rq)
 {
   unsigned retry;
   const char *busy = storage_busy(ing, &retry);
@@ -353,44 +370,115 @@ static void health(struct prb_cingest *ing, struct prb_creq *rq)
                         prb_cpg_up(ing->pg) ? "up" : "down");
   char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
   json_decref(o);
-  prb_creq_answer(rq, text ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+  prb_hreq_answer(rq, text ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
                   text ? text : "{}", 0);
   free(text);
 }
 
-void prb_cingest_handle(void *arg, struct prb_creq *rq)
+/* ---- routes ---------------------------------------------------------- */
+
+enum route { R_NONE, R_HEALTH, R_OPEN, R_SUBMIT, R_CLOSE, R_SUBMIT_V1 };
+
+/* The route of a path, and the {id} of /report/{id}[/close] into rid. */
+static enum route route_of(const char *path, char rid[PRB_CP_RID_MAX])
+{
+  rid[0] = '\0';
+  if(!strcmp(path, "/"))
+    return R_HEALTH;
+  if(!strcmp(path, "/report"))
+    return R_OPEN;
+  if(!strcmp(path, "/api/v1/submit_measurement"))
+    return R_SUBMIT_V1;
+  if(strncmp(path, "/report/", 8))
+    return R_NONE;
+  const char *id = path + 8;
+  size_t n = strcspn(id, "/");
+  if(!n || n >= PRB_CP_RID_MAX || (id[n] && strcmp(id + n, "/close")))
+    return R_NONE;
+  memcpy(rid, id, n);
+  rid[n] = '\0';
+  return id[n] ? R_CLOSE : R_SUBMIT;
+}
+
+unsigned prb_cingest_head(void *arg, struct prb_hreq *rq, size_t *body_max,
+                          const char **why)
+{
+  char rid[PRB_CP_RID_MAX];
+  enum route r = route_of(prb_hreq_path(rq), rid);
+  bool post = !strcmp(prb_hreq_method(rq), "POST");
+  const char *ce = prb_hreq_header(rq, "Content-Encoding");
+  if(r == R_NONE) {
+    *why = "no such endpoint: the collector takes POST /report, "
+           "/report/{report_id}, /report/{report_id}/close and "
+           "/api/v1/submit_measurement";
+    return MHD_HTTP_NOT_FOUND;
+  }
+  if(post == (r == R_HEALTH)) {
+    *why = r == R_HEALTH ? "GET / is the health check" :
+           "use POST with a JSON body";
+    return MHD_HTTP_METHOD_NOT_ALLOWED;
+  }
+  if(ce && strcasecmp(ce, "identity")) {
+    *why = "Content-Encoding is not supported: send the JSON as it is";
+    return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+  }
+  *body_max = r == R_SUBMIT || r == R_SUBMIT_V1 ? PRB_CP_BODY_MAX :
+              PRB_CP_TEMPLATE_BODY_MAX;
+  return 0;
+}
+
+/* A submission holding its slot: checked, and queued for a batch. */
+static void go_submit(void *arg, struct prb_hreq *rq)
 {
   struct prb_cingest *ing = arg;
-  char why[256];
+  char rid[PRB_CP_RID_MAX];
+  if(route_of(prb_hreq_path(rq), rid) == R_SUBMIT)
+    submit(ing, rq, rid);
+  else
+    submit_v1(ing, rq);
+}
+
+void prb_cingest_request(void *arg, struct prb_hreq *rq)
+{
+  struct prb_cingest *ing = arg;
+  char why[256], rid[PRB_CP_RID_MAX];
   unsigned retry = 0;
   const char *busy;
   struct prb_cp_rid r;
-  switch(prb_creq_route(rq)) {
-  case PRB_CROUTE_HEALTH:
+  switch(route_of(prb_hreq_path(rq), rid)) {
+  case R_HEALTH:
     health(ing, rq);
     return;
-  case PRB_CROUTE_OPEN:
+  case R_OPEN:
     open_report(ing, rq);
     return;
-  case PRB_CROUTE_CLOSE:
-    if(prb_cp_rid_parse(prb_creq_report_id(rq), &r, why, sizeof(why)))
-      prb_creq_answer(rq, MHD_HTTP_OK, "{}", 0);
+  case R_CLOSE:
+    if(prb_cp_rid_parse(rid, &r, why, sizeof(why)))
+      prb_hreq_answer(rq, MHD_HTTP_OK, "{}", 0);
     else
       refuse(ing, rq, why);
     return;
-  case PRB_CROUTE_SUBMIT:
-  case PRB_CROUTE_SUBMIT_V1:
+  case R_SUBMIT:
+  case R_SUBMIT_V1:
     if((busy = storage_busy(ing, &retry))) {
       ing->total.unavailable++;
-      prb_creq_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, busy, retry);
+      fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE, busy, retry);
       return;
     }
-    if(prb_creq_route(rq) == PRB_CROUTE_SUBMIT)
-      submit(ing, rq);
-    else
-      submit_v1(ing, rq);
+    /* A slot is a place in the queue, fairly shared among clients. */
+    prb_hreq_wait_slot(rq, go_submit);
+    return;
+  case R_NONE:
+    fail(rq, MHD_HTTP_NOT_FOUND, "no such endpoint", 0);
     return;
   }
+}
+
+void prb_cingest_cancel(void *arg, struct prb_hreq *rq)
+{
+  struct rec *r = prb_hreq_data(rq);
+  if(r)
+    r->rq = NULL;               /* stored all the same; not answered */
 }
 
 /* ---- batches --------------------------------------------------------- */

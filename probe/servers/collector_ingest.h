@@ -17,14 +17,14 @@
 #define PRB_COLLECTOR_INGEST_H
 
 #include "engine/loop.h"
-#include "servers/collector_http.h"
 #include "servers/collector_pg.h"
 #include "store/archive.h"
 
 #include <stdio.h>
 
 #define PRB_CINGEST_BATCH_MAX 256     /* records per batch */
-#define PRB_CINGEST_QUEUE_MAX 2048    /* records waiting for a batch */
+#define PRB_CINGEST_QUEUE_MAX 1024    /* records in the collector at once:
+                                         the HTTP layer's work slots */
 #define PRB_CINGEST_SLOW 5.0          /* seconds: the database is slow */
 
 struct prb_cingest;
@@ -39,8 +39,15 @@ struct prb_cingest *prb_cingest_new(struct prb_loop *loop,
 /* Answers every record still waiting (503) and frees ing. */
 void prb_cingest_free(struct prb_cingest *ing);
 
-/* The HTTP side's handler (arg: the prb_cingest). */
-void prb_cingest_handle(void *arg, struct prb_creq *rq);
+struct prb_hreq;
+
+/* The HTTP layer's calls (servers/httpd.h; arg: the prb_cingest): the
+ * routes and their body caps from the head, the requests, and a client
+ * gone before its answer (its record is stored all the same). */
+unsigned prb_cingest_head(void *arg, struct prb_hreq *rq, size_t *body_max,
+                          const char **why);
+void prb_cingest_request(void *arg, struct prb_hreq *rq);
+void prb_cingest_cancel(void *arg, struct prb_hreq *rq);
 
 /* Starts the next batch when there is one and storage is free; the
  * collector runs it before the loop sleeps. */
