@@ -1,5 +1,6 @@
 /* report_db.c: rows of the measurements table as record lines (see
- * report_db.h). */
+ * report_db.h), streamed with COPY in binary form: each row arrives as its
+ * own buffer holding the text as stored, with nothing to unescape. */
 #include "report/report_db.h"
 #include "store/pgschema.h"
 
@@ -7,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FETCH_ROWS 10000
+/* PGCOPY\n\377\r\n\0, then 32-bit flags and header extension length. */
+#define COPY_SIGNATURE "PGCOPY\n\377\r\n"
+#define COPY_HEADER 19
 
 struct prb_dbrows {
   PGconn *conn;
-  PGresult *res;                /* the rows fetched last */
-  int row, rows;                /* next row in res, rows in res */
+  char *row;                    /* the buffer of the last row (libpq's) */
+  bool header_seen, done;
   uint64_t rowno, bytes;
-  bool done;
   char name[512];
   char err[512];
 };
@@ -25,16 +27,6 @@ static void set_err(struct prb_dbrows *r, const char *what)
   size_t n = strlen(r->err);
   while(n && (r->err[n - 1] == '\n' || r->err[n - 1] == ' '))
     r->err[--n] = '\0';
-}
-
-static bool exec_ok(struct prb_dbrows *r, const char *sql)
-{
-  PGresult *res = PQexec(r->conn, sql);
-  bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-  if(!ok)
-    set_err(r, "PostgreSQL");
-  PQclear(res);
-  return ok;
 }
 
 struct prb_dbrows *prb_dbrows_open(const char *conninfo, char *why,
@@ -51,15 +43,16 @@ struct prb_dbrows *prb_dbrows_open(const char *conninfo, char *why,
     free(r);
     return NULL;
   }
-  char sql[256];
-  snprintf(sql, sizeof(sql), "DECLARE rows NO SCROLL CURSOR FOR %s",
-           prb_pg_select_scan);
   if(prb_pg_check(r->conn, why, whylen) < 0) {
     prb_dbrows_close(r);
     return NULL;
   }
-  if(!exec_ok(r, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
-     !exec_ok(r, sql)) {
+  /* One statement: one snapshot, however long the collector writes. */
+  PGresult *res = PQexec(r->conn, prb_pg_copy_scan);
+  bool ok = PQresultStatus(res) == PGRES_COPY_OUT;
+  PQclear(res);
+  if(!ok) {
+    set_err(r, "reading the rows");
     snprintf(why, whylen, "%s", r->err);
     prb_dbrows_close(r);
     return NULL;
@@ -67,31 +60,78 @@ struct prb_dbrows *prb_dbrows_open(const char *conninfo, char *why,
   return r;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+/* The one field of a binary COPY row at p[0..n): its text, or NULL (the
+ * trailer, or a malformed row). */
+static const char *field(struct prb_dbrows *r, const char *p, size_t n,
+                         size_t *len)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  if(!r->header_seen) {
+    if(n < COPY_HEADER || memcmp(p, COPY_SIGNATURE, 11))
+      return NULL;
+    size_t ext = be32(u + 15);
+    if(n < COPY_HEADER + ext)
+      return NULL;
+    u += COPY_HEADER + ext;
+    n -= COPY_HEADER + ext;
+    r->header_seen = true;
+  }
+  if(n < 2 || ((u[0] << 8) | u[1]) != 1 || n < 6)
+    return NULL;                /* -1 fields: the trailer */
+  uint32_t flen = be32(u + 2);
+  if(flen == 0xFFFFFFFFu || (size_t)flen != n - 6)
+    return NULL;
+  *len = flen;
+  return (const char *)u + 6;
+}
+
 enum prb_lines_status prb_dbrows_next(struct prb_dbrows *r, const char **line,
                                       size_t *len, uint64_t *rowno)
 {
-  while(r->row >= r->rows) {
-    if(r->done)
-      return PRB_LINES_EOF;
-    PQclear(r->res);
-    char sql[64];
-    snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM rows", FETCH_ROWS);
-    r->res = PQexec(r->conn, sql);
-    if(PQresultStatus(r->res) != PGRES_TUPLES_OK) {
+  if(r->row) {
+    PQfreemem(r->row);
+    r->row = NULL;
+  }
+  if(r->done)
+    return PRB_LINES_EOF;
+  int n = PQgetCopyData(r->conn, &r->row, 0);
+  if(n == -1) {                 /* the end: the statement's result */
+    r->done = true;
+    PGresult *res = PQgetResult(r->conn);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    while((res = PQgetResult(r->conn)))
+      PQclear(res);
+    if(!ok) {
       set_err(r, "reading the rows");
-      PQclear(r->res);
-      r->res = NULL;
-      r->rows = r->row = 0;
-      r->done = true;
       return PRB_LINES_ERROR;
     }
-    r->rows = PQntuples(r->res);
-    r->row = 0;
-    r->done = r->rows < FETCH_ROWS;
+    return PRB_LINES_EOF;
   }
-  *line = PQgetvalue(r->res, r->row, 0);
-  *len = (size_t)PQgetlength(r->res, r->row, 0);
-  r->row++;
+  if(n < 0) {
+    r->done = true;
+    set_err(r, "reading the rows");
+    return PRB_LINES_ERROR;
+  }
+  const char *text = field(r, r->row, (size_t)n, len);
+  if(!text) {
+    /* The trailer comes just before the end; anything else is damage. */
+    bool trailer = n >= 2 && (unsigned char)r->row[n - 2] == 0xFF &&
+                   (unsigned char)r->row[n - 1] == 0xFF;
+    if(trailer)
+      return prb_dbrows_next(r, line, len, rowno);
+    r->done = true;
+    snprintf(r->err, sizeof(r->err), "reading the rows: a row PostgreSQL "
+             "sent is not what was asked for");
+    return PRB_LINES_ERROR;
+  }
+  *line = text;
   r->bytes += *len;
   *rowno = ++r->rowno;
   return PRB_LINES_LINE;
@@ -116,7 +156,8 @@ void prb_dbrows_close(struct prb_dbrows *r)
 {
   if(!r)
     return;
-  PQclear(r->res);
+  if(r->row)
+    PQfreemem(r->row);
   if(r->conn)
     PQfinish(r->conn);
   free(r);

@@ -4,9 +4,9 @@
  * Each row's scan text (the record cut down to the keys the scanner reads,
  * store/pgschema.h) comes out as one line and goes through the same
  * scanner and counting as a line of a file, so the counts are exactly
- * those of `report` over the same records as files. Rows are fetched
- * through a cursor, 10,000 at a time, in one read-only transaction (one
- * consistent snapshot while the collector keeps writing).
+ * those of `report` over the same records as files. Rows are streamed
+ * by one COPY statement (one consistent snapshot while the collector keeps
+ * writing), one row in memory at a time.
  */
 #ifndef PRB_REPORT_DB_H
 #define PRB_REPORT_DB_H

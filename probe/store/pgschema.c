@@ -55,7 +55,7 @@ static const char schema_v1[] =
   "  detail text,\n"
   "  confirmed boolean,\n"
   "  received timestamptz NOT NULL DEFAULT now(),\n"
-  "  scan jsonb NOT NULL,\n"
+  "  scan text NOT NULL,\n"
   "  raw jsonb NOT NULL,\n"
   "  PRIMARY KEY (measurement_uid, measurement_start_time)\n"
   ") PARTITION BY RANGE (measurement_start_time);\n"
@@ -71,8 +71,8 @@ static const char schema_v1[] =
   "CREATE INDEX ON measurements (detail);\n"
   "CREATE INDEX ON measurements (confirmed);\n";
 
-const char prb_pg_select_scan[] =
-  "SELECT scan::text FROM measurements";
+const char prb_pg_copy_scan[] =
+  "COPY (SELECT scan FROM measurements) TO STDOUT WITH (FORMAT binary)";
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -207,8 +207,8 @@ int prb_pg_migrate(PGconn *c, bool *changed, char *why, size_t whylen)
   }
   /* Later versions: `if(version < 2) { ALTER ... }` here. */
   if(version >= 1 && projection < PRB_PG_PROJECTION) {
-    if(exec(c, "UPDATE measurements SET scan = accessprobe_scan(raw)", why,
-            whylen) < 0)
+    if(exec(c, "UPDATE measurements SET scan = accessprobe_scan(raw)::text",
+            why, whylen) < 0)
       goto rollback;
     did = true;
   }
@@ -269,7 +269,7 @@ char *prb_pg_insert_sql(size_t n)
     "report_id, input, domain, probe_cc, probe_asn, test_name, verdict, "
     "method, detail, confirmed, raw, scan) "
     "SELECT u, t::timestamp, r, i, d, cc, asn, tn, v, m, de, c::boolean, j, "
-    "accessprobe_scan(j) FROM (SELECT *, x::jsonb AS j FROM (VALUES ";
+    "accessprobe_scan(j)::text FROM (SELECT *, x::jsonb AS j FROM (VALUES ";
   static const char tail[] =
     ") AS v(u, t, r, i, d, cc, asn, tn, v, m, de, c, x)) AS s "
     "ON CONFLICT DO NOTHING";

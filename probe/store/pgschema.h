@@ -10,7 +10,9 @@
  *     received          when the collector stored it
  *     raw               the record as the archive keeps it (jsonb)
  *     scan              raw cut down to the keys the report's scanner
- *                       reads (accessprobe_scan(raw), below)
+ *                       reads (accessprobe_scan(raw), below), kept as
+ *                       JSON text so that reading it back costs no
+ *                       conversion
  *   measurements_YYYY_MM  one range partition per month, made when the
  *                       first record of that month arrives
  *   accessprobe_schema  the schema's version, and the version of the scan
@@ -20,9 +22,10 @@
  * rows through the same scanner. Sending it every raw record (4 to 700 KB
  * each) would take minutes for a month; the projection keeps each key the
  * scanner reads, absent when the record lacks it, so the scanner sees the
- * same values. When the scanner reads a new key, PRB_PG_PROJECTION goes up
- * with the function, and the next `collector --init-db` (or start)
- * recomputes every row's scan from raw.
+ * same values (a record without x_analysis, OONI Probe's, is kept whole).
+ * When the scanner reads a new key, PRB_PG_PROJECTION goes up with the
+ * function, and the next `collector --init-db` (or start) recomputes every
+ * row's scan from raw.
  */
 #ifndef PRB_PGSCHEMA_H
 #define PRB_PGSCHEMA_H
@@ -67,7 +70,8 @@ bool prb_pg_partition(time_t t, char *name, size_t namelen, char *sql,
  * of memory. */
 char *prb_pg_insert_sql(size_t n);
 
-/* The query a reader runs for every row's scan text. */
-extern const char prb_pg_select_scan[];
+/* The statement a reader streams every row's scan text with (COPY, binary:
+ * the text as it is, no escaping). */
+extern const char prb_pg_copy_scan[];
 
 #endif
