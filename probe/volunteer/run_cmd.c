@@ -26,8 +26,10 @@ void prb_run_usage(FILE *f)
 "       accessprobe onboard [--lang kk|ru|en] [--yes] [--state-dir DIR]\n"
 "       accessprobe results [show RUN] [--json] [--state-dir DIR]\n"
 "       accessprobe lists check FILE...\n"
+"       accessprobe upload [options] [FILE...]     (see upload --help)\n"
 "       accessprobe report [options] FILE|DIR...   (see report --help)\n"
 "       accessprobe helper [options]               (see helper --help)\n"
+"       accessprobe collector [options]            (see collector --help)\n"
 "       accessprobe --help | --version\n"
 "\n"
 "Measures whether websites are reachable from this network, the way OONI\n"
@@ -81,7 +83,8 @@ void prb_run_usage(FILE *f)
 "went down during the run: records so far kept, later ones not made),\n"
 "6 interrupted (finished records kept), 7 lists check found bad rows,\n"
 "8 disk full (finished records kept), 9 another run holds the output\n"
-"folder, 10 no consent for a scheduled run, 11 malformed configuration.\n",
+"folder, 10 no consent for a scheduled run, 11 malformed configuration,\n"
+"12 (upload) records still wait for a collector.\n",
           PRB_DEFAULT_PARALLEL, PRB_MAX_PARALLEL, "/usr/share/ca-certificates/"
           "mozilla", PRB_MAX_RESOLVERS, PRB_CONFIG_SYSTEM_FILE);
 }
