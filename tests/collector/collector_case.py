@@ -35,18 +35,13 @@ missing requirement fails). Everything is bounded in time and count; all
 traffic is on 127.0.0.1.
 """
 
-import argparse
 import copy
-import gzip
 import json
 import os
-import random
-import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,7 +51,7 @@ import colutil  # noqa: E402
 from colutil import (Collector, PgCluster, archive_lines, archive_uids,  # noqa: E402
                      counts_of, db_uids, diff, expected_uid, http, post_json,
                      report_json, synth)
-from labutil import Checks, run_checks  # noqa: E402
+from labutil import Checks  # noqa: E402
 
 SRC = colutil.SRC
 FIXTURES = os.path.join(SRC, "tests", "report", "fixtures")
@@ -627,26 +622,8 @@ CASES = {
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--probe")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("case", nargs="?")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
-    if args.case not in CASES or not args.probe:
-        ap.error("give --probe and one of: " + ", ".join(CASES))
-    if os.geteuid() != 0:
-        colutil.skip_or_fail("needs root (a PostgreSQL cluster as another user, a tmpfs)")
-    case = Case(args, args.case)
-
-    def check(c):
-        try:
-            CASES[args.case](c)
-        finally:
-            c.cleanup()
-    return run_checks(case, check, case.work)
+    return colutil.drive(CASES, lambda a: Case(a, a.case),
+                         "needs root (a PostgreSQL cluster as another user, a tmpfs)")
 
 
 if __name__ == "__main__":

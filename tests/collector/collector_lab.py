@@ -25,7 +25,6 @@ Needs root and the lab (tests/lab/lab.sh up). Exit status: 0 pass, 1 fail,
 lab's namespaces (and on the cluster's Unix socket).
 """
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -38,8 +37,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import colutil  # noqa: E402
 from colutil import (Collector, PgCluster, archive_uids, counts_of, db_uids, diff,  # noqa: E402
-                     expected_uid, http, report_json, synth)
-from labutil import Checks, load_lab_env, run_checks  # noqa: E402
+                     expected_uid, report_json, synth)
+from labutil import Checks, load_lab_env  # noqa: E402
 
 COLLECTOR_IP = "198.19.0.240"
 # (namespace suffix, probe address, ISP side, AS number); "" is the lab's own.
@@ -305,29 +304,8 @@ CASES = {"e2e": case_e2e, "faults": case_faults}
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--probe")
-    ap.add_argument("--ca")
-    ap.add_argument("--canaries")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("case", nargs="?")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
-    if args.case not in CASES or not args.probe:
-        ap.error("give --probe and one of: " + ", ".join(CASES))
-    if os.geteuid() != 0:
-        colutil.skip_or_fail("needs root and the lab")
-    env = load_lab_env()
-    lab = Lab(args, env, "lab_" + args.case)
-
-    def check(c):
-        try:
-            CASES[args.case](c)
-        finally:
-            c.cleanup()
-    return run_checks(lab, check, lab.work)
+    return colutil.drive(CASES, lambda a: Lab(a, load_lab_env(), "lab_" + a.case),
+                         "needs root and the lab", lab_args=True)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -39,6 +38,35 @@ import labutil  # noqa: E402
 
 def skip_or_fail(msg):
     labutil.skip_or_fail(msg, "collector")
+
+
+def drive(cases, make, why_root, lab_args=False):
+    """A driver's main: --list, or one case (needs root) made by
+    make(args) and checked, its cleanup() run whatever happens."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--probe")
+    if lab_args:
+        ap.add_argument("--ca")
+        ap.add_argument("--canaries")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("case", nargs="?")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(cases))
+        return 0
+    if args.case not in cases or not args.probe:
+        ap.error("give --probe and one of: " + ", ".join(cases))
+    if os.geteuid() != 0:
+        skip_or_fail(why_root)
+    case = make(args)
+
+    def check(c):
+        try:
+            cases[args.case](c)
+        finally:
+            c.cleanup()
+    return labutil.run_checks(case, check, case.work)
 
 
 def pg_bindir():

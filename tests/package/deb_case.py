@@ -493,25 +493,28 @@ def check_measurement(c, args, env, work):
     c.eq([r.get("status") for r in runs], ["complete"], "runs listed by accessprobe results")
 
 
-def check_helper(c, args, env):
-    """The helper as its unit runs it: the options of its conffile."""
+def unit_command(unit, default_file, var):
+    """What the unit's ExecStart= runs, with the options of its conffile."""
     args_line = ""
-    with open("/etc/default/accessprobe-helper") as f:
+    with open(default_file) as f:
         for tok in shlex.split(f.read(), comments=True):
             k, _, v = tok.partition("=")
-            if k == "ACCESSPROBE_HELPER_ARGS":
+            if k == var:
                 args_line = v
-    cmd = [a for a in exec_start("accessprobe-helper.service")
-           if a != "$ACCESSPROBE_HELPER_ARGS"]
-    cmd += shlex.split(args_line)
-    c.eq(cmd[:2], ["/usr/bin/accessprobe", "helper"], "accessprobe-helper.service ExecStart")
+    return [a for a in exec_start(unit) if a != "$" + var] + shlex.split(args_line)
+
+
+def serve_as_unit(c, env, unit, cmd, url, use):
+    """Runs cmd in the lab's world namespace as the unit would, waits for
+    url to answer JSON, calls use(answer) and stops it with SIGTERM (it
+    must exit 0)."""
     ns = ["ip", "netns", "exec", env["NS_WORLD"]]
-    h = subprocess.Popen(ns + as_unit("accessprobe-helper.service") + cmd, stdout=subprocess.PIPE,
+    h = subprocess.Popen(ns + as_unit(unit) + cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
         body = ""
         for _ in range(50):
-            p = run(ns + ["curl", "-s", "--max-time", "2", "http://127.0.0.1:8080/"], timeout=10)
+            p = run(ns + ["curl", "-s", "--max-time", "2", url], timeout=10)
             if p.returncode == 0:
                 body = p.stdout
                 break
@@ -519,9 +522,8 @@ def check_helper(c, args, env):
         try:
             j = json.loads(body)
         except ValueError:
-            j = {}
-        c.eq((j.get("status"), j.get("software")), ("ok", "accessprobe " + args.version),
-             "the helper's health answer with its default options (%r)" % body)
+            j = {"answer": body}
+        use(j, ns)
     finally:
         h.send_signal(signal.SIGTERM)
         try:
@@ -529,60 +531,46 @@ def check_helper(c, args, env):
         except subprocess.TimeoutExpired:
             h.kill()
             h.communicate()
-    c.eq(h.returncode, 0, "the helper's exit status after SIGTERM")
+    c.eq(h.returncode, 0, "%s's exit status after SIGTERM" % unit)
+
+
+def check_helper(c, args, env):
+    """The helper as its unit runs it: the options of its conffile."""
+    cmd = unit_command("accessprobe-helper.service", "/etc/default/accessprobe-helper",
+                       "ACCESSPROBE_HELPER_ARGS")
+    c.eq(cmd[:2], ["/usr/bin/accessprobe", "helper"], "accessprobe-helper.service ExecStart")
+    serve_as_unit(c, env, "accessprobe-helper.service", cmd, "http://127.0.0.1:8080/",
+                  lambda j, ns: c.eq((j.get("status"), j.get("software")),
+                                     ("ok", "accessprobe " + args.version),
+                                     "the helper's health answer with its default options "
+                                     "(%r)" % j))
 
 
 def check_collector(c, args, env):
     """The collector as its unit runs it: the options of its conffile, its
     archive in its state folder; it answers a health check and opens a
     report."""
-    args_line = ""
-    with open("/etc/default/accessprobe-collector") as f:
-        for tok in shlex.split(f.read(), comments=True):
-            k, _, v = tok.partition("=")
-            if k == "ACCESSPROBE_COLLECTOR_ARGS":
-                args_line = v
-    cmd = [a for a in exec_start("accessprobe-collector.service")
-           if a != "$ACCESSPROBE_COLLECTOR_ARGS"] + shlex.split(args_line)
-    c.eq(cmd[:2], ["/usr/bin/accessprobe", "collector"],
-         "accessprobe-collector.service ExecStart")
-    state = "/var/lib/" + unit_keys("accessprobe-collector.service")["StateDirectory"]
+    unit = "accessprobe-collector.service"
+    cmd = unit_command(unit, "/etc/default/accessprobe-collector",
+                       "ACCESSPROBE_COLLECTOR_ARGS")
+    c.eq(cmd[:2], ["/usr/bin/accessprobe", "collector"], unit + " ExecStart")
+    state = "/var/lib/" + unit_keys(unit)["StateDirectory"]
     os.makedirs(state, exist_ok=True)                 # systemd would make it
     nobody = pwd.getpwnam("nobody")
     os.chown(state, nobody.pw_uid, nobody.pw_gid)
-    ns = ["ip", "netns", "exec", env["NS_WORLD"]]
-    h = subprocess.Popen(ns + as_unit("accessprobe-collector.service") + cmd,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tpl = json.dumps({"data_format_version": "0.2.0", "format": "json",
                       "probe_asn": "AS65550", "probe_cc": "KZ", "software_name": "accessprobe",
                       "software_version": args.version, "test_name": "web_connectivity",
                       "test_start_time": "2026-01-01 00:00:00", "test_version": "0.4.3"})
-    try:
-        body = ""
-        for _ in range(50):
-            p = run(ns + ["curl", "-s", "--max-time", "2", "http://127.0.0.1:8081/"], timeout=10)
-            if p.returncode == 0:
-                body = p.stdout
-                break
-            time.sleep(0.2)
-        try:
-            j = json.loads(body)
-        except ValueError:
-            j = {}
+
+    def use(j, ns):
         c.eq((j.get("status"), j.get("database")), ("ok", "none"),
-             "the collector's health answer with its default options (%r)" % body)
+             "the collector's health answer with its default options (%r)" % j)
         p = run(ns + ["curl", "-s", "--max-time", "5", "-H", "Content-Type: application/json",
                       "--data-binary", tpl, "http://127.0.0.1:8081/report"], timeout=10)
         c.expect("_webconnectivity_KZ_65550_n1_" in p.stdout,
                  "the installed collector opens a report: %s" % shown(p))
-    finally:
-        h.send_signal(signal.SIGTERM)
-        try:
-            h.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            h.kill()
-            h.communicate()
-    c.eq(h.returncode, 0, "the collector's exit status after SIGTERM")
+    serve_as_unit(c, env, unit, cmd, "http://127.0.0.1:8081/", use)
     c.expect(os.path.isdir(os.path.join(state, "archive")), "the collector's archive in %s"
              % state)
     shutil.rmtree(state, ignore_errors=True)
