@@ -5,6 +5,7 @@
 #include "common/addr.h"
 #include "common/buf.h"
 #include "common/jsonspan.h"
+#include "common/textclean.h"
 #include "common/url.h"
 #include "common/version.h"
 #include "ooni/collector_proto.h"
@@ -183,9 +184,13 @@ static void refuse(struct prb_cingest *ing, struct prb_hreq *rq,
                    const char *why)
 {
   ing->total.refused++;
-  /* A flood of bad records must not flood the journal. */
-  if(ing->log && ing->logged++ < LOGGED_MAX)
-    fprintf(ing->log, "accessprobe collector: refused a request: %s\n", why);
+  /* A flood of bad records must not flood the journal, nor may a quoted
+   * byte of theirs reach it unprintable. */
+  if(ing->log && ing->logged++ < LOGGED_MAX) {
+    char shown[400];
+    prb_log_excerpt(shown, sizeof(shown), why, strlen(why));
+    fprintf(ing->log, "accessprobe collector: refused a request: %s\n", shown);
+  }
   fail(rq, MHD_HTTP_BAD_REQUEST, why, 0);
 }
 

@@ -135,12 +135,12 @@ class PgCluster:
         except OSError:
             return ""
 
-    def sql(self, query):
+    def sql(self, query, timeout=120):
         """Rows of a query (psql, unaligned, tab-separated)."""
         p = subprocess.run([os.path.join(self.bindir, "psql"), "-X", "-q", "-A", "-t", "-F",
                             "\t", "-h", self.dir, "-p", "5432", "-U", "postgres", "-d",
                             "postgres", "-v", "ON_ERROR_STOP=1", "-c", query],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=timeout)
         if p.returncode != 0:
             raise RuntimeError("psql %r: %s" % (query, p.stderr))
         return [line.split("\t") for line in p.stdout.splitlines() if line]
