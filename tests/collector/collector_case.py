@@ -93,8 +93,9 @@ class Case(Checks):
         return 0
 
     def cleanup(self):
+        # A clean stop says no sanitizer found anything at exit either.
         for c in self.colls:
-            c.stop()
+            self.eq(c.stop(), 0, "the collector's exit status after SIGTERM")
         if self.pg:
             self.pg.destroy()
 

@@ -133,7 +133,7 @@ class Lab(Checks):
 
     def cleanup(self):
         if self.col:
-            self.col.stop()
+            self.eq(self.col.stop(), 0, "the collector's exit status after SIGTERM")
         if self.pg:
             self.pg.destroy()
         self.teardown_networks()
