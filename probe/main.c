@@ -3,8 +3,10 @@
  * face, prb_<name>_main(argc, argv) with argv[0] its name, and returns an
  * exit status from common/errors.h. No logic lives here. */
 #include "common/errors.h"
+#include "common/suggest.h"
 #include "common/version.h"
 #include "lists/lists_check.h"
+#include "report/analyze_cmd.h"
 #include "report/report.h"
 #include "servers/collector.h"
 #include "servers/helper.h"
@@ -27,6 +29,7 @@ static const struct command {
   {"upload", prb_upload_main},         /* volunteer/upload_cmd.c */
   {"lists", prb_lists_main},           /* lists/lists_check.c */
   {"report", prb_report_main},         /* report/report.c */
+  {"analyze", prb_analyze_main},       /* report/analyze_cmd.c */
   {"helper", prb_helper_main},         /* servers/helper.c */
   {"collector", prb_collector_main},   /* servers/collector.c */
 };
@@ -50,7 +53,17 @@ int main(int argc, char **argv)
   for(size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
     if(!strcmp(cmd, commands[i].name))
       return commands[i].main(argc - 1, argv + 1);
-  fprintf(stderr, "accessprobe: unknown command '%s'\n", cmd);
-  prb_run_usage(stderr);
+  /* A typo gets one line and the likely command, not the whole usage. */
+  const char *names[sizeof(commands) / sizeof(commands[0])];
+  for(size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    names[i] = commands[i].name;
+  const char *near = prb_suggest(cmd, names,
+                                 sizeof(commands) / sizeof(commands[0]));
+  if(near)
+    fprintf(stderr, "accessprobe: unknown command '%s'; did you mean "
+            "'%s'? (accessprobe --help)\n", cmd, near);
+  else
+    fprintf(stderr, "accessprobe: unknown command '%s' (accessprobe "
+            "--help lists them)\n", cmd);
   return PRB_EXIT_USAGE;
 }

@@ -32,7 +32,7 @@ DEAD_IP = 15                # the latency mix: SYNs dropped in world
 SNI_IP = 16                 # the latency mix: ClientHellos dropped in isp
 MIX_TAG = "accessprobe-bench-mix"
 
-REQUEST_HEADERS = [         # what accessprobe sends (probe/engine/http.c)
+REQUEST_HEADERS = [         # what accessprobe sends (probe/engine/http1.c)
     "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language: en-US,en;q=0.9",
     "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -210,8 +210,8 @@ class Bench:
         print("   Both: the same %d lab sites (s0..s%d.bench.test, nginx on 16 addresses, same 2 cores),\n"
               "   the lab CA as the only trust anchor (curl: --cacert CA --capath <empty dir>), one GET\n"
               "   per URL over HTTP/1.1 with accessprobe's three request headers, no redirects followed.\n"
-              "   accessprobe also resolves A+AAAA itself (c-ares), measures TCP+TLS on its own\n"
-              "   connection, then fetches (libcurl, second connection), classifies, writes and fsyncs\n"
+              "   accessprobe also resolves A+AAAA itself (c-ares), measures TCP+TLS (chain, verify\n"
+              "   result, timings), fetches over that same connection, classifies, writes and fsyncs\n"
               "   a JSON record per URL with the body; curl resolves (threaded getaddrinfo), fetches\n"
               "   (--parallel-immediate, --http1.1) and discards the body (-o /dev/null)."
               % (n, n - 1))

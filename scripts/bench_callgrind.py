@@ -118,26 +118,27 @@ def parse(path):
 # Inclusive: a row counts everything below it, so rows may overlap where
 # marked (the verification is part of both handshakes).
 def _rows(p, binary):
-    ours_ssl = p.into(caller_ob=binary, callee_ob="libssl")
+    hs = p.into({"SSL_do_handshake", "SSL_new", "SSL_free", "SSL_shutdown"}, caller_ob=binary)
+    io = p.into({"SSL_read", "SSL_write"}, caller_ob=binary)
+    parse = p.into("prb_h1p_feed")
     curl_all = p.into(caller_ob=binary, callee_ob="libcurl")
-    curl_ctx = p.into({"SSL_CTX_new", "SSL_CTX_free"}, caller_ob="libcurl")
-    curl_ssl = p.into(caller_ob="libcurl", callee_ob="libssl") - curl_ctx
-    curl_crypto = p.into(caller_ob="libcurl", callee_ob="libcrypto")
     return [
-        ("our TLS handshake (conn.c: SSL_new, SSL_do_handshake, SSL_shutdown...)", ours_ssl, ""),
-        ("libcurl GET, all of it (a second TCP+TLS connection)", curl_all, ""),
-        ("  of which SSL_CTX_new/free per connection (curl 7.88)", curl_ctx, "  "),
-        ("  of which its TLS handshake and TLS I/O (libssl)", curl_ssl, "  "),
-        ("  of which other libcrypto calls (random, digests)", curl_crypto, "  "),
-        ("  of which libcurl's own work and libc", curl_all - curl_ctx - curl_ssl - curl_crypto, "  "),
-        ("certificate verification, both handshakes (X509_verify_cert)", p.into("X509_verify_cert"), "*"),
+        ("TLS handshake, one per endpoint (conn.c: SSL_do_handshake, SSL_new, SSL_free...)", hs, ""),
+        ("  of which parsing the server's certificate (d2i_X509; OpenSSL 3.0's decoders)",
+         p.into("d2i_X509", caller_ob="libssl"), "  "),
+        ("  of which verifying the chain (X509_verify_cert)", p.into("X509_verify_cert"), "  "),
+        ("HTTP/1.1 GET over that connection (http1.c: SSL_read, SSL_write, parsing)", io + parse, ""),
+        ("  of which the response parser (prb_h1p_feed)", parse, "  "),
+        ("libcurl (the control's requests only; none with --no-control)", curl_all, ""),
         ("c-ares DNS (A and AAAA)", p.into(caller_ob=binary, callee_ob="libcares"), ""),
         ("classification (prb_analyze)", p.into("prb_analyze"), ""),
         ("  of which fingerprint matching (prb_fp_match_*)",
          p.into({"prb_fp_match_http", "prb_fp_match_dns"}), "  "),
         ("record JSON building (prb_record_build)", p.into("prb_record_build"), ""),
         ("record serialising and scrubbing (prb_record_dump)", p.into("prb_record_dump"), ""),
-        ("  of which scrubbing (prb_scrub_text)", p.into("prb_scrub_text"), "  "),
+        ("  of which json_dumps (sorted keys, reals)", p.into("json_dumps", caller_ob=binary), "  "),
+        ("  of which scrubbing (prb_scrub_finds, prb_scrub_text)",
+         p.into({"prb_scrub_finds", "prb_scrub_text"}), "  "),
         ("record writing (prb_writer_add, prb_writer_flush)",
          p.into({"prb_writer_add", "prb_writer_flush"}), ""),
         ("our chain copy (i2d_X509 from conn.c)", p.into("i2d_X509", caller_ob=binary), ""),
@@ -152,7 +153,7 @@ def report(short, long, n, out, binary="accessprobe"):
         return
     rs, rl = _rows(short, binary), _rows(long, binary)
     out.write("   where accessprobe's %.2f M instructions per URL go (inclusive; indented rows are\n"
-              "   parts of the row above; * overlaps the two handshake rows):\n" % (total / 1e6))
+              "   parts of the row above):\n" % (total / 1e6))
     for (name, a, _), (_, b, _) in zip(rs, rl):
         v = (b - a) / n
         out.write("     %-76s %6.2f M %5.1f%%\n" % (name, v / 1e6, 100 * v / total))

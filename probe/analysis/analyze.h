@@ -33,14 +33,33 @@ struct prb_evidence {
 void prb_evidence_load(struct prb_evidence *ev, FILE *err);
 void prb_evidence_free(struct prb_evidence *ev);
 
-/* The test_keys additions for what obs observed (new reference, NULL when
- * out of memory); out (may be NULL) receives the classification. control
- * is the control's parsed reply, or NULL with control_failure saying why
- * (NULL too when no control was asked). canaries_ok says whether this
- * probe's canaries answered around the time of the measurement. */
-json_t *prb_analyze(const struct prb_evidence *ev, const struct prb_obs *obs,
-                    const struct prb_control *control,
-                    const char *control_failure, enum prb_tri canaries_ok,
+/* One measurement to judge: all pointers borrowed. */
+struct prb_analyze_in {
+  const struct prb_obs *obs;
+  /* The control's parsed reply, or NULL with control_failure saying why
+   * (NULL too when no control was asked). */
+  const struct prb_control *control;
+  const char *control_failure;
+  /* Whether this probe's canaries answered around the measurement. */
+  enum prb_tri canaries_ok;
+  /* The probe's country ("KZ"); NULL or "ZZ" when unknown. A fingerprint
+   * confirms as OONI's pipeline has it: its scope is nat or isp, or its
+   * expected countries name this one. Known false positives (scope fp)
+   * never confirm, nor does a DNS answer the control got too: that is the
+   * site's own address, whatever a broad fingerprint says. */
+  const char *probe_cc;
+};
+
+/* Classifies in into *out (evidence lists matched first); a fingerprint
+ * that matched without confirming is named in the evidence. */
+void prb_analyze_classify(const struct prb_evidence *ev,
+                          const struct prb_analyze_in *in,
+                          struct prb_classification *out);
+
+/* The test_keys additions for a measurement (new reference, NULL when out
+ * of memory); out (may be NULL) receives the classification. */
+json_t *prb_analyze(const struct prb_evidence *ev,
+                    const struct prb_analyze_in *in,
                     struct prb_classification *out);
 
 #endif

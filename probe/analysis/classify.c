@@ -31,16 +31,24 @@
  *  7 our DNS failed: control resolved           blocked/dns/dns.<how>  no
  *    (nxdomain, no_answer, timeout, refused,
  *    servfail, failure); control failed too      down
+ *    our DNS answered, but the name does not    down
+ *    exist for the control (nxdomain) and its
+ *    fetch failed: a resolver inventing an
+ *    address for a dead name blocks no site
  *  8 DNS inconsistent, control resolved, and     blocked/dns/           no
  *    our fetch did not bring the expected page  dns.bogus_answer
- *    (a matching page means a CDN answer, not a
- *    lie). Only a fingerprint (2) confirms.
+ *    from one of the resolver's addresses (a
+ *    matching page there means a CDN answer,
+ *    not a lie). Only a fingerprint (2)
+ *    confirms.
  *  9 TCP failed: control connected to the same  blocked/tcp/tcp.timeout no
  *    endpoints (or, lacking TCP data, fetched)  |tcp.reset|tcp.refused
  *                                               |tcp.failure
  *    control failed alike                       down
  *    control failed there but fetched elsewhere inconclusive
- * 10 TLS failed (and no fetch worked) with a    blocked/tls/           no
+ * 10 TLS failed (and no fetch worked, or a     blocked/tls/           no
+ *    redirect's next hop failed at its
+ *    handshake) with a
  *    verify error while the control's handshake tls.interception
  *    succeeded; same leaf as the control's      inconclusive (a local
  *                                               trust problem)
@@ -53,14 +61,27 @@
  *    (reset or eof), timeout, verify error over (eof too)|http.timeout
  *    https (-> tls.interception), other         |http.failure
  *    control's fetch failed too                 down
+ *    "unknown_failure ...": the probe's own     inconclusive
+ *    error, nothing about the network
+ *    no request made (the only addresses are   down
+ *    private or loopback, which no probe
+ *    contacts) and the control failed too
  * 12 fetch worked, control has no page: https   ok (a valid chain is
  *    (valid chain for the host)                 the site's own)
  *    plain http                                 inconclusive
  * 13 fetch worked and the page is expected      ok, or throttled when
- *    (OONI's diff), or it came over https with  our rate < 0.1 x the
+ *    (OONI's diff; never a page matching a      our rate < 0.1 x the
+ *    blockpage fingerprint, confirming or not),
+ *    or it came over https with
  *    a valid chain (a different page is then    control's and both are
  *    the site's own doing, e.g. geo pages)      known (>= 64 KiB bodies)
+ *    (a redirect the probe could not follow
+ *    still counts as a response)
  * 14 otherwise (plain http, page differs)       blocked/http/http.diff no
+ *    the response was a redirect the probe      blocked/http/
+ *    could not follow                           http.failure
+ *    the page is a known false positive (a     inconclusive
+ *    CDN's bot check: OONI's scope fp rows)
  * 15 after 7-11: canaries unreachable though    inconclusive
  *    the control answered, and the verdict
  *    rests on a failure (timeout, reset,
@@ -346,8 +367,21 @@ static void verdict_http_success(struct ctx *c)
   ev(c->an, "HTTP: the page differs from the control's: status %ld vs %ld, "
      "body proportion %.2f, title \"%s\" vs \"%s\"", c->final->code,
      h->status_code, o->body_proportion, c->title, h->title);
+  if(c->in->http_false_positive) {                          /* rule 14 */
+    ev(c->an, "HTTP: the page matches %s, one of OONI's known false "
+       "positives (a CDN's or host's own page): not the network's doing",
+       c->in->http_false_positive);
+    return;
+  }
+  if(c->final->failure) {
+    ev(c->an, "HTTP: the probe could not follow the redirect (%s) where "
+       "the control fetched the page", c->final->failure);
+    set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_HTTP, "http.failure",
+                false);
+    return;
+  }
   set_verdict(c, PRB_VERDICT_BLOCKED, PRB_METHOD_HTTP, "http.diff",
-              false);                                       /* rule 14 */
+              false);
 }
 
 static void verdict_tls(struct ctx *c)
@@ -438,6 +472,18 @@ static void verdict_tcp(struct ctx *c)
   }
 }
 
+/* No request was made because every address the probe got is private or
+ * loopback (a probe contacts none of them). */
+static bool unreachable_everywhere(const struct ctx *c)
+{
+  if(!c->n_paddr || c->tcp_attempts)
+    return false;
+  for(size_t i = 0; i < c->n_paddr; i++)
+    if(!prb_addr_is_bogon(&c->paddr[i]))
+      return false;
+  return true;
+}
+
 static void verdict_http_failure(struct ctx *c)
 {
   enum cstate st = prb_cls_ctl_http(c->ctl);
@@ -447,6 +493,17 @@ static void verdict_http_failure(struct ctx *c)
 
   if(!c->http_failure) {
     ev(c->an, "HTTP: no request was made");
+    if(unreachable_everywhere(c) && st == CS_FAIL) {
+      ev(c->an, "HTTP: the control's fetch failed too (%s): the site's "
+         "addresses are reachable from nowhere", fstr(c->ctl->http.failure));
+      set_verdict(c, PRB_VERDICT_DOWN, PRB_METHOD_NONE, NULL, false);
+    }
+    return;
+  }
+  if(f == F_UNKNOWN) {
+    ev(c->an, "HTTP: the probe's request to %s failed with %s: the "
+       "probe's own error, which says nothing about the network",
+       c->final ? c->final->url : c->obs->input, c->http_failure);
     return;
   }
   ev(c->an, "HTTP: the probe's request to %s failed with %s",
@@ -521,6 +578,16 @@ static bool failure_based(const char *detail)
 }
 
 static void verdict_steps(struct ctx *c);
+
+/* Rule 7's second case: our resolver answered a name the control's says
+ * does not exist, and the control could not fetch it. */
+static bool dead_name(const struct ctx *c)
+{
+  return c->n_paddr && c->ctl->dns.present &&
+         prb_cls_fclass(c->ctl->dns.failure) == F_NXDOMAIN &&
+         prb_cls_ctl_http(c->ctl) != CS_OK &&
+         !(c->final_ok && c->final_https);
+}
 
 static void verdict(struct ctx *c)
 {
@@ -606,9 +673,18 @@ static void verdict_steps(struct ctx *c)
     verdict_dns_failure(c);                                 /* rule 7 */
     return;
   }
+  if(dead_name(c)) {                                        /* rule 7 */
+    ev_answers(c);
+    ev(c->an, "DNS: the control's lookup says the name does not exist "
+       "(%s) and its fetch failed (%s): there is no site to block",
+       c->ctl->dns.failure, fstr(c->ctl->http.failure));
+    set_verdict(c, PRB_VERDICT_DOWN, PRB_METHOD_NONE, NULL, false);
+    return;
+  }
   if(c->out->dns_consistency == PRB_DNS_INCONSISTENT &&    /* rule 8 */
      c->ctl->dns.n_addrs &&
-     !(c->final_ok && (c->final_https || c->page_expected))) {
+     !(c->final_ok && c->fetched_from_paddr &&
+       (c->final_https || c->page_expected))) {
     ev_answers(c);
     ev(c->an, "DNS: no shared address or network with the control's "
        "answers, and no verified TLS handshake for %s on them",
@@ -623,6 +699,14 @@ static void verdict_steps(struct ctx *c)
     return;
   }
   if(c->tls_attempts && !c->tls_ok && !c->final_ok) {
+    verdict_tls(c);                                         /* rule 10 */
+    return;
+  }
+  if(c->redirect_broke && c->tls_last && !prb_cls_tls_done(c->tls_last)) {
+    ev(c->an, "HTTP: %s answered status %ld and redirected; the next hop "
+       "failed with %s", c->final->url, c->final->code,
+       fstr(c->obs->http_experiment_failure));
+    c->tls_fail = c->tls_last;
     verdict_tls(c);                                         /* rule 10 */
     return;
   }

@@ -66,6 +66,15 @@ struct prb_classify_in {
   const char *dns_fingerprint;
   const char *http_fingerprint;
   const char *cert_fingerprint;
+  /* A row of OONI's known false positives (scope fp: a CDN's bot check,
+   * a hosting error page) that the final response matched; NULL when
+   * none. Such a page explains a difference without the network. */
+  const char *http_false_positive;
+  /* A blockpage row the final response matched that does not confirm
+   * (its scope and countries do not allow it here); NULL when none. It
+   * proves nothing, but such a page is never taken for the site's own
+   * (OONI v0.4's loose page comparison would). */
+  const char *http_unconfirmed;
   /* Whether the probe's canary hosts were reachable. */
   enum prb_tri canaries_ok;
   /* Optional ASNs for answers the control's ip_info does not cover; NULL
@@ -118,6 +127,9 @@ void prb_classify(const struct prb_classify_in *in,
  * body_proportion, ..., control_failure, x_analysis), JSON null where OONI
  * uses null; NULL when out of memory. */
 json_t *prb_classify_to_json(const struct prb_classification *c);
+
+/* x_analysis alone as a new JSON object; NULL when out of memory. */
+json_t *prb_analysis_to_json(const struct prb_analysis *a);
 
 /* OONI's `blocking` as it appears in the JSON; a static string, NULL for
  * false and null. (Verdict and method names: verdict.h.) */

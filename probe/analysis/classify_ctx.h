@@ -39,6 +39,8 @@ enum fclass {
   F_DNS_SERVFAIL,
   F_DNS,
   F_UNREACH,
+  F_REDIRECT,   /* a redirect the probe could not follow: the response came */
+  F_UNKNOWN,    /* "unknown_failure ...": the probe's own error */
   F_OTHER
 };
 
@@ -77,12 +79,18 @@ struct ctx {
   /* TLS with the real SNI */
   size_t tls_attempts, tls_ok;
   const struct prb_tls_handshake *tls_fail;
+  const struct prb_tls_handshake *tls_last; /* the last real one */
 
   /* HTTP */
   const struct prb_http_request *final;
   bool final_ok;
   bool final_https;
   const char *http_failure;
+  bool redirect_broke;          /* a redirect was followed, and the next hop
+                                   failed before any request (OONI v0.5
+                                   records only the experiment failure) */
+  bool fetched_from_paddr;      /* the final request went to an address of
+                                   the probe's resolver (or says none) */
   char title[PRB_CTL_TITLE_MAX];
   bool page_expected;           /* OONI's diff says "same page" */
 };

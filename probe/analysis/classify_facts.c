@@ -38,6 +38,11 @@ enum fclass prb_cls_fclass(const char *f)
     return F_DNS;
   if(!strcmp(f, "network_unreachable") || !strcmp(f, "host_unreachable"))
     return F_UNREACH;
+  if(!strncmp(f, "http_invalid_redirect", 21) ||
+     !strncmp(f, "http_unexpected_redirect", 24))
+    return F_REDIRECT;
+  if(!strncmp(f, "unknown_failure", 15))
+    return F_UNKNOWN;
   return F_OTHER;
 }
 
@@ -170,6 +175,7 @@ void prb_cls_gather_tcp_tls(struct ctx *c)
     if(h->decoy)
       continue;
     c->tls_attempts++;
+    c->tls_last = h;
     if(prb_cls_tls_done(h)) {
       c->tls_ok++;
       /* a verified handshake for the host vouches for the address */
@@ -191,18 +197,39 @@ void prb_cls_gather_tcp_tls(struct ctx *c)
   }
 }
 
+/* A failure of the network (not of the probe, not of the site's own
+ * redirect): what ends a fetch that a redirect had sent on. */
+static bool network_failure(const char *f)
+{
+  enum fclass k = prb_cls_fclass(f);
+  return k != F_NONE && k != F_REDIRECT && k != F_UNKNOWN && k != F_OTHER;
+}
+
 void prb_cls_gather_http(struct ctx *c)
 {
   const struct prb_obs *o = c->obs;
 
+  c->fetched_from_paddr = true;
   if(o->n_requests) {
-    c->final = &o->requests[o->n_requests - 1];
-    c->final_ok = !c->final->failure && c->final->code > 0;
-    c->final_https = !strncmp(c->final->url, "https://", 8);
-    c->http_failure = c->final->failure;
-    if(c->final->code > 0)
-      prb_title_ooni(c->final->body, c->final->body_len, c->title,
-                         sizeof(c->title));
+    const struct prb_http_request *f = &o->requests[o->n_requests - 1];
+    struct prb_addr ep;
+    c->final = f;
+    /* a redirect the probe would not follow still brought a response */
+    c->final_ok = f->code > 0 &&
+                  (!f->failure || prb_cls_fclass(f->failure) == F_REDIRECT);
+    c->final_https = !strncmp(f->url, "https://", 8);
+    c->http_failure = f->failure;
+    if(f->code > 0)
+      prb_title_ooni(f->body, f->body_len, c->title, sizeof(c->title));
+    if(c->final_ok && !f->failure && f->code / 100 == 3 &&
+       network_failure(o->http_experiment_failure)) {
+      c->final_ok = false;
+      c->redirect_broke = true;
+    }
+    if(f->address[0] && !prb_addr_parse_endpoint(f->address, false, &ep)) {
+      ep.port = 0;
+      c->fetched_from_paddr = prb_cls_addr_in(&ep, c->paddr, c->n_paddr);
+    }
   }
   if(!c->final_ok && !c->http_failure)
     c->http_failure = o->http_experiment_failure;

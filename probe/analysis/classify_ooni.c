@@ -20,12 +20,15 @@
  * headers_match     names, lower-cased: identical sets, or any name outside
  *                   OONI's 25 common headers present on both: true; null
  *                   when either side has none.
+ * (page expected: status matches and body, headers or title do, and the
+ *  page matches no blockpage fingerprint, confirming or not)
  * title_match       every word of >= 5 bytes (split on ' ', lower-cased,
  *                   Cyrillic folded too) in both titles; null when our page
  *                   has no title.
  * blocking/         first match wins (v0.4 Summarize; "blocking N" marks
  *                   the branch of rule N and the test rows):
- *  accessible       1 final request succeeded over https: false/true
+ *  accessible       1 final request succeeded over https: false/true (a
+ *                     redirect whose next hop failed has not)
  *                   2 no control: null/null
  *                   3 NXDOMAIN and DNS consistent: false/false (v0.4 says
  *                     accessible true; a dead domain is not accessible)
@@ -313,7 +316,8 @@ void prb_cls_http_compare(struct ctx *c)
   c->page_expected = o->status_code_match == PRB_TRI_TRUE &&
                      (o->body_length_match == PRB_TRI_TRUE ||
                       o->headers_match == PRB_TRI_TRUE ||
-                      o->title_match == PRB_TRI_TRUE);
+                      o->title_match == PRB_TRI_TRUE) &&
+                     !c->in->http_unconfirmed;
 }
 
 void prb_cls_ooni_blocking(struct ctx *c)
@@ -325,7 +329,7 @@ void prb_cls_ooni_blocking(struct ctx *c)
 
   o->blocking = PRB_BLOCKING_NULL;
   o->accessible = PRB_TRI_NULL;
-  if(c->final && !c->final->failure && c->final_https) {   /* blocking 1 */
+  if(c->final_ok && !c->final->failure && c->final_https) { /* blocking 1 */
     o->blocking = PRB_BLOCKING_FALSE;
     o->accessible = PRB_TRI_TRUE;
     return;
@@ -427,7 +431,7 @@ static int put(json_t *obj, const char *key, json_t *val)
   return val ? json_object_set_new(obj, key, val) : -1;
 }
 
-static json_t *analysis_json(const struct prb_analysis *a)
+json_t *prb_analysis_to_json(const struct prb_analysis *a)
 {
   json_t *o = json_object(), *list = json_array();
   size_t i;
@@ -491,7 +495,7 @@ json_t *prb_classify_to_json(const struct prb_classification *c)
      put(o, "blocking", blocking_json(c->blocking)) ||
      put(o, "accessible", tri_json(c->accessible)) ||
      put(o, "control_failure", str_or_null(c->control_failure)) ||
-     put(o, "x_analysis", analysis_json(&c->x_analysis))) {
+     put(o, "x_analysis", prb_analysis_to_json(&c->x_analysis))) {
     json_decref(o);
     return NULL;
   }

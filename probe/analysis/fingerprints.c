@@ -322,8 +322,10 @@ static int match_bytes(const struct prb_fpset *s,
   return 0;
 }
 
-const struct prb_fingerprint *prb_fp_match_dns(const struct prb_fpset *s,
-                                               const char *answer)
+const struct prb_fingerprint *prb_fp_match_dns_if(const struct prb_fpset *s,
+                                                  const char *answer,
+                                                  prb_fp_accept_fn accept,
+                                                  const void *ctx)
 {
   size_t len;
   if(!s || !answer)
@@ -332,15 +334,23 @@ const struct prb_fingerprint *prb_fp_match_dns(const struct prb_fpset *s,
   for(size_t i = 0; i < s->n; i++) {
     const struct prb_fingerprint *f = &s->items[i];
     if(f->where == PRB_FP_DNS &&
-       match_bytes(s, f, (const unsigned char *)answer, len, 1))
+       match_bytes(s, f, (const unsigned char *)answer, len, 1) &&
+       (!accept || accept(f, ctx)))
       return f;
   }
   return NULL;
 }
 
-static int header_name_is(const struct prb_header *h, const char *want)
+const struct prb_fingerprint *prb_fp_match_dns(const struct prb_fpset *s,
+                                               const char *answer)
 {
-  return h->name && ieq(h->name, h->name_len, want, strlen(want));
+  return prb_fp_match_dns_if(s, answer, NULL, NULL);
+}
+
+static int header_name_is(const struct prb_header *h, const char *want,
+                          size_t want_len)
+{
+  return h->name && ieq(h->name, h->name_len, want, want_len);
 }
 
 /* A header value without the blanks and line end around it. */
@@ -358,11 +368,40 @@ static void trim(const char *v, size_t n, const unsigned char **out,
   *out_len = n;
 }
 
-const struct prb_fingerprint *prb_fp_match_http(
-  const struct prb_fpset *s, const unsigned char *body, size_t body_len,
-  const struct prb_header *headers, size_t n_headers)
+/* Whether row f matches the response; found: the body pass's bits. */
+static int http_hit(const struct prb_fpset *s, const struct prb_fingerprint *f,
+                    size_t i, const unsigned char *found,
+                    const unsigned char *body, size_t body_len,
+                    const struct prb_header *headers, size_t n_headers)
 {
-  const struct prb_fingerprint *fp_hit = NULL;
+  int hit = 0;
+  if(f->where == PRB_FP_BODY && f->type == PRB_FP_CONTAINS && found)
+    return (found[i / 8] >> (i % 8)) & 1;
+  if(f->where == PRB_FP_BODY)
+    return match_bytes(s, f, body, body_len, 0);
+  if(f->where != PRB_FP_HEADER)
+    return 0;
+  size_t want = strlen(f->header);
+  for(size_t h = 0; h < n_headers && !hit; h++) {
+    const unsigned char *v;
+    size_t vn;
+    if(!header_name_is(&headers[h], f->header, want) || !headers[h].value)
+      continue;
+    trim(headers[h].value, headers[h].value_len, &v, &vn);
+    hit = match_bytes(s, f, v, vn, 0);
+  }
+  return hit;
+}
+
+const struct prb_fingerprint *prb_fp_match_http_if(
+  const struct prb_fpset *s, const unsigned char *body, size_t body_len,
+  const struct prb_header *headers, size_t n_headers,
+  prb_fp_accept_fn accept, const void *ctx,
+  const struct prb_fingerprint **any)
+{
+  const struct prb_fingerprint *fp_hit = NULL, *result = NULL;
+  if(any)
+    *any = NULL;
   if(!s)
     return NULL;
   if(!body)
@@ -375,33 +414,31 @@ const struct prb_fingerprint *prb_fp_match_http(
     free(found);
     found = NULL;
   }
-  const struct prb_fingerprint *result = NULL;
-  for(size_t i = 0; i < s->n; i++) {
+  for(size_t i = 0; i < s->n && !result; i++) {
     const struct prb_fingerprint *f = &s->items[i];
-    int hit = 0;
-    if(f->where == PRB_FP_BODY && f->type == PRB_FP_CONTAINS && found) {
-      hit = (found[i / 8] >> (i % 8)) & 1;
-    } else if(f->where == PRB_FP_BODY) {
-      hit = match_bytes(s, f, body, body_len, 0);
-    } else if(f->where == PRB_FP_HEADER) {
-      for(size_t h = 0; h < n_headers && !hit; h++) {
-        const unsigned char *v;
-        size_t vn;
-        if(!header_name_is(&headers[h], f->header) || !headers[h].value)
-          continue;
-        trim(headers[h].value, headers[h].value_len, &v, &vn);
-        hit = match_bytes(s, f, v, vn, 0);
-      }
-    }
-    if(!hit)
+    if(!http_hit(s, f, i, found, body, body_len, headers, n_headers))
       continue;
     if(strcmp(f->scope, "fp") != 0) {
-      result = f;
-      break;
-    }
-    if(!fp_hit)
+      if(any && !*any)
+        *any = f;
+      if(!accept || accept(f, ctx))
+        result = f;
+    } else if(!fp_hit) {
       fp_hit = f;
+    }
   }
   free(found);
-  return result ? result : fp_hit;
+  if(any && !*any)
+    *any = fp_hit;
+  return result;
+}
+
+const struct prb_fingerprint *prb_fp_match_http(
+  const struct prb_fpset *s, const unsigned char *body, size_t body_len,
+  const struct prb_header *headers, size_t n_headers)
+{
+  const struct prb_fingerprint *any;
+  const struct prb_fingerprint *f = prb_fp_match_http_if(
+    s, body, body_len, headers, n_headers, NULL, NULL, &any);
+  return f ? f : any;
 }

@@ -17,6 +17,7 @@
 #ifndef PRB_FINGERPRINTS_H
 #define PRB_FINGERPRINTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -77,5 +78,23 @@ const struct prb_fingerprint *prb_fp_match_dns(const struct prb_fpset *s,
 const struct prb_fingerprint *prb_fp_match_http(
   const struct prb_fpset *s, const unsigned char *body, size_t body_len,
   const struct prb_header *headers, size_t n_headers);
+
+/* Whether a matching row counts (e.g. OONI's scope/country rule). */
+typedef bool (*prb_fp_accept_fn)(const struct prb_fingerprint *f,
+                                 const void *ctx);
+
+/* As above, but the first matching row that accept (NULL: any) takes.
+ * For HTTP, rows of scope "fp" are never taken, and *any (may be NULL)
+ * receives the first matching row of any other scope, else the first of
+ * scope "fp", taken or not. */
+const struct prb_fingerprint *prb_fp_match_dns_if(const struct prb_fpset *s,
+                                                  const char *answer,
+                                                  prb_fp_accept_fn accept,
+                                                  const void *ctx);
+const struct prb_fingerprint *prb_fp_match_http_if(
+  const struct prb_fpset *s, const unsigned char *body, size_t body_len,
+  const struct prb_header *headers, size_t n_headers,
+  prb_fp_accept_fn accept, const void *ctx,
+  const struct prb_fingerprint **any);
 
 #endif

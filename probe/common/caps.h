@@ -35,6 +35,18 @@
                                            counts, as OONI's helper reads */
 #define PRB_HEADERS_MAX (32 * 1024) /* response header bytes kept */
 #define PRB_MAX_HEADERS 100     /* response header lines kept */
+#define PRB_HEAD_MAX (300 * 1024) /* bytes of a response's status lines,
+                                     headers and trailers read before the
+                                     exchange fails: libcurl's limit, a
+                                     head that never ends is no page */
+#define PRB_LINE_MAX PRB_HEADERS_MAX /* one status, header or chunk-size
+                                        line: a longer header could not be
+                                        kept anyway */
+#define PRB_MAX_INTERIM 8       /* 1xx responses skipped before the final
+                                   one */
+#define PRB_PROGRESS_MAX 16     /* (time, bytes) samples kept per request:
+                                   how a response arrived, for telling a
+                                   throttled transfer from a stalled one */
 #define PRB_MAX_CERTS 10        /* certificates kept per chain: real chains
                                    have 2 to 4 */
 #define PRB_DNS_RAW_MAX 65535   /* a DNS message's largest size */
@@ -70,8 +82,8 @@
                                    may lower it further */
 #define PRB_MAX_RESOLVERS 8     /* --resolver: each one is measured */
 #define PRB_MAX_CONTROLS 4      /* --control: tried in order */
-#define PRB_MAX_COLLECTORS 4    /* collectors a probe uploads to: each one
-                                   gets every record */
+#define PRB_MAX_COLLECTORS 4    /* "collectors": each gets every record; a
+                                   monitoring organisation runs one or two */
 #define PRB_INPUTS_MAX 100000   /* URLs per run: the whole list is in memory */
 #define PRB_INPUT_LINE_MAX (PRB_URL_MAX + 256) /* a list line: a URL plus
                                                   blanks */
@@ -97,6 +109,7 @@
 #define PRB_SCAN_INPUT_MAX 2048   /* bytes of `input`, NUL included */
 #define PRB_SCAN_SITE_MAX 256
 #define PRB_SCAN_SHORT_MAX 128    /* report_id, network name, category */
+#define PRB_SCAN_SOFTWARE_MAX 48  /* software_name: "ooniprobe-android" */
 #define PRB_REP_FILTER_MAX 32     /* values per --cc/--asn/--category */
 #define PRB_ASNDB_MAX 4           /* --mmdb files */
 

@@ -118,6 +118,12 @@ int prb_write_all(int fd, const void *data, size_t len)
 int prb_write_atomic(const char *path, const void *data, size_t len,
                      char *why, size_t whylen)
 {
+  return prb_write_atomic_mode(path, data, len, 0640, why, whylen);
+}
+
+int prb_write_atomic_mode(const char *path, const void *data, size_t len,
+                          unsigned mode, char *why, size_t whylen)
+{
   char tmp[4096];
   int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
   if(n < 0 || (size_t)n >= sizeof(tmp)) {
@@ -131,11 +137,13 @@ int prb_write_atomic(const char *path, const void *data, size_t len,
     return -1;
   }
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                0640);
+                (mode_t)mode);
   if(fd < 0) {
     snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
     return -1;
   }
+  /* The mode asked for, whatever the umask. */
+  (void)fchmod(fd, (mode_t)mode);
   /* Run by root (sudo accessprobe onboard), the file must still be the
    * service user's, or every scheduled run fails to read it. */
   prb_inherit_owner(fd, tmp);

@@ -32,6 +32,11 @@ void prb_inherit_owner(int fd, const char *path);
 int prb_write_atomic(const char *path, const void *data, size_t len,
                      char *why, size_t whylen);
 
+/* The same with the file's mode (0644 for a file other users must read,
+ * such as the configuration the service user loads). */
+int prb_write_atomic_mode(const char *path, const void *data, size_t len,
+                          unsigned mode, char *why, size_t whylen);
+
 /* Writes all len bytes to fd (retried after EINTR and short writes).
  * 0, or -1 with errno set (ENOSPC when the disk took nothing more). */
 int prb_write_all(int fd, const void *data, size_t len);

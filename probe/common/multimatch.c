@@ -25,6 +25,9 @@ struct prb_mm {
   size_t *order;                /* pattern indexes, group by group */
   /* which two-byte pairs start a long pattern: 65536 bits */
   unsigned char pair[8192];
+  /* which four-byte starts (hashed to QUAD_BITS bits) do: most places
+   * where a common pair ("<t", "ti") occurs are let go without a lookup */
+  unsigned char *quad;
   /* patterns shorter than four bytes, searched one by one */
   size_t *shorts;
   size_t n_shorts;
@@ -35,9 +38,14 @@ struct prb_mm *prb_mm_new(void)
   return calloc(1, sizeof(struct prb_mm));
 }
 
+#define QUAD_SHIFT 12                 /* 2^20 bits: 128 KiB */
+#define QUAD_BITS (1u << (32 - QUAD_SHIFT))
+
 static void drop_index(struct prb_mm *mm)
 {
   prb_hashtab_free(&mm->groups);
+  free(mm->quad);
+  mm->quad = NULL;
   free(mm->first);
   free(mm->count);
   free(mm->order);
@@ -85,15 +93,22 @@ static uint32_t key_at(const unsigned char *p)
          (uint32_t)p[3] << 24;
 }
 
+static uint32_t quad_of(uint32_t key)
+{
+  return (uint32_t)(key * 2654435761u) >> QUAD_SHIFT;
+}
+
 static bool build(struct prb_mm *mm)
 {
   size_t n = mm->n ? mm->n : 1;
+  mm->quad = calloc(QUAD_BITS / 8, 1);
   mm->first = calloc(n, sizeof(*mm->first));
   mm->count = calloc(n, sizeof(*mm->count));
   mm->order = calloc(n, sizeof(*mm->order));
   mm->shorts = calloc(n, sizeof(*mm->shorts));
   size_t *fill = calloc(n, sizeof(*fill));
-  if(!mm->first || !mm->count || !mm->order || !mm->shorts || !fill)
+  if(!mm->first || !mm->count || !mm->order || !mm->shorts || !fill ||
+     !mm->quad)
     goto fail;
   /* Group the long patterns by their first four bytes and count them,
    * then lay the groups out in order[] and fill them. */
@@ -113,6 +128,8 @@ static bool build(struct prb_mm *mm)
     mm->count[g]++;
     size_t pair = (size_t)p->bytes[0] | (size_t)p->bytes[1] << 8;
     mm->pair[pair / 8] |= (unsigned char)(1u << (pair % 8));
+    uint32_t q = quad_of(key);
+    mm->quad[q / 8] |= (unsigned char)(1u << (q % 8));
   }
   size_t at = 0;
   for(size_t g = 0; g < mm->n_groups; g++) {
@@ -156,7 +173,10 @@ bool prb_mm_scan(struct prb_mm *mm, const void *text, size_t len,
     size_t pair = (size_t)t[i] | (size_t)t[i + 1] << 8;
     if(!(mm->pair[pair / 8] & (1u << (pair % 8))))
       continue;
-    size_t g = prb_hashtab_find(&mm->groups, key_at(t + i), NULL, NULL);
+    uint32_t key = key_at(t + i), q = quad_of(key);
+    if(!(mm->quad[q / 8] & (1u << (q % 8))))
+      continue;
+    size_t g = prb_hashtab_find(&mm->groups, key, NULL, NULL);
     if(g == PRB_HASH_NONE)
       continue;
     for(size_t k = 0; k < mm->count[g]; k++) {

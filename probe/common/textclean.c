@@ -53,12 +53,33 @@ size_t prb_utf8_seq(const void *s, size_t n)
   return need;
 }
 
+/* Eight bytes at a time through ASCII (no high bit, no NUL), two-byte
+ * sequences (Cyrillic) inline: text is checked at memory speed, and only
+ * the rest goes through prb_utf8_seq. */
 bool prb_utf8_valid(const void *s, size_t len)
 {
   const unsigned char *p = s;
   size_t i = 0;
 
   while(i < len) {
+    while(i + 8 <= len) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      if((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL)
+        break;
+      i += 8;
+    }
+    if(i >= len)
+      break;
+    unsigned char b = p[i];
+    if(b && b < 0x80) {
+      i++;
+      continue;
+    }
+    if(b >= 0xC2 && b <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     size_t k = prb_utf8_seq(p + i, len - i);
     if(!k)
       return false;

@@ -58,21 +58,45 @@ void prb_conn_cancel(struct prb_conn *c)
     release(c);
 }
 
+void prb_stream_close(struct prb_stream *s, bool clean)
+{
+  if(s->ssl) {
+    if(clean)
+      SSL_shutdown(s->ssl);     /* one close_notify, best effort */
+    SSL_free(s->ssl);
+    s->ssl = NULL;
+  }
+  if(s->fd >= 0)
+    close(s->fd);
+  s->fd = -1;
+}
+
+/* The connection can carry a request: connected, and with TLS the chain
+ * verified for the name (never a decoy's). */
+static bool usable(const struct prb_conn *c)
+{
+  if(c->res.tcp.failure || c->fd < 0)
+    return false;
+  return !c->p.tls || (c->res.tls_done && c->res.verified);
+}
+
 static void finish(struct prb_conn *c)
 {
   c->phase = PH_DONE;
   prb_timer_stop(c->loop, &c->deadline);
-  if(c->ssl) {
-    SSL_shutdown(c->ssl);       /* one close_notify, best effort */
-    SSL_free(c->ssl);
-    c->ssl = NULL;
-  }
-  if(c->fd >= 0) {
+  bool keep = c->p.keep && usable(c);
+  struct prb_stream s = {c->fd, c->ssl};
+  if(c->fd >= 0)
     prb_loop_watch(c->loop, c->fd, 0, NULL, NULL);
-    close(c->fd);
-    c->fd = -1;
-  }
+  c->fd = -1;
+  c->ssl = NULL;
+  if(keep)
+    c->res.stream = s;
+  else                          /* a handshake cut short says no goodbye */
+    prb_stream_close(&s, !c->p.tls || c->res.tls_done);
   c->done(c->arg, &c->res);
+  if(c->res.stream.fd >= 0)     /* not taken */
+    prb_stream_close(&c->res.stream, true);
   release(c);
 }
 
@@ -282,6 +306,7 @@ struct prb_conn *prb_conn_start(struct prb_loop *loop,
   c->done = done;
   c->arg = arg;
   c->fd = -1;
+  c->res.stream.fd = -1;
   c->phase = PH_TCP;
   prb_timer_init(&c->deadline);
   prb_timer_init(&c->kick);

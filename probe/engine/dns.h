@@ -3,9 +3,10 @@
  * One resolver is one c-ares channel: the system's (servers from
  * /etc/resolv.conf) or one the user named. Each lookup asks one question
  * (A or AAAA) and reports the rcode, answers with TTLs, the raw response
- * and timings as a struct prb_dns_query. Debian's libcurl resolves with
- * threads of its own, so every name the probe contacts is resolved here and
- * the addresses are pinned into libcurl.
+ * and timings as a struct prb_dns_query. Every name the probe contacts is
+ * resolved here: our own connections go to those addresses, and the
+ * control's are pinned into libcurl (which would resolve with threads of
+ * its own).
  */
 #ifndef PRB_DNS_H
 #define PRB_DNS_H

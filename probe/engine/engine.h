@@ -34,7 +34,7 @@ struct prb_engine {
   struct prb_resolver *extra[PRB_MAX_RESOLVERS]; /* --resolver, measured */
   size_t n_extra;
   SSL_CTX *tls;                 /* handshakes we measure ourselves */
-  struct prb_http *http;        /* the GETs */
+  struct prb_http *http;        /* the control's requests (libcurl) */
   struct prb_scrub *scrub;      /* our own addresses, learnt as we go */
   struct prb_localnets localnets; /* the LANs we sit on: never measured */
   double dns_deadline;          /* seconds, per lookup */

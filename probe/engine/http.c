@@ -1,4 +1,5 @@
-/* http.c: libcurl multi driven by our loop, one pinned GET per fetch. */
+/* http.c: libcurl multi driven by our loop, one pinned request to a
+ * control per fetch. */
 #include "engine/http.h"
 #include "common/addr.h"
 #include "ooni/failure.h"
@@ -11,17 +12,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <openssl/ssl.h>
-
-#define PRB_USER_AGENT "Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
-  "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
-
-static const char *const request_headers[][2] = {
-  {"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,"
-             "*/*;q=0.8"},
-  {"Accept-Language", "en-US,en;q=0.9"},
-  {"User-Agent", PRB_USER_AGENT},
-};
-#define N_REQUEST_HEADERS (sizeof(request_headers) / sizeof(request_headers[0]))
 
 struct prb_http {
   struct prb_loop *loop;
@@ -39,10 +29,7 @@ struct prb_fetch {
   struct curl_slist *headers;
   char ip[PRB_IP_MAX];
   double t_base;
-  size_t header_bytes;
   size_t body_cap;
-  bool count_body;              /* count past the cap (the helper) */
-  bool counting;                /* ... and is doing so now */
   prb_fetch_done done;
   void *arg;
   struct prb_http_request req;
@@ -73,111 +60,22 @@ void prb_fetch_cancel(struct prb_fetch *f)
     fetch_free(f);
 }
 
-static char *dup_bytes(const char *s, size_t len)
-{
-  char *d = malloc(len + 1);
-  if(d) {
-    memcpy(d, s, len);
-    d[len] = 0;
-  }
-  return d;
-}
-
-static bool add_header(struct prb_header *list, size_t *n, size_t max,
-                       const char *name, size_t nlen, const char *value,
-                       size_t vlen)
-{
-  if(*n >= max)
-    return false;
-  struct prb_header *hd = &list[*n];
-  hd->name = dup_bytes(name, nlen);
-  hd->value = dup_bytes(value, vlen);
-  if(!hd->name || !hd->value) {
-    free(hd->name);
-    free(hd->value);
-    memset(hd, 0, sizeof(*hd));
-    return false;
-  }
-  hd->name_len = nlen;
-  hd->value_len = vlen;
-  (*n)++;
-  return true;
-}
-
-/* One header line per call, status lines included. Only the last response
- * is kept (1xx interim responses are dropped when the next one starts). */
-static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
-{
-  struct prb_fetch *f = userp;
-  size_t len = size * nmemb;
-  struct prb_http_request *req = &f->req;
-  if(len >= 5 && !memcmp(data, "HTTP/", 5)) {
-    for(size_t i = 0; i < req->n_headers; i++) {
-      free(req->headers[i].name);
-      free(req->headers[i].value);
-    }
-    req->n_headers = 0;
-    req->headers_truncated = false;
-    f->header_bytes = 0;
-    return len;
-  }
-  f->header_bytes += len;
-  if(f->header_bytes > PRB_HEADERS_MAX) {
-    req->headers_truncated = true;
-    return len;                 /* keep reading; libcurl caps the total */
-  }
-  while(len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-    len--;
-  const char *colon = memchr(data, ':', len);
-  if(!colon || colon == data)
-    return size * nmemb;        /* blank line or folded junk */
-  size_t nlen = (size_t)(colon - data);
-  const char *v = colon + 1;
-  size_t vlen = len - nlen - 1;
-  while(vlen && (*v == ' ' || *v == '\t')) {
-    v++;
-    vlen--;
-  }
-  if(!add_header(req->headers, &req->n_headers, PRB_MAX_HEADERS, data, nlen,
-                 v, vlen))
-    req->headers_truncated = true;
-  return size * nmemb;
-}
-
-/* Keeps at most PRB_BODY_MAX raw bytes; past that the transfer stops, or,
- * when asked to count, goes on counting a page's bytes up to
- * PRB_BODY_COUNT_MAX without keeping them. */
+/* Keeps at most PRB_BODY_MAX bytes of the reply; a longer one is no
+ * reply of a control (the caller sees body_is_truncated). */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
   struct prb_fetch *f = userp;
   struct prb_http_request *req = &f->req;
   size_t len = size * nmemb;
-  long code = 0;
-  if(f->counting) {
-    req->body_counted += len;
-    return req->body_counted < PRB_BODY_COUNT_MAX ? len : 0;
-  }
-  curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &code);
-  /* A redirect's body is never the page: keep enough for a blockpage,
-   * so eleven hops cannot hold megabytes each. */
-  bool redirect = code >= 300 && code < 400;
-  size_t limit = redirect ? PRB_REDIRECT_BODY_MAX : PRB_BODY_MAX;
-  size_t room = limit > req->body_len ? limit - req->body_len : 0;
+  size_t room = PRB_BODY_MAX - req->body_len;
   size_t take = len < room ? len : room;
   if(!prb_array_reserve(&req->body, &f->body_cap, req->body_len + take, 1,
                         PRB_BODY_MAX))
     return 0;
   memcpy(req->body + req->body_len, data, take);
   req->body_len += take;
-  if(f->count_body && !redirect)
-    req->body_counted = req->body_len;
   if(take < len) {
     req->body_is_truncated = true;
-    if(f->count_body && !redirect) {
-      f->counting = true;       /* the rest is only counted */
-      req->body_counted += len - take;
-      return req->body_counted < PRB_BODY_COUNT_MAX ? len : 0;
-    }
     return 0;                   /* CURLE_WRITE_ERROR: we have enough */
   }
   return len;
@@ -221,10 +119,6 @@ static void finish_transfer(struct prb_fetch *f, CURLcode rc)
   req->t = prb_now() - f->t_base;
   if(rc == CURLE_WRITE_ERROR && req->body_is_truncated)
     rc = CURLE_OK;              /* we stopped it at the cap */
-  /* Counting a page's tail is no part of fetching it: a tail that runs
-   * out of time leaves the page kept, and a length that is a lower bound. */
-  if(rc == CURLE_OPERATION_TIMEDOUT && f->counting)
-    rc = CURLE_OK;
   req->failure = prb_failure_curl(rc, os_errno, verify);
   if(req->failure)
     req->code = req->code > 0 ? req->code : 0;
@@ -336,22 +230,17 @@ static const char *const control_headers[][2] = {
   {"User-Agent", "accessprobe/" PRB_VERSION},
 };
 
-static bool set_request_headers(struct prb_fetch *f, bool control)
+static bool set_request_headers(struct prb_fetch *f)
 {
-  const char *const (*hdrs)[2] = control ? control_headers : request_headers;
-  size_t n = control ? sizeof(control_headers) / sizeof(control_headers[0])
-                     : N_REQUEST_HEADERS;
-  for(size_t i = 0; i < n; i++) {
+  for(size_t i = 0; i < sizeof(control_headers) / sizeof(control_headers[0]);
+      i++) {
     char line[512];
-    snprintf(line, sizeof(line), "%s: %s", hdrs[i][0], hdrs[i][1]);
+    snprintf(line, sizeof(line), "%s: %s", control_headers[i][0],
+             control_headers[i][1]);
     struct curl_slist *l = curl_slist_append(f->headers, line);
     if(!l)
       return false;
     f->headers = l;
-    if(!add_header(f->req.req_headers, &f->req.n_req_headers, 8,
-                   hdrs[i][0], strlen(hdrs[i][0]), hdrs[i][1],
-                   strlen(hdrs[i][1])))
-      return false;
   }
   return true;
 }
@@ -371,23 +260,23 @@ struct prb_fetch *prb_http_fetch(struct prb_http *h,
   f->done = done;
   f->arg = arg;
   f->t_base = p->t_base;
-  f->count_body = p->count_body;
   snprintf(f->ip, sizeof(f->ip), "%s", p->ip);
   struct prb_http_request *req = &f->req;
   snprintf(req->url, sizeof(req->url), "%s", p->url);
   bool v6 = strchr(p->ip, ':') != NULL;
   snprintf(req->address, sizeof(req->address), v6 ? "[%s]:%d" : "%s:%d",
            p->ip, p->port);
-  req->depth = p->depth;
-  req->transaction_id = p->transaction_id;
   req->t0 = prb_now() - p->t_base;
 
+  /* Pinned with '+': an entry that times out (CURLOPT_RESOLVE), so that
+   * libcurl's DNS cache, which curl 7.88 walks on every lookup, stays
+   * small however many requests a run makes. */
   char pin[PRB_HOST_MAX + PRB_IP_MAX + 16];
-  snprintf(pin, sizeof(pin), v6 ? "%s:%d:[%s]" : "%s:%d:%s", p->host,
+  snprintf(pin, sizeof(pin), v6 ? "+%s:%d:[%s]" : "+%s:%d:%s", p->host,
            p->port, p->ip);
   f->resolve = curl_slist_append(NULL, pin);
   f->easy = curl_easy_init();
-  if(!f->resolve || !f->easy || !set_request_headers(f, p->post != NULL))
+  if(!f->resolve || !f->easy || !set_request_headers(f))
     goto fail;
 
   CURL *e = f->easy;
@@ -396,6 +285,7 @@ struct prb_fetch *prb_http_fetch(struct prb_http *h,
   rc |= curl_easy_setopt(e, CURLOPT_URL, p->url);
   rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)f);
   rc |= curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
+  rc |= curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 2L);
   rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
   rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   rc |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -408,8 +298,6 @@ struct prb_fetch *prb_http_fetch(struct prb_http *h,
   rc |= curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
   rc |= curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                          (long)CURL_HTTP_VERSION_1_1);
-  rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-  rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, f);
   rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, f);
   rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);

@@ -1,11 +1,12 @@
-/* http.h: one HTTP GET per call, through libcurl's multi interface in our
- * loop, pinned to an address we resolved and chose ourselves.
+/* http.h: the requests to a control vantage point (the test-helper POST,
+ * and the greeting GET before a run), through libcurl's multi interface
+ * in our loop, pinned to the address we resolved for it.
  *
- * libcurl never resolves, never follows redirects, never decodes bodies and
- * never reuses a connection here: the measurement decides every hop. The
- * body kept is capped at PRB_BODY_MAX raw bytes (body_is_truncated), headers at
- * PRB_HEADERS_MAX bytes, and the whole transfer at its deadline, so a
- * server dripping one byte at a time still ends on time.
+ * The measured GETs are not made here: they go over the connection the
+ * measurement made (http1.h). libcurl never resolves, never follows
+ * redirects, never decodes bodies and never reuses a connection here. The
+ * reply kept is capped at PRB_BODY_MAX bytes (body_is_truncated), and the
+ * whole transfer at its deadline.
  */
 #ifndef PRB_HTTP_H
 #define PRB_HTTP_H
@@ -24,17 +25,10 @@ struct prb_fetch_params {
   const char *ip;               /* the only address libcurl may connect to */
   double t_base;                /* the measurement's start, prb_now() */
   double deadline;              /* seconds for the whole transfer */
-  int depth;
-  int transaction_id;
-  /* A POST of post_len bytes of JSON instead of a GET (the control
-   * request), sent as accessprobe; NULL for a GET as a browser would. */
+  /* A POST of post_len bytes of JSON (the control request) instead of a
+   * GET; both sent as accessprobe. */
   const char *post;
   size_t post_len;
-  /* Past the kept cap, keep reading a page (not a redirect) and count its
-   * bytes without keeping them (req->body_counted), up to
-   * PRB_BODY_COUNT_MAX or the deadline, whichever comes first: what the
-   * helper does to report a page's real length. */
-  bool count_body;
 };
 
 /* Called once, from the loop. The callee owns every pointer in *req
@@ -49,7 +43,8 @@ struct prb_http *prb_http_new(struct prb_loop *loop, X509_STORE *store,
 /* Ends every transfer still running (their callbacks are not called). */
 void prb_http_free(struct prb_http *h);
 
-/* Starts a GET. NULL when out of memory or libcurl refused the options. */
+/* Starts the request. NULL when out of memory or libcurl refused the
+ * options. */
 struct prb_fetch *prb_http_fetch(struct prb_http *h,
                                  const struct prb_fetch_params *p,
                                  prb_fetch_done done, void *arg);

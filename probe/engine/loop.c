@@ -209,10 +209,12 @@ void prb_loop_before_sleep(struct prb_loop *loop, void (*fn)(void *),
   loop->before_sleep_arg = arg;
 }
 
-/* Fires every timer due now. A callback may arm or stop any timer. */
-static void run_timers(struct prb_loop *loop)
+/* Fires every timer due now; true when one fired. A callback may arm or
+ * stop any timer. */
+static bool run_timers(struct prb_loop *loop)
 {
   double now = prb_now();
+  bool fired = false;
   /* Bounded: timers armed by callbacks for "now" wait for the next turn. */
   size_t budget = loop->n_heap;
   while(loop->n_heap && budget--) {
@@ -221,18 +223,23 @@ static void run_timers(struct prb_loop *loop)
       break;
     prb_timer_stop(loop, t);
     t->cb(t->arg);
+    fired = true;
   }
+  return fired;
 }
 
 #define PRB_MAX_EVENTS 256
 
 bool prb_loop_run_once(struct prb_loop *loop, double max_wait)
 {
-  run_timers(loop);
+  /* A turn whose timers fired does not sleep: their callbacks may have
+   * ended what the caller waits for (the last measurement of a run), and
+   * it should look before waiting up to max_wait for nothing. */
+  bool fired = run_timers(loop);
   if(loop->before_sleep)
     loop->before_sleep(loop->before_sleep_arg);
 
-  double wait = max_wait;
+  double wait = fired ? 0 : max_wait;
   if(loop->n_heap) {
     double due = loop->heap[0]->when - prb_now();
     if(due < wait)

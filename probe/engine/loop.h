@@ -61,8 +61,10 @@ bool prb_loop_watch_signals(struct prb_loop *loop,
 void prb_loop_before_sleep(struct prb_loop *loop, void (*fn)(void *),
                            void *arg);
 
-/* Waits for events or the next timer (at most max_wait seconds) and
- * dispatches them. Returns false when epoll failed other than EINTR. */
+/* Fires the timers that are due, then waits for events or the next timer
+ * (at most max_wait seconds; not at all when timers fired, so the caller
+ * can look at what they changed) and dispatches them. Returns false when
+ * epoll failed other than EINTR. */
 bool prb_loop_run_once(struct prb_loop *loop, double max_wait);
 
 /* prb_now(), the clock of timers and deadlines, is in common/clock.h. */

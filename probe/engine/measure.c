@@ -1,6 +1,12 @@
-/* measure.c: the state machine of one URL: DNS, connect, fetch, redirect. */
-#include "engine/measure.h"
-#include "engine/conn.h"
+/* measure.c: the state machine of one URL: DNS, connect, fetch, redirect.
+ *
+ * The GET goes over the first connection of ours that is usable (TCP
+ * connected and, for https, the chain verified for the host), as soon as
+ * it is: one TCP and one TLS handshake per endpoint, and the endpoints
+ * still being measured go on meanwhile. A redirect hop gets its own
+ * connection (conn.c) and GET (http1.c) the same way; its TCP or TLS
+ * failure is the request's, as a browser would see it. */
+#include "engine/measure_int.h"
 #include "ooni/failure.h"
 #include "engine/loop.h"
 #include "common/addr.h"
@@ -15,76 +21,8 @@
 #define PRB_FAIL_REDIRECTS "unknown_failure: stopped after 10 redirects"
 #define PRB_FAIL_BAD_REDIRECT "http_unexpected_redirect_url"
 
-enum state { ST_DNS, ST_CONNECT, ST_FETCH, ST_HOP_DNS, ST_DONE };
-
-struct endpoint {
-  char ip[PRB_IP_MAX];
-  int port;
-  bool tls;
-  struct prb_conn *conn;
-  struct prb_conn *decoy;
-  bool tcp_ok;
-  bool verified;
-  const char *failure;          /* of TCP, or of TLS once TCP worked */
-  int transaction_id;
-};
-
-struct prb_meas {
-  struct prb_engine *e;
-  enum prb_meas_mode mode;
-  prb_meas_done done;
-  void *arg;
-  struct prb_obs obs;
-  double t_base;
-  enum state state;
-  int pending;                  /* callbacks still to come in this state */
-  struct prb_url url;           /* the current hop */
-  int depth;
-  /* ours first (at most PRB_MAX_ENDPOINTS), then the probe's when we are
-   * its control */
-  struct endpoint eps[3 * PRB_MAX_ENDPOINTS];
-  size_t n_eps, n_own;
-  bool reached;
-  /* addresses the current hop resolved through the system resolver */
-  char hop_addrs[2 * PRB_MAX_ADDRS][PRB_IP_MAX];
-  size_t n_hop_addrs;
-  const char *hop_failure[2];   /* system A and AAAA failures */
-  struct prb_fetch *fetch;
-  int next_txid;
-  struct prb_timer kick;
-  bool steps_done;              /* our own steps are over */
-  /* lookups in flight, cancelled if we are freed first */
-  struct {
-    struct prb_dns_lookup *lk;
-    int transaction_id;
-  } lookups[2 * (PRB_MAX_RESOLVERS + 1)];
-  size_t n_lookups;
-  /* the whole-measurement deadline */
-  struct prb_timer deadline;
-  bool expired;
-  /* the probe's endpoints, measured by the helper beside its own */
-  struct prb_addr extra[PRB_CTL_MAX_REQ_ENDPOINTS];
-  size_t n_extra;
-  /* the helper's side: the asking probe's own address, never contacted */
-  struct prb_addr never;
-  bool has_never;
-  /* the control */
-  bool want_control;
-  size_t control_idx;           /* which of e->controls is being asked */
-  struct prb_fetch *ctl_fetch;
-  bool ctl_done;
-  bool ctl_unreachable;
-  struct prb_control *ctl;      /* parsed answer, or NULL */
-  char ctl_failure[PRB_CTL_FAILURE_MAX];
-  json_t *ctl_request;
-  json_t *ctl_reply;
-  char *ctl_body;               /* the request, serialised once */
-};
-
 static void start_connect(struct prb_meas *m);
-static void start_control(struct prb_meas *m);
-static void start_fetch(struct prb_meas *m, const char *ip);
-static void start_hop_dns(struct prb_meas *m);
+static void start_hop(struct prb_meas *m);
 
 const struct prb_obs *prb_meas_obs(const struct prb_meas *m)
 {
@@ -107,12 +45,19 @@ static double rel(const struct prb_meas *m)
 }
 
 /* Seconds left of the whole measurement's budget. */
-static double remaining(const struct prb_meas *m)
+double prb_meas_remaining(const struct prb_meas *m)
 {
   if(m->e->meas_deadline <= 0)
     return 1e9;
   double left = m->e->meas_deadline - rel(m);
   return left > 0.001 ? left : 0.001;
+}
+
+/* One step's deadline: the step's own, within the measurement's. */
+static double step_deadline(const struct prb_meas *m)
+{
+  double left = prb_meas_remaining(m);
+  return m->e->step_deadline < left ? m->e->step_deadline : left;
 }
 
 static void on_kick(void *arg)
@@ -121,39 +66,9 @@ static void on_kick(void *arg)
   m->done(m->arg, m);
 }
 
-const struct prb_control *prb_meas_control(const struct prb_meas *m)
-{
-  return m->ctl;
-}
-
-const char *prb_meas_control_url(const struct prb_meas *m)
-{
-  return m->ctl ? m->e->controls[m->control_idx].url : NULL;
-}
-
-const char *prb_meas_control_failure(const struct prb_meas *m)
-{
-  return m->ctl_failure[0] ? m->ctl_failure : NULL;
-}
-
-bool prb_meas_control_unreachable(const struct prb_meas *m)
-{
-  return m->ctl_unreachable;
-}
-
-json_t *prb_meas_control_request(const struct prb_meas *m)
-{
-  return m->ctl_request;
-}
-
-json_t *prb_meas_control_reply(const struct prb_meas *m)
-{
-  return m->ctl_reply;
-}
-
 /* Done when our steps and the control are both over; completes from the
  * loop, so no caller is inside a callback of ours. */
-static void maybe_complete(struct prb_meas *m)
+void prb_meas_maybe_complete(struct prb_meas *m)
 {
   if(!m->steps_done || (m->want_control && !m->ctl_done) ||
      m->state == ST_DONE)
@@ -167,7 +82,23 @@ static void maybe_complete(struct prb_meas *m)
 static void finish(struct prb_meas *m)
 {
   m->steps_done = true;
-  maybe_complete(m);
+  prb_meas_maybe_complete(m);
+}
+
+/* The last request is recorded (or none can be made): our steps are over
+ * once the endpoints still being measured are too. */
+static void chain_over(struct prb_meas *m)
+{
+  m->chain_over = true;
+  if(!m->conns_pending)
+    finish(m);
+}
+
+static void close_streams(struct prb_meas *m)
+{
+  for(size_t i = 0; i < m->n_eps; i++)
+    if(m->eps[i].stream.fd >= 0)
+      prb_stream_close(&m->eps[i].stream, true);
 }
 
 void prb_meas_free(struct prb_meas *m)
@@ -182,13 +113,11 @@ void prb_meas_free(struct prb_meas *m)
     prb_conn_cancel(m->eps[i].conn);
     prb_conn_cancel(m->eps[i].decoy);
   }
-  prb_fetch_cancel(m->fetch);
-  prb_fetch_cancel(m->ctl_fetch);
+  close_streams(m);
+  prb_h1_cancel(m->fetch);
+  prb_conn_cancel(m->hop_conn);
+  prb_meas_control_free(m);
   prb_obs_free(&m->obs);
-  free(m->ctl);
-  json_decref(m->ctl_request);
-  json_decref(m->ctl_reply);
-  free(m->ctl_body);
   free(m);
 }
 
@@ -255,7 +184,7 @@ static void dns_over(struct prb_meas *m)
     sort_v4_first(m);
     m->obs.dns_experiment_failure = hop_dns_failure(m);
     if(m->want_control)
-      start_control(m);         /* even after a failure: it resolves too */
+      prb_meas_control_start(m); /* even after a failure: it resolves too */
     if(!m->n_hop_addrs && !m->n_extra) {
       finish(m);
       return;
@@ -263,7 +192,7 @@ static void dns_over(struct prb_meas *m)
     start_connect(m);
   }
   else if(m->state == ST_HOP_DNS)
-    start_hop_dns(m);           /* answers are in: pick an address */
+    start_hop(m);               /* answers are in: pick an address */
 }
 
 static void on_dns(void *arg, struct prb_dns_query *q)
@@ -275,7 +204,7 @@ static void on_dns(void *arg, struct prb_dns_query *q)
       break;
     }
   keep_query(m, q);
-  if(--m->pending == 0)
+  if(--m->dns_pending == 0)
     dns_over(m);
 }
 
@@ -291,7 +220,7 @@ static void lookup(struct prb_meas *m, struct prb_resolver *r)
                                                on_dns, m);
     if(!lk)
       continue;
-    m->pending++;
+    m->dns_pending++;
     m->lookups[m->n_lookups].lk = lk;
     m->lookups[m->n_lookups++].transaction_id = txid;
   }
@@ -300,18 +229,18 @@ static void lookup(struct prb_meas *m, struct prb_resolver *r)
 static void start_dns(struct prb_meas *m)
 {
   m->state = ST_DNS;
-  m->pending = 1;               /* held until every lookup has started */
+  m->dns_pending = 1;           /* held until every lookup has started */
   lookup(m, m->e->system);
   if(m->mode == PRB_MEAS_FULL)
     for(size_t i = 0; i < m->e->n_extra; i++)
       lookup(m, m->e->extra[i]);
-  if(--m->pending == 0)         /* every lookup ended at once */
+  if(--m->dns_pending == 0)     /* every lookup ended at once */
     dns_over(m);
 }
 
 /* ---- TCP and TLS ---------------------------------------------------- */
 
-static struct endpoint *endpoint_of(struct prb_meas *m, int txid)
+static struct prb_meas_ep *endpoint_of(struct prb_meas *m, int txid)
 {
   for(size_t i = 0; i < m->n_eps; i++)
     if(m->eps[i].transaction_id == txid)
@@ -339,22 +268,76 @@ static void keep_conn(struct prb_meas *m, struct prb_conn_result *res)
   }
 }
 
-static void connect_phase_over(struct prb_meas *m)
+static void start_get(struct prb_meas *m, struct prb_stream *s,
+                      const char *ip, double t0, int txid);
+static void start_hop_conn(struct prb_meas *m, const char *ip);
+
+/* The endpoint to fetch through, as soon as there is one: any of ours
+ * whose connection is usable; one of the probe's (the helper measuring
+ * them) only when none of ours can be any more, so that the control's
+ * page comes through its own DNS answer. */
+static struct prb_meas_ep *pick(struct prb_meas *m)
+{
+  bool own_pending = false;
+  for(size_t i = 0; i < m->n_eps; i++) {
+    struct prb_meas_ep *ep = &m->eps[i];
+    if(ep->port != m->url.port)
+      continue;
+    if(ep->conn && i < m->n_own)
+      own_pending = true;
+    else if(ep->stream.fd >= 0 && (i < m->n_own || !own_pending))
+      return ep;
+  }
+  return NULL;
+}
+
+static void try_fetch(struct prb_meas *m)
+{
+  if(m->fetch_started || m->mode == PRB_MEAS_CANARY)
+    return;
+  struct prb_meas_ep *ep = pick(m);
+  if(!ep)
+    return;
+  m->fetch_started = true;
+  if(m->expired) {
+    m->obs.http_experiment_failure = PRB_FAIL_TIMEOUT;
+    close_streams(m);
+    chain_over(m);
+    return;
+  }
+  struct prb_stream s = ep->stream;
+  ep->stream.fd = -1;
+  ep->stream.ssl = NULL;
+  close_streams(m);             /* the others are not needed */
+  start_get(m, &s, ep->ip, rel(m), ep->transaction_id);
+}
+
+/* Every connect and decoy has ended. */
+static void connects_over(struct prb_meas *m)
 {
   if(m->mode == PRB_MEAS_CANARY) {
     finish(m);
     return;
   }
-  if(m->expired) {
-    m->obs.http_experiment_failure = PRB_FAIL_TIMEOUT;
-    finish(m);
+  if(m->fetch_started) {
+    if(m->chain_over)
+      finish(m);
     return;
   }
-  bool tls = !strcmp(m->url.scheme, "https");
+  m->fetch_started = true;
+  if(m->expired) {
+    m->obs.http_experiment_failure = PRB_FAIL_TIMEOUT;
+    chain_over(m);
+    return;
+  }
+  /* An endpoint that works, but whose connection cannot carry this GET
+   * (http:// to port 443, which is measured with TLS as OONI's helper
+   * does): a connection of its own, as a redirect hop gets. */
   for(size_t i = 0; i < m->n_eps; i++) {
-    struct endpoint *ep = &m->eps[i];
-    if(ep->port == m->url.port && ep->tcp_ok && (!tls || ep->verified)) {
-      start_fetch(m, ep->ip);
+    struct prb_meas_ep *ep = &m->eps[i];
+    if(ep->port == m->url.port && ep->tcp_ok &&
+       (strcmp(m->url.scheme, "https") || ep->verified)) {
+      start_hop_conn(m, ep->ip);
       return;
     }
   }
@@ -363,18 +346,18 @@ static void connect_phase_over(struct prb_meas *m)
    * record it), and no request is invented. */
   m->obs.http_experiment_failure = m->n_eps ? m->eps[0].failure :
                                    PRB_FAIL_REFUSED_ADDR;
-  finish(m);
+  chain_over(m);
 }
 
 static void on_decoy(void *arg, struct prb_conn_result *res)
 {
   struct prb_meas *m = arg;
-  struct endpoint *ep = endpoint_of(m, res->tcp.transaction_id);
+  struct prb_meas_ep *ep = endpoint_of(m, res->tcp.transaction_id);
   if(ep)
     ep->decoy = NULL;
   keep_conn(m, res);
-  if(--m->pending == 0)
-    connect_phase_over(m);
+  if(--m->conns_pending == 0)
+    connects_over(m);
 }
 
 /* A handshake that failed without a verdict on the certificate (timeout,
@@ -386,7 +369,7 @@ static bool wants_decoy(const struct prb_conn_result *res)
   return res->tls_attempted && !res->tcp.failure && f && !res->tls_done;
 }
 
-static void start_decoy(struct prb_meas *m, struct endpoint *ep)
+static void start_decoy(struct prb_meas *m, struct prb_meas_ep *ep)
 {
   struct prb_conn_params p;
   memset(&p, 0, sizeof(p));
@@ -400,28 +383,33 @@ static void start_decoy(struct prb_meas *m, struct endpoint *ep)
   p.tcp_deadline = m->e->step_deadline;
   p.tls_deadline = m->e->step_deadline;
   p.transaction_id = ep->transaction_id;
-  m->pending++;
+  m->conns_pending++;
   ep->decoy = prb_conn_start(m->e->loop, &p, on_decoy, m);
   if(!ep->decoy)
-    m->pending--;
+    m->conns_pending--;
 }
 
 static void on_conn(void *arg, struct prb_conn_result *res)
 {
   struct prb_meas *m = arg;
-  struct endpoint *ep = endpoint_of(m, res->tcp.transaction_id);
+  struct prb_meas_ep *ep = endpoint_of(m, res->tcp.transaction_id);
   if(ep) {
     ep->conn = NULL;
     ep->tcp_ok = !res->tcp.failure;
     ep->verified = res->verified;
     ep->failure = res->tcp.failure ? res->tcp.failure : res->tls.failure;
+    if(!m->fetch_started && res->stream.fd >= 0) {
+      ep->stream = res->stream;
+      res->stream.fd = -1;      /* ours now */
+    }
     if(m->mode == PRB_MEAS_FULL && wants_decoy(res) && m->e->decoy_sni &&
        m->e->decoy_sni[0])
       start_decoy(m, ep);
   }
   keep_conn(m, res);
-  if(--m->pending == 0)
-    connect_phase_over(m);
+  try_fetch(m);
+  if(--m->conns_pending == 0)
+    connects_over(m);
 }
 
 /* Refused addresses are recorded as a connect that was never made. */
@@ -454,7 +442,7 @@ static bool is_never(const struct prb_meas *m, const char *ip)
  * or reserved space (labs excepted: their sites live there), nor the
  * asking probe's own address (the helper is no scanner of its users'
  * homes). */
-static bool allowed(const struct prb_meas *m, const char *ip)
+bool prb_meas_allowed(const struct prb_meas *m, const char *ip)
 {
   const struct prb_engine *e = m->e;
   if(!prb_addr_text_may_contact(ip) || is_never(m, ip))
@@ -473,7 +461,7 @@ static void add_endpoint(struct prb_meas *m, const char *ip, int port,
   for(size_t i = 0; i < m->n_eps; i++)
     if(m->eps[i].port == port && !strcmp(m->eps[i].ip, ip))
       return;
-  if(!allowed(m, ip)) {
+  if(!prb_meas_allowed(m, ip)) {
     record_refused(m, ip, port);
     return;
   }
@@ -482,9 +470,10 @@ static void add_endpoint(struct prb_meas *m, const char *ip, int port,
     return;
   m->n_own += own;
   bool https = !strcmp(m->url.scheme, "https");
-  struct endpoint *ep = &m->eps[m->n_eps++];
+  struct prb_meas_ep *ep = &m->eps[m->n_eps++];
   snprintf(ep->ip, sizeof(ep->ip), "%.45s", ip);
   ep->port = port;
+  ep->stream.fd = -1;
   /* As OONI's helper does: TLS on the URL's port for https, and on 443
    * whatever the scheme. */
   ep->tls = m->mode != PRB_MEAS_CANARY &&
@@ -502,9 +491,9 @@ static void start_connect(struct prb_meas *m)
     prb_addr_format(&m->extra[i], ip, sizeof(ip));
     add_endpoint(m, ip, m->extra[i].port, false);
   }
-  m->pending = 1;
+  m->conns_pending = 1;         /* held until every connect has started */
   for(size_t i = 0; i < m->n_eps; i++) {
-    struct endpoint *ep = &m->eps[i];
+    struct prb_meas_ep *ep = &m->eps[i];
     struct prb_conn_params p;
     memset(&p, 0, sizeof(p));
     p.ip = ep->ip;
@@ -516,15 +505,19 @@ static void start_connect(struct prb_meas *m)
     p.tcp_deadline = m->e->step_deadline;
     p.tls_deadline = m->e->step_deadline;
     p.transaction_id = ep->transaction_id;
-    m->pending++;
+    /* The connection the GET may go over: the URL's port, with TLS
+     * exactly when the URL is https. */
+    p.keep = m->mode != PRB_MEAS_CANARY && ep->port == m->url.port &&
+             ep->tls == !strcmp(m->url.scheme, "https");
+    m->conns_pending++;
     ep->conn = prb_conn_start(m->e->loop, &p, on_conn, m);
     if(!ep->conn) {
-      m->pending--;
+      m->conns_pending--;
       ep->failure = PRB_FAIL_UNKNOWN;
     }
   }
-  if(--m->pending == 0)
-    connect_phase_over(m);
+  if(--m->conns_pending == 0)
+    connects_over(m);
 }
 
 /* ---- HTTP and redirects --------------------------------------------- */
@@ -544,27 +537,35 @@ static bool is_redirect(long code)
          code == 308;
 }
 
-/* A request we refused to make still belongs in the record. */
-static void record_refused_request(struct prb_meas *m, const char *failure)
+/* A request that could not be made (or whose connection failed) still
+ * belongs in the record. ip NULL: no address was chosen. */
+static void record_failed_request(struct prb_meas *m, const char *failure,
+                                  const char *ip, double t0, int txid)
 {
   struct prb_http_request *req = prb_obs_add_request(&m->obs);
   if(req) {
     prb_url_format(&m->url, req->url, sizeof(req->url));
+    if(ip)
+      prb_addr_endpoint_text(ip, m->url.port, req->address,
+                             sizeof(req->address));
     req->failure = failure;
     req->depth = m->depth;
-    req->t0 = req->t = rel(m);
-    req->transaction_id = m->next_txid++;
+    req->t0 = t0;
+    req->t = rel(m);
+    req->transaction_id = txid;
   }
   m->obs.http_experiment_failure = failure;
 }
 
-static void on_fetch(void *arg, struct prb_http_request *req,
-                     const char *local_ip)
+static void record_refused_request(struct prb_meas *m, const char *failure)
+{
+  record_failed_request(m, failure, NULL, rel(m), m->next_txid++);
+}
+
+static void on_fetch(void *arg, struct prb_http_request *req)
 {
   struct prb_meas *m = arg;
   m->fetch = NULL;
-  if(local_ip[0])
-    prb_scrub_add(m->e->scrub, local_ip);
   const char *location = req->failure ? NULL : header_value(req, "location");
   long code = req->code;
   struct prb_url next;
@@ -582,16 +583,16 @@ static void on_fetch(void *arg, struct prb_http_request *req,
     prb_obs_request_free(req);
   if(failure) {
     m->obs.http_experiment_failure = failure;
-    finish(m);
+    chain_over(m);
     return;
   }
   if(!follow) {
-    finish(m);
+    chain_over(m);
     return;
   }
   if(m->depth >= PRB_MAX_REDIRECTS) {
     m->obs.http_experiment_failure = PRB_FAIL_REDIRECTS;
-    finish(m);
+    chain_over(m);
     return;
   }
   m->url = next;
@@ -601,219 +602,116 @@ static void on_fetch(void *arg, struct prb_http_request *req,
   if(m->url.host_is_ip) {
     snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", m->url.host);
     m->n_hop_addrs = 1;
-    start_hop_dns(m);
+    start_hop(m);
     return;
   }
   m->state = ST_HOP_DNS;
-  m->pending = 1;
+  m->dns_pending = 1;
   lookup(m, m->e->system);
-  if(--m->pending == 0)
+  if(--m->dns_pending == 0)
     dns_over(m);
 }
 
-/* Picks the first address of this hop the policy allows, and fetches. */
-static void start_hop_dns(struct prb_meas *m)
-{
-  sort_v4_first(m);
-  if(m->expired) {
-    record_refused_request(m, PRB_FAIL_TIMEOUT);
-    finish(m);
-    return;
-  }
-  if(!m->n_hop_addrs) {
-    m->obs.http_experiment_failure = hop_dns_failure(m);
-    finish(m);
-    return;
-  }
-  for(size_t i = 0; i < m->n_hop_addrs; i++)
-    if(allowed(m, m->hop_addrs[i])) {
-      start_fetch(m, m->hop_addrs[i]);
-      return;
-    }
-  record_refused_request(m, PRB_FAIL_REFUSED_ADDR);
-  finish(m);
-}
-
-static void start_fetch(struct prb_meas *m, const char *ip)
+static void start_get(struct prb_meas *m, struct prb_stream *s,
+                      const char *ip, double t0, int txid)
 {
   char url[PRB_URL_MAX];
   m->state = ST_FETCH;
   if(prb_url_format(&m->url, url, sizeof(url)) < 0) {
+    prb_stream_close(s, true);
     record_refused_request(m, PRB_FAIL_BAD_REDIRECT);
-    finish(m);
+    chain_over(m);
     return;
   }
-  struct prb_fetch_params p;
+  struct prb_h1_params p;
   memset(&p, 0, sizeof(p));
   p.url = url;
   p.host = m->url.host;
   p.port = m->url.port;
+  p.https = !strcmp(m->url.scheme, "https");
+  p.target = m->url.path;
   p.ip = ip;
   p.t_base = m->t_base;
-  p.deadline = m->e->step_deadline < remaining(m) ?
-               m->e->step_deadline : remaining(m);
+  p.t0 = t0;
+  p.deadline = step_deadline(m);
   p.depth = m->depth;
-  p.transaction_id = m->next_txid++;
+  p.transaction_id = txid;
   /* The helper tells a page's real length, not the part it keeps. */
   p.count_body = m->mode == PRB_MEAS_CONTROL;
-  m->fetch = prb_http_fetch(m->e->http, &p, on_fetch, m);
+  m->fetch = prb_h1_get(m->e->loop, s, &p, on_fetch, m);
   if(!m->fetch) {
-    record_refused_request(m, PRB_FAIL_UNKNOWN);
-    finish(m);
+    record_failed_request(m, PRB_FAIL_UNKNOWN, ip, t0, txid);
+    chain_over(m);
   }
 }
 
-/* ---- the control ---------------------------------------------------- */
-
-#define PRB_CTL_FAIL_JSON "json_parse_error"
-#define PRB_CTL_FAIL_STATUS "http_unexpected_status_code"
-
-static void ask_control(struct prb_meas *m);
-
-/* The control's failures are static strings already, except parse
- * reasons; keep a static one for the breaker. */
-static const char *failure_static(const char *f)
-{
-  static const char *const known[] = {
-    PRB_FAIL_TIMEOUT, PRB_FAIL_REFUSED, PRB_FAIL_RESET, PRB_FAIL_EOF,
-    PRB_FAIL_NXDOMAIN, PRB_FAIL_SSL_AUTHORITY, PRB_FAIL_SSL_HOSTNAME,
-    PRB_FAIL_SSL_CERT, PRB_FAIL_SSL_HANDSHAKE
-  };
-  for(size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-    if(!strcmp(f, known[i]))
-      return known[i];
-  return PRB_FAIL_UNKNOWN;
-}
-
-static void control_failed(struct prb_meas *m, const char *failure,
-                           bool unreachable)
-{
-  snprintf(m->ctl_failure, sizeof(m->ctl_failure), "%s", failure);
-  m->ctl_unreachable = unreachable;
-  if(unreachable && m->control_idx < m->e->n_controls &&
-     !m->expired) {
-    struct prb_control_ep *c = &m->e->controls[m->control_idx];
-    c->down_until = prb_now() + PRB_CONTROL_RETRY;
-    c->down_failure = failure_static(failure);
-  }
-  if(!m->expired && ++m->control_idx < m->e->n_controls) {
-    ask_control(m);             /* the next control, from the start */
-    return;
-  }
-  m->ctl_done = true;
-  maybe_complete(m);
-}
-
-static void on_control(void *arg, struct prb_http_request *req,
-                       const char *local_ip)
+/* A redirect hop's connection: over, the GET; failed, the request's
+ * failure (as libcurl's connect was, before). */
+static void on_hop_conn(void *arg, struct prb_conn_result *res)
 {
   struct prb_meas *m = arg;
-  m->ctl_fetch = NULL;
-  if(local_ip[0])
-    prb_scrub_add(m->e->scrub, local_ip);
-  const char *failure = NULL;
-  bool unreachable = false;
-  json_t *reply = NULL;
-  if(req->failure) {
-    failure = req->failure;
-    unreachable = true;
-  }
-  else if(req->code != 200)
-    failure = PRB_CTL_FAIL_STATUS;
-  else {
-    json_error_t err;
-    reply = json_loadb((const char *)req->body, req->body_len,
-                       JSON_REJECT_DUPLICATES, &err);
-    if(!reply || req->body_is_truncated)
-      failure = PRB_CTL_FAIL_JSON;
-  }
-  if(!failure) {
-    struct prb_control *ctl = calloc(1, sizeof(*ctl));
-    char why[128];
-    if(!ctl)
-      failure = PRB_FAIL_UNKNOWN;
-    else if(prb_control_parse(reply, ctl, why, sizeof(why)) < 0) {
-      failure = PRB_CTL_FAIL_JSON;
-      free(ctl);
-    }
-    else {
-      /* Our public address as the control saw it (behind NAT we cannot
-       * know it otherwise): scrubbed from everything, kept nowhere. */
-      const char *me = json_string_value(json_object_get(reply,
-                                                         "x_probe_address"));
-      if(me)
-        prb_scrub_add(m->e->scrub, me);
-      /* Only what we read enters the record (not x_probe_address, nor
-       * anything a hostile control adds). */
-      m->ctl_reply = prb_control_reply_kept(reply);
-      if(!m->ctl_reply) {
-        failure = PRB_FAIL_UNKNOWN;
-        free(ctl);
-      } else {
-        m->ctl = ctl;
-        m->ctl_failure[0] = 0;
-        m->ctl_unreachable = false;
-      }
-    }
-  }
-  json_decref(reply);
-  prb_obs_request_free(req);
-  if(failure) {
-    control_failed(m, failure, unreachable);
+  m->hop_conn = NULL;
+  if(res->local_ip[0])
+    prb_scrub_add(m->e->scrub, res->local_ip);
+  if(res->stream.fd < 0) {
+    const char *f = res->tcp.failure ? res->tcp.failure :
+                    res->tls.failure ? res->tls.failure : PRB_FAIL_UNKNOWN;
+    record_failed_request(m, f, m->hop_ip, m->hop_t0, m->hop_txid);
+    chain_over(m);
     return;
   }
-  m->e->controls[m->control_idx].down_until = 0;
-  m->ctl_done = true;
-  maybe_complete(m);
+  struct prb_stream s = res->stream;
+  res->stream.fd = -1;
+  start_get(m, &s, m->hop_ip, m->hop_t0, m->hop_txid);
 }
 
-static void ask_control(struct prb_meas *m)
+static void start_hop_conn(struct prb_meas *m, const char *ip)
 {
-  struct prb_control_ep *c = &m->e->controls[m->control_idx];
-  if(c->down_until > prb_now()) {
-    control_failed(m, c->down_failure ? c->down_failure : PRB_FAIL_TIMEOUT,
-                   true);
-    return;
+  m->state = ST_FETCH;
+  snprintf(m->hop_ip, sizeof(m->hop_ip), "%s", ip);
+  m->hop_t0 = rel(m);
+  m->hop_txid = m->next_txid++;
+  bool https = !strcmp(m->url.scheme, "https");
+  struct prb_conn_params p;
+  memset(&p, 0, sizeof(p));
+  p.ip = m->hop_ip;
+  p.port = m->url.port;
+  p.tls = https ? m->e->tls : NULL;
+  p.sni = m->url.host_is_ip ? NULL : m->url.host;
+  p.verify_name = m->url.host;
+  p.t_base = m->t_base;
+  p.tcp_deadline = step_deadline(m);
+  p.tls_deadline = m->e->step_deadline;
+  p.transaction_id = m->hop_txid;
+  p.keep = true;
+  m->hop_conn = prb_conn_start(m->e->loop, &p, on_hop_conn, m);
+  if(!m->hop_conn) {
+    record_failed_request(m, PRB_FAIL_UNKNOWN, ip, m->hop_t0, m->hop_txid);
+    chain_over(m);
   }
-  struct prb_fetch_params p;
-  prb_engine_control_fetch(c, m->t_base, m->e->control_deadline <
-                           remaining(m) ? m->e->control_deadline :
-                           remaining(m), &p);
-  p.post = m->ctl_body;
-  p.post_len = strlen(m->ctl_body);
-  if(!c->ip[0]) {
-    control_failed(m, PRB_FAIL_NXDOMAIN, true);
-    return;
-  }
-  m->ctl_fetch = prb_http_fetch(m->e->http, &p, on_control, m);
-  if(!m->ctl_fetch)
-    control_failed(m, PRB_FAIL_UNKNOWN, false);
 }
 
-/* Asks the control about the URL and the endpoints we resolved, as OONI's
- * probe does: in parallel with our own steps. */
-static void start_control(struct prb_meas *m)
+/* Picks the first address of this hop the policy allows, and connects. */
+static void start_hop(struct prb_meas *m)
 {
-  const char *eps[PRB_MAX_ENDPOINTS];
-  char text[PRB_MAX_ENDPOINTS][PRB_ENDPOINT_MAX];
-  size_t n = 0;
-  for(size_t i = 0; i < m->n_hop_addrs && n < PRB_MAX_ENDPOINTS; i++) {
-    if(!allowed(m, m->hop_addrs[i]))
-      continue;
-    prb_addr_endpoint_text(m->hop_addrs[i], m->url.port, text[n],
-                           sizeof(text[n]));
-    eps[n] = text[n];
-    n++;
-  }
-  m->ctl_request = prb_control_request_new(m->obs.input, eps, n);
-  m->ctl_body = m->ctl_request ? json_dumps(m->ctl_request, JSON_COMPACT) :
-                NULL;
-  if(!m->ctl_body) {
-    m->control_idx = m->e->n_controls;
-    control_failed(m, PRB_FAIL_UNKNOWN, false);
+  sort_v4_first(m);
+  if(m->expired) {
+    record_refused_request(m, PRB_FAIL_TIMEOUT);
+    chain_over(m);
     return;
   }
-  ask_control(m);
+  if(!m->n_hop_addrs) {
+    m->obs.http_experiment_failure = hop_dns_failure(m);
+    chain_over(m);
+    return;
+  }
+  for(size_t i = 0; i < m->n_hop_addrs; i++)
+    if(prb_meas_allowed(m, m->hop_addrs[i])) {
+      start_hop_conn(m, m->hop_addrs[i]);
+      return;
+    }
+  record_refused_request(m, PRB_FAIL_REFUSED_ADDR);
+  chain_over(m);
 }
 
 /* The whole measurement's budget: what is in flight when it runs out ends
@@ -822,24 +720,22 @@ static void on_deadline(void *arg)
 {
   struct prb_meas *m = arg;
   m->expired = true;
-  if(m->ctl_fetch) {
-    prb_fetch_cancel(m->ctl_fetch);
-    m->ctl_fetch = NULL;
-    control_failed(m, PRB_FAIL_TIMEOUT, true);  /* no answer came */
-  }
-  if(m->state == ST_FETCH && m->fetch) {
-    prb_fetch_cancel(m->fetch);
+  prb_meas_control_expire(m);
+  if(m->state == ST_FETCH && (m->fetch || m->hop_conn)) {
+    prb_h1_cancel(m->fetch);
+    prb_conn_cancel(m->hop_conn);
     m->fetch = NULL;
+    m->hop_conn = NULL;
     record_refused_request(m, PRB_FAIL_TIMEOUT);
-    finish(m);
+    chain_over(m);
   }
   else if(m->state == ST_HOP_DNS) {
     for(size_t i = 0; i < m->n_lookups; i++)
       prb_dns_cancel(m->lookups[i].lk);
     m->n_lookups = 0;
-    m->pending = 0;
+    m->dns_pending = 0;
     record_refused_request(m, PRB_FAIL_TIMEOUT);
-    finish(m);
+    chain_over(m);
   }
   /* DNS and connect steps end by their own deadlines and see expired. */
 }
@@ -884,7 +780,7 @@ static struct prb_meas *start(struct prb_engine *e, const struct prb_url *url,
     snprintf(m->hop_addrs[0], PRB_IP_MAX, "%.45s", url->host);
     m->n_hop_addrs = 1;
     if(m->want_control)
-      start_control(m);
+      prb_meas_control_start(m);
     start_connect(m);
   }
   else

@@ -3,10 +3,12 @@
  * DNS (A and AAAA, system resolver and each extra resolver), then TCP and,
  * for https, TLS to every resolved address (bounded), a decoy-SNI handshake
  * where the real name's handshake failed after TCP worked, then one GET
- * through a working endpoint, following up to 10 redirects ourselves: each
- * hop resolved by c-ares, loopback never contacted. In parallel, the
- * control vantage point is asked to do the same from outside. Everything
- * observed goes into a struct prb_obs; nothing here writes or classifies.
+ * over the first of those connections that is usable (one handshake per
+ * endpoint), following up to 10 redirects ourselves: each hop resolved by
+ * c-ares and fetched over a connection of its own, loopback never
+ * contacted. In parallel, the control vantage point is asked to do the
+ * same from outside. Everything observed goes into a struct prb_obs;
+ * nothing here writes or classifies.
  */
 #ifndef PRB_MEASURE_H
 #define PRB_MEASURE_H

@@ -65,15 +65,16 @@ static void say(const struct run *r, bool error, const char *fmt, ...)
 
 static void say(const struct run *r, bool error, const char *fmt, ...)
 {
-  char text[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
   if(r->o->on_message)
-    r->o->on_message(r->o->on_message_ctx, error, text);
-  else
+    r->o->on_message(r->o->on_message_ctx, error, fmt, ap);
+  else {
+    char text[1024];
+    vsnprintf(text, sizeof(text), fmt, ap);
     fprintf(stderr, "accessprobe: %s\n", text);
+  }
+  va_end(ap);
 }
 
 /* ---- file descriptors ----------------------------------------------- */
@@ -185,8 +186,10 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
   const struct prb_input *item = &r->o->inputs->items[input];
   struct prb_classification c;
   adopt_network(r, prb_meas_control_reply(m));
-  json_t *keys = prb_analyze(&r->ev, obs, prb_meas_control(m),
-                             prb_meas_control_failure(m), r->canaries_ok, &c);
+  struct prb_analyze_in in = {obs, prb_meas_control(m),
+                              prb_meas_control_failure(m), r->canaries_ok,
+                              r->info.probe_cc};
+  json_t *keys = prb_analyze(&r->ev, &in, &c);
   if(keys) {
     json_t *req = prb_meas_control_request(m);
     json_t *reply = prb_meas_control_reply(m);
@@ -195,6 +198,10 @@ static void emit(struct run *r, struct prb_meas *m, size_t input)
     json_object_set(keys, "control", reply ? reply : json_null());
     json_object_set_new(keys, "x_category_code", item->category_code[0] ?
                         json_string(item->category_code) : json_null());
+    /* the canaries' answer the verdict rests on, for re-analysis later */
+    json_object_set_new(keys, "x_canaries", r->canaries_ok == PRB_TRI_NULL
+                        ? json_null()
+                        : json_boolean(r->canaries_ok == PRB_TRI_TRUE));
   }
   json_t *rec = keys ? prb_record_build(&r->info, obs, prb_meas_control(m),
                                        prb_meas_control_url(m), keys) : NULL;
@@ -425,7 +432,7 @@ static int measure_all(struct run *r, struct prb_run_stats *stats)
         "kept in %s; %zu inputs left for the next run", o->max_runtime, kept,
         path, left);
   else if(!o->quiet)
-    say(r, false, "measured %zu URLs in %.1f s (%.1f/s); records in %s", kept,
+    say(r, false, "records written: %zu, in %.1f s (%.1f/s), to %s", kept,
         secs, secs > 0 ? (double)kept / secs : 0, path);
   return PRB_EXIT_OK;
 }

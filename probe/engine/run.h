@@ -8,6 +8,7 @@
 #ifndef PRB_RUN_H
 #define PRB_RUN_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -42,9 +43,11 @@ struct prb_run_opts {
                     size_t done, size_t total);
   void *on_record_ctx;
   /* The run's own messages (errors, budget, summary), one sentence each,
-   * without a trailing newline; NULL prints "accessprobe: TEXT" on
-   * stderr. error is true for problems, false for information. */
-  void (*on_message)(void *ctx, bool error, const char *text);
+   * without a trailing newline, as a printf format and its arguments (so
+   * that the caller may print a translation of fmt with the same
+   * conversions); NULL prints "accessprobe: TEXT" on stderr. error is
+   * true for problems, false for information. */
+  void (*on_message)(void *ctx, bool error, const char *fmt, va_list ap);
   void *on_message_ctx;
   /* The report_id to write (a resumed run keeps its own); NULL makes a
    * new one. */

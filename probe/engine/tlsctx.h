@@ -3,7 +3,8 @@
  * We verify against the pristine Mozilla root set Debian ships as separate
  * files in /usr/share/ca-certificates/mozilla/, never the system store
  * (/etc/ssl/certs), which may hold a national interception root. The store
- * is parsed once per run and shared by our handshakes and by libcurl.
+ * is parsed once per run and shared by our handshakes and by libcurl (the
+ * control's requests).
  */
 #ifndef PRB_TLSCTX_H
 #define PRB_TLSCTX_H
@@ -22,8 +23,9 @@ X509_STORE *prb_tls_store_load(const char *path, size_t *n, char *why,
 
 /* A client context for measuring handshakes: verification is recorded, not
  * enforced (SSL_VERIFY_NONE), so a chain that fails verification is still
- * kept as evidence; ALPN offers h2 and http/1.1 as browsers do; no session
- * resumption. Takes a reference to store. NULL when out of memory. */
+ * kept as evidence; ALPN offers http/1.1 only (the GET goes over the
+ * measured connection, and we speak HTTP/1.1); no session resumption, no
+ * renegotiation. Takes a reference to store. NULL when out of memory. */
 SSL_CTX *prb_tls_ctx_new(X509_STORE *store);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/csv.h"
+#include "common/textclean.h"
 #include "common/url.h"
 
 static const char cl_header[] =
@@ -77,8 +78,12 @@ enum prb_load prb_inputs_add_url(struct prb_inputs *in, const char *url,
   if(!category_code)
     category_code = "";
   if(prb_url_canonical(url, canon, sizeof canon, &why) < 0) {
+    /* Named, so that the volunteer sees which one (cut and made
+     * printable: it may be long, and anything). */
+    char shown[160];
+    prb_log_excerpt(shown, sizeof(shown), url, strlen(url));
     if(err)
-      fprintf(err, "%s: %s\n", origin, why);
+      fprintf(err, "%s: %s: %s\n", origin, shown, why);
     in->n_bad++;
     return PRB_LOAD_BAD;
   }

@@ -4,8 +4,10 @@
 #include "common/buf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/certlist.h"
 #include "common/csv.h"
@@ -16,7 +18,8 @@
 #include "lists/inputs.h"
 #include "common/url.h"
 
-enum kind { K_UNKNOWN, K_EMPTY, K_TESTLIST, K_FINGERPRINTS, K_CERTS, K_LEGEND };
+enum kind { K_UNKNOWN, K_EMPTY, K_TESTLIST, K_FINGERPRINTS, K_CERTS, K_LEGEND,
+            K_URLS };
 
 static const char *const testlist_cols[] = {
   "url", "category_code", "category_description", "date_added", "source",
@@ -45,6 +48,27 @@ static void legend_free(struct legend *g)
   free(g->code);
   free(g->desc);
   memset(g, 0, sizeof *g);
+}
+
+/* A list of URLs, one per line, as `run -f` reads it: its first line that
+ * is neither blank nor a '#' comment is a URL (or at least no CSV row). */
+static bool looks_like_urls(const char *path)
+{
+  FILE *fp = fopen(path, "rb");
+  char line[512];
+  bool urls = false;
+  if(!fp)
+    return false;
+  while(fgets(line, sizeof line, fp)) {
+    const char *s = line + strspn(line, " \t\r\n");
+    if(!*s || *s == '#')
+      continue;
+    urls = !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) ||
+           !strchr(s, ',');
+    break;
+  }
+  fclose(fp);
+  return urls;
 }
 
 /* The kind of file at path from its first record; -1 if unreadable. */
@@ -81,6 +105,8 @@ static int detect(const char *path, enum kind *k)
     else if(strcmp(f0, "family") == 0)
       *k = K_CERTS;
   }
+  if(*k == K_UNKNOWN && looks_like_urls(path))
+    *k = K_URLS;
   prb_csv_close(r);
   fclose(fp);
   return 0;
@@ -349,6 +375,25 @@ static void check_testlist(const char *path, const struct legend *g,
   walk_close(&w);
 }
 
+/* Every line as `run -f` reads it: bad ones named with FILE:LINE. */
+static void check_urls(const char *path, struct result *res, FILE *out)
+{
+  struct prb_inputs in;
+  prb_inputs_init(&in);
+  int rc = prb_inputs_add_file(&in, path, out);
+  res->rows = in.n + in.n_bad + in.n_dup;
+  res->bad = in.n_bad;
+  if(rc == PRB_LOAD_EREAD)
+    res->unreadable = 1;
+  else if(rc != PRB_LOAD_OK)
+    res->unusable = 1;
+  else if(!in.n) {
+    fprintf(out, "%s: no URL to measure\n", path);
+    res->unusable = 1;
+  }
+  prb_inputs_free(&in);
+}
+
 static void check_fingerprints(const char *path, struct result *res,
                                FILE *out)
 {
@@ -409,9 +454,10 @@ static void find_legend(const char *path, struct legend *g)
 static void usage(FILE *out)
 {
   fputs("usage: accessprobe lists check FILE...\n"
-        "Validates test lists, blocking fingerprints, interception "
-        "certificates\nand the category legend; prints FILE:LINE: reason "
-        "for every problem.\nExit status: 0 all usable, 7 bad rows, 3 a file "
+        "Validates test lists (Citizen Lab CSV, or one URL per line as run "
+        "-f reads\nthem), blocking fingerprints, interception certificates "
+        "and the category\nlegend; prints FILE:LINE: reason for every "
+        "problem.\nExit status: 0 all usable, 7 bad rows, 3 a file "
         "cannot be read.\n", out);
 }
 
@@ -500,13 +546,17 @@ enum prb_exit prb_lists_main(int argc, char **argv)
     case K_CERTS:
       check_certs(path, &res, out);
       break;
+    case K_URLS:
+      check_urls(path, &res, out);
+      break;
     case K_EMPTY:
       fprintf(out, "%s:1: empty file\n", path);
       res.unusable = 1;
       break;
     case K_UNKNOWN:
       fprintf(out, "%s:1: unknown columns: not a test list, fingerprint, "
-              "interception-certificate or category file\n", path);
+              "interception-certificate or category file, nor one URL per "
+              "line\n", path);
       res.unusable = 1;
       break;
     }

@@ -67,6 +67,38 @@ struct prb_http_request *prb_obs_add_request(struct prb_obs *obs)
   return r;
 }
 
+static char *dup_bytes(const char *s, size_t len)
+{
+  char *d = malloc(len + 1);
+  if(d) {
+    if(len)
+      memcpy(d, s, len);
+    d[len] = 0;
+  }
+  return d;
+}
+
+bool prb_obs_add_header(struct prb_header *list, size_t *n, size_t max,
+                        const char *name, size_t nlen, const char *value,
+                        size_t vlen)
+{
+  if(*n >= max)
+    return false;
+  struct prb_header *hd = &list[*n];
+  hd->name = dup_bytes(name, nlen);
+  hd->value = dup_bytes(value, vlen);
+  if(!hd->name || !hd->value) {
+    free(hd->name);
+    free(hd->value);
+    memset(hd, 0, sizeof(*hd));
+    return false;
+  }
+  hd->name_len = nlen;
+  hd->value_len = vlen;
+  (*n)++;
+  return true;
+}
+
 static void free_headers(struct prb_header *h, size_t n)
 {
   size_t i;

@@ -99,6 +99,25 @@ struct prb_http_request {
    * PRB_BODY_COUNT_MAX and the deadline) when the fetch was asked to, so
    * the helper can tell the page's real length; 0 when not counted. */
   size_t body_counted;
+  /* How the response arrived, for telling a slow transfer from a stalled
+   * one (x_ keys of the record). Times are seconds since the measurement
+   * started, like t0 and t; they mean something only when bytes_received
+   * is not 0. */
+  size_t bytes_received;        /* response bytes read: head and body,
+                                   kept or not (after TLS) */
+  double t_first_byte, t_last_byte;
+  struct prb_progress {
+    double t;
+    size_t bytes;               /* bytes_received by then */
+  } progress[PRB_PROGRESS_MAX]; /* evenly spread over the transfer */
+  size_t n_progress;
+  /* static: when the step's deadline ended the exchange, what it cut:
+   * "no_bytes" (nothing came), "stalled" (bytes came, then none for a
+   * while) or "flowing" (bytes still coming); NULL when it did not */
+  const char *timeout_progress;
+  /* static: why the response could not be read as HTTP/1.x (its failure
+   * is http_request_failed), e.g. "content_length_conflict"; NULL if not */
+  const char *protocol_error;
   double t0, t;
   int depth;
   int transaction_id;
@@ -131,6 +150,13 @@ struct prb_dns_query *prb_obs_add_query(struct prb_obs *obs);
 struct prb_tcp_connect *prb_obs_add_tcp(struct prb_obs *obs);
 struct prb_tls_handshake *prb_obs_add_tls(struct prb_obs *obs);
 struct prb_http_request *prb_obs_add_request(struct prb_obs *obs);
+
+/* Appends a copy of one header (name and value bytes, NUL-terminated for
+ * convenience) to list, which holds *n of at most max. False when full or
+ * out of memory: nothing is added. */
+bool prb_obs_add_header(struct prb_header *list, size_t *n, size_t max,
+                        const char *name, size_t nlen, const char *value,
+                        size_t vlen);
 
 /* Frees what one request owns (headers, body) and zeroes it; for a
  * request that never made it into an obs. */

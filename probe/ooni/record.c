@@ -381,6 +381,44 @@ static json_t *http_response_json(const struct prb_http_request *r)
   return o;
 }
 
+/* How the response arrived (x_ keys, for telling a throttled transfer
+ * from a stalled one): [[t, bytes], ...] samples. */
+static json_t *progress_json(const struct prb_http_request *r)
+{
+  json_t *a = json_array();
+  size_t i, n = r->n_progress < PRB_PROGRESS_MAX ? r->n_progress :
+                PRB_PROGRESS_MAX;
+  int rc = 0;
+
+  for(i = 0; i < n; i++) {
+    json_t *pair = json_array();
+    rc |= push(pair, jreal(r->progress[i].t));
+    rc |= push(pair, json_integer((json_int_t)r->progress[i].bytes));
+    rc |= push(a, pair);
+  }
+  if(rc) {
+    json_decref(a);
+    return NULL;
+  }
+  return a;
+}
+
+static int arrival_json(json_t *o, const struct prb_http_request *r)
+{
+  bool got = r->bytes_received > 0;
+  int rc = 0;
+
+  rc |= put(o, "x_bytes_received", json_integer((json_int_t)r->bytes_received));
+  rc |= put(o, "x_t_first_byte", got ? jreal(r->t_first_byte) : json_null());
+  rc |= put(o, "x_t_last_byte", got ? jreal(r->t_last_byte) : json_null());
+  rc |= put(o, "x_progress", progress_json(r));
+  rc |= put(o, "x_timeout_progress", r->timeout_progress ?
+            json_string(r->timeout_progress) : json_null());
+  rc |= put(o, "x_protocol_error", r->protocol_error ?
+            json_string(r->protocol_error) : json_null());
+  return rc;
+}
+
 static json_t *request_json(const struct prb_http_request *r)
 {
   json_t *o = json_object();
@@ -396,6 +434,7 @@ static json_t *request_json(const struct prb_http_request *r)
   rc |= put(o, "t", jreal(r->t));
   rc |= put(o, "tags", jtags(r->depth, NULL));
   rc |= put(o, "transaction_id", json_integer(r->transaction_id));
+  rc |= arrival_json(o, r);
   if(rc) {
     json_decref(o);
     return NULL;
@@ -613,11 +652,16 @@ static int scrub_binary(json_t *parent, const char *key, json_t *v,
   unsigned char *buf;
   size_t len, olen;
   const char *bytes = value_bytes(v, &len, &buf);
-  char *clean;
+  char *clean = NULL;
   int rc = 0;
 
   if(!bytes)
     return 0;                   /* not ours to read, or undecodable */
+  if(!prb_scrub_finds(s, bytes, len)) {
+    if(hash)
+      hash[0] = '\0';
+    goto out;
+  }
   clean = prb_scrub_text(s, bytes, len, &olen);
   if(!clean) {
     rc = 1;
@@ -689,9 +733,16 @@ char *prb_record_dump(json_t *rec, const struct prb_scrub *scrub,
                          JSON_REAL_PRECISION(10));
   if(!text)
     goto out;
-  clean = prb_scrub_text(scrub, text, strlen(text), &n);
-  if(!clean)
-    goto out;
+  n = strlen(text);
+  if(prb_scrub_finds(scrub, text, n)) {
+    clean = prb_scrub_text(scrub, text, n, &n);
+    if(!clean)
+      goto out;
+  }
+  else {                        /* nothing to scrub: no copy */
+    clean = text;
+    text = NULL;
+  }
   line = realloc(clean, n + 2);
   if(!line)
     goto out;

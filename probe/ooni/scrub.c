@@ -183,16 +183,25 @@ struct outbuf {
   bool oom;
 };
 
+/* o NULL: a dry run, which only tells whether anything would change. */
 static void out_put(struct outbuf *o, const char *p, size_t n)
 {
-  if(!o->oom && n && prb_buf_add(&o->b, p, n) != PRB_BUF_OK)
+  if(o && !o->oom && n && prb_buf_add(&o->b, p, n) != PRB_BUF_OK)
     o->oom = true;
 }
 
+/* Hex digits, ':' and '.': what an address is written with. A table,
+ * since every byte of every record is looked up. */
+static const bool runchar[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+  ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1,
+  ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['A'] = 1, ['B'] = 1,
+  ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, [':'] = 1, ['.'] = 1,
+};
+
 static bool is_runchar(unsigned char c)
 {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+  return runchar[c];
 }
 
 static bool is_digit(unsigned char c)
@@ -284,15 +293,17 @@ static bool match_v4(const struct prb_scrub *s, const char *r, size_t n,
  * address: a stray colon, the address and ":65535". */
 #define V6_SPAN (1 + (INET6_ADDRSTRLEN - 1) + 6)
 
-/* Writes the run r[0..n) to o with every address of the set replaced. A
+/* Writes the run r[0..n) to o with every address of the set replaced;
+ * true when there was one (with o NULL, only tells: a dry run). A
  * run may hold addresses glued together ("10.1.2.3::ffff:a01:203"): what
  * is left beside a replaced one is a run of its own in the output, so it
  * is scrubbed again as one. Linear: each piece is looked at once, and
  * match_v6 only where an address fits. */
-static void scrub_run(const struct prb_scrub *s, const char *r, size_t n,
+static bool scrub_run(const struct prb_scrub *s, const char *r, size_t n,
                       struct outbuf *o)
 {
   size_t dots = 0, from, to;
+  bool found = false;
 
   while(dots < n && r[n - 1 - dots] == '.')
     dots++;
@@ -300,39 +311,71 @@ static void scrub_run(const struct prb_scrub *s, const char *r, size_t n,
     bool v6 = n <= dots + V6_SPAN && match_v6(s, r, n, &from, &to);
     if(!v6 && !match_v4(s, r, n, &from, &to)) {
       out_put(o, r, n);
-      return;
+      return found;
     }
+    if(!o)
+      return true;
     scrub_run(s, r, from, o);
     out_put(o, SCRUBBED, SCRUBBED_LEN);
+    found = true;
     r += to;
     n -= to;
   }
+  return found;
+}
+
+/* One pass over text: every run of address characters that could hold an
+ * address is a candidate: three dots (IPv4) or two colons (IPv6); base64,
+ * words and JSON's numbers go as they are. Writes the scrubbed text to o,
+ * or with o NULL returns at the first address of the set (a dry run). */
+static bool scan(const struct prb_scrub *s, const char *text, size_t len,
+                 struct outbuf *o)
+{
+  size_t i = 0, done = 0;
+  bool found = false;
+
+  while(i < len) {
+    size_t j = i, dots = 0, colons = 0;
+    if(!is_runchar((unsigned char)text[i])) {
+      i++;
+      continue;
+    }
+    for(; j < len && is_runchar((unsigned char)text[j]); j++) {
+      dots += text[j] == '.';
+      colons += text[j] == ':';
+    }
+    if(colons >= 2 || dots >= 3) {
+      if(!o && scrub_run(s, text + i, j - i, NULL))
+        return true;
+      if(o) {
+        out_put(o, text + done, i - done);
+        found |= scrub_run(s, text + i, j - i, o);
+        done = j;
+      }
+    }
+    i = j;
+  }
+  out_put(o, text + done, len - done);
+  return found;
+}
+
+bool prb_scrub_finds(const struct prb_scrub *s, const char *text, size_t len)
+{
+  return s && s->n && scan(s, text, len, NULL);
 }
 
 char *prb_scrub_text(const struct prb_scrub *s, const char *text, size_t len,
                      size_t *outlen)
 {
   struct outbuf o;
-  size_t i = 0;
 
   prb_buf_init(&o.b, SIZE_MAX);
   o.oom = false;
-
-  while(i < len) {
-    size_t j = i;
-    if(!s || !s->n || !is_runchar((unsigned char)text[i])) {
-      /* Copy the stretch up to the next candidate in one go. */
-      while(j < len && (!s || !s->n || !is_runchar((unsigned char)text[j])))
-        j++;
-      out_put(&o, text + i, j - i);
-      i = j;
-      continue;
-    }
-    while(j < len && is_runchar((unsigned char)text[j]))
-      j++;
-    scrub_run(s, text + i, j - i, &o);
-    i = j;
-  }
+  /* Most text holds none of our addresses: one dry pass, one copy. */
+  if(!prb_scrub_finds(s, text, len))
+    out_put(&o, text, len);
+  else
+    scan(s, text, len, &o);
   if(o.oom) {
     prb_buf_free(&o.b);
     return NULL;

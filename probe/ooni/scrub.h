@@ -29,6 +29,10 @@ bool prb_scrub_contains(const struct prb_scrub *s, const char *addr);
 /* Adds every non-loopback address of this host's interfaces. */
 bool prb_scrub_add_interfaces(struct prb_scrub *s);
 
+/* True when prb_scrub_text() would change the len bytes at text (s may be
+ * NULL: false). Cheaper than scrubbing: most text holds no address. */
+bool prb_scrub_finds(const struct prb_scrub *s, const char *text, size_t len);
+
 /* Scrubs the len bytes at text.
  * Returns a malloc'd scrubbed copy of the len bytes at text, NUL-terminated,
  * with its length in *outlen; NULL when out of memory. */

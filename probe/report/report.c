@@ -5,28 +5,25 @@
 #include "report/report_count.h"
 #include "report/report_db.h"
 #include "report/report_fmt.h"
+#include "report/report_input.h"
 #include "report/report_read.h"
 #include "report/report_scan.h"
 #include "common/clock.h"
 #include "common/buf.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-
-#define DIR_DEPTH_MAX 16
-#define PATH_MAX_LEN 4096
 
 enum fmt { FMT_MD, FMT_CSV, FMT_JSON, FMT_HTML };
 
 struct ctx {
   struct prb_rep *rep;
+  struct prb_rep_input *input;
   int unreadable;
   int oom;
   bool stats;
@@ -179,13 +176,6 @@ static void read_file(struct ctx *c, const char *path, struct prb_dbrows *db)
   const char *line;
   size_t len;
   uint64_t lineno = 0, other = 0;
-  struct prb_scan_rec *rec = malloc(sizeof(*rec));
-  if(!rec) {
-    c->oom = 1;
-    prb_lines_close(in);
-    prb_dbrows_close(db);
-    return;
-  }
   bool broken = false;
   for(;;) {
     enum prb_lines_status st = db ? prb_dbrows_next(db, &line, &len, &lineno)
@@ -212,12 +202,12 @@ static void read_file(struct ctx *c, const char *path, struct prb_dbrows *db)
     if(len == 0 || (len == 1 && line[0] == '\r'))
       continue;
     const char *why;
-    switch(prb_scan_record(line, len, rec, &why)) {
+    switch(prb_rep_input_line(c->input, line, len, file, lineno, &why)) {
     case PRB_SCAN_OK:
-      if(prb_rep_add(c->rep, rec, file, lineno)) {
-        c->oom = 1;
-        broken = true;
-      }
+      break;
+    case -1:
+      c->oom = 1;
+      broken = true;
       break;
     case PRB_SCAN_OTHER_TEST:
       other++;
@@ -230,7 +220,6 @@ static void read_file(struct ctx *c, const char *path, struct prb_dbrows *db)
     if(c->oom)
       break;
   }
-  free(rec);
   uint64_t bytes = db ? prb_dbrows_bytes(db) : prb_lines_bytes(in);
   c->bytes += bytes;
   c->lines += lineno;
@@ -254,95 +243,11 @@ static void read_db(struct ctx *c, const char *conninfo)
   read_file(c, prb_dbrows_name(db), db);
 }
 
-static bool wanted_name(const char *name)
+static int read_one(void *ctx, const char *path)
 {
-  static const char *const ext[] = {".jsonl", ".jsonl.gz", ".json",
-                                    ".json.gz"};
-  size_t n = strlen(name);
-  if(name[0] == '.')
-    return false;
-  for(size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-    size_t e = strlen(ext[i]);
-    if(n > e && !strcmp(name + n - e, ext[i]))
-      return true;
-  }
-  return false;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(struct ctx *c, const char *path, int depth);
-
-/* A directory's entries in name order, so reports are reproducible. */
-static void read_dir(struct ctx *c, const char *path, int depth)
-{
-  DIR *d = opendir(path);
-  if(!d) {
-    fprintf(stderr, "accessprobe report: %s: %s\n", path, strerror(errno));
-    c->unreadable = 1;
-    return;
-  }
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  struct dirent *e;
-  while((e = readdir(d))) {
-    if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    if(!prb_array_reserve(&names, &cap, n + 1, sizeof(*names), SIZE_MAX)) {
-      c->oom = 1;
-      break;
-    }
-    size_t len = strlen(e->d_name);
-    names[n] = malloc(len + 1);
-    if(!names[n]) {
-      c->oom = 1;
-      break;
-    }
-    memcpy(names[n], e->d_name, len + 1);
-    n++;
-  }
-  closedir(d);
-  if(n)   /* names is NULL for an empty directory */
-    qsort(names, n, sizeof(*names), cmp_str);
-  for(size_t i = 0; i < n && !c->oom; i++) {
-    char full[PATH_MAX_LEN];
-    int w = snprintf(full, sizeof(full), "%s/%s", path, names[i]);
-    if(w < 0 || (size_t)w >= sizeof(full)) {
-      fprintf(stderr, "accessprobe report: %s/%s: path too long\n", path,
-              names[i]);
-      c->unreadable = 1;
-      continue;
-    }
-    struct stat st;
-    if(lstat(full, &st))
-      continue;
-    if(S_ISDIR(st.st_mode))
-      walk(c, full, depth + 1);
-    else if(S_ISREG(st.st_mode) && wanted_name(names[i]))
-      read_file(c, full, NULL);
-  }
-  for(size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
-}
-
-static void walk(struct ctx *c, const char *path, int depth)
-{
-  struct stat st;
-  if(strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
-    if(depth >= DIR_DEPTH_MAX) {
-      fprintf(stderr, "accessprobe report: %s: directories nested too "
-              "deeply\n", path);
-      c->unreadable = 1;
-      return;
-    }
-    read_dir(c, path, depth);
-  } else {
-    read_file(c, path, NULL);
-  }
+  struct ctx *c = ctx;
+  read_file(c, path, NULL);
+  return c->oom;
 }
 
 enum {
@@ -493,14 +398,21 @@ enum prb_exit prb_report_main(int argc, char **argv)
   struct ctx c;
   memset(&c, 0, sizeof(c));
   c.rep = prb_rep_new(&o);
-  if(!c.rep) {
+  c.input = c.rep ? prb_rep_input_new(c.rep, stderr) : NULL;
+  if(!c.input) {
+    prb_rep_free(c.rep);
     if(out != stdout)
       fclose(out);
     return PRB_EXIT_INTERNAL;
   }
   double t0 = prb_now();
-  for(int i = optind; i < argc && !c.oom; i++)
-    walk(&c, argv[i], 0);
+  for(int i = optind; i < argc && !c.oom; i++) {
+    int w = prb_lines_walk(argv[i], "accessprobe report", read_one, &c);
+    if(w < 0)
+      c.oom = 1;
+    else if(w)
+      c.unreadable = 1;
+  }
   if(db && !c.oom)
     read_db(&c, db);
   double t1 = prb_now();
@@ -537,6 +449,7 @@ enum prb_exit prb_report_main(int argc, char **argv)
   }
   if(rc == PRB_EXIT_OK && c.unreadable)
     rc = PRB_EXIT_INPUT;
+  prb_rep_input_free(c.input);
   prb_rep_free(c.rep);
   return rc;
 }

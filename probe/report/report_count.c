@@ -6,6 +6,7 @@
 #include "common/hashtab.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,43 @@ static uint32_t intern(struct strtab *t, const char *s)
   return (uint32_t)t->n++;
 }
 
+/* ---- identities seen: a set of 64-bit hashes ----------------------------- */
+
+struct idset {
+  uint64_t *slot;               /* 0: empty (a key of 0 is stored as 1) */
+  size_t n, cap;                /* cap: 0 or a power of two */
+};
+
+/* 1 when key was there already, 0 when added, -1 out of memory. */
+static int idset_add(struct idset *s, uint64_t key)
+{
+  key = key ? key : 1;
+  if((s->n + 1) * 2 > s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 1024;
+    uint64_t *slot = calloc(cap, sizeof(*slot));
+    if(!slot)
+      return -1;
+    for(size_t i = 0; i < s->cap; i++) {
+      if(!s->slot[i])
+        continue;
+      size_t j = (size_t)s->slot[i] & (cap - 1);
+      while(slot[j])
+        j = (j + 1) & (cap - 1);
+      slot[j] = s->slot[i];
+    }
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+  }
+  size_t j = (size_t)key & (s->cap - 1);
+  for(; s->slot[j]; j = (j + 1) & (s->cap - 1))
+    if(s->slot[j] == key)
+      return 1;
+  s->slot[j] = key;
+  s->n++;
+  return 0;
+}
+
 /* ---- the report ---------------------------------------------------------- */
 
 struct skipped {
@@ -79,6 +117,7 @@ struct prb_rep {
   struct prb_rep_cell *cells;  size_t ncells, cells_cap;
   struct skipped skip[PRB_REP_SKIPPED_KEPT];
   size_t nskip;
+  struct idset seen;
   struct prb_rep_totals t;
 };
 
@@ -112,6 +151,7 @@ void prb_rep_free(struct prb_rep *r)
   prb_hashtab_free(&r->net_map);
   prb_hashtab_free(&r->pair_map);
   prb_hashtab_free(&r->cell_map);
+  free(r->seen.slot);
   for(size_t i = 0; i < r->npairs; i++)
     free(r->pairs[i].refs);
   free(r->sites);
@@ -261,6 +301,41 @@ static int add_ref(struct prb_rep *r, struct prb_rep_pair *p,
   return 0;
 }
 
+/* Records by software_name: the first PRB_REP_SOFTWARE_MAX names apart. */
+static void count_software(struct prb_rep_totals *t, const char *name)
+{
+  if(!name[0])
+    name = "unknown";
+  for(uint32_t i = 0; i < t->n_software; i++)
+    if(!strcmp(t->software[i], name)) {
+      t->software_records[i]++;
+      return;
+    }
+  if(t->n_software == PRB_REP_SOFTWARE_MAX) {
+    t->software_other++;
+    return;
+  }
+  snprintf(t->software[t->n_software], sizeof(t->software[0]), "%s", name);
+  t->software_records[t->n_software++] = 1;
+}
+
+/* Most records first (ties: by name), for the sentence that names them. */
+static void sort_software(struct prb_rep_totals *t)
+{
+  for(uint32_t i = 1; i < t->n_software; i++)
+    for(uint32_t j = i; j > 0; j--) {
+      uint64_t a = t->software_records[j - 1], b = t->software_records[j];
+      if(a > b || (a == b && strcmp(t->software[j - 1], t->software[j]) <= 0))
+        break;
+      char name[PRB_SCAN_SOFTWARE_MAX];
+      memcpy(name, t->software[j], sizeof(name));
+      memcpy(t->software[j], t->software[j - 1], sizeof(name));
+      memcpy(t->software[j - 1], name, sizeof(name));
+      t->software_records[j] = a;
+      t->software_records[j - 1] = b;
+    }
+}
+
 int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
                 uint32_t file, uint64_t line)
 {
@@ -271,7 +346,17 @@ int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
     r->t.filtered++;
     return 0;
   }
+  int dup = idset_add(&r->seen, rec->key);
+  if(dup) {
+    if(dup < 0)
+      return -1;
+    r->t.duplicates++;
+    return 0;
+  }
   r->t.records++;
+  count_software(&r->t, rec->software);
+  if(rec->failure_facts && rec->verdict == PRB_VERDICT_INCONCLUSIVE)
+    r->t.failed++;
   /* The probe's own network was down: nothing about the site. */
   if(rec->verdict == PRB_VERDICT_PROBE_OFFLINE) {
     r->t.offline++;
@@ -537,6 +622,7 @@ int prb_rep_finish(struct prb_rep *r)
 {
   if(renumber(r))
     return -1;
+  sort_software(&r->t);
   struct prb_rep_totals *t = &r->t;
   int32_t lo = INT32_MAX, hi = INT32_MIN;
   /* cells -> pairs */

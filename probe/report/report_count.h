@@ -1,20 +1,27 @@
 /* report_count.h: the access counts behind `accessprobe report`.
  *
- * Memory is bounded by what is counted, never by how many measurements
- * there are: state is kept per (site, network, day) "cell", per (site,
- * network) "pair" (plus at most max_refs references to the lines the pair
- * rests on) and per distinct string (site, network, file, report_id,
- * input).
+ * Memory is bounded by what is counted: state is kept per (site,
+ * network, day) "cell", per (site, network) "pair" (plus at most max_refs
+ * references to the lines the pair rests on) and per distinct string
+ * (site, network, file, report_id, input); the one cost per measurement
+ * is its identity for de-duplication, a 64-bit hash in a set (16 to 32
+ * bytes each).
  *
- * The counting rule (also in results/README.md). Measurements whose
- * verdict is probe_offline say nothing about the site: they are counted
- * apart and ignored below. For one site on one network on one UTC day, let
+ * The counting rule (also in results/README.md). A record counts once: a
+ * second one with the same identity (measurement_uid, else report_id,
+ * input, measurement_start_time and network, else, without a report_id,
+ * the record's bytes) is a duplicate, counted apart. Measurements whose verdict is probe_offline say nothing about
+ * the site: they are counted apart and ignored below. Failed measurements
+ * are inconclusive ones, counted apart as well as there. For one site on one network on one UTC day, let
  * C = ok + blocked + throttled + down measurements (inconclusive ones have
  * no say). The day is
  *   no verdict  C = 0 (only inconclusive measurements);
  *   blocked     blocked > C/2 (a strict majority) and either at least
  *               min_blocked (default 2) measurements say blocked or one of
- *               them is confirmed (a fingerprint); confirmed when one is;
+ *               them is confirmed (a fingerprint, a known interception
+ *               certificate, the SNI test): a confirmed block stands
+ *               alone, an unconfirmed one needs company; confirmed when
+ *               one is;
  *               its method is the one most of its blocked measurements
  *               name (ties: dns, tcp, tls, http, in that order);
  *   anomaly     blocked > C/2 without that support (one unconfirmed
@@ -40,6 +47,7 @@
 
 #define PRB_REP_REFS_DEFAULT 100   /* references kept per (site, network) */
 #define PRB_REP_SKIPPED_KEPT 100   /* malformed lines kept for the JSON */
+#define PRB_REP_SOFTWARE_MAX 8     /* software names told apart */
 
 /* Ordered by severity: a grid cell shows the worst of its networks. */
 enum prb_rep_status {
@@ -130,7 +138,17 @@ struct prb_rep_totals {
   uint64_t malformed;      /* lines skipped: bad JSON, bad fields, too long */
   uint64_t other_tests, filtered;
   uint64_t offline;        /* probe_offline measurements, not counted */
-  uint64_t derived;        /* verdicts derived from OONI's keys */
+  uint64_t derived;        /* records without x_analysis, judged here */
+  uint64_t duplicates;     /* records seen before (report_count.c's
+                              identity): counted once */
+  uint64_t failed;         /* failed measurements (nothing measured, the
+                              control failed, the probe's own error):
+                              inconclusive, neither blocked nor ok */
+  /* The software that made the records, most records first. */
+  char software[PRB_REP_SOFTWARE_MAX][PRB_SCAN_SOFTWARE_MAX];
+  uint64_t software_records[PRB_REP_SOFTWARE_MAX];
+  uint32_t n_software;
+  uint64_t software_other; /* records of software past the first few */
   struct prb_rep_figure measured, problems, blocked, blocked_confirmed,
     blocked_unconfirmed, blocked_method[PRB_METHOD_COUNT], throttled, down,
     inconclusive, ok;

@@ -323,6 +323,31 @@ static json_t *rule_json(const struct prb_rep_opts *o)
   return x;
 }
 
+/* [{"name", "records"}...], most records first; "other" for the rest. */
+static json_t *software_json(const struct prb_rep_totals *t)
+{
+  json_t *a = json_array();
+  int rc = !a;
+  for(uint32_t i = 0; !rc && i <= t->n_software; i++) {
+    bool rest = i == t->n_software;
+    if(rest && !t->software_other)
+      break;
+    json_t *o = json_object();
+    rc |= !o;
+    if(!rc) {
+      rc |= set(o, "name", text(rest ? "other" : t->software[i]));
+      rc |= set(o, "records", num(rest ? t->software_other
+                                       : t->software_records[i]));
+      rc |= push(a, o);
+    }
+  }
+  if(rc) {
+    json_decref(a);
+    return NULL;
+  }
+  return a;
+}
+
 static json_t *input_json(const struct prb_rep_totals *t)
 {
   json_t *x = json_object();
@@ -339,6 +364,9 @@ static json_t *input_json(const struct prb_rep_totals *t)
   rc |= set(x, "filtered_out", num(t->filtered));
   rc |= set(x, "probe_offline", num(t->offline));
   rc |= set(x, "derived_verdicts", num(t->derived));
+  rc |= set(x, "duplicates", num(t->duplicates));
+  rc |= set(x, "failed_measurements", num(t->failed));
+  rc |= set(x, "software", software_json(t));
   if(rc) {
     json_decref(x);
     return NULL;

@@ -3,6 +3,7 @@
  * Kazakh nouns stay singular after numerals, so its two forms agree. */
 #include "report/report_i18n.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -348,22 +349,80 @@ const char *prb_i18n(enum prb_lang lang, enum prb_msg msg)
 
 #define U(x) ((unsigned long long)(x))
 
+/* ---- who measured, and what was set apart (issue 11) --------------------- */
+
+/* The software that made the records, most records first: "accessprobe",
+ * "ooniprobe-cli and accessprobe", "a, b, c and others". */
+static bool software_names(enum prb_lang lang, const struct prb_rep_totals *t,
+                           char *out, size_t outlen)
+{
+  static const char *const and_[PRB_LANG_COUNT] = {" and ", " и ",
+                                                   " және "};
+  static const char *const others[PRB_LANG_COUNT] = {"others", "другие",
+                                                     "басқалары"};
+  uint32_t shown = t->n_software < 3 ? t->n_software : 3;
+  bool more = t->n_software > shown || t->software_other;
+  size_t used = 0;
+  out[0] = '\0';
+  if(!shown) {
+    snprintf(out, outlen, "accessprobe");
+    return false;
+  }
+  for(uint32_t i = 0; i < shown && used < outlen; i++) {
+    const char *sep = !i ? "" : (i + 1 == shown && !more) ? and_[lang] : ", ";
+    used += (size_t)snprintf(out + used, outlen - used, "%s%s", sep,
+                             t->software[i]);
+  }
+  if(more && used < outlen)
+    snprintf(out + used, outlen - used, "%s%s", and_[lang], others[lang]);
+  return shown > 1 || more;
+}
+
+/* Duplicates and failed measurements, when there were any, appended to
+ * the summary paragraph. */
+static void input_note(enum prb_lang lang, const struct prb_rep_totals *t,
+                       char *out, size_t outlen)
+{
+  size_t used = strlen(out);
+  if(t->duplicates && used < outlen)
+    used += (size_t)snprintf(out + used, outlen - used,
+      lang == PRB_LANG_RU ? " Повторы одних и тех же записей учтены один "
+                            "раз (повторов: %llu)." :
+      lang == PRB_LANG_KK ? " Бір жазбаның қайталанулары бір рет "
+                            "саналды (қайталану: %llu)." :
+      " Records seen more than once were counted once (%llu repeats).",
+      U(t->duplicates));
+  if(t->failed && used < outlen)
+    snprintf(out + used, outlen - used,
+      lang == PRB_LANG_RU ? " Неудавшиеся измерения (ничего не измерено, "
+                            "сбой контроля или ошибка самой программы) "
+                            "считаются неясными: %llu." :
+      lang == PRB_LANG_KK ? " Сәтсіз өлшемдер (ештеңе өлшенбеген, бақылау "
+                            "істен шыққан немесе бағдарламаның өз қатесі) "
+                            "анық емес деп саналды: %llu." :
+      " Failed measurements (nothing measured, the control failed or the "
+      "probe's own error) count as inconclusive: %llu.", U(t->failed));
+}
+
 void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
                       const char *from, const char *to, char *out,
                       size_t outlen)
 {
+  char names[3 * PRB_SCAN_SOFTWARE_MAX + 64];
+  bool several = software_names(lang, t, names, sizeof(names));
   uint64_t n = t->measured.sites, m = t->measured.measurements;
   uint32_t k = t->networks;
   uint64_t p = t->problems.sites;
   switch(lang) {
   case PRB_LANG_RU:
     snprintf(out, outlen,
-             "С %s по %s (UTC) accessprobe проверил %llu %s в %lu %s "
+             "С %s по %s (UTC) %s %s %llu %s в %lu %s "
              "(%llu %s). Проблемы с доступом: %llu %s; из них "
              "заблокированы — %llu (подтверждено отпечатком — %llu), "
              "замедлены — %llu, недоступны отовсюду (сбой или атака, не "
              "блокировка) — %llu, результат неясен — %llu.",
-             from, to, U(n), prb_i18n_noun(lang, PRB_N_SITE_ACC, n),
+             from, to, names, several ? "проверили" : "проверил", U(n),
+             prb_i18n_noun(lang, PRB_N_SITE_ACC, n),
              (unsigned long)k, prb_i18n_noun(lang, PRB_N_NETWORK_LOC, k),
              U(m), prb_i18n_noun(lang, PRB_N_MEASUREMENT, m), U(p),
              prb_i18n_noun(lang, PRB_N_SITE, p), U(t->blocked.sites),
@@ -372,13 +431,13 @@ void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
     break;
   case PRB_LANG_KK:
     snprintf(out, outlen,
-             "%s – %s (UTC) аралығында accessprobe %lu %s %llu %s "
+             "%s – %s (UTC) аралығында %s %lu %s %llu %s "
              "тексерді (%llu %s). Қолжетімділік проблемасы бар сайттар: "
              "%llu; оның ішінде бұғатталғаны — %llu (белгімен расталғаны — "
              "%llu), баяулатылғаны — %llu, барлық жерден қолжетімсізі "
              "(іркіліс немесе шабуыл, бұғаттау емес) — %llu, нәтижесі анық "
              "еместері — %llu.",
-             from, to, (unsigned long)k,
+             from, to, names, (unsigned long)k,
              prb_i18n_noun(lang, PRB_N_NETWORK_LOC, k), U(n),
              prb_i18n_noun(lang, PRB_N_SITE_ACC, n), U(m),
              prb_i18n_noun(lang, PRB_N_MEASUREMENT, m), U(p),
@@ -388,12 +447,12 @@ void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
     break;
   default:
     snprintf(out, outlen,
-             "From %s to %s (UTC), accessprobe measured %llu %s on %lu %s "
+             "From %s to %s (UTC), %s measured %llu %s on %lu %s "
              "(%llu %s). %llu %s had access problems: %llu blocked (%llu "
              "confirmed by a fingerprint), %llu throttled, %llu down "
              "everywhere (an outage or attack, not blocking), %llu "
              "inconclusive.",
-             from, to, U(n), prb_i18n_noun(lang, PRB_N_SITE_ACC, n),
+             from, to, names, U(n), prb_i18n_noun(lang, PRB_N_SITE_ACC, n),
              (unsigned long)k, prb_i18n_noun(lang, PRB_N_NETWORK_LOC, k),
              U(m), prb_i18n_noun(lang, PRB_N_MEASUREMENT, m), U(p),
              prb_i18n_noun(lang, PRB_N_SITE, p), U(t->blocked.sites),
@@ -401,4 +460,5 @@ void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
              U(t->down.sites), U(t->inconclusive.sites));
     break;
   }
+  input_note(lang, t, out, outlen);
 }

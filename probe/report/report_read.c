@@ -4,13 +4,16 @@
  * gzread: gzread silently drops whatever follows the last gzip member,
  * and a report must not pass over data it did not read. */
 #include "report/report_read.h"
+#include "common/buf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -302,4 +305,115 @@ void prb_lines_close(struct prb_lines *r)
   free(r->in);
   free(r->buf);
   free(r);
+}
+
+/* ---- walking the inputs -------------------------------------------------- */
+
+#define DIR_DEPTH_MAX 16
+#define PATH_MAX_LEN 4096
+
+struct walk {
+  const char *prog;
+  prb_input_fn fn;
+  void *ctx;
+  int rc;                       /* 0, 1 something unsearchable, -1 no memory */
+  bool stop;
+};
+
+static bool wanted_name(const char *name)
+{
+  static const char *const ext[] = {".jsonl", ".jsonl.gz", ".json",
+                                    ".json.gz"};
+  size_t n = strlen(name);
+  if(name[0] == '.')
+    return false;
+  for(size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+    size_t e = strlen(ext[i]);
+    if(n > e && !strcmp(name + n - e, ext[i]))
+      return true;
+  }
+  return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct walk *w, const char *path, int depth);
+
+static void take(struct walk *w, const char *file)
+{
+  if(w->fn(w->ctx, file))
+    w->stop = true;
+}
+
+/* A directory's entries in name order, so results are reproducible. */
+static void read_dir(struct walk *w, const char *path, int depth)
+{
+  DIR *d = opendir(path);
+  if(!d) {
+    fprintf(stderr, "%s: %s: %s\n", w->prog, path, strerror(errno));
+    w->rc = w->rc < 0 ? w->rc : 1;
+    return;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while((e = readdir(d))) {
+    if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    if(!prb_array_reserve(&names, &cap, n + 1, sizeof(*names), SIZE_MAX) ||
+       !(names[n] = strdup(e->d_name))) {
+      w->rc = -1;
+      break;
+    }
+    n++;
+  }
+  closedir(d);
+  if(n)   /* names is NULL for an empty directory */
+    qsort(names, n, sizeof(*names), cmp_str);
+  for(size_t i = 0; i < n && w->rc >= 0 && !w->stop; i++) {
+    char full[PATH_MAX_LEN];
+    int len = snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+    if(len < 0 || (size_t)len >= sizeof(full)) {
+      fprintf(stderr, "%s: %s/%s: path too long\n", w->prog, path, names[i]);
+      w->rc = w->rc < 0 ? w->rc : 1;
+      continue;
+    }
+    struct stat st;
+    if(lstat(full, &st))
+      continue;
+    if(S_ISDIR(st.st_mode))
+      walk(w, full, depth + 1);
+    else if(S_ISREG(st.st_mode) && wanted_name(names[i]))
+      take(w, full);
+  }
+  for(size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+static void walk(struct walk *w, const char *path, int depth)
+{
+  struct stat st;
+  if(strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
+    if(depth >= DIR_DEPTH_MAX) {
+      fprintf(stderr, "%s: %s: directories nested too deeply\n", w->prog,
+              path);
+      w->rc = w->rc < 0 ? w->rc : 1;
+      return;
+    }
+    read_dir(w, path, depth);
+  } else {
+    take(w, path);
+  }
+}
+
+int prb_lines_walk(const char *path, const char *prog, prb_input_fn fn,
+                   void *ctx)
+{
+  struct walk w = {prog, fn, ctx, 0, false};
+  walk(&w, path, 0);
+  return w.rc;
 }

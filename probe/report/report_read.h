@@ -52,4 +52,15 @@ uint64_t prb_lines_bytes(const struct prb_lines *r);
 /* Closes the file and frees r; NULL is allowed. */
 void prb_lines_close(struct prb_lines *r);
 
+/* Every input under path, in a stable order: a file as it is ("-" for
+ * standard input), a directory searched (to 16 levels, names sorted) for
+ * *.jsonl, *.jsonl.gz, *.json and *.json.gz. fn(ctx, file) is called for
+ * each; problems (an unreadable directory, a path too long) are named on
+ * standard error after prog and make the result nonzero. Returns 0, 1
+ * when something could not be searched, -1 when out of memory (the walk
+ * stops). fn returns nonzero to stop the walk. */
+typedef int (*prb_input_fn)(void *ctx, const char *file);
+int prb_lines_walk(const char *path, const char *prog, prb_input_fn fn,
+                   void *ctx);
+
 #endif

@@ -18,46 +18,28 @@
  * fingerprint verdict.
  */
 #include "report/report_scan.h"
+#include "common/hashtab.h"
+#include "common/jsonlex.h"
 #include "common/textclean.h"
-#include "common/digest.h"
 
+#include <idn2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct cur {
-  const unsigned char *p, *e;
+  struct prb_jlex l;
   int depth;
-  const char *err;
 };
 
 static int fail(struct cur *c, const char *why)
 {
-  if(!c->err)
-    c->err = why;
-  return -1;
+  return prb_jlex_fail(&c->l, why);
 }
 
 static void ws(struct cur *c)
 {
-  while(c->p < c->e &&
-        (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-    c->p++;
-}
-
-static int hex4(struct cur *c, unsigned *v)
-{
-  if(c->e - c->p < 4)
-    return fail(c, "invalid JSON: short \\u escape");
-  unsigned x = 0;
-  for(int i = 0; i < 4; i++) {
-    int h = prb_hex_value(c->p[i]);
-    if(h < 0)
-      return fail(c, "invalid JSON: bad \\u escape");
-    x = x << 4 | (unsigned)h;
-  }
-  c->p += 4;
-  *v = x;
-  return 0;
+  prb_jlex_ws(&c->l);
 }
 
 /* Appends one byte to the copy, counting what does not fit. */
@@ -79,87 +61,46 @@ static void put(struct sink *s, unsigned char b)
 
 static void put_cp(struct sink *s, unsigned cp)
 {
-  if(cp < 0x80) {
-    put(s, (unsigned char)cp);
-  } else if(cp < 0x800) {
-    put(s, (unsigned char)(0xC0 | cp >> 6));
-    put(s, (unsigned char)(0x80 | (cp & 0x3F)));
-  } else if(cp < 0x10000) {
-    put(s, (unsigned char)(0xE0 | cp >> 12));
-    put(s, (unsigned char)(0x80 | (cp >> 6 & 0x3F)));
-    put(s, (unsigned char)(0x80 | (cp & 0x3F)));
-  } else {
-    put(s, (unsigned char)(0xF0 | cp >> 18));
-    put(s, (unsigned char)(0x80 | (cp >> 12 & 0x3F)));
-    put(s, (unsigned char)(0x80 | (cp >> 6 & 0x3F)));
-    put(s, (unsigned char)(0x80 | (cp & 0x3F)));
-  }
+  unsigned char b[4];
+  size_t n = prb_jlex_utf8(cp, b);
+  for(size_t i = 0; i < n; i++)
+    put(s, b[i]);
 }
 
-/* A string at c->p (the opening quote); copies it into s when s->buf. */
+/* A string at c->l.p (the opening quote); copies it into s when s->buf. */
 static int string(struct cur *c, struct sink *s)
 {
-  c->p++;
+  c->l.p++;
   for(;;) {
-    const unsigned char *q = c->p;
+    const unsigned char *q = c->l.p;
     /* The common case: a run of plain bytes. */
-    while(q < c->e && *q != '"' && *q != '\\' && *q >= 0x20)
+    while(q < c->l.e && *q != '"' && *q != '\\' && *q >= 0x20)
       q++;
     if(s->buf) {
       /* Checked here, whole, not in the copy: a copy cut to its buffer may
        * end mid-character. A run ends at '"', '\\' or a control byte, none
        * of which continues a sequence, so runs are checked alone; escapes
        * always yield valid code points. */
-      if(!prb_utf8_valid(c->p, (size_t)(q - c->p)))
+      if(!prb_utf8_valid(c->l.p, (size_t)(q - c->l.p)))
         return fail(c, "a string is not valid UTF-8");
-      for(const unsigned char *r = c->p; r < q; r++)
+      for(const unsigned char *r = c->l.p; r < q; r++)
         put(s, *r);
     }
-    c->p = q;
-    if(q >= c->e)
+    c->l.p = q;
+    if(q >= c->l.e)
       return fail(c, "invalid JSON: unterminated string");
     if(*q == '"') {
-      c->p++;
+      c->l.p++;
       break;
     }
     if(*q < 0x20)
       return fail(c, "invalid JSON: control character in a string");
     /* backslash */
-    c->p++;
-    if(c->p >= c->e)
-      return fail(c, "invalid JSON: unterminated string");
-    unsigned char x = *c->p++;
-    switch(x) {
-    case '"': case '\\': case '/': put(s, x); break;
-    case 'b': put(s, '\b'); break;
-    case 'f': put(s, '\f'); break;
-    case 'n': put(s, '\n'); break;
-    case 'r': put(s, '\r'); break;
-    case 't': put(s, '\t'); break;
-    case 'u': {
-      unsigned cp, lo;
-      if(hex4(c, &cp))
-        return -1;
-      if(cp >= 0xDC00 && cp <= 0xDFFF)
-        return fail(c, "invalid JSON: lone low surrogate");
-      if(cp >= 0xD800 && cp <= 0xDBFF) {
-        if(c->e - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
-          return fail(c, "invalid JSON: lone high surrogate");
-        c->p += 2;
-        if(hex4(c, &lo))
-          return -1;
-        if(lo < 0xDC00 || lo > 0xDFFF)
-          return fail(c, "invalid JSON: bad surrogate pair");
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-      }
-      if(cp == 0)
-        return fail(c, "invalid JSON: NUL in a string");
-      put_cp(s, cp);
-      break;
-    }
-    default:
-      return fail(c, "invalid JSON: bad escape");
-    }
+    c->l.p++;
+    unsigned cp;
+    if(prb_jlex_escape(&c->l, &cp))
+      return -1;
+    put_cp(s, cp);
   }
   if(s->buf)
     s->buf[s->len] = '\0';
@@ -172,44 +113,14 @@ static int skip_string(struct cur *c)
   return string(c, &none);
 }
 
-static int digits(struct cur *c)
-{
-  const unsigned char *s = c->p;
-  while(c->p < c->e && *c->p >= '0' && *c->p <= '9')
-    c->p++;
-  return c->p > s ? 0 : fail(c, "invalid JSON: bad number");
-}
-
 static int number(struct cur *c)
 {
-  if(*c->p == '-')
-    c->p++;
-  if(c->p < c->e && *c->p == '0')
-    c->p++;
-  else if(digits(c))
-    return -1;
-  if(c->p < c->e && *c->p == '.') {
-    c->p++;
-    if(digits(c))
-      return -1;
-  }
-  if(c->p < c->e && (*c->p == 'e' || *c->p == 'E')) {
-    c->p++;
-    if(c->p < c->e && (*c->p == '+' || *c->p == '-'))
-      c->p++;
-    if(digits(c))
-      return -1;
-  }
-  return 0;
+  return prb_jlex_number(&c->l);
 }
 
 static int literal(struct cur *c, const char *word)
 {
-  size_t n = strlen(word);
-  if((size_t)(c->e - c->p) < n || memcmp(c->p, word, n))
-    return fail(c, "invalid JSON: bad literal");
-  c->p += n;
-  return 0;
+  return prb_jlex_literal(&c->l, word);
 }
 
 /* Iterates an object: call obj_key until it returns 0 (end) or -1. */
@@ -221,7 +132,7 @@ static int obj_open(struct cur *c, struct obj *o)
 {
   if(++c->depth > PRB_SCAN_DEPTH)
     return fail(c, "JSON nested too deeply");
-  c->p++;
+  c->l.p++;
   o->first = true;
   return 0;
 }
@@ -232,21 +143,21 @@ static int obj_open(struct cur *c, struct obj *o)
 static int obj_key(struct cur *c, struct obj *o, char *key, size_t keycap)
 {
   ws(c);
-  if(c->p >= c->e)
+  if(c->l.p >= c->l.e)
     return fail(c, "invalid JSON: unterminated object");
-  if(*c->p == '}') {
-    c->p++;
+  if(*c->l.p == '}') {
+    c->l.p++;
     c->depth--;
     return 0;
   }
   if(!o->first) {
-    if(*c->p != ',')
+    if(*c->l.p != ',')
       return fail(c, "invalid JSON: expected ',' or '}'");
-    c->p++;
+    c->l.p++;
     ws(c);
   }
   o->first = false;
-  if(c->p >= c->e || *c->p != '"')
+  if(c->l.p >= c->l.e || *c->l.p != '"')
     return fail(c, "invalid JSON: expected a key");
   struct sink s = {key, keycap, 0, false};
   if(string(c, &s))
@@ -254,11 +165,11 @@ static int obj_key(struct cur *c, struct obj *o, char *key, size_t keycap)
   if(s.overflow)
     key[0] = '\0';
   ws(c);
-  if(c->p >= c->e || *c->p != ':')
+  if(c->l.p >= c->l.e || *c->l.p != ':')
     return fail(c, "invalid JSON: expected ':'");
-  c->p++;
+  c->l.p++;
   ws(c);
-  if(c->p >= c->e)
+  if(c->l.p >= c->l.e)
     return fail(c, "invalid JSON: missing value");
   return 1;
 }
@@ -269,27 +180,27 @@ static int member_key(struct cur *c)
 {
   char key[4];
   struct sink s = {key, sizeof(key), 0, false};
-  if(c->p >= c->e || *c->p != '"')
+  if(c->l.p >= c->l.e || *c->l.p != '"')
     return fail(c, "invalid JSON: expected a key");
   if(string(c, &s))
     return -1;
   ws(c);
-  if(c->p >= c->e || *c->p != ':')
+  if(c->l.p >= c->l.e || *c->l.p != ':')
     return fail(c, "invalid JSON: expected ':'");
-  c->p++;
+  c->l.p++;
   ws(c);
   return 0;
 }
 
 static int scalar(struct cur *c)
 {
-  switch(*c->p) {
+  switch(*c->l.p) {
   case '"': return skip_string(c);
   case 't': return literal(c, "true");
   case 'f': return literal(c, "false");
   case 'n': return literal(c, "null");
   default:
-    if(*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
+    if(*c->l.p == '-' || (*c->l.p >= '0' && *c->l.p <= '9'))
       return number(c);
     return fail(c, "invalid JSON: unexpected character");
   }
@@ -304,10 +215,10 @@ static int value(struct cur *c)
   unsigned char is_obj[PRB_SCAN_DEPTH / 8];
   const int base = c->depth;
   for(;;) {
-    if(c->p >= c->e)
+    if(c->l.p >= c->l.e)
       return fail(c, "invalid JSON: missing value");
-    if(*c->p == '{' || *c->p == '[') {
-      bool obj = *c->p == '{';
+    if(*c->l.p == '{' || *c->l.p == '[') {
+      bool obj = *c->l.p == '{';
       if(c->depth >= PRB_SCAN_DEPTH)
         return fail(c, "JSON nested too deeply");
       if(obj)
@@ -315,17 +226,17 @@ static int value(struct cur *c)
       else
         is_obj[c->depth / 8] &= (unsigned char)~(1u << c->depth % 8);
       c->depth++;
-      c->p++;
+      c->l.p++;
       ws(c);
-      if(c->p >= c->e)
+      if(c->l.p >= c->l.e)
         return fail(c, obj ? "invalid JSON: unterminated object"
                            : "invalid JSON: unterminated array");
-      if(*c->p != (obj ? '}' : ']')) {
+      if(*c->l.p != (obj ? '}' : ']')) {
         if(obj && member_key(c))
           return -1;
         continue;               /* the first member's value */
       }
-      c->p++;
+      c->l.p++;
       c->depth--;
     } else if(c->depth >= PRB_SCAN_DEPTH) {
       return fail(c, "JSON nested too deeply");  /* jansson counts it too */
@@ -339,18 +250,18 @@ static int value(struct cur *c)
       int top = c->depth - 1;
       bool obj = is_obj[top / 8] >> top % 8 & 1;
       ws(c);
-      if(c->p >= c->e)
+      if(c->l.p >= c->l.e)
         return fail(c, obj ? "invalid JSON: unterminated object"
                            : "invalid JSON: unterminated array");
-      if(*c->p == (obj ? '}' : ']')) {
-        c->p++;
+      if(*c->l.p == (obj ? '}' : ']')) {
+        c->l.p++;
         c->depth--;
         continue;
       }
-      if(*c->p != ',')
+      if(*c->l.p != ',')
         return fail(c, obj ? "invalid JSON: expected ',' or '}'"
                            : "invalid JSON: expected ',' or ']'");
-      c->p++;
+      c->l.p++;
       ws(c);
       if(obj && member_key(c))
         return -1;
@@ -364,12 +275,12 @@ static int value(struct cur *c)
 static int get_str(struct cur *c, char *buf, size_t cap, bool *present,
                    const char *why)
 {
-  if(*c->p == 'n') {
+  if(*c->l.p == 'n') {
     buf[0] = '\0';
     *present = false;
     return literal(c, "null");
   }
-  if(*c->p != '"')
+  if(*c->l.p != '"')
     return fail(c, why);
   struct sink s = {buf, cap, 0, false};
   if(string(c, &s))
@@ -383,7 +294,7 @@ static int get_str(struct cur *c, char *buf, size_t cap, bool *present,
 /* true / false / null into -1/0/1 style: 1 true, 0 false, -1 null. */
 static int get_tri(struct cur *c, int *v, const char *why)
 {
-  switch(*c->p) {
+  switch(*c->l.p) {
   case 't': *v = 1; return literal(c, "true");
   case 'f': *v = 0; return literal(c, "false");
   case 'n': *v = -1; return literal(c, "null");
@@ -400,6 +311,10 @@ struct fields {
   char blocking[24];
   int accessible;               /* -1 null/missing */
   char http_failure[64];
+  char dns_failure[24];
+  bool tk_null;                 /* test_keys is null */
+  bool control_failed;          /* control_failure is a string */
+  char uid[PRB_SCAN_SHORT_MAX];
   /* ours */
   bool has_analysis;
   char verdict[24];
@@ -413,9 +328,9 @@ static int analysis(struct cur *c, struct fields *f)
   char key[16];
   int r;
   bool present;
-  if(*c->p == 'n')
+  if(*c->l.p == 'n')
     return literal(c, "null");
-  if(*c->p != '{')
+  if(*c->l.p != '{')
     return fail(c, "x_analysis is not an object");
   if(obj_open(c, &o))
     return -1;
@@ -446,24 +361,26 @@ static int test_keys(struct cur *c, struct fields *f,
   char key[32];
   int r;
   bool present;
-  if(*c->p == 'n')
+  if(*c->l.p == 'n') {
+    f->tk_null = true;
     return literal(c, "null");
-  if(*c->p != '{')
+  }
+  if(*c->l.p != '{')
     return fail(c, "test_keys is not an object");
   if(obj_open(c, &o))
     return -1;
   while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
     if(!strcmp(key, "blocking")) {
-      if(*c->p == '"') {
+      if(*c->l.p == '"') {
         if(get_str(c, f->blocking, sizeof(f->blocking), &present,
                    "blocking is not false, null or a known string"))
           return -1;
         f->blocking_kind = 1;
-      } else if(*c->p == 'f') {
+      } else if(*c->l.p == 'f') {
         f->blocking_kind = 0;
         if(literal(c, "false"))
           return -1;
-      } else if(*c->p == 'n') {
+      } else if(*c->l.p == 'n') {
         f->blocking_kind = -1;
         if(literal(c, "null"))
           return -1;
@@ -475,13 +392,25 @@ static int test_keys(struct cur *c, struct fields *f,
         return -1;
     } else if(!strcmp(key, "http_experiment_failure")) {
       /* Long failure strings ("unknown_failure: ...") only need a prefix. */
-      if(*c->p == '"') {
+      if(*c->l.p == '"') {
         struct sink s = {f->http_failure, sizeof(f->http_failure), 0, false};
         if(string(c, &s))
           return -1;
       } else if(value(c)) {
         return -1;
       }
+    } else if(!strcmp(key, "dns_experiment_failure")) {
+      if(*c->l.p == '"') {
+        struct sink s = {f->dns_failure, sizeof(f->dns_failure), 0, false};
+        if(string(c, &s))
+          return -1;
+      } else if(value(c)) {
+        return -1;
+      }
+    } else if(!strcmp(key, "control_failure")) {
+      f->control_failed = *c->l.p == '"';
+      if(value(c))
+        return -1;
     } else if(!strcmp(key, "x_analysis")) {
       if(analysis(c, f))
         return -1;
@@ -503,7 +432,7 @@ static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
   int r;
   bool present;
   ws(c);
-  if(c->p >= c->e || *c->p != '{')
+  if(c->l.p >= c->l.e || *c->l.p != '{')
     return fail(c, "not a JSON object");
   if(obj_open(c, &o))
     return -1;
@@ -523,12 +452,30 @@ static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
                    "probe_cc is not a two-letter string");
     } else if(!strcmp(key, "probe_network_name")) {
       /* A name too long for the table is cut, not an error. */
-      if(*c->p == '"') {
+      if(*c->l.p == '"') {
         struct sink s = {rec->network_name, sizeof(rec->network_name), 0,
                          false};
         rc = string(c, &s);
         if(!rc && s.overflow)
           rec->network_name[0] = '\0';
+      } else {
+        rc = value(c);
+      }
+    } else if(!strcmp(key, "software_name") ||
+              !strcmp(key, "measurement_uid")) {
+      /* Too long a name is cut (or, for an id, dropped), not an error. */
+      bool sw = key[0] == 's';
+      if(*c->l.p == '"') {
+        struct sink s = {sw ? rec->software : f->uid,
+                         sw ? sizeof(rec->software) : sizeof(f->uid), 0,
+                         false};
+        rc = string(c, &s);
+        if(!rc && s.overflow && !sw)
+          f->uid[0] = '\0';
+        /* a cut name may end inside a character: drop it */
+        for(size_t n = s.len; !rc && sw && s.overflow && n &&
+            !prb_utf8_valid(rec->software, n); n--)
+          rec->software[n - 1] = '\0';
       } else {
         rc = value(c);
       }
@@ -549,10 +496,12 @@ static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
   if(r < 0)
     return -1;
   ws(c);
-  if(c->p != c->e)
+  if(c->l.p != c->l.e)
     return fail(c, "invalid JSON: text after the object");
   return 0;
 }
+
+static void unicode_site(char *site, size_t cap);
 
 static bool eq(const char *a, const char *b)
 {
@@ -589,12 +538,34 @@ static void derive(const struct fields *f, struct prb_scan_rec *rec)
   }
 }
 
+/* OONI's measurement_uid names a measurement; without one (our records,
+ * probe files) the report, the URL, the start time and the network do;
+ * without a report_id either (simulated or trimmed records), only the
+ * record's exact bytes. */
+static uint64_t identity(const struct fields *f, const struct prb_scan_rec *r,
+                         const char *line, size_t len)
+{
+  char buf[PRB_SCAN_INPUT_MAX + 2 * PRB_SCAN_SHORT_MAX + 64];
+  int n;
+  if(!f->uid[0] && !r->report_id[0])
+    return prb_hash_bytes(line, len);
+  if(f->uid[0])
+    n = snprintf(buf, sizeof(buf), "uid\n%s", f->uid);
+  else
+    n = snprintf(buf, sizeof(buf), "%s\n%s\n%s\n%s\n%s", r->report_id,
+                 r->input, f->time, r->asn, r->cc);
+  if(n < 0)
+    n = 0;
+  return prb_hash_bytes(buf, (size_t)n < sizeof(buf) ? (size_t)n
+                                                     : sizeof(buf) - 1);
+}
+
 enum prb_scan_result prb_scan_record(const char *line, size_t len,
                                      struct prb_scan_rec *rec,
                                      const char **reason)
 {
-  struct cur c = {(const unsigned char *)line,
-                  (const unsigned char *)line + len, 0, NULL};
+  struct cur c = {{(const unsigned char *)line,
+                   (const unsigned char *)line + len, NULL}, 0};
   struct fields f;
   memset(&f, 0, sizeof(f));
   f.blocking_kind = -1;
@@ -607,7 +578,7 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
     return PRB_SCAN_BAD;
   }
   if(top(&c, &f, rec)) {
-    *reason = c.err ? c.err : "invalid JSON";
+    *reason = c.l.err ? c.l.err : "invalid JSON";
     return PRB_SCAN_BAD;
   }
   if(!f.has_test) {
@@ -634,6 +605,10 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
     *reason = "probe_cc is not two capital letters";
     return PRB_SCAN_BAD;
   }
+  rec->key = identity(&f, rec, line, len);
+  rec->failure_facts = f.tk_null || f.control_failed ||
+                       !strncmp(f.http_failure, "unknown_failure", 15) ||
+                       !strncmp(f.dns_failure, "unknown_failure", 15);
   if(f.has_analysis) {
     if(!prb_verdict_parse(f.verdict, &rec->verdict)) {
       *reason = "x_analysis.verdict is not a known verdict";
@@ -688,16 +663,37 @@ bool prb_scan_site(const char *url, char *out, size_t outlen)
   }
   if(!hl || hl >= outlen)
     return false;
+  bool idn = false;
   for(size_t i = 0; i < hl; i++) {
     char ch = h[i];
     if(ch >= 'A' && ch <= 'Z')
       ch = (char)(ch - 'A' + 'a');
     if((unsigned char)ch <= ' ' || ch == 0x7f)
       return false;
+    idn |= (unsigned char)ch >= 0x80 ||
+           ((i == 0 || h[i - 1] == '.') && hl - i >= 4 &&
+            (h[i] | 0x20) == 'x' && (h[i + 1] | 0x20) == 'n' &&
+            h[i + 2] == '-' && h[i + 3] == '-');
     out[i] = ch;
   }
   out[hl] = '\0';
+  if(idn)
+    unicode_site(out, outlen);
   return true;
+}
+
+/* An internationalised name in one form: UTS #46 mapped (case folded,
+ * NFC) to its A-labels, then back to Unicode. A name libidn2 refuses is
+ * kept as it was written. */
+static void unicode_site(char *site, size_t cap)
+{
+  char *ascii = NULL, *uni = NULL;
+  if(idn2_lookup_u8((const uint8_t *)site, (uint8_t **)&ascii,
+                    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK &&
+     idn2_to_unicode_8z8z(ascii, &uni, 0) == IDN2_OK && strlen(uni) < cap)
+    memcpy(site, uni, strlen(uni) + 1);
+  free(ascii);
+  free(uni);
 }
 
 /* Proleptic Gregorian date to a day count, by 400-year eras (the usual

@@ -40,10 +40,21 @@ struct prb_scan_rec {
   char report_id[PRB_SCAN_SHORT_MAX];    /* "" when absent */
   char category[PRB_SCAN_SHORT_MAX];     /* x_category_code, "" when null */
   int32_t day;                         /* days since 1970-01-01 (UTC) */
+  char software[PRB_SCAN_SOFTWARE_MAX]; /* software_name, "" when absent */
+  uint64_t key;                        /* the measurement's identity (a
+                                          hash): measurement_uid, else
+                                          report_id, input, start time and
+                                          network, else the line's bytes */
   enum prb_verdict verdict;
   enum prb_method method;          /* meaningful when blocked */
   bool confirmed;
-  bool derived;                        /* no x_analysis: from OONI's keys */
+  bool derived;                        /* no x_analysis: from OONI's keys
+                                          (until the report judges it) */
+  /* What OONI calls a failed measurement: nothing measured (test_keys
+   * null), the control failed (control_failure set) or the probe's own
+   * error (an experiment failure "unknown_failure ..."). Counted as
+   * failed when the verdict is inconclusive. */
+  bool failure_facts;
 };
 
 /* Scans line[0..len) (no newline) into *rec. Never reads past len. */
@@ -51,8 +62,10 @@ enum prb_scan_result prb_scan_record(const char *line, size_t len,
                                      struct prb_scan_rec *rec,
                                      const char **reason);
 
-/* The site of a URL: its host lower-cased (ASCII letters only), a trailing
- * dot and one leading "www." removed; IPv6 literals keep their brackets.
+/* The site of a URL: its host lower-cased, a trailing dot and one leading
+ * "www." removed; IPv6 literals keep their brackets. An internationalised
+ * name is one site however it is written (Яндекс.рф, яндекс.рф,
+ * xn--d1acpjx3f.xn--p1ai: UTS #46 mapping, then its Unicode form).
  * Returns false when url has no "scheme://host". */
 bool prb_scan_site(const char *url, char *out, size_t outlen);
 

@@ -4,8 +4,11 @@
 #include "common/datadir.h"
 #include "common/files.h"
 #include "common/errors.h"
+#include "common/suggest.h"
+#include "common/textclean.h"
 #include "common/url.h"
 #include "volunteer/state.h"
+#include "volunteer/words.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -30,10 +33,10 @@ void prb_config_free(struct prb_config *c)
     free(c->lists[i]);
   for(size_t i = 0; i < c->n_controls; i++)
     free(c->controls[i]);
-  for(size_t i = 0; i < c->n_resolvers; i++)
-    free(c->resolvers[i]);
   for(size_t i = 0; i < c->n_collectors; i++)
     free(c->collectors[i]);
+  for(size_t i = 0; i < c->n_resolvers; i++)
+    free(c->resolvers[i]);
   free(c->state_dir);
   free(c->ca_file);
   free(c->canaries);
@@ -48,7 +51,7 @@ static bool exists(const char *path)
   return access(path, F_OK) == 0;
 }
 
-bool prb_config_find(char *out, size_t outlen)
+bool prb_config_user_file(char *out, size_t outlen)
 {
   const char *xdg = getenv("XDG_CONFIG_HOME");
   const char *home = getenv("HOME");
@@ -57,9 +60,14 @@ bool prb_config_find(char *out, size_t outlen)
     n = snprintf(out, outlen, "%s/accessprobe/config.json", xdg);
   else if(home && home[0] == '/')
     n = snprintf(out, outlen, "%s/.config/accessprobe/config.json", home);
-  if(n > 0 && (size_t)n < outlen && exists(out))
+  return n > 0 && (size_t)n < outlen;
+}
+
+bool prb_config_find(char *out, size_t outlen)
+{
+  if(prb_config_user_file(out, outlen) && exists(out))
     return true;
-  n = snprintf(out, outlen, "%s", PRB_CONFIG_SYSTEM_FILE);
+  int n = snprintf(out, outlen, "%s", PRB_CONFIG_SYSTEM_FILE);
   return n > 0 && (size_t)n < outlen && exists(out);
 }
 
@@ -83,6 +91,25 @@ bool prb_config_valid_cc(const char *s)
 {
   return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' &&
          s[1] <= 'Z';
+}
+
+bool prb_config_valid_endpoint(const char *url, char *why, size_t whylen)
+{
+  struct prb_url u;
+  const char *reason = NULL;
+  /* Quoted, cut and printable: the text may be anything. */
+  char shown[160];
+  prb_log_excerpt(shown, sizeof(shown), url, strlen(url));
+  if(prb_url_parse(url, &u, &reason) < 0) {
+    snprintf(why, whylen, "\"%s\": %s", shown, reason);
+    return false;
+  }
+  if(strchr(url, '#')) {
+    snprintf(why, whylen, "\"%s\": a server address has no #fragment",
+             shown);
+    return false;
+  }
+  return true;
 }
 
 /* ---- reading -------------------------------------------------------- */
@@ -146,7 +173,7 @@ static void bad(struct ctx *x, const char *parent, const char *key,
   }
   x->reported++;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  vsnprintf(msg, sizeof(msg), prb_tr(fmt), ap);
   va_end(ap);
   strip_controls(msg);
   int line = key ? key_line(x, parent, key) : 0;
@@ -247,14 +274,21 @@ static void read_lists(struct ctx *x, struct prb_config *c, json_t *v)
   }
 }
 
+/* An array of strings; with check, each must be a server's URL. */
 static void read_urls(struct ctx *x, const char *key, json_t *v, size_t max,
-                      char **out, size_t *n_out)
+                      bool check, char **out, size_t *n_out)
 {
   size_t n;
   if(!get_strings(x, key, v, max, &n))
     return;
   for(size_t i = 0; i < n; i++) {
-    char *s = strdup(json_string_value(json_array_get(v, i)));
+    char why[300];
+    const char *u = json_string_value(json_array_get(v, i));
+    if(check && !prb_config_valid_endpoint(u, why, sizeof(why))) {
+      bad(x, NULL, key, "%s: entry %zu: %s", key, i + 1, why);
+      continue;
+    }
+    char *s = strdup(u);
     if(!s) {
       bad(x, NULL, key, "out of memory");
       return;
@@ -263,19 +297,16 @@ static void read_urls(struct ctx *x, const char *key, json_t *v, size_t max,
   }
 }
 
-/* Base URLs of collectors: http or https, nothing after the path. */
+/* Base URLs of collectors: http or https, nothing after the path (the
+ * protocol's paths are appended to it). */
 static void read_collectors(struct ctx *x, struct prb_config *c, json_t *v)
 {
-  read_urls(x, "collectors", v, PRB_MAX_COLLECTORS, c->collectors,
+  read_urls(x, "collectors", v, PRB_MAX_COLLECTORS, true, c->collectors,
             &c->n_collectors);
-  for(size_t i = 0; i < c->n_collectors; i++) {
-    struct prb_url u;
-    const char *why = NULL;
-    if(prb_url_parse(c->collectors[i], &u, &why) < 0 ||
-       strchr(c->collectors[i], '?'))
-      bad(x, NULL, "collectors", "collectors: entry %zu is not an http(s) "
-          "base URL (%s)", i + 1, why ? why : "a query is not allowed");
-  }
+  for(size_t i = 0; i < c->n_collectors; i++)
+    if(strchr(c->collectors[i], '?'))
+      bad(x, NULL, "collectors", "collectors: entry %zu: a collector's base "
+          "URL has no ?query", i + 1);
 }
 
 static void set_path(struct ctx *x, const char *key, json_t *v, char **out)
@@ -362,6 +393,24 @@ static void read_retention(struct ctx *x, struct prb_config *c, json_t *v)
   }
 }
 
+static const char *const top_keys[] = {
+  "version", "lists", "controls", "collectors", "ooni_upload", "resolvers",
+  "parallel", "max_runtime", "step_timeout_ms", "state_dir", "ca_file",
+  "canaries", "network", "retention"
+};
+
+/* A misspelt key is named with the one it resembles. */
+static void unknown_key(struct ctx *x, const char *k)
+{
+  const char *near = prb_suggest(k, top_keys,
+                                 sizeof(top_keys) / sizeof(top_keys[0]));
+  if(near)
+    bad(x, NULL, k, "unknown key \"%s\": did you mean \"%s\"? (see "
+        "docs/config.md)", k, near);
+  else
+    bad(x, NULL, k, "unknown key \"%s\" (see docs/config.md)", k);
+}
+
 static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
 {
   json_t *ver = json_object_get(root, "version");
@@ -389,20 +438,20 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
     else if(!strcmp(k, "lists"))
       read_lists(x, c, v);
     else if(!strcmp(k, "controls")) {
-      read_urls(x, k, v, PRB_MAX_CONTROLS, c->controls,
+      read_urls(x, k, v, PRB_MAX_CONTROLS, true, c->controls,
                 &c->n_controls);
       c->no_control = json_is_array(v) && !json_array_size(v);
-    } else if(!strcmp(k, "resolvers"))
-      read_urls(x, k, v, PRB_MAX_RESOLVERS, c->resolvers,
-                &c->n_resolvers);
-    else if(!strcmp(k, "collectors"))
+    } else if(!strcmp(k, "collectors"))
       read_collectors(x, c, v);
     else if(!strcmp(k, "ooni_upload")) {
       if(!json_is_boolean(v))
         bad(x, NULL, k, "ooni_upload: expected true or false");
       else
         c->ooni_upload = json_is_true(v);
-    } else if(!strcmp(k, "parallel"))
+    } else if(!strcmp(k, "resolvers"))
+      read_urls(x, k, v, PRB_MAX_RESOLVERS, false, c->resolvers,
+                &c->n_resolvers);
+    else if(!strcmp(k, "parallel"))
       get_long(x, NULL, k, v, 1, 1024, &c->parallel);
     else if(!strcmp(k, "max_runtime"))
       c->has_max_runtime = get_long(x, NULL, k, v, 0, 7 * 86400,
@@ -423,7 +472,7 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
       bad(x, NULL, k, "%s: consent is not a configuration setting; run "
           "`accessprobe onboard`", k);
     else if(k[0] != '_')       /* "_comment" and such are notes */
-      bad(x, NULL, k, "unknown key \"%s\" (see docs/config.md)", k);
+      unknown_key(x, k);
   }
 }
 
@@ -453,6 +502,83 @@ static char *slurp(const char *path, size_t *len, char *why, size_t whylen)
   return buf;
 }
 
+/* ---- syntax errors: where the volunteer has to look ------------------ */
+
+static int line_at(const char *text, size_t pos)
+{
+  int line = 1;
+  for(size_t i = 0; i < pos; i++)
+    if(text[i] == '\n')
+      line++;
+  return line;
+}
+
+static bool blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Where the token jansson stopped at begins: it ends just before pos (a
+ * string at its closing quote, a word or number at its last byte). */
+static size_t token_start(const char *text, size_t pos)
+{
+  size_t i = pos - 1;
+  if(text[i] == '"') {
+    while(i > 0 && !(text[i - 1] == '"' && (i < 2 || text[i - 2] != '\\')))
+      i--;
+    return i > 0 ? i - 1 : 0;
+  }
+  while(i > 0 && !blank(text[i - 1]) && !strchr(",:[]{}", text[i - 1]))
+    i--;
+  return i;
+}
+
+/* jansson names the token after a mistake. A comment, a trailing comma
+ * and a missing comma are named where they are, with what to do. */
+static void syntax_error(const char *path, const char *text, size_t len,
+                         const json_error_t *je, FILE *err)
+{
+  size_t pos = je->position > 0 ? (size_t)je->position : 0;
+  const char *near = strstr(je->text, "near '");
+  char tok = near ? near[6] : '\0';
+  if(pos > len)
+    pos = len;
+  if(pos >= 1 && tok == '/' && text[pos - 1] == '/') {
+    fprintf(err, prb_tr("%s:%d: JSON has no comments (// or /* */); write a "
+                        "note as a key instead, e.g. \"_comment\": \"my "
+                        "note\" (%s)\n"),
+            path, line_at(text, pos - 1), je->text);
+    return;
+  }
+  if(pos >= 1 && (tok == '}' || tok == ']') && text[pos - 1] == tok) {
+    size_t i = pos - 1;
+    while(i > 0 && blank(text[i - 1]))
+      i--;
+    if(i > 0 && text[i - 1] == ',') {
+      fprintf(err, prb_tr("%s:%d: a comma after the last entry, before '%c' "
+                          "on line %d: JSON allows none; remove it (%s)\n"),
+              path, line_at(text, i - 1), tok, line_at(text, pos - 1),
+              je->text);
+      return;
+    }
+  }
+  if(pos >= 1 && (!strncmp(je->text, "'}' expected", 12) ||
+                  !strncmp(je->text, "']' expected", 12))) {
+    size_t i = token_start(text, pos);
+    int tok_line = line_at(text, i);
+    while(i > 0 && blank(text[i - 1]))
+      i--;
+    if(i > 0 && !strchr(",:[{", text[i - 1]) &&
+       line_at(text, i - 1) < tok_line) {
+      fprintf(err, prb_tr("%s:%d: a comma is missing at the end of this line, "
+                          "before line %d (%s)\n"),
+              path, line_at(text, i - 1), tok_line, je->text);
+      return;
+    }
+  }
+  fprintf(err, "%s:%d: %s\n", path, je->line > 0 ? je->line : 1, je->text);
+}
+
 bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
 {
   char found[4096];
@@ -475,12 +601,14 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   char *text = slurp(path, &len, why, sizeof(why));
   if(!text) {
     if(err)
-      fprintf(err, "%s: cannot read the configuration: %s\n", path, why);
+      fprintf(err, prb_tr("%s: cannot read the configuration: %s\n"),
+              path, why);
     return false;
   }
   if(memchr(text, '\0', len)) {
     if(err)
-      fprintf(err, "%s: contains a NUL byte: not a JSON text file\n", path);
+      fprintf(err, prb_tr("%s: contains a NUL byte: not a JSON text file\n"),
+              path);
     free(text);
     return false;
   }
@@ -490,7 +618,7 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   if(!root) {
     strip_controls(je.text);
     if(err)
-      fprintf(err, "%s:%d: %s\n", path, je.line > 0 ? je.line : 1, je.text);
+      syntax_error(path, text, len, &je, err);
     free(text);
     return false;
   }
@@ -516,7 +644,7 @@ int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen)
                         !strcmp(argv[i], "--state-dir") ? &state : NULL;
     if(slot) {
       if(i + 1 >= *argc) {
-        fprintf(stderr, "accessprobe: %s needs a value\n", argv[i]);
+        fprintf(stderr, prb_tr("accessprobe: %s needs a value\n"), argv[i]);
         return PRB_EXIT_USAGE;
       }
       *slot = argv[++i];
@@ -545,7 +673,8 @@ int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen)
     ok = prb_state_default_dir(dir, dirlen);
   prb_config_free(&cf);
   if(!ok) {
-    fprintf(stderr, "accessprobe: no state folder: give --state-dir DIR\n");
+    fprintf(stderr, prb_tr("accessprobe: no state folder: give --state-dir "
+                           "DIR\n"));
     return PRB_EXIT_USAGE;
   }
   return -1;

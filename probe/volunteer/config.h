@@ -1,8 +1,9 @@
 /* config.h: the one configuration file (JSON, versioned schema).
  *
- * What to measure and how: lists, controls, resolvers, parallelism, time
- * budget, state folder, network identity, retention. The format is in
- * docs/config.md. Options on the command line override the file.
+ * What to measure and how: lists, controls, collectors, resolvers,
+ * parallelism, time budget, state folder, network identity, retention.
+ * The format is in docs/config.md. Options on the command line override
+ * the file.
  *
  * Search order when no file is named: $XDG_CONFIG_HOME/accessprobe/
  * config.json (or ~/.config/accessprobe/config.json), then
@@ -35,6 +36,12 @@ struct prb_config {
   char *controls[PRB_MAX_CONTROLS];
   size_t n_controls;
   bool no_control;              /* "controls": [] */
+  /* Where records are sent (base URLs, the monitoring organisation's);
+   * none by default. ooni_upload: also to OONI's collector, only when the
+   * volunteer chose it ("ooni_upload": true); never the default. */
+  char *collectors[PRB_MAX_COLLECTORS];
+  size_t n_collectors;
+  bool ooni_upload;
   char *resolvers[PRB_MAX_RESOLVERS];
   size_t n_resolvers;
   long parallel;
@@ -46,10 +53,6 @@ struct prb_config {
   char *probe_cc, *probe_network_name;
   long retention_days;          /* PRB_CONFIG_RETENTION_DAYS when absent */
   long retention_max_mb;        /* PRB_CONFIG_RETENTION_MB when absent */
-  char *collectors[PRB_MAX_COLLECTORS];  /* base URLs records go to */
-  size_t n_collectors;
-  bool ooni_upload;             /* also to OONI's collector: an explicit
-                                   opt-in, never the default */
 };
 
 /* Empty configuration with the defaults above. */
@@ -61,6 +64,12 @@ void prb_config_free(struct prb_config *c);
 /* The file the search order finds, written to out; false when none
  * exists. */
 bool prb_config_find(char *out, size_t outlen);
+
+/* The user's own file, first in the search order
+ * ($XDG_CONFIG_HOME/accessprobe/config.json or
+ * ~/.config/accessprobe/config.json), whether it exists or not; false
+ * when neither variable gives an absolute path. */
+bool prb_config_user_file(char *out, size_t outlen);
 
 /* Loads path, or when path is NULL the file prb_config_find() gives (none
  * at all is fine: c keeps its defaults). Problems are written to err as
@@ -84,5 +93,10 @@ int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen);
 
 /* True for a two-letter upper-case country code. */
 bool prb_config_valid_cc(const char *s);
+
+/* True for the address of a control or a collector: an absolute http or
+ * https URL with a host (no user name, no fragment). Otherwise why says
+ * what is wrong, naming the URL. */
+bool prb_config_valid_endpoint(const char *url, char *why, size_t whylen);
 
 #endif

@@ -1,11 +1,15 @@
-/* results_cmd.c: list past runs, show one run's verdicts. */
+/* results_cmd.c: list past runs, show one run's verdicts, in the
+ * volunteer's language (--json: in English, for machines). */
 #include "volunteer/results_cmd.h"
 #include "common/errors.h"
-#include "volunteer/lock.h"
-#include "volunteer/state.h"
+#include "common/suggest.h"
 #include "common/textclean.h"
 #include "volunteer/config.h"
+#include "volunteer/lock.h"
+#include "volunteer/progress.h"
+#include "volunteer/state.h"
 #include "volunteer/upload.h"
+#include "volunteer/words.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -14,13 +18,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#define NETWORK_COLUMN_MAX 40   /* wider names are cut, with "…" */
+
 static void access_hint(const char *dir)
 {
-  fprintf(stderr, "accessprobe: cannot read %s: %s\n", dir, strerror(errno));
+  fprintf(stderr, prb_tr("accessprobe: cannot read %s: %s\n"), dir,
+          strerror(errno));
   if(errno == EACCES)
-    fprintf(stderr, "accessprobe: the scheduled runs' results belong to the "
-            "accessprobe group; add yourself with `sudo adduser $USER "
-            "accessprobe`, then log in again\n");
+    fprintf(stderr, "%s", prb_tr("accessprobe: the scheduled runs' results "
+                                 "belong to the accessprobe group; add "
+                                 "yourself with `sudo adduser $USER "
+                                 "accessprobe`, then log in again\n"));
 }
 
 /* A run that says "running" while nobody holds the lock was killed. */
@@ -52,13 +60,17 @@ static void offline_banner(const struct prb_index *ix, FILE *out)
   size_t n = prb_state_offline_streak(ix, &since);
   if(!n)
     return;
-  fprintf(out, "!! OFFLINE: the last %zu run%s measured nothing: no canary "
-          "host answered\n!! (last run that measured: %s).\n!! If this "
-          "computer is online, its resolver may be blocked for the service: "
-          "a resolver on\n!! 127.0.0.1 or ::1 (dnsmasq, unbound, Pi-hole) "
-          "needs `sudo scripts/install-schedule`\n!! again; see `journalctl "
-          "-u accessprobe` and docs/volunteers.md.\n\n", n,
-          n == 1 ? "" : "s", since ? since : "none");
+  fprintf(out, prb_trn("!! OFFLINE: the last %zu run measured nothing: no "
+                       "canary host answered\n", "!! OFFLINE: the last %zu "
+                       "runs measured nothing: no canary host answered\n",
+                       n), n);
+  fprintf(out, prb_tr("!! (last run that measured: %s).\n!! If this "
+                      "computer is online, its resolver may be blocked for "
+                      "the service: a resolver on\n!! 127.0.0.1 or ::1 "
+                      "(dnsmasq, unbound, Pi-hole) needs `sudo "
+                      "scripts/install-schedule`\n!! again; see `journalctl "
+                      "-u accessprobe` and docs/volunteers.md.\n\n"),
+          since ? since : prb_tr("none"));
 }
 
 /* Where the records went: the configured collectors. */
@@ -113,143 +125,188 @@ static json_t *upload_json(const char *dir, const struct prb_run_entry *e,
   return a ? a : json_array();
 }
 
-static int list_runs(const char *dir, struct prb_index *ix, bool json,
+static int list_json(const char *dir, struct prb_index *ix,
                      const struct uploads *up, FILE *out)
 {
   int held = prb_lock_held(dir);
-  if(json) {
-    for(size_t i = 0; i < ix->n; i++) {
-      struct prb_run_entry *e = &ix->runs[i];
-      const char *st = shown_status(e, held);
-      live_counts(dir, e, st);
-      json_t *c = json_object();
-      for(int v = 0; c && v < PRB_STATE_VERDICTS; v++)
-        json_object_set_new(c, prb_state_verdict_name(v),
-                            json_integer((json_int_t)e->counts[v]));
-      /* The name came from a person or a file: never let one bad byte
-       * make the whole listing fail. */
-      json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, "
-                            "s:o, s:o}", "n", (int)(i + 1), "id", e->id,
-                            "started", e->started, "status", st,
-                            "probe_asn", e->asn, "probe_cc", e->cc,
-                            "probe_network_name",
-                            prb_json_text(e->network, strlen(e->network)),
-                            "file", prb_json_text(e->file, strlen(e->file)),
-                            "left", (json_int_t)e->left,
-                            "verdicts", c ? c : json_object(),
-                            "uploads", upload_json(dir, e, up));
-      char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-      json_decref(o);
-      if(!s)
-        return PRB_EXIT_INTERNAL;
-      fprintf(out, "%s\n", s);
-      free(s);
-    }
-    return PRB_EXIT_OK;
-  }
-  if(!ix->n) {
-    fprintf(out, "No runs yet in %s.\n", dir);
-    return PRB_EXIT_OK;
-  }
-  offline_banner(ix, out);
-  fprintf(out, "%3s  %-16s  %-20s  %-11s  %5s  %5s  %7s  %5s  %5s\n", "#",
-          "started (UTC)", "network", "status", "sites", "ok", "blocked",
-          "down", "other");
   for(size_t i = 0; i < ix->n; i++) {
     struct prb_run_entry *e = &ix->runs[i];
     const char *st = shown_status(e, held);
     live_counts(dir, e, st);
-    size_t sites = 0;
-    for(int v = 0; v < PRB_STATE_VERDICTS; v++)
-      sites += e->counts[v];
-    size_t other = sites - e->counts[PRB_VERDICT_OK] - e->counts[PRB_VERDICT_BLOCKED] -
-                   e->counts[PRB_VERDICT_DOWN];
-    char net[64];
-    snprintf(net, sizeof(net), "%s %s%s%.10s", e->asn, e->cc,
-             e->network[0] ? " " : "", e->network);
-    char when[17];
-    snprintf(when, sizeof(when), "%.10s %.5s", e->started,
-             strlen(e->started) > 11 ? e->started + 11 : "");
-    fprintf(out, "%3zu  %-16s  %-20.20s  %-11s  %5zu  %5zu  %7zu  %5zu  "
-            "%5zu\n", i + 1, when, net, st, sites, e->counts[PRB_VERDICT_OK],
-            e->counts[PRB_VERDICT_BLOCKED], e->counts[PRB_VERDICT_DOWN], other);
-    if(e->left)
-      fprintf(out, "     (%zu inputs were left unmeasured)\n", e->left);
-    upload_line(dir, e, up, out);
+    json_t *c = json_object();
+    for(int v = 0; c && v < PRB_STATE_VERDICTS; v++)
+      json_object_set_new(c, prb_state_verdict_name(v),
+                          json_integer((json_int_t)e->counts[v]));
+    /* The name came from a person or a file: never let one bad byte make
+     * the whole listing fail. */
+    json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, "
+                          "s:o, s:s?, s:o}", "n", (int)(i + 1), "id", e->id,
+                          "started", e->started, "status", st,
+                          "probe_asn", e->asn, "probe_cc", e->cc,
+                          "probe_network_name",
+                          prb_json_text(e->network, strlen(e->network)),
+                          "file", prb_json_text(e->file, strlen(e->file)),
+                          "left", (json_int_t)e->left,
+                          "verdicts", c ? c : json_object(),
+                          "control", e->control[0] ? e->control : NULL,
+                          "uploads", upload_json(dir, e, up));
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    if(!s)
+      return PRB_EXIT_INTERNAL;
+    fprintf(out, "%s\n", s);
+    free(s);
   }
-  fprintf(out, "\n`accessprobe results show N` prints the verdict for each "
-          "site of run N.\n");
   return PRB_EXIT_OK;
 }
 
-/* Why a site got its verdict, in a few words. */
-static void reason(json_t *rec, char *buf, size_t len)
+static void network_of(const struct prb_run_entry *e, char *buf, size_t len)
 {
-  json_t *tk = json_object_get(rec, "test_keys");
-  json_t *an = json_object_get(tk, "x_analysis");
-  const char *method = json_string_value(json_object_get(an, "method"));
-  const char *detail = json_string_value(json_object_get(an, "detail"));
-  const char *dnsf = json_string_value(json_object_get(tk,
-                                       "dns_experiment_failure"));
-  const char *httpf = json_string_value(json_object_get(tk,
-                                        "http_experiment_failure"));
-  if(method || detail)
-    snprintf(buf, len, "%s%s%s", method ? method : "",
-             method && detail ? ": " : "", detail ? detail : "");
-  else if(dnsf)
-    snprintf(buf, len, "dns: %s", dnsf);
-  else if(httpf)
-    snprintf(buf, len, "%s", httpf);
-  else {
-    json_t *reqs = json_object_get(tk, "requests");
-    json_t *code = json_object_get(json_object_get(json_array_get(reqs, 0),
-                                                   "response"), "code");
-    if(json_is_integer(code))
-      snprintf(buf, len, "HTTP %lld", (long long)json_integer_value(code));
-    else
-      snprintf(buf, len, "-");
-  }
+  snprintf(buf, len, "%s %s%s%s", e->asn, e->cc, e->network[0] ? " " : "",
+           e->network);
 }
 
-static int show_run(const char *dir, struct prb_index *ix, const char *which,
-                    FILE *out)
+/* The table's columns: a header and a width, each at least its header's. */
+enum { C_N, C_START, C_NET, C_STATUS, C_CONTROL, C_SITES, C_OK, C_BLOCKED,
+       C_THROTTLED, C_DOWN, C_OTHER, C_COUNT };
+
+static size_t max_size(size_t a, size_t b)
 {
-  struct prb_run_entry *e = NULL;
-  char *end;
-  long n = strtol(which, &end, 10);
-  if(!strcmp(which, "latest") || !strcmp(which, "last"))
-    e = ix->n ? &ix->runs[ix->n - 1] : NULL;
-  else if(end != which && !*end && n >= 1 && (size_t)n <= ix->n)
-    e = &ix->runs[n - 1];
-  else
-    e = prb_state_index_find(ix, which);
-  if(!e) {
-    fprintf(stderr, "accessprobe: no run %s in %s; `accessprobe results` "
-            "lists them\n", which, dir);
-    return PRB_EXIT_USAGE;
+  return a > b ? a : b;
+}
+
+static void list_text(const char *dir, struct prb_index *ix,
+                      const struct uploads *up, FILE *out)
+{
+  int held = prb_lock_held(dir);
+  const char *head[C_COUNT] = {
+    "#", prb_tr("started (UTC)"), prb_tr("network"), prb_tr("status"),
+    prb_tr("control"), prb_tr("sites"), prb_tr("ok"), prb_tr("blocked"),
+    prb_tr("throttled"), prb_tr("down"), prb_tr("other")
+  };
+  size_t width[C_COUNT];
+  for(int k = 0; k < C_COUNT; k++)
+    width[k] = max_size(prb_words_width(head[k]), k >= C_SITES ? 5 : 1);
+  width[C_N] = 3;
+  width[C_START] = max_size(width[C_START], 16);
+  bool without = false;
+  for(size_t i = 0; i < ix->n; i++) {
+    char net[160];
+    network_of(&ix->runs[i], net, sizeof(net));
+    width[C_NET] = max_size(width[C_NET], prb_words_width(net));
+    width[C_STATUS] = max_size(width[C_STATUS], prb_words_width(
+                                 prb_words_status(shown_status(&ix->runs[i],
+                                                               held))));
+    without |= !strcmp(ix->runs[i].control, "without");
   }
-  char path[4096];
-  if(!e->file[0] || !prb_state_path(dir, e->file, path, sizeof(path))) {
-    fprintf(stderr, "accessprobe: run %s has no results file\n", e->id);
-    return PRB_EXIT_INPUT;
+  if(width[C_NET] > NETWORK_COLUMN_MAX)
+    width[C_NET] = NETWORK_COLUMN_MAX;
+  width[C_CONTROL] = max_size(width[C_CONTROL], max_size(
+                                prb_words_width(prb_tr("yes")),
+                                prb_words_width(prb_tr("no"))));
+  for(int k = 0; k < C_COUNT; k++) {
+    prb_words_cell(out, head[k], width[k], k == C_N || k >= C_SITES);
+    fputs(k + 1 < C_COUNT ? "  " : "\n", out);
   }
-  FILE *f = fopen(path, "rbe");
-  if(!f) {
-    if(errno == ENOENT) {
-      fprintf(out, "Run %s (%s): no records (%s).\n", e->id, e->started,
-              shown_status(e, prb_lock_held(dir)));
-      return PRB_EXIT_OK;
+  for(size_t i = 0; i < ix->n; i++) {
+    struct prb_run_entry *e = &ix->runs[i];
+    const char *st = shown_status(e, held);
+    live_counts(dir, e, st);
+    size_t cell[C_COUNT] = {0};
+    for(int v = 0; v < PRB_STATE_VERDICTS; v++)
+      cell[C_SITES] += e->counts[v];
+    cell[C_OK] = e->counts[PRB_VERDICT_OK];
+    cell[C_BLOCKED] = e->counts[PRB_VERDICT_BLOCKED];
+    cell[C_THROTTLED] = e->counts[PRB_VERDICT_THROTTLED];
+    cell[C_DOWN] = e->counts[PRB_VERDICT_DOWN];
+    cell[C_OTHER] = cell[C_SITES] - cell[C_OK] - cell[C_BLOCKED] -
+                    cell[C_THROTTLED] - cell[C_DOWN];
+    char text[C_SITES][160];
+    snprintf(text[C_N], sizeof(text[0]), "%zu", i + 1);
+    snprintf(text[C_START], sizeof(text[0]), "%.10s %.5s", e->started,
+             strlen(e->started) > 11 ? e->started + 11 : "");
+    network_of(e, text[C_NET], sizeof(text[0]));
+    snprintf(text[C_STATUS], sizeof(text[0]), "%s", prb_words_status(st));
+    snprintf(text[C_CONTROL], sizeof(text[0]), "%s",
+             !strcmp(e->control, "with") ? prb_tr("yes") :
+             !strcmp(e->control, "without") ? prb_tr("no") : "?");
+    for(int k = 0; k < C_SITES; k++) {
+      prb_words_cell(out, text[k], width[k], k == C_N);
+      fputs("  ", out);
     }
-    access_hint(path);
-    return PRB_EXIT_INPUT;
+    for(int k = C_SITES; k < C_COUNT; k++)
+      fprintf(out, "%*zu%s", (int)width[k], cell[k],
+              k + 1 < C_COUNT ? "  " : "\n");
+    if(e->left)
+      fprintf(out, prb_trn("     (%zu input was left unmeasured)\n",
+                           "     (%zu inputs were left unmeasured)\n",
+                           e->left), e->left);
+    upload_line(dir, e, up, out);
   }
-  fprintf(out, "Run %s\nstarted %s, network %s %s%s%s, %s\n\n", e->id,
-          e->started, e->asn, e->cc, e->network[0] ? " " : "", e->network,
-          shown_status(e, prb_lock_held(dir)));
+  if(without)
+    fprintf(out, "\n%s", prb_tr("Runs without a control (\"no\" above) "
+                                "cannot tell blocking from an outage: most "
+                                "sites that did not open are \"other\" "
+                                "(inconclusive). Ask your monitoring "
+                                "organisation for a control: "
+                                "docs/volunteers.md.\n"));
+  fprintf(out, "\n%s", prb_tr("`accessprobe results show N` prints the "
+                              "verdict for each site of run N.\n"));
+}
+
+static int list_runs(const char *dir, struct prb_index *ix, bool json,
+                     const struct uploads *up, FILE *out)
+{
+  if(json)
+    return list_json(dir, ix, up, out);
+  if(!ix->n) {
+    fprintf(out, prb_tr("No runs yet in %s.\n"), dir);
+    return PRB_EXIT_OK;
+  }
+  offline_banner(ix, out);
+  list_text(dir, ix, up, out);
+  return PRB_EXIT_OK;
+}
+
+/* "3" is run number 3 of the list (never the start of a run id), "latest"
+ * the newest, anything else a run id or the start of one. */
+static struct prb_run_entry *pick_run(const char *dir, struct prb_index *ix,
+                                      const char *which)
+{
+  if(!strcmp(which, "latest") || !strcmp(which, "last")) {
+    if(ix->n)
+      return &ix->runs[ix->n - 1];
+  } else if(which[0] && strspn(which, "0123456789") == strlen(which)) {
+    char *end;
+    unsigned long n = strtoul(which, &end, 10);
+    if(n >= 1 && n <= ix->n)
+      return &ix->runs[n - 1];
+    fprintf(stderr, prb_trn("accessprobe: there is no run %s in %s: it "
+                            "holds %zu run (`accessprobe results` lists "
+                            "it)\n", "accessprobe: there is no run %s in "
+                            "%s: it holds %zu runs (`accessprobe results` "
+                            "lists them)\n", ix->n), which, dir, ix->n);
+    return NULL;
+  } else {
+    struct prb_run_entry *e = prb_state_index_find(ix, which);
+    if(e)
+      return e;
+  }
+  fprintf(stderr, prb_tr("accessprobe: no run %s in %s; `accessprobe "
+                         "results` lists them\n"), which, dir);
+  return NULL;
+}
+
+/* One line per record; counts by verdict and of the control's answers. */
+static void show_records(FILE *f, FILE *out, size_t counts[],
+                         size_t *answered, size_t *control_failed)
+{
+  size_t vw = 0;
+  for(int v = 0; v < PRB_STATE_VERDICTS; v++)
+    vw = max_size(vw, prb_words_width(prb_words_verdict(v)));
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  size_t counts[PRB_STATE_VERDICTS] = {0};
   while((len = getline(&line, &cap, f)) > 0) {
     if(line[len - 1] != '\n')
       break;
@@ -258,22 +315,94 @@ static int show_run(const char *dir, struct prb_index *ix, const char *which,
     if(json_is_object(rec) && input) {
       enum prb_verdict v = prb_state_record_verdict(rec);
       char why[160];
-      reason(rec, why, sizeof(why));
+      prb_progress_reason(rec, why, sizeof(why));
       counts[v]++;
-      fprintf(out, "%-13s %s  (%s)\n", prb_state_verdict_name(v), input, why);
+      if(prb_progress_control_answered(rec))
+        (*answered)++;
+      else if(json_is_string(json_object_get(json_object_get(rec,
+                                             "test_keys"),
+                                             "control_failure")))
+        (*control_failed)++;
+      prb_words_cell(out, prb_words_verdict(v), vw, false);
+      fprintf(out, "  %s  (%s)\n", input, why);
     }
     json_decref(rec);
   }
   free(line);
+}
+
+static int show_run(const char *dir, struct prb_index *ix, const char *which,
+                    FILE *out)
+{
+  struct prb_run_entry *e = pick_run(dir, ix, which);
+  if(!e)
+    return PRB_EXIT_USAGE;
+  char path[4096];
+  if(!e->file[0] || !prb_state_path(dir, e->file, path, sizeof(path))) {
+    fprintf(stderr, prb_tr("accessprobe: run %s has no results file\n"),
+            e->id);
+    return PRB_EXIT_INPUT;
+  }
+  const char *st = prb_words_status(shown_status(e, prb_lock_held(dir)));
+  FILE *f = fopen(path, "rbe");
+  if(!f) {
+    if(errno == ENOENT) {
+      fprintf(out, prb_tr("Run %s (%s): no records (%s).\n"), e->id,
+              e->started, st);
+      return PRB_EXIT_OK;
+    }
+    access_hint(path);
+    return PRB_EXIT_INPUT;
+  }
+  char net[160];
+  network_of(e, net, sizeof(net));
+  fprintf(out, prb_tr("Run %s\nstarted %s, network %s, %s\n\n"), e->id,
+          e->started, net, st);
+  size_t counts[PRB_STATE_VERDICTS] = {0}, answered = 0, failed = 0, all = 0;
+  show_records(f, out, counts, &answered, &failed);
   fclose(f);
   fprintf(out, "\n");
-  for(int v = 0; v < PRB_STATE_VERDICTS; v++)
+  for(int v = 0; v < PRB_STATE_VERDICTS; v++) {
+    all += counts[v];
     if(counts[v])
-      fprintf(out, "%s %zu  ", prb_state_verdict_name(v), counts[v]);
+      fprintf(out, "%s %zu  ", prb_words_verdict(v), counts[v]);
+  }
   fprintf(out, "\n");
   if(e->left)
-    fprintf(out, "%zu inputs were left unmeasured.\n", e->left);
+    fprintf(out, prb_trn("%zu input was left unmeasured.\n",
+                         "%zu inputs were left unmeasured.\n", e->left),
+            e->left);
+  if(all && !answered && !failed)
+    fprintf(out, "%s", prb_tr("This run measured without a control: a site "
+                              "that failed here cannot be told from a site "
+                              "that is down everywhere, so those are "
+                              "\"inconclusive\"; blocking is named only "
+                              "when it leaves a signature (a block page, a "
+                              "forged DNS answer, an interception "
+                              "certificate). See docs/volunteers.md, \"The "
+                              "control\".\n"));
+  else if(all && answered < all)
+    fprintf(out, prb_tr("The control answered for %zu of %zu sites; the "
+                        "others cannot be told from an outage.\n"), answered,
+            all);
   return PRB_EXIT_OK;
+}
+
+static int usage_error(const char *arg)
+{
+  static const char *const known[] = {"show", "--json", "--state-dir",
+                                      "--config"};
+  const char *near = prb_suggest(arg, known, sizeof(known) / sizeof(known[0]));
+  if(near)
+    fprintf(stderr, prb_tr("accessprobe results: unknown argument %s; did "
+                           "you mean %s?\n"), arg, near);
+  else
+    fprintf(stderr, prb_tr("accessprobe results: unknown argument %s\n"),
+            arg);
+  fprintf(stderr, "%s", prb_tr("Usage: accessprobe results [--json]\n"
+                               "       accessprobe results show RUN   (N, "
+                               "latest, or a run id)\n"));
+  return PRB_EXIT_USAGE;
 }
 
 /* The command once the folder is chosen. */
@@ -287,16 +416,16 @@ static enum prb_exit results(const char *state_dir, int argc, char **argv,
       json = true;
     else if(!strcmp(argv[i], "show") && i + 1 < argc && !show)
       show = argv[++i];
-    else {
-      fprintf(stderr, "Usage: accessprobe results [--json]\n"
-              "       accessprobe results show RUN   (N, latest, or a "
-              "run id)\n");
+    else if(!strcmp(argv[i], "show") && !show) {
+      fprintf(stderr, "%s", prb_tr("accessprobe results: show needs a run: "
+                                   "N, latest or a run id\n"));
       return PRB_EXIT_USAGE;
-    }
+    } else
+      return usage_error(argv[i]);
   }
   if(access(state_dir, R_OK | X_OK) < 0) {
     if(errno == ENOENT) {
-      fprintf(out, "No runs yet: %s does not exist.\n", state_dir);
+      fprintf(out, prb_tr("No runs yet: %s does not exist.\n"), state_dir);
       return show ? PRB_EXIT_USAGE : PRB_EXIT_OK;
     }
     access_hint(state_dir);
@@ -329,9 +458,11 @@ enum prb_exit prb_results_main(int argc, char **argv)
       config = argv[i + 1];
     else if(!strncmp(argv[i], "--config=", 9))
       config = argv[i] + 9;
+  prb_words_use(prb_words_env_lang());
   int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
   if(rc >= 0)
     return rc;
+  prb_words_use_for(dir);
   struct prb_config cf;
   struct uploads up;
   prb_config_init(&cf);

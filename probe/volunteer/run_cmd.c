@@ -6,10 +6,12 @@
 #include "volunteer/run_cli.h"
 #include "common/datadir.h"
 #include "common/files.h"
+#include "common/suggest.h"
 #include "common/textclean.h"
 #include "engine/dns.h"
 #include "volunteer/lock.h"
 #include "volunteer/resume.h"
+#include "volunteer/words.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -23,11 +25,14 @@ void prb_run_usage(FILE *f)
 {
   fprintf(f,
 "Usage: accessprobe run [options] [URL...]\n"
-"       accessprobe onboard [--lang kk|ru|en] [--yes] [--state-dir DIR]\n"
+"       accessprobe onboard [--lang kk|ru|en] [--yes] [--control URL]...\n"
+"                           [--collector URL]... [--no-control]\n"
+"                           [--state-dir DIR] [--config FILE]\n"
 "       accessprobe results [show RUN] [--json] [--state-dir DIR]\n"
 "       accessprobe lists check FILE...\n"
 "       accessprobe upload [options] [FILE...]     (see upload --help)\n"
 "       accessprobe report [options] FILE|DIR...   (see report --help)\n"
+"       accessprobe analyze [options] FILE|DIR...  (see analyze --help)\n"
 "       accessprobe helper [options]               (see helper --help)\n"
 "       accessprobe collector [options]            (see collector --help)\n"
 "       accessprobe --help | --version\n"
@@ -96,50 +101,87 @@ enum {
   OPT_LOG_FORMAT
 };
 
+/* The options of `run`, for getopt and for "did you mean". */
+static const struct option longopts[] = {
+  {"input", required_argument, NULL, 'i'},
+  {"input-file", required_argument, NULL, 'f'},
+  {"output", required_argument, NULL, 'o'},
+  {"parallel", required_argument, NULL, 'p'},
+  {"quiet", no_argument, NULL, 'q'},
+  {"help", no_argument, NULL, 'h'},
+  {"ca-file", required_argument, NULL, OPT_CA},
+  {"resolver", required_argument, NULL, OPT_RESOLVER},
+  {"probe-asn", required_argument, NULL, OPT_ASN},
+  {"probe-cc", required_argument, NULL, OPT_CC},
+  {"probe-network-name", required_argument, NULL, OPT_NETNAME},
+  {"canaries", required_argument, NULL, OPT_CANARIES},
+  {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
+  {"step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT},
+  {"decoy-sni", required_argument, NULL, OPT_DECOY},
+  {"control", required_argument, NULL, OPT_CONTROL},
+  {"no-control", no_argument, NULL, OPT_NO_CONTROL},
+  {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
+  {"config", required_argument, NULL, OPT_CONFIG},
+  {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+  {"resume", no_argument, NULL, OPT_RESUME},
+  {"scheduled", no_argument, NULL, OPT_SCHEDULED},
+  {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+  {NULL, 0, NULL, 0}
+};
+
+/* A mistyped or incomplete option: one line saying so, with the option it
+ * resembles, rather than the whole usage. */
+static int bad_option(int ch, int argc, char **argv)
+{
+  char word[128];
+  /* The word getopt stopped at: a long option (its "=VALUE" cut off), or
+   * the short option's letter. */
+  const char *w = optind >= 2 && optind <= argc ? argv[optind - 1] : "";
+  if(!strncmp(w, "--", 2))
+    snprintf(word, sizeof(word), "%.*s", (int)strcspn(w, "="), w);
+  else if(optopt > 0 && optopt < 128)
+    snprintf(word, sizeof(word), "-%c", optopt);
+  else
+    snprintf(word, sizeof(word), "%.60s", w);
+  if(ch == ':') {
+    fprintf(stderr, prb_tr("accessprobe run: %s needs a value (accessprobe "
+                           "run --help)\n"), word);
+    return PRB_EXIT_USAGE;
+  }
+  const char *names[sizeof(longopts) / sizeof(longopts[0])];
+  size_t n = 0;
+  for(const struct option *l = longopts; l->name; l++)
+    names[n++] = l->name;
+  const char *bare = word + strspn(word, "-");
+  const char *near = strlen(bare) > 1 ? prb_suggest(bare, names, n) : NULL;
+  if(near)
+    fprintf(stderr, prb_tr("accessprobe run: unknown option %s; did you mean "
+                           "--%s? (accessprobe run --help)\n"), word, near);
+  else
+    fprintf(stderr, prb_tr("accessprobe run: unknown option %s (accessprobe "
+                           "run --help)\n"), word);
+  return PRB_EXIT_USAGE;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
 {
-  static const struct option longopts[] = {
-    {"input", required_argument, NULL, 'i'},
-    {"input-file", required_argument, NULL, 'f'},
-    {"output", required_argument, NULL, 'o'},
-    {"parallel", required_argument, NULL, 'p'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {"ca-file", required_argument, NULL, OPT_CA},
-    {"resolver", required_argument, NULL, OPT_RESOLVER},
-    {"probe-asn", required_argument, NULL, OPT_ASN},
-    {"probe-cc", required_argument, NULL, OPT_CC},
-    {"probe-network-name", required_argument, NULL, OPT_NETNAME},
-    {"canaries", required_argument, NULL, OPT_CANARIES},
-    {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
-    {"step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT},
-    {"decoy-sni", required_argument, NULL, OPT_DECOY},
-    {"control", required_argument, NULL, OPT_CONTROL},
-    {"no-control", no_argument, NULL, OPT_NO_CONTROL},
-    {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
-    {"resume", no_argument, NULL, OPT_RESUME},
-    {"scheduled", no_argument, NULL, OPT_SCHEDULED},
-    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-    {NULL, 0, NULL, 0}
-  };
   struct prb_run_opts *o = &c->o;
   long v;
   int ch;
-  while((ch = getopt_long(argc, argv, "i:f:o:p:qh", longopts, NULL)) != -1) {
+  opterr = 0;                   /* bad_option() says it, once */
+  while((ch = getopt_long(argc, argv, ":i:f:o:p:qh", longopts, NULL)) != -1) {
     switch(ch) {
     case 'i':
       if(c->n_urls == sizeof(c->urls) / sizeof(c->urls[0])) {
-        fprintf(stderr, "accessprobe: too many -i; use -f FILE\n");
+        fprintf(stderr, prb_tr("accessprobe: too many -i; use -f FILE\n"));
         return PRB_EXIT_USAGE;
       }
       c->urls[c->n_urls++] = optarg;
       break;
     case 'f':
       if(c->n_files == sizeof(c->files) / sizeof(c->files[0])) {
-        fprintf(stderr, "accessprobe: too many -f\n");
+        fprintf(stderr, prb_tr("accessprobe: too many -f\n"));
         return PRB_EXIT_USAGE;
       }
       c->files[c->n_files++] = optarg;
@@ -149,7 +191,7 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       break;
     case 'p':
       if(!prb_parse_long(optarg, 1, PRB_MAX_PARALLEL, &o->parallel)) {
-        fprintf(stderr, "accessprobe: --parallel takes 1 to %d\n",
+        fprintf(stderr, prb_tr("accessprobe: --parallel takes 1 to %d\n"),
                 PRB_MAX_PARALLEL);
         return PRB_EXIT_USAGE;
       }
@@ -167,7 +209,7 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       break;
     case OPT_RESOLVER:
       if(o->n_resolvers == PRB_MAX_RESOLVERS) {
-        fprintf(stderr, "accessprobe: at most %d --resolver\n",
+        fprintf(stderr, prb_tr("accessprobe: at most %d --resolver\n"),
                 PRB_MAX_RESOLVERS);
         return PRB_EXIT_USAGE;
       }
@@ -175,15 +217,16 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       break;
     case OPT_ASN:
       if(!prb_config_parse_asn(optarg, c->asn, sizeof(c->asn))) {
-        fprintf(stderr, "accessprobe: --probe-asn takes AS1234 or 1234\n");
+        fprintf(stderr, prb_tr("accessprobe: --probe-asn takes AS1234 or "
+                               "1234\n"));
         return PRB_EXIT_USAGE;
       }
       o->probe_asn = c->asn;
       break;
     case OPT_CC:
       if(!prb_config_valid_cc(optarg)) {
-        fprintf(stderr, "accessprobe: --probe-cc takes a two-letter "
-                "upper-case country code, e.g. KZ\n");
+        fprintf(stderr, prb_tr("accessprobe: --probe-cc takes a two-letter "
+                               "upper-case country code, e.g. KZ\n"));
         return PRB_EXIT_USAGE;
       }
       o->probe_cc = optarg;
@@ -192,8 +235,9 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       /* The name goes into every record and the run index, whole. */
       if(strlen(optarg) > PRB_CONFIG_NETWORK_NAME_MAX ||
          !prb_utf8_valid(optarg, strlen(optarg))) {
-        fprintf(stderr, "accessprobe: --probe-network-name takes UTF-8 text "
-                "of at most %d bytes (this one has %zu%s)\n",
+        fprintf(stderr, prb_tr("accessprobe: --probe-network-name takes UTF-8 "
+                               "text of at most %d bytes (this one has "
+                               "%zu%s)\n"),
                 PRB_CONFIG_NETWORK_NAME_MAX, strlen(optarg),
                 prb_utf8_valid(optarg, strlen(optarg)) ? "" :
                 ", not valid UTF-8");
@@ -210,8 +254,8 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       break;
     case OPT_STEP_TIMEOUT:
       if(!prb_parse_long(optarg, 100, 300000, &v)) {
-        fprintf(stderr, "accessprobe: --step-timeout takes 100 to 300000 "
-                "milliseconds\n");
+        fprintf(stderr, prb_tr("accessprobe: --step-timeout takes 100 to "
+                               "300000 milliseconds\n"));
         return PRB_EXIT_USAGE;
       }
       o->step_timeout = (double)v / 1000.0;
@@ -220,21 +264,27 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
     case OPT_DECOY:
       o->decoy_sni = optarg;
       break;
-    case OPT_CONTROL:
+    case OPT_CONTROL: {
+      char why[300];
       if(o->n_controls == PRB_MAX_CONTROLS) {
-        fprintf(stderr, "accessprobe: at most %d --control\n",
+        fprintf(stderr, prb_tr("accessprobe: at most %d --control\n"),
                 PRB_MAX_CONTROLS);
+        return PRB_EXIT_USAGE;
+      }
+      if(!prb_config_valid_endpoint(optarg, why, sizeof(why))) {
+        fprintf(stderr, prb_tr("accessprobe: --control %s\n"), why);
         return PRB_EXIT_USAGE;
       }
       o->controls[o->n_controls++] = optarg;
       break;
+    }
     case OPT_NO_CONTROL:
       o->no_control = true;
       break;
     case OPT_MAX_RUNTIME:
       if(!prb_parse_long(optarg, 1, 7 * 86400, &v)) {
-        fprintf(stderr, "accessprobe: --max-runtime takes 1 to 604800 "
-                "seconds\n");
+        fprintf(stderr, prb_tr("accessprobe: --max-runtime takes 1 to 604800 "
+                               "seconds\n"));
         return PRB_EXIT_USAGE;
       }
       o->max_runtime = (double)v;
@@ -258,30 +308,31 @@ static int parse_run_args(struct prb_run_cli *c, int argc, char **argv)
       else if(!strcmp(optarg, "json"))
         c->log = PRB_LOG_JSON;
       else {
-        fprintf(stderr, "accessprobe: --log-format takes text or json\n");
+        fprintf(stderr, "%s",
+                prb_tr("accessprobe: --log-format takes text or json\n"));
         return PRB_EXIT_USAGE;
       }
       break;
     default:
-      prb_run_usage(stderr);
-      return PRB_EXIT_USAGE;
+      return bad_option(ch, argc, argv);
     }
   }
   for(int i = optind; i < argc; i++) {
     if(c->n_urls == sizeof(c->urls) / sizeof(c->urls[0])) {
-      fprintf(stderr, "accessprobe: too many URLs; use -f FILE\n");
+      fprintf(stderr, prb_tr("accessprobe: too many URLs; use -f FILE\n"));
       return PRB_EXIT_USAGE;
     }
     c->urls[c->n_urls++] = argv[i];
   }
   if(c->o.output && (c->scheduled || c->state_dir)) {
-    fprintf(stderr, "accessprobe: -o cannot be combined with --scheduled or "
-            "--state-dir: the state folder names its own files\n");
+    fprintf(stderr, prb_tr("accessprobe: -o cannot be combined with "
+                           "--scheduled or --state-dir: the state folder "
+                           "names its own files\n"));
     return PRB_EXIT_USAGE;
   }
   if(c->resume && c->o.output && !strcmp(c->o.output, "-")) {
-    fprintf(stderr, "accessprobe: --resume needs a file, not standard "
-            "output\n");
+    fprintf(stderr, prb_tr("accessprobe: --resume needs a file, not standard "
+                           "output\n"));
     return PRB_EXIT_USAGE;
   }
   return -1;
@@ -331,8 +382,8 @@ enum prb_exit prb_run_cli_inputs(const struct prb_run_cli *c, struct prb_inputs 
   memcpy(files, c->files, n_files * sizeof(files[0]));
   if(!n_files && !c->n_urls) {
     if(!prb_datafile("kz-media.csv", deflist, sizeof(deflist))) {
-      fprintf(stderr, "accessprobe: no input given and the default list "
-              "lists/kz-media.csv was not found\n");
+      fprintf(stderr, prb_tr("accessprobe: no input given and the default "
+                             "list lists/kz-media.csv was not found\n"));
       return PRB_EXIT_INPUT;
     }
     files[n_files++] = deflist;
@@ -349,7 +400,7 @@ enum prb_exit prb_run_cli_inputs(const struct prb_run_cli *c, struct prb_inputs 
       return PRB_EXIT_INTERNAL;
   }
   if(!in->n) {
-    fprintf(stderr, "accessprobe: no valid URL to measure\n");
+    fprintf(stderr, prb_tr("accessprobe: no valid URL to measure\n"));
     return PRB_EXIT_INPUT;
   }
   return PRB_EXIT_OK;
@@ -364,10 +415,11 @@ static int map_output_error(int rc, const struct prb_run_stats *st,
      (st->write_errno != ENOSPC && st->write_errno != EDQUOT))
     return rc;
   prb_dir_of(st->output, dir, dirlen);
-  fprintf(stderr, "accessprobe: the disk holding %s is full: measuring "
-          "stopped; every complete record is kept and the unfinished one "
-          "was removed. Free some space (or lower the retention limits) "
-          "and run again: the run resumes where it stopped.\n", dir);
+  fprintf(stderr, prb_tr("accessprobe: the disk holding %s is full: measuring "
+                         "stopped; every complete record is kept and the "
+                         "unfinished one was removed. Free some space (or "
+                         "lower the retention limits) and run again: the run "
+                         "resumes where it stopped.\n"), dir);
   return PRB_EXIT_DISK_FULL;
 }
 
@@ -378,13 +430,14 @@ enum prb_exit prb_run_cli_lock(const char *dir, int *fd)
   *fd = prb_lock_take(dir, &holder, why, sizeof(why));
   if(*fd == PRB_LOCK_BUSY) {
     if(holder)
-      fprintf(stderr, "accessprobe: another accessprobe run (process %ld) "
-              "is already writing to %s; only one run at a time may use a "
-              "folder. Exiting.\n", holder, dir);
+      fprintf(stderr, prb_tr("accessprobe: another accessprobe run (process "
+                             "%ld) is already writing to %s; only one run at "
+                             "a time may use a folder. Exiting.\n"),
+              holder, dir);
     else
-      fprintf(stderr, "accessprobe: another accessprobe run is already "
-              "writing to %s; only one run at a time may use a folder. "
-              "Exiting.\n", dir);
+      fprintf(stderr, prb_tr("accessprobe: another accessprobe run is already "
+                             "writing to %s; only one run at a time may use a "
+                             "folder. Exiting.\n"), dir);
     return PRB_EXIT_BUSY;
   }
   if(*fd < 0) {
@@ -401,16 +454,18 @@ enum prb_exit prb_run_cli_resume(const char *path, struct prb_inputs *in,
   prb_resume_init(&r);
   char why[512];
   if(prb_resume_scan(path, &r, why, sizeof(why)) < 0) {
-    fprintf(stderr, "accessprobe: cannot resume: %s\n", why);
+    fprintf(stderr, prb_tr("accessprobe: cannot resume: %s\n"), why);
     prb_resume_free(&r);
     return PRB_EXIT_OUTPUT;
   }
   if(r.moved)
-    fprintf(stderr, "accessprobe: %s ended in an unfinished record (%zu "
-            "bytes): moved aside to %s.partial\n", path, r.moved, path);
+    fprintf(stderr, prb_tr("accessprobe: %s ended in an unfinished record "
+                           "(%zu bytes): moved aside to %s.partial\n"),
+            path, r.moved, path);
   if(r.bad_lines)
-    fprintf(stderr, "accessprobe: %s: %zu lines are not records; left in "
-            "place, their inputs are measured again\n", path, r.bad_lines);
+    fprintf(stderr, prb_tr("accessprobe: %s: %zu lines are not records; left "
+                           "in place, their inputs are measured again\n"),
+            path, r.bad_lines);
   struct prb_inputs rest;
   prb_inputs_init(&rest);
   long skipped = prb_resume_filter(&r, in, &rest);
@@ -422,9 +477,9 @@ enum prb_exit prb_run_cli_resume(const char *path, struct prb_inputs *in,
     return PRB_EXIT_INTERNAL;
   }
   if(r.kept || skipped)
-    fprintf(stderr, "accessprobe: resuming %s: %zu records kept, %ld "
-            "inputs already measured, %zu to go\n", path, *already, skipped,
-            rest.n);
+    fprintf(stderr, prb_tr("accessprobe: resuming %s: %zu records kept, %ld "
+                           "inputs already measured, %zu to go\n"),
+            path, *already, skipped, rest.n);
   prb_inputs_free(in);
   *in = rest;
   return PRB_EXIT_OK;
@@ -436,10 +491,12 @@ size_t prb_run_cli_unmeasured(const struct prb_inputs *in,
   return st->written < in->n ? in->n - st->written : 0;
 }
 
-/* run.c's own messages join the chosen log format. */
-static void on_run_message(void *ctx, bool error, const char *text)
+/* run.c's own messages join the chosen log format and language. */
+__attribute__((format(printf, 3, 0)))
+static void on_run_message(void *ctx, bool error, const char *fmt,
+                           va_list ap)
 {
-  prb_progress_message(ctx, error ? "error" : "info", text);
+  prb_progress_vmessage(ctx, error ? "error" : "info", fmt, ap);
 }
 
 enum prb_exit prb_run_cli_measure(struct prb_run_cli *c, struct prb_inputs *in, size_t already,
@@ -447,20 +504,22 @@ enum prb_exit prb_run_cli_measure(struct prb_run_cli *c, struct prb_inputs *in, 
 {
   struct prb_progress *pg = NULL;
   if(!c->o.quiet) {
-    pg = prb_progress_new(c->log, stderr, already, already + in->n, run_id);
+    pg = prb_progress_new(c->log, stderr, already, already + in->n, run_id,
+                          c->o.no_control ? 0 : c->o.n_controls);
     if(!pg)
       return PRB_EXIT_INTERNAL;
   }
   struct prb_run_opts o = c->o;
   o.inputs = in;
   if(pg) {
+    /* The display says everything, in the volunteer's language. */
     o.on_record = prb_progress_on_record;
     o.on_record_ctx = pg;
-    o.quiet = prb_progress_owns_output(pg);
-  }
-  if(pg) {
+    o.quiet = true;
     o.on_message = on_run_message;
     o.on_message_ctx = pg;
+    if(o.no_control || !o.n_controls)
+      prb_progress_no_control(pg);
   }
   int rc = prb_run(&o, st);
   char dir[4096];
@@ -509,8 +568,8 @@ static enum prb_exit run_plain(struct prb_run_cli *c, struct prb_inputs *in)
   }
   if(c->resume) {
     if(!out) {
-      fprintf(stderr, "accessprobe: --resume needs -o FILE or a state "
-              "folder (--state-dir)\n");
+      fprintf(stderr, prb_tr("accessprobe: --resume needs -o FILE or a state "
+                             "folder (--state-dir)\n"));
       prb_lock_release(lock);
       return PRB_EXIT_USAGE;
     }
@@ -518,8 +577,8 @@ static enum prb_exit run_plain(struct prb_run_cli *c, struct prb_inputs *in)
     if(rc == PRB_EXIT_OK && report_id[0])
       c->o.report_id = report_id;
     if(rc == PRB_EXIT_OK && !in->n) {
-      fprintf(stderr, "accessprobe: every input already has a record in "
-              "%s\n", out);
+      fprintf(stderr, prb_tr("accessprobe: every input already has a record "
+                             "in %s\n"), out);
       prb_lock_release(lock);
       return PRB_EXIT_OK;
     }
@@ -549,8 +608,8 @@ static enum prb_exit run(int argc, char **argv)
   struct prb_config cf;
   prb_config_init(&cf);
   if(!prb_config_load(&cf, c.config, stderr)) {
-    fprintf(stderr, "accessprobe: the configuration is not usable; fix it "
-            "(see docs/config.md): nothing was measured\n");
+    fprintf(stderr, prb_tr("accessprobe: the configuration is not usable; fix "
+                           "it (see docs/config.md): nothing was measured\n"));
     prb_config_free(&cf);
     return PRB_EXIT_CONFIG;
   }
@@ -571,9 +630,11 @@ enum prb_exit prb_run_main(int argc, char **argv)
 {
   if(curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
      !prb_dns_global_init()) {
-    fprintf(stderr, "accessprobe: cannot initialise libcurl or c-ares\n");
+    fprintf(stderr, "%s",
+            prb_tr("accessprobe: cannot initialise libcurl or c-ares\n"));
     return PRB_EXIT_INTERNAL;
   }
+  prb_words_use(prb_words_env_lang());
   enum prb_exit rc = run(argc, argv);
   prb_dns_global_cleanup();
   curl_global_cleanup();

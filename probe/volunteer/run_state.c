@@ -7,6 +7,7 @@
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
 #include "volunteer/upload.h"
+#include "volunteer/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -72,16 +73,17 @@ static void offline_notice(const struct prb_index *ix)
   const char *since = NULL;
   size_t streak = prb_state_offline_streak(ix, &since);
   if(streak > 1)
-    fprintf(stderr, "accessprobe: WARNING: %zu runs in a row measured "
-            "nothing (offline); the last run that measured was %s\n",
-            streak, since ? since : "never");
+    fprintf(stderr, prb_tr("accessprobe: WARNING: %zu runs in a row measured "
+                           "nothing (offline); the last run that measured was "
+                           "%s\n"), streak, since ? since : prb_tr("never"));
   char addr[128];
   if(loopback_resolver(addr, sizeof(addr)))
-    fprintf(stderr, "accessprobe: this machine's resolver is %s (in "
-            "/etc/resolv.conf), on this machine: the scheduled service may "
-            "not reach it unless scripts/install-schedule allowed it; run "
-            "`sudo scripts/install-schedule` again (see docs/volunteers.md)"
-            "\n", addr);
+    fprintf(stderr, prb_tr("accessprobe: this machine's resolver is %s (in "
+                           "/etc/resolv.conf), on this machine: the scheduled "
+                           "service may not reach it unless "
+                           "scripts/install-schedule allowed it; run `sudo "
+                           "scripts/install-schedule` again (see "
+                           "docs/volunteers.md)\n"), addr);
 }
 
 /* After measuring: every record not yet taken by a configured collector
@@ -111,7 +113,8 @@ static void save_index(const char *dir, const struct prb_index *ix)
 {
   char why[512];
   if(prb_state_index_save(dir, ix, why, sizeof(why)) < 0)
-    fprintf(stderr, "accessprobe: cannot update the run index: %s\n", why);
+    fprintf(stderr, prb_tr("accessprobe: cannot update the run index: %s\n"),
+            why);
 }
 
 enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *cf,
@@ -123,19 +126,23 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
   else if(cf->state_dir)
     snprintf(dir, sizeof(dir), "%s", cf->state_dir);
   else if(!prb_state_default_dir(dir, sizeof(dir))) {
-    fprintf(stderr, "accessprobe: no state folder: give --state-dir DIR\n");
+    fprintf(stderr, prb_tr("accessprobe: no state folder: give --state-dir "
+                           "DIR\n"));
     return PRB_EXIT_USAGE;
   }
+  /* From here on, the language the volunteer chose when agreeing. */
+  prb_words_use_for(dir);
   if(c->scheduled) {
     enum prb_consent consent = prb_onboard_check(dir, why, sizeof(why));
     if(consent != PRB_CONSENT_YES) {
-      fprintf(stderr, "accessprobe: not measuring: %s\n", why);
+      fprintf(stderr, prb_tr("accessprobe: not measuring: %s\n"), why);
       return PRB_EXIT_NO_CONSENT;
     }
     if((long)time(NULL) < CLOCK_FLOOR) {
-      fprintf(stderr, "accessprobe: not measuring: this computer's clock is "
-              "wrong (it says before 2025), so every TLS check would fail; "
-              "wait for the time to be synchronised (NTP) and run again\n");
+      fprintf(stderr, prb_tr("accessprobe: not measuring: this computer's "
+                             "clock is wrong (it says before 2025), so every "
+                             "TLS check would fail; wait for the time to be "
+                             "synchronised (NTP) and run again\n"));
       return PRB_EXIT_OFFLINE;
     }
   }
@@ -180,7 +187,8 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
       prb_state_now(e.finished);
       prb_state_index_put(&ix, &e);
       save_index(dir, &ix);
-      fprintf(stderr, "accessprobe: run %s was already complete\n", e.id);
+      fprintf(stderr, prb_tr("accessprobe: run %s was already complete\n"),
+              e.id);
       if(!c->scheduled)
         goto out;
       /* The timer asked for today's measurement: a new run does it. */
@@ -198,8 +206,8 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
   }
   if(!prev) {
     if(c->resume)
-      fprintf(stderr, "accessprobe: nothing to resume in %s; starting a new "
-              "run\n", dir);
+      fprintf(stderr, prb_tr("accessprobe: nothing to resume in %s; starting "
+                             "a new run\n"), dir);
     if(prb_state_new_run(dir, c->o.probe_asn, c->o.probe_cc, &e, why,
                          sizeof(why)) < 0 ||
        !prb_state_path(dir, e.file, path, sizeof(path))) {
@@ -211,6 +219,9 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
     prb_state_copy_text(e.network, sizeof(e.network),
                         c->o.probe_network_name);
   }
+  /* Whether its verdicts could lean on a control (results says it). */
+  snprintf(e.control, sizeof(e.control), "%s",
+           c->o.n_controls && !c->o.no_control ? "with" : "without");
   if(!prb_state_index_put(&ix, &e)) {
     rc = PRB_EXIT_INTERNAL;
     goto out;
@@ -225,9 +236,10 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
                         e.id, &hold, stderr);
   save_index(dir, &ix);
   if(free_bytes(dir) < MIN_FREE_BYTES) {
-    fprintf(stderr, "accessprobe: the disk holding %s is full (less than 1 "
-            "MiB free): not measuring. Free some space or lower the "
-            "retention limits in the configuration.\n", dir);
+    fprintf(stderr, prb_tr("accessprobe: the disk holding %s is full (less "
+                           "than 1 MiB free): not measuring. Free some space "
+                           "or lower the retention limits in the "
+                           "configuration.\n"), dir);
     rc = PRB_EXIT_DISK_FULL;
     goto out;
   }

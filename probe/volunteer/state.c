@@ -164,6 +164,7 @@ static bool entry_from_json(json_t *o, struct prb_run_entry *e)
   e->inputs = get_size(json_object_get(o, "inputs"));
   e->left = get_size(json_object_get(o, "left"));
   e->resumed = get_size(json_object_get(o, "resumed"));
+  copy_str(e->control, sizeof(e->control), json_object_get(o, "control"));
   json_t *c = json_object_get(o, "verdicts");
   for(int i = 0; i < PRB_STATE_VERDICTS; i++)
     e->counts[i] = get_size(json_object_get(c, prb_state_verdict_name(i)));
@@ -186,7 +187,7 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
   /* Every string goes through prb_json_text: one bad byte in one entry
    * must not make the whole index unsavable. */
   json_t *o = json_pack("{s:o, s:o, s:o, s:o?, s:o, s:o, s:o, s:o, s:I, "
-                        "s:I, s:I, s:o}",
+                        "s:I, s:I, s:o, s:o?}",
                         "id", text(e->id), "file", text(e->file),
                         "started", text(e->started),
                         "finished", e->finished[0] ? text(e->finished) : NULL,
@@ -195,7 +196,8 @@ static json_t *entry_to_json(const struct prb_run_entry *e)
                         "probe_network_name", text(e->network),
                         "inputs", (json_int_t)e->inputs,
                         "left", (json_int_t)e->left,
-                        "resumed", (json_int_t)e->resumed, "verdicts", c);
+                        "resumed", (json_int_t)e->resumed, "verdicts", c,
+                        "control", e->control[0] ? text(e->control) : NULL);
   return o;
 }
 

@@ -50,6 +50,8 @@ struct prb_run_entry {
   size_t left;                  /* inputs not measured when it ended */
   size_t resumed;               /* times it was resumed */
   size_t counts[PRB_STATE_VERDICTS];       /* records by verdict */
+  char control[8];              /* "with" or "without" a control; "" when
+                                   not known (older or recovered runs) */
 };
 
 struct prb_index {

@@ -10,7 +10,14 @@ Only what nginx cannot do:
       headers.lab.test  a flood of ~5,000 response headers (~500 KB)
       stall.lab.test    600 KiB of body at once, then silence (a page whose
                         tail never comes; at most 60 s)
+      abrupt.lab.test   Content-Length 100000, 1,000 bytes of it, then the
+                        connection closes (over TLS: without close_notify)
+      eofbody.lab.test  a page without Content-Length or chunks, ended by
+                        closing the connection (over TLS: without
+                        close_notify, as many servers do)
       anything else     404
+  --https IP:PORT    the same behind TLS (--cert, --key: the lab CA's leaf
+                     for those names); the handshake has 10 s
     and, on any of these names, the path /hostile-control: a test helper
     whose reply is valid but hostile (a 62-deep unknown key, an address
     field of the wrong type) for the probe's --control
@@ -24,6 +31,7 @@ closed at once). Runs in the lab's "world" namespace only.
 import argparse
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -154,6 +162,23 @@ def serve_hostile_control(conn):
                  % (len(HOSTILE_CONTROL), HOSTILE_CONTROL))
 
 
+ABRUPT_LENGTH = 100000
+ABRUPT_SENT = 1000
+
+
+def serve_abrupt(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 b"Content-Length: %d\r\n\r\n" % ABRUPT_LENGTH + b"A" * ABRUPT_SENT)
+    # handle() closes the socket: a TCP FIN, and over TLS no close_notify.
+
+
+def serve_eofbody(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                 b"Connection: close\r\n\r\n"
+                 b"<html><head><title>Ended by the close</title></head>"
+                 b"<body>" + b"e" * 20000 + b"</body></html>\n")
+
+
 def serve_http(conn, peer):
     req = read_request(conn)
     host, path = req if req else (None, "")
@@ -168,6 +193,10 @@ def serve_http(conn, peer):
         serve_header_flood(conn)
     elif host == "stall.lab.test":
         serve_stall(conn)
+    elif host == "abrupt.lab.test":
+        serve_abrupt(conn)
+    elif host == "eofbody.lab.test":
+        serve_eofbody(conn)
     else:
         conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
                      b"Content-Length: 10\r\nConnection: close\r\n\r\nnot found\n")
@@ -185,13 +214,16 @@ def serve_silent(conn, peer):
             return
 
 
-def handle(conn, peer, mode):
+def handle(conn, peer, mode, tls):
     try:
+        if tls:
+            conn.settimeout(HEADER_READ_TIMEOUT)
+            conn = tls.wrap_socket(conn, server_side=True)
         if mode == "http":
             serve_http(conn, peer)
         else:
             serve_silent(conn, peer)
-    except (OSError, socket.timeout):
+    except (OSError, socket.timeout, ssl.SSLError):
         pass  # the client went away or timed out: that is the point
     finally:
         try:
@@ -200,7 +232,7 @@ def handle(conn, peer, mode):
             _slots.release()
 
 
-def accept_loop(lsock, mode):
+def accept_loop(lsock, mode, tls):
     while True:
         try:
             conn, peer = lsock.accept()
@@ -211,7 +243,7 @@ def accept_loop(lsock, mode):
         if not _slots.acquire(blocking=False):
             conn.close()
             continue
-        t = threading.Thread(target=handle, args=(conn, peer, mode), daemon=True)
+        t = threading.Thread(target=handle, args=(conn, peer, mode, tls), daemon=True)
         t.start()
 
 
@@ -227,25 +259,39 @@ def listen(addr):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--http", type=parse_addr, action="append", default=[])
+    ap.add_argument("--https", type=parse_addr, action="append", default=[])
+    ap.add_argument("--cert", help="PEM certificate for --https")
+    ap.add_argument("--key", help="PEM key for --https")
     ap.add_argument("--silent", type=parse_addr, action="append", default=[])
     ap.add_argument("--pidfile")
     ap.add_argument("--log", default=os.devnull)
     ap.add_argument("--daemon", action="store_true")
     args = ap.parse_args()
-    if not args.http and not args.silent:
-        ap.error("nothing to serve: give --http and/or --silent")
+    if not args.http and not args.https and not args.silent:
+        ap.error("nothing to serve: give --http, --https and/or --silent")
+    if args.https and not (args.cert and args.key):
+        ap.error("--https needs --cert and --key")
+    tls = None
+    if args.https:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.cert, args.key)
+        tls.set_alpn_protocols(["http/1.1"])
     socks = []
     try:
         for a in args.http:
-            socks.append((listen(a), "http"))
+            socks.append((listen(a), "http", None))
+        for a in args.https:
+            socks.append((listen(a), "http", tls))
         for a in args.silent:
-            socks.append((listen(a), "silent"))
+            socks.append((listen(a), "silent", None))
     except OSError as e:
         print("badserver.py: cannot listen: %s" % e, file=sys.stderr)
         return 1
     labutil.start_server(ap, args)
-    log("serving %s" % ", ".join("%s %s:%d" % (m, *s.getsockname()[:2]) for s, m in socks))
-    threads = [threading.Thread(target=accept_loop, args=(s, m), daemon=True) for s, m in socks]
+    log("serving %s" % ", ".join("%s%s %s:%d" % (m, "s" if t else "", *s.getsockname()[:2])
+                                  for s, m, t in socks))
+    threads = [threading.Thread(target=accept_loop, args=(s, m, t), daemon=True)
+               for s, m, t in socks]
     for t in threads:
         t.start()
     while True:

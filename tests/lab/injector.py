@@ -13,7 +13,11 @@ This is how on-path HTTP injection looks from the client: the connection to
 the right address works, and a response arrives that the server never sent.
 
     injector.py --iface probe0 --target 198.19.0.47:80 --host inject.lab.test \
-        --page blockpage.html --pidfile F --log F --daemon
+        --page blockpage.html [--location URL] --pidfile F --log F --daemon
+
+With --location the answer is a 302 to URL carrying the page (as the
+Kazakh redirects to the national CA's instructions on qca.kz were), else a
+200 with the page.
 
 Bounded: at most --max-injections answers, then it exits; it also exits after
 --lifetime seconds. Sends only to the address that sent the request (inside
@@ -85,6 +89,7 @@ def main():
     ap.add_argument("--host", action="append", required=True,
                     help="censored Host name (repeatable)")
     ap.add_argument("--page", required=True, help="HTML file sent as the blockpage")
+    ap.add_argument("--location", help="answer 302 to this URL (with the page)")
     ap.add_argument("--max-injections", type=int, default=100000)
     ap.add_argument("--lifetime", type=float, default=86400.0)
     ap.add_argument("--pidfile")
@@ -99,7 +104,9 @@ def main():
     hosts = {h.lower() for h in args.host}
     with open(args.page, "rb") as f:
         body = f.read()
-    response = (b"HTTP/1.1 200 OK\r\n"
+    status = (b"HTTP/1.1 302 Found\r\nLocation: %s\r\n" % args.location.encode()
+              if args.location else b"HTTP/1.1 200 OK\r\n")
+    response = (status +
                 b"Content-Type: text/html; charset=utf-8\r\n"
                 b"Content-Length: %d\r\n"
                 b"Connection: close\r\n\r\n" % len(body)) + body

@@ -98,6 +98,7 @@ DEAD_CONTROL_IP=198.19.0.251   # a control the censor blocks (isp drops it)
 HELPER_SMALL_IP=198.19.0.252   # a second helper with --max-inflight 1
 # The censor's own servers (isp, on lo).
 BLOCKPAGE_IP=198.18.3.10       # blockpage server (http, any Host)
+CENSOR_LOCATION=http://qca.kz/instructions/  # where its 302s send the user
 MITM_IP=198.18.3.11            # interception TLS server, valid national chain
 MITM_OLD_IP=198.18.3.12        # same, the intermediate expired in 2023
 THROTTLE_RATE=2mbit
@@ -418,6 +419,8 @@ LAB_HOSTS=(
   endless.lab.test "${BAD_IP}"
   headers.lab.test "${BAD_IP}"
   stall.lab.test "${BAD_IP}"
+  abrupt.lab.test "${BAD_IP}"
+  eofbody.lab.test "${BAD_IP}"
   silent.lab.test "${SILENT_IP}"
 )
 # The scenario sites (the censor's rules name their addresses); those with a
@@ -508,6 +511,9 @@ make_certs() {
     20200101000000Z 20210101000000Z
   # Right name, issued by a CA the probe is not told about.
   issue "${rogue}" "${certs}/unknownca.lab.test" "unknownca.lab.test" "DNS:unknownca.lab.test"
+  # badserver's https side: one leaf for every name it serves.
+  issue "${ca}" "${certs}/badserver" "badserver.lab.test" \
+    "DNS:drip.lab.test,DNS:endless.lab.test,DNS:headers.lab.test,DNS:stall.lab.test,DNS:abrupt.lab.test,DNS:eofbody.lab.test"
   # Fallback for unknown SNI.
   issue "${ca}" "${certs}/default.lab.test" "default.lab.test" "DNS:default.lab.test"
   if (( sites_bench > 0 )); then
@@ -570,8 +576,11 @@ with open(sys.argv[1], "wb") as f:
 EOF
   # A body that is not UTF-8 (latin-1 text, a NUL, invalid sequences).
   printf '<html><head><title>Bin\xe4r</title></head><body>\xff\xfe\x00\x80\xc3\x28 caf\xe9</body></html>\n' >"${www}/binary.bin"
-  # The censor's blockpage (served by nginx in isp, injected by injector.py);
-  # "Страница заблокирована" is OONI's fingerprint cp.d_corp_kz_ps.
+  # The censor's blockpage (served by nginx in isp, injected by injector.py),
+  # sent with a 302 to ${CENSOR_LOCATION}: the redirect matches the shipped
+  # fingerprint accessprobe.kz_0 (scope nat, KZ), which confirms blocking
+  # in KZ; "Страница заблокирована" alone is cp.d_corp_kz_ps, a corporate
+  # filter's page (scope inst), which confirms nothing.
   cat >"${www}/blockpage.html" <<'HTML'
 <!DOCTYPE html><html><head><meta charset="utf-8"><title>Доступ ограничен</title></head><body><h1>Страница заблокирована</h1><p>Доступ к ресурсу ограничен по решению уполномоченного органа. (accessprobe lab censor)</p></body></html>
 HTML
@@ -761,7 +770,10 @@ http {
   server {
     listen ${BLOCKPAGE_IP}:80 default_server;
     server_name _;
-    location / { root ${LAB_DIR}/www; try_files /blockpage.html =404; }
+    location / { root ${LAB_DIR}/www; error_page 418 =302 /blockpage.html;
+                 add_header Location "${CENSOR_LOCATION}" always; return 418; }
+    location = /blockpage.html { root ${LAB_DIR}/www; internal;
+                 add_header Location "${CENSOR_LOCATION}" always; }
   }
 EOF
     local i name real
@@ -862,7 +874,9 @@ start_services() {
     || die "nginx failed (see ${LAB_DIR}/logs/nginx-error.log)"
   # badserver daemonises itself once bound; it writes its own pid file.
   start_daemon "${NS_WORLD}" badserver python3 "${HERE}/badserver.py" \
-    --http "${BAD_IP}:80" --silent "${SILENT_IP}:80" --silent "${SILENT_IP}:443" \
+    --http "${BAD_IP}:80" --https "${BAD_IP}:443" \
+    --cert "${LAB_DIR}/certs/badserver.crt" --key "${LAB_DIR}/certs/badserver.key" \
+    --silent "${SILENT_IP}:80" --silent "${SILENT_IP}:443" \
     --pidfile "${LAB_DIR}/run/badserver.pid" --log "${LAB_DIR}/logs/badserver.log" \
     --daemon || die "badserver.py failed (see ${LAB_DIR}/logs/badserver.*)"
   # The censor's servers (isp).
@@ -881,6 +895,7 @@ start_services() {
   # shellcheck disable=SC2086  # "IP:80 --host NAME", two arguments
   start_daemon "${NS_ISP}" injector python3 "${HERE}/injector.py" --iface probe0 \
     --target ${inject} --page "${LAB_DIR}/www/blockpage.html" \
+    --location "${CENSOR_LOCATION}" \
     --pidfile "${LAB_DIR}/run/injector.pid" --log "${LAB_DIR}/logs/injector.log" \
     --daemon || die "injector.py failed (see ${LAB_DIR}/logs/injector.*)"
   # The controls (world): accessprobe helper, which does not daemonise.
@@ -953,8 +968,9 @@ self_check() {
   (( ok )) || die "self-check failed: https://https.lab.test/ from ${NS_PROBE}: ${out}"
   nsx "${NS_PROBE}" curl -sS --max-time 3 -o /dev/null http://http.lab.test/ \
     || die "self-check failed: http://http.lab.test/"
-  out="$(nsx "${NS_PROBE}" curl -sS --max-time 3 "http://$(scenario_host dns_blockpage)/" 2>&1 || true)"
-  [[ "${out}" == *"Страница заблокирована"* ]] || die "self-check failed: the blockpage server: ${out}"
+  out="$(nsx "${NS_PROBE}" curl -sS -i --max-time 3 "http://$(scenario_host dns_blockpage)/" 2>&1 || true)"
+  [[ "${out}" == *"Страница заблокирована"* && "${out}" == *"Location: ${CENSOR_LOCATION}"* ]] \
+    || die "self-check failed: the blockpage server: ${out}"
   if [[ -n "${helper_bin}" ]]; then
     ok=0
     for (( i = 0; i < 40; i++ )); do

@@ -333,11 +333,14 @@ def check_tls_failure(case, rec, host, ip, failure, cert_name):
 SINGLE = {}  # name -> (url, check(c, run, rec, url))
 
 
-def single(url):
+def single(url, also=()):
     """Registers a one-URL case: the probe measures url alone, check() judges
-    its record. all_at_once applies the same checks to one concurrent run."""
+    its record. all_at_once applies the same checks to one concurrent run.
+    also: (name, url) pairs of more cases judged by the same check."""
     def deco(fn):
         SINGLE[fn.__name__[len("check_"):]] = (url, fn)
+        for name, other in also:
+            SINGLE[name] = (other, fn)
         return fn
     return deco
 
@@ -384,6 +387,52 @@ def check_https_ok(c, run, rec, url):
     c.eq(resp(r).get("code"), 200, "requests[0].response.code")
     c.eq(tk(rec).get("x_title"), "Lab HTTPS site", "x_title")
     c.eq(tk(rec).get("http_experiment_failure"), None, "http_experiment_failure")
+    # One handshake per endpoint: the GET went over the measured connection
+    # (its transaction, after its handshake), which offered http/1.1 only.
+    c.eq(r.get("alpn"), "http/1.1", "requests[0].alpn")
+    for h in hs:
+        c.eq(h.get("negotiated_protocol"), "http/1.1", "tls negotiated_protocol")
+    c.expect(any(h.get("transaction_id") == r.get("transaction_id") for h in hs),
+             "the request's transaction_id %r is no handshake's %r" % (
+                 r.get("transaction_id"), [h.get("transaction_id") for h in hs]))
+    c.expect(all(isinstance(h.get("t"), (int, float)) and isinstance(r.get("t0"), (int, float))
+                 and r["t0"] >= h["t"] for h in hs
+                 if h.get("transaction_id") == r.get("transaction_id")),
+             "the request started before its handshake ended")
+    check_arrival(c, r)
+
+
+def check_arrival(c, r):
+    """How the response arrived: first and last byte within the request,
+    samples in order, the last one at everything received."""
+    n = r.get("x_bytes_received")
+    first, last, t0, t = (r.get(k) for k in ("x_t_first_byte", "x_t_last_byte", "t0", "t"))
+    prog = r.get("x_progress")
+    c.expect(isinstance(n, int) and n > 0, "x_bytes_received %r" % n)
+    c.expect(all(isinstance(v, (int, float)) for v in (first, last, t0, t))
+             and t0 <= first <= last <= t,
+             "x_t_first_byte %r, x_t_last_byte %r not within t0 %r .. t %r" % (first, last, t0, t))
+    c.expect(isinstance(prog, list) and 0 < len(prog) <= 16, "x_progress %r" % prog)
+    if isinstance(prog, list) and prog:
+        ts = [p[0] for p in prog]
+        bs = [p[1] for p in prog]
+        c.expect(ts == sorted(ts) and bs == sorted(bs), "x_progress not in order: %r" % prog)
+        c.eq(bs[-1], n, "the last x_progress sample's bytes (x_bytes_received)")
+
+
+@single("http://https.lab.test:443/")
+def check_http_to_tls_port(c, run, rec, url):
+    """http:// to a port measured with TLS (443, as OONI's helper does):
+    the handshake is measured, and the GET gets a plain connection of its
+    own, which nginx's TLS port answers with 400."""
+    hs = real_tls(rec)
+    c.expect(hs and all(h.get("failure") is None for h in hs),
+             "the TLS handshake on 443 is not recorded as done: %r" % hs)
+    r = req(rec)
+    c.eq(req_url(r), url, "requests[0].request.url")
+    c.eq(r.get("address"), "198.19.0.11:443", "requests[0].address")
+    c.eq(r.get("failure"), None, "requests[0].failure")
+    c.eq(resp(r).get("code"), 400, "requests[0].response.code (plain HTTP to a TLS port)")
 
 
 @single("http://redir1.lab.test/start")
@@ -465,7 +514,7 @@ def check_syn_drop(c, run, rec, url):
     c.expect(run.elapsed < 20, "run took %.1f s with a 2 s step timeout" % run.elapsed)
 
 
-@single("http://drip.lab.test/")
+@single("http://drip.lab.test/", also=[("https_drip", "https://drip.lab.test/")])
 def check_drip(c, run, rec, url):
     r = req(rec)
     seen = [r.get("failure"), tk(rec).get("http_experiment_failure")]
@@ -478,9 +527,18 @@ def check_drip(c, run, rec, url):
     if isinstance(t0, (int, float)) and isinstance(t1, (int, float)):
         c.expect(t1 - t0 <= STEP_TIMEOUT_MS / 1000 + 1.0,
                  "the request lasted %.2f s (t - t0), step deadline 2 s" % (t1 - t0))
+    # What came before the deadline is kept, and the record says the
+    # transfer was still flowing (slow, not stalled: throttling's data).
+    rs = resp(r)
+    c.eq(rs.get("code"), 200, "response code")
+    b, _ = body_bytes(rs.get("body"))
+    c.expect(b is not None and b.startswith(b"<html><head><title>Drip</title>"),
+             "the body that came before the deadline is not kept: %r" % (b[:60] if b else b))
+    c.eq(r.get("x_timeout_progress"), "flowing", "x_timeout_progress")
+    check_arrival(c, r)
 
 
-@single("http://endless.lab.test/")
+@single("http://endless.lab.test/", also=[("https_endless", "https://endless.lab.test/")])
 def check_endless(c, run, rec, url):
     rs = resp(req(rec))
     c.eq(rs.get("code"), 200, "response code")
@@ -490,9 +548,11 @@ def check_endless(c, run, rec, url):
     c.expect(b is not None and len(b) == BODY_CAP,
              "recorded body length %r, expected %d" % (None if b is None else len(b), BODY_CAP))
     c.expect(run.elapsed < 30, "run took %.1f s" % run.elapsed)
+    c.eq(req(rec).get("failure"), None, "requests[0].failure (the cap is no failure)")
+    c.eq(req(rec).get("x_timeout_progress"), None, "x_timeout_progress")
 
 
-@single("http://headers.lab.test/")
+@single("http://headers.lab.test/", also=[("https_header_flood", "https://headers.lab.test/")])
 def check_header_flood(c, run, rec, url):
     lines = run.text.splitlines()
     c.expect(all(len(l) < (1 << 20) for l in lines),
@@ -500,10 +560,48 @@ def check_header_flood(c, run, rec, url):
     r = req(rec)
     seen = [r.get("failure"), tk(rec).get("http_experiment_failure")]
     c.expect(any(seen), "~500 KB of response headers produced no failure (saw %r)" % seen)
+    c.eq(r.get("failure"), "http_request_failed", "requests[0].failure")
+    c.eq(r.get("x_protocol_error"), "head_too_large", "x_protocol_error")
     hl = resp(r).get("headers_list") or []
     c.expect(len(json.dumps(hl)) <= 300 * 1024,
              "headers_list holds %d bytes of JSON (over the 300 KiB cap)" % len(json.dumps(hl)))
+    c.expect(0 < len(hl) <= 100, "%d headers kept (cap 100)" % len(hl))
+    c.eq(resp(r).get("x_headers_truncated"), True, "x_headers_truncated")
     c.expect(run.elapsed < 30, "run took %.1f s" % run.elapsed)
+
+
+# abrupt: closed in the middle of a Content-Length body (over TLS without
+# close_notify, which is the same to HTTP).
+@single("http://abrupt.lab.test/", also=[("https_abrupt", "https://abrupt.lab.test/")])
+def check_http_abrupt(c, run, rec, url):
+    """Closed in the middle of a Content-Length body: eof_error, and the
+    bytes that came are kept."""
+    r = req(rec)
+    c.eq(r.get("failure"), "eof_error", "requests[0].failure")
+    c.eq(tk(rec).get("http_experiment_failure"), "eof_error", "http_experiment_failure")
+    rs = resp(r)
+    c.eq(rs.get("code"), 200, "response code")
+    b, _ = body_bytes(rs.get("body"))
+    c.eq(b, b"A" * 1000, "the body that came before the close")
+    c.eq(r.get("x_protocol_error"), None, "x_protocol_error")
+    check_arrival(c, r)
+
+
+@single("https://eofbody.lab.test/")
+def check_https_eof_body(c, run, rec, url):
+    """A body that runs to the close, closed without close_notify (as many
+    servers do): the page, whole, and no failure."""
+    r = req(rec)
+    c.eq(r.get("failure"), None, "requests[0].failure")
+    c.eq(tk(rec).get("http_experiment_failure"), None, "http_experiment_failure")
+    rs = resp(r)
+    c.eq(rs.get("code"), 200, "response code")
+    c.eq(rs.get("body_is_truncated"), False, "body_is_truncated")
+    b, _ = body_bytes(rs.get("body"))
+    c.expect(b is not None and b.endswith(b"</body></html>\n") and len(b) > 20000,
+             "the body is not the whole page: %r bytes" % (None if b is None else len(b)))
+    c.eq(tk(rec).get("x_title"), "Ended by the close", "x_title")
+    check_arrival(c, r)
 
 
 @single("http://gzipbomb.lab.test/")
@@ -798,20 +896,32 @@ def sc_dns_nxdomain(c, rec, s):
              "the control did not resolve %s to %s: %r" % (s.host, s.ip, ctl(rec, "dns")))
 
 
+def check_censor_redirect(c, rec, who):
+    """The censor's answer: a 302 to qca.kz carrying the blockpage (the
+    first request; the hop to qca.kz goes nowhere in the lab)."""
+    first = [r for r in lst(rec, "requests") if isinstance(r, dict)][-1:]
+    r = resp(first[0]) if first else {}
+    b, _ = body_bytes(r.get("body"))
+    c.eq(r.get("code"), 302, "%s answer's status" % who)
+    c.expect(str((r.get("headers") or {}).get("Location", "")).startswith(
+        "http://qca.kz/"), "%s answer does not redirect to qca.kz: %r" %
+        (who, r.get("headers")))
+    c.expect(b and "Страница заблокирована".encode() in b,
+             "%s blockpage is not the body" % who)
+
+
 @checks("dns_blockpage")
 def sc_dns_blockpage(c, rec, s):
     check_control_answered(c, rec)
     check_dns_ok(c, rec, s.host, "198.18.3.10")   # the censor's blockpage server
-    b, _ = body_bytes(resp(req(rec)).get("body"))
-    c.expect(b and "Страница заблокирована".encode() in b, "the blockpage body was not fetched")
+    check_censor_redirect(c, rec, "the blockpage server's")
 
 
 @checks("http_blockpage")
 def sc_http_blockpage(c, rec, s):
     check_control_answered(c, rec)
     check_dns_ok(c, rec, s.host, s.ip)
-    b, _ = body_bytes(resp(req(rec)).get("body"))
-    c.expect(b and "Страница заблокирована".encode() in b, "the injected blockpage is not the body")
+    check_censor_redirect(c, rec, "the injected")
     c.eq(ctl(rec, "http_request").get("title"), "Scenario site inject", "the control's title")
 
 

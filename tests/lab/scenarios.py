@@ -73,12 +73,15 @@ SCENARIOS = [
     Scenario("dns_nxdomain", "https://dnsnx.lab.test/", "198.19.0.45", "dns_nxdomain",
              "ISP resolver: address=/dnsnx.lab.test/ (NXDOMAIN)",
              Want("blocked", "dns", "dns.nxdomain", False, "dns", False, "inconsistent")),
-    # The censor's means is DNS; the blockpage it leads to confirms it.
+    # The censor's means is DNS; the blockpage it leads to confirms it (its
+    # redirect to qca.kz matches accessprobe.kz_0, scope nat, KZ).
     Scenario("dns_blockpage", "http://dnsbp.lab.test/", "198.19.0.46", "dns_blockpage",
-             "ISP resolver: dnsbp.lab.test -> 198.18.3.10, the censor's blockpage server",
+             "ISP resolver: dnsbp.lab.test -> 198.18.3.10, the censor's blockpage server "
+             "(a 302 to qca.kz with the page)",
              Want("blocked", "dns", "dns.bogus_answer", True, "dns", False, "inconsistent")),
     Scenario("http_blockpage", "http://inject.lab.test/", "198.19.0.47", "http_inject",
-             "iptables -m string 'Host: inject.lab.test' -j DROP + injector.py forges the answer",
+             "iptables -m string 'Host: inject.lab.test' -j DROP + injector.py forges the answer "
+             "(a 302 to qca.kz with the page)",
              Want("blocked", "http", "http.blockpage", True, "http-diff", False,
                   "consistent")),
     Scenario("tls_interception", "https://intercept.lab.test/", "198.19.0.48",

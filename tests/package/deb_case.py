@@ -239,17 +239,17 @@ def mount_points():
                 for ln in f]
 
 
-def overlay_root(ovl):
-    """/usr, /etc and /var become overlays whose upper layers are on a tmpfs
-    at ovl (this mount namespace only); ovl/lower shows the real root as it
-    was. Mounts below those folders (a container's /etc/resolv.conf) are
-    carried over."""
+def overlay_root(ovl, dirs=("usr", "etc", "var")):
+    """/usr, /etc and /var (or dirs) become overlays whose upper layers are
+    on a tmpfs at ovl (this mount namespace only); ovl/lower shows the real
+    root as it was. Mounts below those folders (a container's
+    /etc/resolv.conf) are carried over."""
     subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", ovl], check=True)
     lower = os.path.join(ovl, "lower")
     os.mkdir(lower)
     subprocess.run(["mount", "--bind", "/", lower], check=True)
     subprocess.run(["mount", "-o", "remount,bind,ro", lower], check=True)
-    for d in ("usr", "etc", "var"):
+    for d in dirs:
         subs = sorted({m for m in mount_points() if m.startswith("/%s/" % d)}, key=len)
         kept = []
         for i, m in enumerate(subs):

@@ -3,6 +3,11 @@
 lab's control over the censorship scenarios, validates every record it
 writes against our strict schema and against the input schema (what OONI's
 tools and our reader accept), then counts them with `accessprobe report`.
+Then the records are judged again from the file alone: without their
+x_analysis, `accessprobe analyze` must reach the verdict written at
+measurement time for every record, and the report over the stripped
+records (which it judges itself) must count what it counts over the
+originals.
 
   lab_schema.py --probe BIN --ca CA --canaries CSV --schema S
                 --input-schema I --workdir DIR
@@ -107,7 +112,57 @@ def main():
           "%d malformed" % (r.returncode, d["input"]["records"],
                             d["summary"]["sites_measured"]["sites"],
                             d["input"]["malformed"]))
-    return 0 if ok else 1
+    return 0 if reanalyze(a, [out, out_ctl], d) and ok else 1
+
+
+def verdict_of(rec):
+    x = rec["test_keys"]["x_analysis"]
+    return (x["verdict"], x["method"], x["detail"], x["confirmed"])
+
+
+def reanalyze(a, paths, report_before):
+    """Every record without x_analysis, judged again: the same verdict."""
+    originals = []
+    for path in paths:
+        with open(path) as f:
+            originals += [json.loads(line) for line in f]
+    stripped = os.path.join(a.workdir, "lab-stripped.jsonl")
+    with open(stripped, "w") as f:
+        for rec in originals:
+            tk = {k: v for k, v in rec["test_keys"].items()
+                  if k != "x_analysis"}
+            f.write(json.dumps(dict(rec, test_keys=tk),
+                               ensure_ascii=False) + "\n")
+    again = os.path.join(a.workdir, "lab-reanalyzed.jsonl")
+    p = subprocess.run([a.probe, "analyze", "-o", again, stripped],
+                       capture_output=True, text=True, timeout=120)
+    print(p.stderr.strip())
+    ok = p.returncode == 0
+    with open(again) as f:
+        redone = [json.loads(l) for l in f]
+    ok = ok and len(redone) == len(originals)
+    for old, new in zip(originals, redone):
+        if verdict_of(old) != verdict_of(new):
+            ok = False
+            print("%s: written %r, judged again %r" % (
+                old["input"], verdict_of(old), verdict_of(new)))
+            for e in new["test_keys"]["x_analysis"]["evidence"]:
+                print("    " + e)
+        if "not_judged" in new["test_keys"]["x_analysis"]:
+            ok = False
+            print("%s: our own record lacks %r" % (
+                old["input"], new["test_keys"]["x_analysis"]["not_judged"]))
+    r = subprocess.run([a.probe, "report", "-F", "json", stripped],
+                       capture_output=True, timeout=60)
+    d = json.loads(r.stdout)
+    same = (d["summary"] == report_before["summary"] and
+            d["input"]["derived_verdicts"] == len(originals))
+    if not same:
+        print("report over the stripped records: %r\nover the originals: %r"
+              % (d["summary"], report_before["summary"]))
+    print("judged again from the file: %d records, %s; the report agrees: %s"
+          % (len(redone), "same verdicts" if ok else "DIFFERENT", same))
+    return ok and same
 
 
 if __name__ == "__main__":

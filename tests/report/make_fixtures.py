@@ -63,10 +63,68 @@ def ours(url, day, asn, verdict, method=None, confirmed=False, cat="NEWS",
     return r
 
 
-def ooni(url, day, asn, blocking, accessible, http_failure=None,
-         test="web_connectivity"):
+PAGE = ("<html><head><title>Fixture news site</title></head><body>"
+        "News of the day.</body></html>")
+
+
+def ooni_keys(host, kind):
+    """OONI Probe's web_connectivity 0.4 test keys for one scenario, with
+    the evidence the report judges: what the probe saw and the control's
+    view. kind: dns (NXDOMAIN here, resolved and fetched by the control),
+    tls (the handshake fails ssl_invalid_hostname here, works there), ok,
+    down (nobody connects), null (the control failed)."""
+    ip = "203.0.113.7"
+    url = "https://%s/" % host
+    ctl = {"dns": {"addrs": [ip], "failure": None},
+           "tcp_connect": {ip + ":443": {"status": True, "failure": None}},
+           "http_request": {"body_length": len(PAGE), "failure": None,
+                            "status_code": 200, "title": "Fixture news site",
+                            "headers": {"Content-Type": "text/html"}}}
+    answer = [{"answer_type": "A", "ipv4": ip, "ttl": 300}]
+    query = {"engine": "system", "failure": None, "hostname": host,
+             "query_type": "A", "answers": answer, "resolver_address": ""}
+    tcp = [{"ip": ip, "port": 443, "status": {"failure": None,
+                                              "success": True}}]
+    tls = [{"address": ip + ":443", "server_name": host, "failure": None,
+            "tls_version": "TLSv1.3", "peer_certificates": None}]
+    req = {"failure": None, "request": {"url": url, "method": "GET"},
+           "response": {"code": 200, "body": PAGE,
+                        "headers": {"Content-Type": "text/html"}}}
+    tk = {"queries": [query], "tcp_connect": tcp, "tls_handshakes": tls,
+          "requests": [req], "control": ctl, "control_failure": None,
+          "dns_experiment_failure": None, "http_experiment_failure": None,
+          "blocking": False, "accessible": True}
+    if kind == "dns":
+        query.update(answers=None, failure="dns_nxdomain_error")
+        tk.update(tcp_connect=[], tls_handshakes=[],
+                  dns_experiment_failure="dns_nxdomain_error",
+                  blocking="dns", accessible=False)
+        req.update(failure="dns_nxdomain_error", response=None)
+    elif kind == "tls":
+        tls[0].update(failure="ssl_invalid_hostname", tls_version="")
+        req.update(failure="ssl_invalid_hostname", response=None)
+        tk.update(http_experiment_failure="ssl_invalid_hostname",
+                  blocking="http-failure", accessible=False)
+    elif kind == "down":
+        tcp[0]["status"] = {"failure": "generic_timeout_error",
+                            "success": False}
+        ctl["tcp_connect"][ip + ":443"] = {"status": False,
+                                           "failure": "generic_timeout_error"}
+        ctl["http_request"] = {"body_length": -1, "status_code": -1,
+                               "failure": "generic_timeout_error",
+                               "headers": {}}
+        req.update(failure="generic_timeout_error", response=None)
+        tk.update(tls_handshakes=[], accessible=False,
+                  http_experiment_failure="generic_timeout_error")
+    elif kind == "null":
+        tk.update(control={}, control_failure="connection_reset",
+                  blocking=None, accessible=None)
+    return tk
+
+
+def ooni(url, day, asn, kind, test="web_connectivity", minute=0):
     """A record as OONI Probe writes it: no x_ keys."""
-    ts = "2024-%s 12:00:00" % day
+    ts = "2024-%s 12:%02d:00" % (day, minute)
     return {
         "annotations": {"engine_name": "ooniprobe-engine",
                         "platform": "linux"},
@@ -81,10 +139,7 @@ def ooni(url, day, asn, blocking, accessible, http_failure=None,
                      % (day.replace("-", ""), asn[2:]),
         "software_name": "ooniprobe-cli",
         "software_version": "3.20.0",
-        "test_keys": {"blocking": blocking, "accessible": accessible,
-                      "http_experiment_failure": http_failure,
-                      "dns_experiment_failure": None, "queries": [],
-                      "requests": [], "tcp_connect": []},
+        "test_keys": ooni_keys(url.split("/")[2], kind),
         "test_name": test,
         "test_start_time": ts,
         "test_version": "0.4.3",
@@ -150,14 +205,15 @@ def main():
                   cc="RU"))
 
     o = []   # feb/ooni-probe.jsonl
-    o += [ooni("https://ooni-dns.kz/", "02-21", K, "dns", False)
-          for _ in range(2)]
-    o += [ooni("https://ooni-tls.kz/", "02-22", K, "http-failure", False,
-               "ssl_invalid_hostname") for _ in range(2)]
-    o.append(ooni("https://ooni-ok.kz/", "02-22", K, False, True))
-    o.append(ooni("https://ooni-down.kz/", "02-22", K, False, False))
-    o.append(ooni("https://ooni-null.kz/", "02-22", K, None, None))
-    o.append(ooni("https://ooni-tg.kz/", "02-22", K, None, None,
+    # two measurements each of the blocked ones (a few minutes apart)
+    o += [ooni("https://ooni-dns.kz/", "02-21", K, "dns", minute=m)
+          for m in (0, 5)]
+    o += [ooni("https://ooni-tls.kz/", "02-22", K, "tls", minute=m)
+          for m in (0, 5)]
+    o.append(ooni("https://ooni-ok.kz/", "02-22", K, "ok"))
+    o.append(ooni("https://ooni-down.kz/", "02-22", K, "down"))
+    o.append(ooni("https://ooni-null.kz/", "02-22", K, "null"))
+    o.append(ooni("https://ooni-tg.kz/", "02-22", K, "null",
                   test="telegram"))
 
     os.makedirs(os.path.join(FIX, "feb"), exist_ok=True)
@@ -227,8 +283,7 @@ def edge_more():
             f.write(line(r))
     # trailing.jsonl.gz: a whole gzip member of 3 records, then garbage;
     # concat.jsonl.gz: two members (cat a.gz b.gz), 3 + 2 records
-    recs = [ooni("https://gz%d.kz/" % i, "02-01", K, False, True)
-            for i in range(5)]
+    recs = [ooni("https://gz%d.kz/" % i, "02-01", K, "ok") for i in range(5)]
     with open(os.path.join(edge, "trailing.jsonl.gz"), "wb") as f:
         f.write(gz_member(recs[:3]) + b"garbage after the stream\n")
     with open(os.path.join(edge, "concat.jsonl.gz"), "wb") as f:

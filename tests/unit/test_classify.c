@@ -4,6 +4,7 @@
  * verdict. The two OONI Kazakhstan cases (TLS timeout after the
  * ClientHello with consistent DNS; an ISCA-issued chain) are rows too. */
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "check.h"
+#include "analysis/analyze.h"
 #include "analysis/classify.h"
 #include "common/title.h"
 
@@ -562,6 +564,165 @@ static const char ctl_503[] = "{" CTL_DNS_OK ",\"http_request\":"
   "{\"body_length\":100,\"failure\":null,\"title\":\"Service Unavailable\","
   "\"headers\":{},\"status_code\":503}," CTL_IPINFO "}";
 
+/* ---- records read back: redirects, odd failures ------------------------- */
+
+/* example.com redirects to www.example.com, whose handshake ends in EOF
+ * (OONI v0.5 records only the experiment failure for that hop). */
+static void b_redirect_then_eof(void)
+{
+  start("https://example.com/");
+  example_dns();
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  request("https://example.com/", NULL, 301,
+          "Location: https://www.example.com/", NULL, 0);
+  tcp("93.184.215.20", 443, NULL);
+  tls("93.184.215.20:443", "www.example.com", false, "eof_error", NULL, 0.3);
+  obs.http_experiment_failure = "eof_error";
+}
+
+static void b_unknown_failure(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", "unknown_failure 'ascii' codec can't "
+          "decode byte 0xd9", 0, NULL, NULL, 0);
+  obs.http_experiment_failure = "unknown_failure 'ascii' codec can't decode";
+}
+
+/* The ISP resolver answers a name that does not exist (NXDOMAIN
+ * hijacking to a search page). */
+static void b_dead_name(void)
+{
+  start("http://example.com/");
+  query("example.com", PRB_RR_A, NULL, "198.51.100.7", NULL);
+  tcp("198.51.100.7", 80, NULL);
+  request("http://example.com/", NULL, 302,
+          "Location: http://search.example.net/?q=example.com", NULL, 0);
+}
+
+/* The site's own redirect has a Location no client can follow. */
+static void broken_redirect(const char *url)
+{
+  start(url);
+  example_dns();
+  tcp(EX_IP, !strncmp(url, "https", 5) ? 443 : 80, NULL);
+  if(!strncmp(url, "https", 5))
+    tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  request(url, "http_invalid_redirect_location_host", 302,
+          "Location: https://", NULL, 0);
+  obs.http_experiment_failure = "http_invalid_redirect_location_host";
+}
+
+static void b_broken_redirect_https(void)
+{
+  broken_redirect("https://example.com/");
+}
+
+static void b_broken_redirect_http(void)
+{
+  broken_redirect("http://example.com/");
+}
+
+/* The system resolver lies (loopback), yet the page came: from an
+ * address another resolver gave (OONI v0.5 fetches from every one). */
+static void b_fetched_elsewhere(void)
+{
+  start("https://example.com/");
+  query("example.com", PRB_RR_A, NULL, "127.0.0.1", NULL);
+  tcp(EX_IP, 443, NULL);
+  tls(EX_EP, "example.com", false, NULL, NULL, 0.1);
+  struct prb_http_request *r = request("https://example.com/", NULL, 200,
+                                       EX_HEADERS,
+                                       make_page("Example Domain", 1000),
+                                       1000);
+  snprintf(r->address, sizeof(r->address), "%s", EX_EP);
+}
+
+/* ---- fingerprints under OONI's scope/country rule ------------------------ */
+
+static void bogus_answer(const char *ip)
+{
+  start("http://example.com/");
+  query("example.com", PRB_RR_A, NULL, ip, NULL);
+  tcp(ip, 80, NULL);
+  request("http://example.com/", NULL, 200, "Server: nginx",
+          make_page("Access denied", 400), 400);
+}
+
+static void b_bogus_nat_ir(void)
+{
+  bogus_answer("10.10.34.35");
+}
+
+static void b_bogus_vbw_kz(void)
+{
+  bogus_answer("10.10.34.36");
+}
+
+static void b_bogus_vbw_ru(void)
+{
+  bogus_answer("10.10.34.37");
+}
+
+/* The site itself resolves to loopback, for the control too. */
+static void b_localhost_everywhere(void)
+{
+  start("https://example.com/");
+  query("example.com", PRB_RR_A, NULL, "127.0.0.1", NULL);
+}
+
+static const char ctl_localhost[] = "{\"dns\":{\"failure\":null,\"addrs\":"
+  "[\"127.0.0.1\"]},\"tcp_connect\":{}," CTL_HTTP_FAIL("unknown_error") "}";
+
+static void page_with(const char *url, long code, const char *text)
+{
+  char body[256];
+  int n = snprintf(body, sizeof(body), "<html><head><title>Just a moment"
+                   "</title></head><body>%s</body></html>", text);
+  start(url);
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request(url, NULL, code, "Server: cloudflare", body, (size_t)n);
+}
+
+static void b_cdn_check_page(void)
+{
+  page_with("http://example.com/", 503, "Checking your browser before "
+            "accessing example.com");
+}
+
+/* Same status and header names as the site (v0.4 would call it the
+ * expected page), but a corporate filter's page. */
+static void b_inst_blockpage(void)
+{
+  start("http://example.com/");
+  example_dns();
+  tcp(EX_IP, 80, NULL);
+  request("http://example.com/", NULL, 200, EX_HEADERS,
+          "<html><body>Page blocked by policy</body></html>", 48);
+}
+
+static void b_isp_blockpage(void)
+{
+  page_with("http://example.com/", 200, "Forbidden by your ISP");
+}
+
+/* The rows' evidence list (ooni/blocking-fingerprints' columns). */
+static const char test_fingerprints[] =
+  "name,scope,other_names,location_found,pattern_type,pattern,"
+  "confidence_no_fp,expected_countries,source,exp_url,notes\n"
+  "t.nat_ir,nat,,dns,full,10.10.34.35,10,IR,,,\n"
+  "t.vbw_kz,vbw,,dns,full,10.10.34.36,10,\"RU,KZ\",,,\n"
+  "t.vbw_ru,vbw,,dns,full,10.10.34.37,10,RU,,,\n"
+  "t.localhost,nat,,dns,full,127.0.0.1,10,,,,\n"
+  "t.fp_check,fp,,body,contains,Checking your browser,10,,,,\n"
+  "t.isp_page,isp,,body,contains,Forbidden by your ISP,10,,,,\n"
+  "t.inst_page,inst,,body,contains,Page blocked by policy,10,,,,\n";
+
+static struct prb_evidence test_ev;
+
 /* ---- the table ---------------------------------------------------------- */
 
 #define N_ "null"
@@ -577,6 +738,9 @@ struct row {
   const char *control;          /* reply JSON, NULL: no control */
   const char *control_failure;
   const char *dns_fp, *http_fp, *cert_fp;
+  /* Through analyze.c instead, with test_fingerprints matched for a probe
+   * in this country (the rule of which rows confirm). */
+  const char *cc;
   enum prb_tri canaries;
   bool asn_cb;                  /* give the ASN lookup callback */
   /* expected OONI keys; "null" for JSON null */
@@ -842,6 +1006,88 @@ static const struct row rows[] = {
    .control = ctl_all_ok_http, .canaries = PRB_TRI_TRUE,
    .dns_consistency = "consistent", .blocking = "false", .accessible = "true",
    .verdict = "ok"},
+  /* records read back (OONI's of any version) */
+  {/* verdict rule 10, OONI blocking rule 7 */
+   .name = "redirect followed, next hop's handshake ends in EOF",
+   .canaries = PRB_TRI_TRUE, .build = b_redirect_then_eof, .control = ctl_all_ok,
+   .dns_consistency = "consistent", .blocking = "http-failure",
+   .accessible = "false", .verdict = "blocked", .method = "tls",
+   .detail = "tls.eof", .evidence_has = "the next hop failed with eof_error"},
+  {/* verdict rule 11, OONI blocking rule 7 */
+   .name = "unknown_failure: the probe's own error", .canaries = PRB_TRI_TRUE, .build = b_unknown_failure,
+   .control = ctl_all_ok_http, .dns_consistency = "consistent",
+   .blocking = N_, .accessible = N_, .verdict = "inconclusive",
+   .evidence_has = "the probe's own error"},
+  {/* verdict rule 7, OONI blocking rule 6 */
+   .name = "a name dead for the control, hijacked here: down",
+   .canaries = PRB_TRI_TRUE, .build = b_dead_name, .control = ctl_nxdomain_legacy,
+   .dns_consistency = "inconsistent", .blocking = N_, .accessible = N_,
+   .verdict = "down", .evidence_has = "no site to block"},
+  {/* verdict rule 13, OONI blocking rule 7 */
+   .name = "the site's unfollowable redirect over verified TLS: ok",
+   .canaries = PRB_TRI_TRUE, .build = b_broken_redirect_https, .control = ctl_all_ok,
+   .dns_consistency = "consistent", .blocking = "http-diff",
+   .accessible = "false", .verdict = "ok", .evidence_has = "valid certificate"},
+  {/* verdict rule 14, OONI blocking rule 8 */
+   .name = "an unfollowable redirect over plain http",
+   .canaries = PRB_TRI_TRUE, .build = b_broken_redirect_http, .control = ctl_all_ok_http,
+   .dns_consistency = "consistent", .blocking = "http-diff",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.failure", .evidence_has = "could not follow"},
+  {/* verdict rule 8, OONI blocking rule 1 */
+   .name = "resolver lies; the page came from another resolver's address",
+   .canaries = PRB_TRI_TRUE, .build = b_fetched_elsewhere, .control = ctl_all_ok,
+   .dns_consistency = "inconsistent", .blocking = "false",
+   .accessible = "true", .verdict = "blocked", .method = "dns",
+   .detail = "dns.bogus_answer", .evidence_has = "private or reserved"},
+  /* fingerprints judged by OONI's scope/country rule (analyze.c) */
+  {/* verdict rule 2: scope nat confirms in any country */
+   .name = "nat-scope DNS fingerprint of Iran, probe in KZ: confirmed",
+   .canaries = PRB_TRI_TRUE, .build = b_bogus_nat_ir, .control = ctl_all_ok_http, .cc = "KZ",
+   .dns_consistency = "inconsistent", .blocking = "dns",
+   .accessible = "false", .verdict = "blocked", .method = "dns",
+   .detail = "dns.bogus_answer", .confirmed = true,
+   .evidence_has = "t.nat_ir"},
+  {/* verdict rule 2: a vbw row confirms where it is expected */
+   .name = "vbw-scope DNS fingerprint expected in KZ, probe in KZ",
+   .canaries = PRB_TRI_TRUE, .build = b_bogus_vbw_kz, .control = ctl_all_ok_http, .cc = "KZ",
+   .dns_consistency = "inconsistent", .blocking = "dns",
+   .accessible = "false", .verdict = "blocked", .method = "dns",
+   .detail = "dns.bogus_answer", .confirmed = true,
+   .evidence_has = "t.vbw_kz"},
+  {/* verdict rule 8: ... and nowhere else */
+   .name = "vbw-scope DNS fingerprint expected in RU, probe in KZ",
+   .canaries = PRB_TRI_TRUE, .build = b_bogus_vbw_ru, .control = ctl_all_ok_http, .cc = "KZ",
+   .dns_consistency = "inconsistent", .blocking = "dns",
+   .accessible = "false", .verdict = "blocked", .method = "dns",
+   .detail = "dns.bogus_answer",
+   .evidence_has = "does not confirm blocking in KZ"},
+  {/* verdict rule 2 refused: the control's own answer; rule 11 */
+   .name = "loopback for the control too: the site's own, down",
+   .canaries = PRB_TRI_TRUE, .build = b_localhost_everywhere, .control = ctl_localhost, .cc = "KZ",
+   .dns_consistency = "consistent", .blocking = N_, .accessible = N_,
+   .verdict = "down", .evidence_has = "the control resolved it too"},
+  {/* verdict rule 14: OONI's known false positive */
+   .name = "a CDN's browser check page (scope fp): inconclusive",
+   .canaries = PRB_TRI_TRUE, .build = b_cdn_check_page, .control = ctl_all_ok_http, .cc = "KZ",
+   .dns_consistency = "consistent", .blocking = "http-diff",
+   .accessible = "false", .verdict = "inconclusive",
+   .evidence_has = "t.fp_check"},
+  {/* verdict rule 14: a blockpage row that does not confirm (scope inst)
+      still makes the page no longer the expected one */
+   .name = "inst-scope blockpage on a page v0.4 would pass: unconfirmed",
+   .canaries = PRB_TRI_TRUE, .build = b_inst_blockpage,
+   .control = ctl_all_ok_http, .cc = "KZ", .dns_consistency = "consistent",
+   .blocking = "http-diff", .accessible = "false", .verdict = "blocked",
+   .method = "http", .detail = "http.diff",
+   .evidence_has = "t.inst_page (scope inst"},
+  {/* verdict rule 4: scope isp confirms */
+   .name = "isp-scope blockpage fingerprint: confirmed",
+   .canaries = PRB_TRI_TRUE, .build = b_isp_blockpage, .control = ctl_all_ok_http, .cc = "KZ",
+   .dns_consistency = "consistent", .blocking = "http-diff",
+   .accessible = "false", .verdict = "blocked", .method = "http",
+   .detail = "http.blockpage", .confirmed = true,
+   .evidence_has = "t.isp_page"},
 };
 
 static uint32_t fake_asn(void *ctx, const char *ip)
@@ -920,7 +1166,12 @@ static void run_row(const struct row *r)
   in.canaries_ok = r->canaries;
   if(r->asn_cb)
     in.asn_lookup = fake_asn;
-  prb_classify(&in, &out);
+  struct prb_analyze_in ain = {&obs, in.control, in.control_failure,
+                               in.canaries_ok, r->cc};
+  if(r->cc)
+    prb_analyze_classify(&test_ev, &ain, &out);
+  else
+    prb_classify(&in, &out);
   j = prb_classify_to_json(&out);
   CHECK(j != NULL);
   if(!j)
@@ -943,7 +1194,10 @@ static void run_row(const struct row *r)
   if(r->evidence_has)
     CHECK(evidence_has(&out.x_analysis, r->evidence_has));
   /* pure: the same input gives the same output */
-  prb_classify(&in, &again);
+  if(r->cc)
+    prb_analyze_classify(&test_ev, &ain, &again);
+  else
+    prb_classify(&in, &again);
   CHECK(!memcmp(&out, &again, sizeof(out)));
   if(check_failed != before || getenv("PRB_TEST_VERBOSE")) {
     fprintf(stderr, "  in row \"%s\"\n", r->name);
@@ -1204,10 +1458,30 @@ static void test_odd_observations(void)
   json_decref(j);
 }
 
+/* The rows' fingerprints, through a file as the probe loads them. */
+static void load_test_fingerprints(void)
+{
+  char path[] = "/tmp/test_classify_fp_XXXXXX";
+  int fd = mkstemp(path);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  CHECK(f != NULL);
+  if(!f)
+    return;
+  fputs(test_fingerprints, f);
+  fclose(f);
+  prb_fp_init(&test_ev.fingerprints);
+  prb_certlist_init(&test_ev.certs);
+  CHECK_INT(prb_fp_load(&test_ev.fingerprints, path, stderr, NULL),
+            PRB_LOAD_OK);
+  CHECK_INT((int)test_ev.fingerprints.n, 7);
+  unlink(path);
+}
+
 int main(void)
 {
   size_t i;
 
+  load_test_fingerprints();
   for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
     run_row(&rows[i]);
   test_title_extraction();
@@ -1216,6 +1490,7 @@ int main(void)
   test_json_shape();
   test_throttle_override();
   test_odd_observations();
+  prb_evidence_free(&test_ev);
   prb_obs_free(&obs);
   return test_summary();
 }

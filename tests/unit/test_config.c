@@ -50,6 +50,9 @@ static void test_good(void)
                  "  \"_comment\": \"notes are fine\",\n"
                  "  \"lists\": [\"mine.txt\", \"/abs/list.csv\"],\n"
                  "  \"controls\": [\"https://th.example.org/\"],\n"
+                 "  \"collectors\": [\"https://c1.example.org/\", "
+                 "\"http://c2.example.org:8080/in\"],\n"
+                 "  \"ooni_upload\": true,\n"
                  "  \"resolvers\": [\"8.8.8.8\"],\n"
                  "  \"parallel\": 16,\n"
                  "  \"max_runtime\": 1800,\n"
@@ -69,6 +72,9 @@ static void test_good(void)
   CHECK_STR(c.lists[1], "/abs/list.csv");
   CHECK_INT(c.n_controls, 1);
   CHECK(!c.no_control);
+  CHECK_INT(c.n_collectors, 2);
+  CHECK_STR(c.collectors[1], "http://c2.example.org:8080/in");
+  CHECK(c.ooni_upload);
   CHECK_INT(c.n_resolvers, 1);
   CHECK_INT(c.parallel, 16);
   CHECK_INT(c.max_runtime, 1800);
@@ -86,6 +92,8 @@ static void test_good(void)
             &c, msg, sizeof(msg));
   CHECK(ok);
   CHECK(c.no_control);
+  CHECK_INT(c.n_collectors, 0);
+  CHECK(!c.ooni_upload);              /* never the default */
   CHECK_STR(c.probe_asn, "AS0");
   CHECK_INT(c.retention_days, PRB_CONFIG_RETENTION_DAYS);
   CHECK_INT(c.retention_max_mb, PRB_CONFIG_RETENTION_MB);
@@ -100,9 +108,47 @@ static void test_bad(void)
 {
   static const struct bad cases[] = {
     {"{\"version\": 1,\n \"lists\": [\"a\",]\n}\n",
-     ":2: unexpected token near ']'\n"},
+     ":2: a comma after the last entry, before ']' on line 2: JSON allows "
+     "none; remove it (unexpected token near ']')\n"},
+    /* The comma is on the line before the one jansson names. */
+    {"{\"version\": 1,\n \"parallel\": 8,\n\n}\n",
+     ":2: a comma after the last entry, before '}' on line 4: JSON allows "
+     "none; remove it (string or '}' expected near '}')\n"},
+    {"{\"version\": 1,\n \"lists\": [\n  \"a\",\n  ]\n}\n",
+     ":3: a comma after the last entry, before ']' on line 4: JSON allows "
+     "none; remove it (unexpected token near ']')\n"},
+    {"{\"version\": 1,\n // my network\n \"parallel\": 8\n}\n",
+     ":2: JSON has no comments (// or /* */); write a note as a key "
+     "instead, e.g. \"_comment\": \"my note\" (string or '}' expected near "
+     "'/')\n"},
+    {"{\"version\": 1,\n \"parallel\": 8 /* eight */\n}\n",
+     ":2: JSON has no comments (// or /* */); write a note as a key "
+     "instead, e.g. \"_comment\": \"my note\" ('}' expected near '/')\n"},
+    {"{\"version\": 1,\n \"parallel\": 8\n \"max_runtime\": 60\n}\n",
+     ":2: a comma is missing at the end of this line, before line 3 ('}' "
+     "expected near '\"max_runtime\"')\n"},
     {"{\"version\": 1,\n\n \"paralel\": 3\n}\n",
-     ":3: unknown key \"paralel\" (see docs/config.md)\n"},
+     ":3: unknown key \"paralel\": did you mean \"parallel\"? (see "
+     "docs/config.md)\n"},
+    {"{\"version\": 1,\n \"network\": {}, \"nothing_like_it\": 3\n}\n",
+     ":2: unknown key \"nothing_like_it\" (see docs/config.md)\n"},
+    {"{\"version\": 1,\n \"controls\": [\"th.example.org\"]}\n",
+     ":2: controls: entry 1: \"th.example.org\": missing scheme (http:// or "
+     "https://)\n"},
+    {"{\"version\": 1,\n \"collectors\": [\"https://c.example.org/\",\n"
+     "  \"ftp://c.example.org/\"]}\n",
+     ":2: collectors: entry 2: \"ftp://c.example.org/\": scheme is not http "
+     "or https\n"},
+    {"{\"version\": 1,\n \"collectors\": [\"https://c.example.org/#x\"]}\n",
+     ":2: collectors: entry 1: \"https://c.example.org/#x\": a server "
+     "address has no #fragment\n"},
+    {"{\"version\": 1,\n \"collectors\": [\"http://a/\", \"http://b/\", "
+     "\"http://c/\", \"http://d/\", \"http://e/\"]}\n",
+     ":2: collectors: at most 4 entries\n"},
+    {"{\"version\": 1,\n \"collectors\": \"https://c.example.org/\"}\n",
+     ":2: collectors: expected an array of strings\n"},
+    {"{\"version\": 1,\n \"ooni_upload\": \"yes\"}\n",
+     ":2: ooni_upload: expected true or false\n"},
     {"{\"version\": 1,\n \"parallel\": 0\n}\n",
      ":2: parallel: expected a whole number from 1 to 1024\n"},
     {"{\"version\": 1,\n \"parallel\": \"8\"\n}\n",

@@ -37,15 +37,25 @@ static void test_arguments(void)
             PRB_LOAD_BAD);
   CHECK_INT(prb_inputs_add_url(&in, "https://orda.kz/", "news", "x", err),
             PRB_LOAD_BAD); /* category codes are upper case */
+  /* A URL without scheme is named, so that the volunteer sees which. */
+  CHECK_INT(prb_inputs_add_url(&in, "vlast.kz", NULL, NULL, err),
+            PRB_LOAD_BAD);
+  /* ... made printable: a list may hold anything. */
+  CHECK_INT(prb_inputs_add_url(&in, "x\033[2Jy", NULL, "f:9", err),
+            PRB_LOAD_BAD);
   fclose(err);
   CHECK_INT(in.n, 1);
   CHECK_INT(in.n_dup, 1);
-  CHECK_INT(in.n_bad, 2);
+  CHECK_INT(in.n_bad, 4);
   CHECK_STR(in.items[0].url, "https://vlast.kz/");
   CHECK_STR(in.items[0].origin, "argument");
   CHECK_STR(in.items[0].category_code, "");
-  CHECK(strstr(out, "argument: scheme is not http or https\n") != NULL);
+  CHECK(strstr(out, "argument: gopher://x/: scheme is not http or "
+               "https\n") != NULL);
   CHECK(strstr(out, "already listed at argument") != NULL);
+  CHECK(strstr(out, "argument: vlast.kz: missing scheme (http:// or "
+               "https://)\n") != NULL);
+  CHECK(strstr(out, "f:9: x?[2Jy: ") != NULL && !strchr(out, '\033'));
   free(out);
   prb_inputs_free(&in);
   CHECK_INT(in.n, 0);
@@ -72,11 +82,13 @@ static void test_plain_file(void)
     snprintf(want, sizeof want, "%s:4", p);
     CHECK_STR(in.items[1].origin, want);
   }
-  snprintf(want, sizeof want, "%s:6: space in URL\n", p);
+  snprintf(want, sizeof want, "%s:6: not a url: space in URL\n", p);
   CHECK(strstr(out, want) != NULL);
-  snprintf(want, sizeof want, "%s:7: scheme is not http or https\n", p);
+  snprintf(want, sizeof want, "%s:7: ftp://files.kz/: scheme is not http or "
+           "https\n", p);
   CHECK(strstr(out, want) != NULL);
-  snprintf(want, sizeof want, "%s:10: userinfo in URL is not accepted\n", p);
+  snprintf(want, sizeof want, "%s:10: http://user@evil.kz/: userinfo in URL is "
+           "not accepted\n", p);
   CHECK(strstr(out, want) != NULL);
   snprintf(want, sizeof want, "%s:8: note: https://vlast.kz/ already listed "
            "at %s:3, dropped\n", p, p);
@@ -106,7 +118,7 @@ static void test_citizenlab_file(void)
     snprintf(want, sizeof want, "%s:9", p); /* after a two-line record */
     CHECK_STR(in.items[3].origin, want);
   }
-  snprintf(want, sizeof want, "%s:4: space in URL\n", p);
+  snprintf(want, sizeof want, "%s:4: https://bad row/: space in URL\n", p);
   CHECK(strstr(out, want) != NULL);
   snprintf(want, sizeof want, "%s:5: expected 6 fields, got 5\n", p);
   CHECK(strstr(out, want) != NULL);

@@ -163,6 +163,15 @@ static void test_sites_days(void)
   CHECK(prb_scan_site("https://www./", s, sizeof(s)));
   CHECK_STR(s, "www");          /* trailing dot first: nothing to cut */
   CHECK(!prb_scan_site("vlast.kz", s, sizeof(s)));
+  /* one site whatever the case or encoding of an internationalised name */
+  CHECK(prb_scan_site("http://Яндекс.рф/", s, sizeof(s)));
+  CHECK_STR(s, "яндекс.рф");
+  CHECK(prb_scan_site("http://яндекс.рф/", s, sizeof(s)));
+  CHECK_STR(s, "яндекс.рф");
+  CHECK(prb_scan_site("https://www.XN--D1ACPJX3F.xn--p1ai/", s, sizeof(s)));
+  CHECK_STR(s, "яндекс.рф");
+  CHECK(prb_scan_site("https://xn--zz.kz/", s, sizeof(s)));
+  CHECK_STR(s, "xn--zz.kz");    /* not a valid A-label: kept as written */
   CHECK(!prb_scan_site("https:///x", s, sizeof(s)));
   CHECK(prb_scan_day("2024-02-29 00:00:00", &day));
   prb_scan_day_str(day, d, sizeof(d));
@@ -238,6 +247,7 @@ static int day_status(int ok, int blocked, int confirmed, int down,
       rec.verdict = k[i].v;
       rec.method = PRB_METHOD_DNS;
       rec.confirmed = k[i].conf;
+      rec.key = line + 1;       /* distinct measurements */
       prb_rep_add(r, &rec, file, ++line);
     }
   prb_rep_finish(r);
@@ -246,6 +256,52 @@ static int day_status(int ok, int blocked, int confirmed, int down,
   int st = n == 1 ? c[0].status : -1;
   prb_rep_free(r);
   return st;
+}
+
+/* The same measurement twice (same identity) counts once. */
+static void test_duplicates(void)
+{
+  struct prb_rep_opts o;
+  memset(&o, 0, sizeof(o));
+  o.from = INT32_MIN;
+  o.to = INT32_MAX;
+  struct prb_rep *r = prb_rep_new(&o);
+  struct prb_scan_rec a, b;
+  const char *why;
+  const char *line = "{\"input\":\"https://a.kz/\",\"report_id\":\"R1\","
+    "\"measurement_start_time\":\"2024-02-01 10:00:00\",\"probe_asn\":"
+    "\"AS1\",\"probe_cc\":\"KZ\",\"software_name\":\"ooniprobe-cli\","
+    "\"test_name\":\"web_connectivity\",\"test_keys\":{\"blocking\":false,"
+    "\"accessible\":true,\"control_failure\":null}}";
+  CHECK_INT(scan(line, &a, &why), PRB_SCAN_OK);
+  CHECK_INT(scan(line, &b, &why), PRB_SCAN_OK);
+  CHECK(a.key == b.key);
+  CHECK_STR(a.software, "ooniprobe-cli");
+  CHECK(!a.failure_facts);
+  uint32_t file = prb_rep_file(r, "f");
+  CHECK_INT(prb_rep_add(r, &a, file, 1), 0);
+  CHECK_INT(prb_rep_add(r, &b, file, 2), 0);
+  b.key ^= 1;                   /* another measurement */
+  CHECK_INT(prb_rep_add(r, &b, file, 3), 0);
+  CHECK_INT(prb_rep_finish(r), 0);
+  const struct prb_rep_totals *t = prb_rep_totals(r);
+  CHECK_INT((int)t->records, 2);
+  CHECK_INT((int)t->duplicates, 1);
+  CHECK_INT((int)t->n_software, 1);
+  CHECK_STR(t->software[0], "ooniprobe-cli");
+  prb_rep_free(r);
+  /* a failed control, test_keys null: OONI's failed measurements */
+  CHECK_INT(scan("{\"input\":\"https://a.kz/\",\"measurement_start_time\":"
+                 "\"2024-02-01 10:00:00\",\"probe_asn\":\"AS1\",\"probe_cc\":"
+                 "\"KZ\",\"test_name\":\"web_connectivity\",\"test_keys\":"
+                 "null}", &a, &why), PRB_SCAN_OK);
+  CHECK(a.failure_facts);
+  CHECK_INT(scan("{\"input\":\"https://a.kz/\",\"measurement_start_time\":"
+                 "\"2024-02-01 10:00:00\",\"probe_asn\":\"AS1\",\"probe_cc\":"
+                 "\"KZ\",\"test_name\":\"web_connectivity\",\"test_keys\":"
+                 "{\"control_failure\":\"connection_reset\"}}", &a, &why),
+            PRB_SCAN_OK);
+  CHECK(a.failure_facts);
 }
 
 static void test_day_rule(void)
@@ -268,5 +324,6 @@ int main(void)
   test_sites_days();
   test_plurals();
   test_day_rule();
+  test_duplicates();
   return test_summary();
 }

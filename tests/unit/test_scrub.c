@@ -12,6 +12,8 @@ static void expect(const char *in, const char *want, int line)
 {
   size_t n;
   char *out = prb_scrub_text(set, in, strlen(in), &n);
+  /* The dry run agrees with what scrubbing does. */
+  CHECK(prb_scrub_finds(set, in, strlen(in)) == (strcmp(in, want) != 0));
   if(!out || strcmp(out, want) || n != strlen(want)) {
     fprintf(stderr, "line %d: \"%s\" -> \"%s\", want \"%s\"\n", line, in,
             out ? out : "(null)", want);

@@ -220,13 +220,21 @@ def case_consent_gate(c):
     c.expect(not os.path.exists(os.path.join(state, "results")) or
              not any(f for _, _, fs in os.walk(os.path.join(state, "results")) for f in fs),
              "a results file was written without consent")
-    # An explicit no is stored and still refuses; 'y' is not a yes.
+    # 'y' is not a yes, nor a no: nothing is stored.
     pr = c.run(["onboard", "--state-dir", state, "--lang", "ru"], netns=False, stdin=b"y\n")
     c.eq(pr.rc, EXIT_NO_CONSENT, "onboard answered 'y'")
-    c.expect("публикации" in pr.out, "the Russian text was not shown")
+    c.expect("публикует" in pr.out, "the Russian text was not shown")
+    c.expect(not os.path.exists(os.path.join(state, "consent.json")),
+             "an unclear answer was stored")
+    # An explicit no is stored and still refuses.
+    pr = c.run(["onboard", "--state-dir", state, "--lang", "ru"], netns=False,
+               stdin="y\nнет\n".encode())
+    c.eq(pr.rc, EXIT_NO_CONSENT, "onboard answered 'y', then 'нет'")
     pr = c.run(["run", "--scheduled", "--config", cfg] + c.lab_args() + [url])
     c.eq(pr.rc, EXIT_NO_CONSENT, "exit code after a refusal")
-    c.expect("declined" in pr.err, "the refusal does not say the volunteer declined")
+    # In the language the volunteer answered in.
+    c.expect("волонтёр отказался" in pr.err,
+             "the refusal does not say (in Russian) that the volunteer declined")
     # A damaged consent file is neither a yes nor silently reset.
     with open(os.path.join(state, "consent.json"), "w") as f:
         f.write('{"consent": tr')
@@ -245,6 +253,12 @@ def case_consent_gate(c):
     c.eq(stored.get("consent"), True, "stored consent")
     c.eq(stored.get("lang"), "kk", "stored language")
     c.expect(stored.get("date") and stored.get("text_version"), "date or text version missing")
+    # Unclear answers later never overwrite that yes.
+    pr = c.run(["onboard", "--state-dir", state], netns=False, stdin="y\nиа\nДа.\n".encode(),
+               env=env)
+    c.eq(pr.rc, EXIT_NO_CONSENT, "onboard answered only unclearly")
+    with open(os.path.join(state, "consent.json")) as f:
+        c.eq(json.load(f), stored, "the stored yes after unclear answers")
     pr = c.run(["run", "--scheduled", "--config", cfg] + c.lab_args() + [url])
     c.eq(pr.rc, 0, "exit code with consent")
     runs = c.index(state)
@@ -574,8 +588,8 @@ def case_results_other_user(c):
     outsider = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--"]
     pr = c.run(["results", "--state-dir", state], netns=False, prefix=member)
     c.eq(pr.rc, 0, "results as a member of the group")
-    c.expect(re.search(r"\n\s+1\s+\d{4}-\d\d-\d\d .*AS65550 KZ\s+complete\s+2\b", pr.out),
-             "the run is not listed with its network and 2 sites")
+    c.expect(re.search(r"\n\s+1\s+\d{4}-\d\d-\d\d .*AS65550 KZ\s+complete\s+no\s+2\b",
+                       pr.out), "the run is not listed with its network and 2 sites")
     pr = c.run(["results", "--state-dir", state, "show", "1"], netns=False, prefix=member)
     c.eq(pr.rc, 0, "results show as a member of the group")
     c.expect("http://http.lab.test/" in pr.out and "dns_nxdomain_error" in pr.out,
@@ -909,7 +923,8 @@ def case_units(c):
         root = os.path.join(c.work, "root" + mode)
         p = subprocess.run([os.path.join(SRC, "scripts", "install-schedule"), mode, "--root", root,
                             "--yes", "--lang", "ru", "--bin", c.ctx.probe,
-                            "--resolv-conf", resolv],
+                            "--resolv-conf", resolv, "--control", "https://th.example.org/",
+                            "--collector", "https://c.example.org/"],
                            capture_output=True, text=True, timeout=60)
         c.procs.append(Proc(["install-schedule", mode], p.returncode, p.stdout, p.stderr, 0))
         c.eq(p.returncode, 0, "install-schedule %s" % mode)
@@ -923,6 +938,11 @@ def case_units(c):
         pr = c.run(["results", "--config", conf, "--state-dir", os.path.join(root, "st")],
                    netns=False)
         c.eq(pr.rc, 0, "the installed config.json loads")
+        with open(conf) as f:
+            servers = json.load(f)
+        c.eq((servers.get("controls"), servers.get("collectors"), servers.get("ooni_upload")),
+             (["https://th.example.org/"], ["https://c.example.org/"], None),
+             "servers written by install-schedule %s" % mode)
         if mode == "--systemd":
             with open(os.path.join(root, "etc/systemd/system/accessprobe.service")) as f:
                 c.expect("ExecStart=%s run --scheduled" % c.ctx.probe in f.read(),
@@ -949,7 +969,11 @@ class Ctx:
     pass
 
 
-def main():
+def main(cases=None, needs_lab=None, needs_root=None):
+    """The driver: vol_case.py's own cases, or another driver's (first_week.py)."""
+    cases = CASES if cases is None else cases
+    needs_lab = NEEDS_LAB if needs_lab is None else needs_lab
+    needs_root = NEEDS_ROOT if needs_root is None else needs_root
     ap = argparse.ArgumentParser(description="Run one volunteer case against accessprobe.")
     ap.add_argument("--probe")
     ap.add_argument("--ca")
@@ -959,11 +983,11 @@ def main():
     ap.add_argument("case", nargs="?")
     args = ap.parse_args()
     if args.list or args.list_lab:
-        names = [n for n in CASES if (n in NEEDS_LAB) == bool(args.list_lab)]
+        names = [n for n in cases if (n in needs_lab) == bool(args.list_lab)]
         print(";".join(names))
         return 0
-    if args.case not in CASES:
-        ap.error("unknown case %r; cases: %s" % (args.case, ", ".join(CASES)))
+    if args.case not in cases:
+        ap.error("unknown case %r; cases: %s" % (args.case, ", ".join(cases)))
     if not args.probe:
         ap.error("--probe is required")
     ctx = Ctx()
@@ -971,16 +995,16 @@ def main():
     if not os.access(ctx.probe, os.X_OK):
         print("FAIL: %s is missing or not executable" % ctx.probe, file=sys.stderr)
         return 1
-    if args.case in NEEDS_ROOT and os.geteuid() != 0:
+    if args.case in needs_root and os.geteuid() != 0:
         skip_or_fail("this case needs root (network namespaces, mounts)")
-    ctx.env = load_lab_env() if args.case in NEEDS_LAB else {}
+    ctx.env = load_lab_env() if args.case in needs_lab else {}
     ctx.ca = os.path.abspath(args.ca or ctx.env.get("CA_FILE", ""))
-    if args.case in NEEDS_LAB and not os.path.isfile(ctx.ca):
+    if args.case in needs_lab and not os.path.isfile(ctx.ca):
         print("FAIL: lab CA %s is missing (is the lab up?)" % ctx.ca, file=sys.stderr)
         return 1
     ctx.canaries = os.path.abspath(args.canaries)
     ctx.workdir = tempfile.mkdtemp(prefix="apvol-%s-" % args.case)
-    return run_checks(Case(ctx, args.case), CASES[args.case], ctx.workdir)
+    return run_checks(Case(ctx, args.case), cases[args.case], ctx.workdir)
 
 
 if __name__ == "__main__":
