@@ -16,13 +16,16 @@
  * to read (identity, software, failures); never the observations (DNS
  * answers, handshakes, bodies, the control's reply), which make a record
  * a hundred times larger. A record without x_analysis (OONI Probe's own)
- * is kept whole: a report may judge it again from its observations.
- * Raise PRB_PG_PROJECTION when this changes. */
+ * is kept whole: a report judges it again from its observations (an
+ * absent x_analysis is SQL NULL, hence the coalesce). Raise
+ * PRB_PG_PROJECTION when this changes (2: records without x_analysis
+ * whole; 1 cut them down too). */
 static const char scan_function[] =
   "CREATE OR REPLACE FUNCTION accessprobe_scan(r jsonb) RETURNS jsonb\n"
   "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n"
-  "SELECT CASE WHEN jsonb_typeof(r -> 'test_keys' -> 'x_analysis') <> "
-  "'object' OR jsonb_typeof(r) <> 'object' THEN r ELSE (\n"
+  "SELECT CASE WHEN coalesce(jsonb_typeof(r -> 'test_keys' -> "
+  "'x_analysis'), '') <> 'object' OR jsonb_typeof(r) <> 'object' THEN r "
+  "ELSE (\n"
   "SELECT coalesce(jsonb_object_agg(k, CASE\n"
   "  WHEN k = 'test_keys' THEN (\n"
   "    SELECT coalesce(jsonb_object_agg(k2, CASE\n"

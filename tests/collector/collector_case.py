@@ -598,8 +598,35 @@ def case_init_db(c):
                            capture_output=True, text=True, timeout=60)
         c.expect(p.returncode == 0 and want in p.stdout, "--init-db: %r in %r %r" %
                  (want, p.stdout, p.stderr))
-    c.eq(c.pg.sql("SELECT version, projection FROM accessprobe_schema"), [["1", "1"]],
+    c.eq(c.pg.sql("SELECT version, projection FROM accessprobe_schema"), [["1", "2"]],
          "the schema's version")
+    # Rows made by the first projection (a record without x_analysis cut
+    # down like ours): report --db refuses them until --init-db remakes
+    # every row's scan from raw, the OONI record then whole.
+    ooni = {"input": "https://example.org/", "measurement_start_time": "2024-02-03 04:05:06",
+            "probe_cc": "KZ", "probe_asn": "AS9198", "test_name": "web_connectivity",
+            "report_id": "20240203T040506Z_webconnectivity_KZ_9198_n1_AAAAAAAAAAAAAAAA",
+            "test_keys": {"blocking": "dns", "accessible": False,
+                          "queries": [{"hostname": "example.org", "answers": []}]}}
+    c.pg.sql("CREATE TABLE measurements_2024_02 PARTITION OF measurements FOR VALUES "
+             "FROM ('2024-02-01') TO ('2024-03-01'); INSERT INTO measurements "
+             "(measurement_uid, measurement_start_time, report_id, probe_cc, probe_asn, "
+             "test_name, raw, scan) VALUES ('uid-1', '2024-02-03 04:05:06', 'r', 'KZ', "
+             "'AS9198', 'web_connectivity', $j$%s$j$, '{}'); "
+             "UPDATE accessprobe_schema SET projection = 1" % json.dumps(ooni))
+    p = subprocess.run([c.probe, "report", "--db", c.pg.url], capture_output=True, text=True,
+                       timeout=60)
+    c.expect(p.returncode == 3 and "--init-db" in p.stderr,
+             "report --db over an older projection says what to do: %d %s" %
+             (p.returncode, p.stderr))
+    p = subprocess.run([c.probe, "collector", "--db", c.pg.url, "--init-db"],
+                       capture_output=True, text=True, timeout=60)
+    c.expect(p.returncode == 0 and "created or migrated" in p.stdout,
+             "--init-db migrates the projection: %r %r" % (p.stdout, p.stderr))
+    c.eq(c.pg.sql("SELECT projection FROM accessprobe_schema"), [["2"]], "projection now")
+    c.eq(c.pg.sql("SELECT scan::jsonb = raw FROM measurements"), [["t"]],
+         "a record without x_analysis is kept whole in scan")
+    c.pg.sql("DELETE FROM measurements")
     idx = c.pg.sql("SELECT indexdef FROM pg_indexes WHERE tablename = 'measurements'")
     for col in ("report_id", "input", "domain", "probe_cc", "probe_asn", "test_name",
                 "measurement_start_time", "verdict", "method", "detail", "confirmed"):
