@@ -635,6 +635,17 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   return x.ok;
 }
 
+const char *prb_config_arg(int argc, char **argv)
+{
+  const char *config = NULL;
+  for(int i = 1; i < argc; i++)
+    if(!strcmp(argv[i], "--config") && i + 1 < argc)
+      config = argv[i + 1];
+    else if(!strncmp(argv[i], "--config=", 9))
+      config = argv[i] + 9;
+  return config;
+}
+
 int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen)
 {
   const char *config = NULL, *state = NULL;

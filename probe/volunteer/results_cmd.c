@@ -93,16 +93,16 @@ static void upload_line(const char *dir, const struct prb_run_entry *e,
 {
   if(!up->n || !e->file[0])
     return;
-  fprintf(out, "     upload:");
+  fprintf(out, "     %s", prb_tr("upload:"));
   for(size_t i = 0; i < up->n; i++) {
     struct prb_upload_result st;
     prb_upload_status(dir, up->urls[i], e->file, records_of(e), &st);
-    fprintf(out, "%s %s %llu stored", i ? ";" : "", up->urls[i],
-            (unsigned long long)st.acked);
+    fprintf(out, "%s %s ", i ? ";" : "", up->urls[i]);
+    fprintf(out, prb_tr("%llu stored"), (unsigned long long)st.acked);
     if(st.refused || st.skipped)
-      fprintf(out, ", %llu refused", (unsigned long long)(st.refused +
-                                                         st.skipped));
-    fprintf(out, ", %llu waiting", (unsigned long long)st.waiting);
+      fprintf(out, prb_tr(", %llu refused"),
+              (unsigned long long)(st.refused + st.skipped));
+    fprintf(out, prb_tr(", %llu waiting"), (unsigned long long)st.waiting);
   }
   fprintf(out, "\n");
 }
@@ -452,12 +452,7 @@ static enum prb_exit results(const char *state_dir, int argc, char **argv,
 enum prb_exit prb_results_main(int argc, char **argv)
 {
   char dir[4096];
-  const char *config = NULL;
-  for(int i = 1; i < argc; i++)
-    if(!strcmp(argv[i], "--config") && i + 1 < argc)
-      config = argv[i + 1];
-    else if(!strncmp(argv[i], "--config=", 9))
-      config = argv[i] + 9;
+  const char *config = prb_config_arg(argc, argv);
   prb_words_use(prb_words_env_lang());
   int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
   if(rc >= 0)

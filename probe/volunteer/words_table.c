@@ -600,6 +600,11 @@ const struct prb_words_entry prb_words_table[] = {
     "(accessprobe results показывает их).\n",
     "Жинағыш берілмеген: нәтижелер осы компьютерде қалады (accessprobe "
     "results оларды көрсетеді).\n"),
+  /* results: what each collector took of a run */
+  T("upload:", "отправка:", "жіберу:"),
+  T("%llu stored", "сохранено: %llu", "сақталды: %llu"),
+  T(", %llu refused", ", отклонено: %llu", ", қабылданбады: %llu"),
+  T(", %llu waiting", ", ждут отправки: %llu", ", жіберуді күтуде: %llu"),
   T("Sending to OONI: on (\"ooni_upload\": true); OONI publishes everything "
     "it receives, openly.\n",
     "Отправка в OONI: включена (\"ooni_upload\": true); OONI открыто "
