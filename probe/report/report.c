@@ -6,10 +6,12 @@
 #include "report/report_db.h"
 #include "report/report_fmt.h"
 #include "report/report_input.h"
+#include "report/report_names.h"
 #include "report/report_read.h"
 #include "report/report_scan.h"
 #include "common/clock.h"
 #include "common/buf.h"
+#include "common/textclean.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -43,12 +45,19 @@ static void usage(FILE *f)
 "  -o, --output FILE      write the report to FILE (default: standard output)\n"
 "  -F, --format FMT       md (default), csv, json or html\n"
 "  -l, --lang LANG        en (default), ru or kk: language of md and html\n"
+"      --title TEXT       the title of md and html (default: \"Access to\n"
+"                         media websites\" in the report's language)\n"
 "      --from YYYY-MM-DD  first day counted (UTC)\n"
 "      --to YYYY-MM-DD    last day counted (UTC)\n"
 "      --month YYYY-MM    the days of one month\n"
+"                         (with --month or --from/--to, md and html compare\n"
+"                         with the month, or as many days, before, when\n"
+"                         the inputs hold records for it)\n"
 "      --cc CC[,CC...]    only these probe countries\n"
 "      --asn ASN[,...]    only these networks (AS9198 or 9198)\n"
 "      --category C[,...] only these Citizen Lab categories (x_category_code)\n"
+"      --network-names FILE  names for networks (CSV: asn,name), over the\n"
+"                         names the records and the control give\n"
 "      --min-blocked N    blocked measurements a day needs unless one is\n"
 "                         confirmed (default 2)\n"
 "      --max-refs N       measurements listed per site and network in the\n"
@@ -61,7 +70,8 @@ static void usage(FILE *f)
 "\n"
 "A site is the URL's host, lower-cased, without \"www.\". A site is blocked on\n"
 "a network on a day when a strict majority of that day's conclusive\n"
-"measurements there say blocked (see results/README.md).\n"
+"measurements there say blocked (see results/README.md). A volunteer's\n"
+"state folder is read under its results/ only.\n"
 "\n"
 "Malformed lines are named on standard error (FILE:LINE: reason) and\n"
 "skipped. Exit status: 0 done, 1 out of memory, 2 usage error, 3 an input\n"
@@ -252,8 +262,54 @@ static int read_one(void *ctx, const char *path)
 
 enum {
   OPT_FROM = 256, OPT_TO, OPT_MONTH, OPT_CC, OPT_ASN, OPT_CAT, OPT_MIN,
-  OPT_REFS, OPT_STATS, OPT_DB
+  OPT_REFS, OPT_STATS, OPT_TITLE, OPT_NAMES, OPT_DB
 };
+
+#define TITLE_MAX 200   /* bytes */
+
+/* The month of day ("YYYY-MM") into *from and *to. */
+static void month_of(int32_t day, int32_t *from, int32_t *to)
+{
+  char iso[16];
+  prb_scan_day_str(day, iso, sizeof(iso));
+  iso[7] = '\0';
+  if(!parse_month(iso, from, to))
+    *from = *to = day;
+}
+
+/* The period before o's: the month before when o's is a whole month,
+ * else as many days just before. */
+static void previous_period(const struct prb_rep_opts *o,
+                            struct prb_rep_opts *prev)
+{
+  int32_t mfrom, mto;
+  *prev = *o;
+  prev->max_refs = 1;       /* its figures are shown, never its evidence */
+  month_of(o->from, &mfrom, &mto);
+  if(mfrom == o->from && mto == o->to) {
+    month_of(o->from - 1, &prev->from, &prev->to);
+  } else {
+    prev->to = o->from - 1;
+    prev->from = o->from - (o->to - o->from + 1);
+  }
+}
+
+/* The previous period's report, fed by the same pass, when there is a
+ * period to compare. 0, or -1 when out of memory. */
+static int start_previous(struct ctx *c, const struct prb_rep_opts *o,
+                          struct prb_rep_opts *prev_opts,
+                          struct prb_rep **prev)
+{
+  *prev = NULL;
+  if(!o->period_set || o->from < 1)
+    return 0;
+  previous_period(o, prev_opts);
+  *prev = prb_rep_new(prev_opts);
+  if(!*prev)
+    return -1;
+  prb_rep_input_also(c->input, *prev);
+  return 0;
+}
 
 enum prb_exit prb_report_main(int argc, char **argv)
 {
@@ -271,6 +327,8 @@ enum prb_exit prb_report_main(int argc, char **argv)
     {"max-refs", required_argument, NULL, OPT_REFS},
     {"stats", no_argument, NULL, OPT_STATS},
     {"db", required_argument, NULL, OPT_DB},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"network-names", required_argument, NULL, OPT_NAMES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
@@ -282,6 +340,7 @@ enum prb_exit prb_report_main(int argc, char **argv)
   enum fmt fmt = FMT_MD;
   enum prb_lang lang = PRB_LANG_EN;
   bool stats = false;
+  const char *title = NULL, *names_path = NULL;
   static char asn_store[PRB_REP_FILTER_MAX][24];
   unsigned long v;
   int ch;
@@ -329,6 +388,16 @@ enum prb_exit prb_report_main(int argc, char **argv)
         return PRB_EXIT_USAGE;
       }
       break;
+    case OPT_TITLE:
+      if(strlen(optarg) > TITLE_MAX ||
+         !prb_utf8_valid(optarg, strlen(optarg))) {
+        fprintf(stderr, "accessprobe report: --title wants at most %d bytes "
+                "of UTF-8\n", TITLE_MAX);
+        return PRB_EXIT_USAGE;
+      }
+      title = optarg;
+      break;
+    case OPT_NAMES: names_path = optarg; break;
     case OPT_CC:
       if(!split_list(optarg, o.cc, &o.n_cc, NULL)) {
         fprintf(stderr, "accessprobe report: --cc: at most %d values\n",
@@ -385,6 +454,15 @@ enum prb_exit prb_report_main(int argc, char **argv)
     return PRB_EXIT_USAGE;
   }
   o.period_set = o.from != INT32_MIN && o.to != INT32_MAX;
+  struct prb_rep_names *names = prb_rep_names_new();
+  const char *why = "out of memory";
+  if(!names || (names_path &&
+                prb_rep_names_load(names, names_path, stderr, &why))) {
+    fprintf(stderr, "accessprobe report: --network-names %s: %s\n",
+            names_path ? names_path : "", why);
+    prb_rep_names_free(names);
+    return names ? PRB_EXIT_USAGE : PRB_EXIT_INTERNAL;
+  }
   /* Open the output first: no point reading a year of data for nothing. */
   FILE *out = stdout;
   if(out_path && strcmp(out_path, "-")) {
@@ -392,15 +470,22 @@ enum prb_exit prb_report_main(int argc, char **argv)
     if(!out) {
       fprintf(stderr, "accessprobe report: %s: %s\n", out_path,
               strerror(errno));
+      prb_rep_names_free(names);
       return PRB_EXIT_OUTPUT;
     }
   }
   struct ctx c;
+  struct prb_rep_opts prev_opts;
+  struct prb_rep *prev = NULL;
   memset(&c, 0, sizeof(c));
   c.rep = prb_rep_new(&o);
   c.input = c.rep ? prb_rep_input_new(c.rep, stderr) : NULL;
-  if(!c.input) {
+  if(c.input)
+    prb_rep_input_names(c.input, names);
+  if(!c.input || start_previous(&c, &o, &prev_opts, &prev)) {
+    prb_rep_input_free(c.input);
     prb_rep_free(c.rep);
+    prb_rep_names_free(names);
     if(out != stdout)
       fclose(out);
     return PRB_EXIT_INTERNAL;
@@ -417,16 +502,24 @@ enum prb_exit prb_report_main(int argc, char **argv)
     read_db(&c, db);
   double t1 = prb_now();
   int rc = PRB_EXIT_OK;
-  if(c.oom || prb_rep_finish(c.rep)) {
+  if(c.oom || prb_rep_finish(c.rep) || (prev && prb_rep_finish(prev)) ||
+     prb_rep_names_apply(names, c.rep) ||
+     (prev && prb_rep_names_apply(names, prev))) {
     fprintf(stderr, "accessprobe report: out of memory\n");
     rc = PRB_EXIT_INTERNAL;
   } else {
+    /* the previous period is compared only when it was measured */
+    if(prev && !prb_rep_totals(prev)->measured.sites) {
+      prb_rep_free(prev);
+      prev = NULL;
+    }
+    struct prb_report_view view = {lang, title, prev};
     int f;
     switch(fmt) {
     case FMT_CSV: f = prb_report_fmt_csv(c.rep, out); break;
-    case FMT_JSON: f = prb_report_fmt_json(c.rep, out); break;
-    case FMT_HTML: f = prb_report_fmt_html(c.rep, lang, out); break;
-    default: f = prb_report_fmt_md(c.rep, lang, out); break;
+    case FMT_JSON: f = prb_report_fmt_json(c.rep, prev, out); break;
+    case FMT_HTML: f = prb_report_fmt_html(c.rep, &view, out); break;
+    default: f = prb_report_fmt_md(c.rep, &view, out); break;
     }
     if(f) {
       fprintf(stderr, "accessprobe report: out of memory\n");
@@ -451,5 +544,7 @@ enum prb_exit prb_report_main(int argc, char **argv)
     rc = PRB_EXIT_INPUT;
   prb_rep_input_free(c.input);
   prb_rep_free(c.rep);
+  prb_rep_free(prev);
+  prb_rep_names_free(names);
   return rc;
 }

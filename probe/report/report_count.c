@@ -131,6 +131,8 @@ struct prb_rep *prb_rep_new(const struct prb_rep_opts *opts)
     r->o.min_blocked = 2;
   if(!r->o.max_refs)
     r->o.max_refs = PRB_REP_REFS_DEFAULT;
+  r->t.data_first = INT32_MAX;
+  r->t.data_last = INT32_MIN;
   /* id 0 is the empty string, so "none" never needs a special case */
   if(intern(&r->strs, "") != 0) {
     prb_rep_free(r);
@@ -222,8 +224,11 @@ static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
     return NO_ID;
   uint32_t i = map_get(&r->net_map, asn);
   if(i != NO_ID) {
-    if(!r->nets[i].name && rec->network_name[0])
+    /* the first name a record gives */
+    if(!r->nets[i].name && rec->network_name[0]) {
       r->nets[i].name = intern(&r->strs, rec->network_name);
+      r->nets[i].name_src = PRB_REP_NAME_RECORDS;
+    }
     return r->nets[i].name == NO_ID ? NO_ID : i;
   }
   if(!prb_array_reserve(&r->nets, &r->nets_cap, r->nnets + 1,
@@ -233,6 +238,8 @@ static uint32_t net_index(struct prb_rep *r, const struct prb_scan_rec *rec)
   memset(n, 0, sizeof(*n));
   n->asn = asn;
   n->name = intern(&r->strs, rec->network_name);
+  n->name_src = rec->network_name[0] ? PRB_REP_NAME_RECORDS
+                                     : PRB_REP_NAME_NONE;
   n->cc = intern(&r->strs, rec->cc);
   if(n->name == NO_ID || n->cc == NO_ID ||
      map_put(&r->net_map, asn, (uint32_t)r->nnets))
@@ -336,9 +343,33 @@ static void sort_software(struct prb_rep_totals *t)
     }
 }
 
+/* ---- network names ------------------------------------------------------ */
+
+int prb_rep_name_network(struct prb_rep *r, const char *asn,
+                         const char *name, enum prb_rep_name_src src)
+{
+  for(size_t i = 0; i < r->nnets; i++) {
+    struct prb_rep_net *n = &r->nets[i];
+    if(strcmp(r->strs.s[n->asn], asn) ||
+       (n->name_src != PRB_REP_NAME_NONE && n->name_src < src))
+      continue;
+    uint32_t id = intern(&r->strs, name);
+    if(id == NO_ID)
+      return -1;
+    n->name = id;
+    n->name_src = (uint8_t)src;
+  }
+  return 0;
+}
+
 int prb_rep_add(struct prb_rep *r, const struct prb_scan_rec *rec,
                 uint32_t file, uint64_t line)
 {
+  /* what the inputs hold, for a report whose period holds nothing */
+  if(rec->day < r->t.data_first)
+    r->t.data_first = rec->day;
+  if(rec->day > r->t.data_last)
+    r->t.data_last = rec->day;
   if(rec->day < r->o.from || rec->day > r->o.to ||
      !any_of(r->o.cc, r->o.n_cc, rec->cc) ||
      !any_of(r->o.asn, r->o.n_asn, rec->asn) ||
@@ -612,6 +643,35 @@ static int renumber(struct prb_rep *r)
   return 0;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The days site s was blocked on some network, each day once (its pairs'
+ * cells already have their status). days is scratch space. */
+static int site_days_blocked(const struct prb_rep *r, struct prb_rep_site *s,
+                             int32_t **days, size_t *cap)
+{
+  size_t n = 0;
+  for(size_t p = s->pair_begin; p < s->pair_end; p++)
+    for(size_t c = r->pairs[p].cell_begin; c < r->pairs[p].cell_end; c++) {
+      if(r->cells[c].status != PRB_REP_S_BLOCKED)
+        continue;
+      if(!prb_array_reserve(days, cap, n + 1, sizeof(**days), SIZE_MAX))
+        return -1;
+      (*days)[n++] = r->cells[c].day;
+    }
+  if(n)
+    qsort(*days, n, sizeof(**days), cmp_day);
+  s->days_blocked = 0;
+  for(size_t i = 0; i < n; i++)
+    if(!i || (*days)[i] != (*days)[i - 1])
+      s->days_blocked++;
+  return 0;
+}
+
 static void figure(struct prb_rep_figure *f, const struct prb_rep_site *s)
 {
   f->sites++;
@@ -623,6 +683,8 @@ int prb_rep_finish(struct prb_rep *r)
   if(renumber(r))
     return -1;
   sort_software(&r->t);
+  int32_t *scratch = NULL;
+  size_t scratch_cap = 0;
   struct prb_rep_totals *t = &r->t;
   int32_t lo = INT32_MAX, hi = INT32_MIN;
   /* cells -> pairs */
@@ -685,6 +747,10 @@ int prb_rep_finish(struct prb_rep *r)
       }
     }
     s->pair_end = pi;
+    if(site_days_blocked(r, s, &scratch, &scratch_cap)) {
+      free(scratch);
+      return -1;
+    }
     if(days[PRB_REP_S_BLOCKED])
       s->status = PRB_REP_S_BLOCKED;
     else if(days[PRB_REP_S_THROTTLED])
@@ -717,6 +783,7 @@ int prb_rep_finish(struct prb_rep *r)
       figure(&t->problems, s);
     t->blocked_measurements += s->c.v[PRB_VERDICT_BLOCKED];
   }
+  free(scratch);
   t->networks = (uint32_t)r->nnets;
   for(size_t i = 0; i < r->nnets; i++)
     if(r->nets[i].sites_blocked)

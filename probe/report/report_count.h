@@ -33,6 +33,11 @@
  * down (an outage: it failed from the control too), inconclusive (an
  * anomaly day, or no ok day at all), else ok. These five are disjoint and
  * add up to the sites measured; "access problems" are all but ok.
+ * A site's days blocked are the days it was blocked on some network, each
+ * day counted once however many networks blocked it.
+ *
+ * A network's name is the first non-empty probe_network_name of its
+ * records; report_names.h adds the control's and the monitor's.
  */
 #ifndef PRB_REPORT_COUNT_H
 #define PRB_REPORT_COUNT_H
@@ -115,13 +120,25 @@ struct prb_rep_site {
                                        ANOMALY: "inconclusive" */
   bool confirmed;
   uint32_t method_days[PRB_METHOD_COUNT]; /* blocked (network, day)s */
+  uint32_t days_blocked;            /* days blocked on any network: each
+                                       day once, however many networks */
   int32_t first_blocked, last_blocked;
   uint32_t nets, nets_blocked;
   size_t pair_begin, pair_end;      /* its pairs, by network */
 };
 
+/* Where a network's name comes from, most trusted first. */
+enum prb_rep_name_src {
+  PRB_REP_NAME_NONE = 0,
+  PRB_REP_NAME_LIST,                /* the monitor's list (--network-names) */
+  PRB_REP_NAME_RECORDS,             /* probe_network_name */
+  PRB_REP_NAME_CONTROL              /* the control's MaxMind database
+                                       (report_names.h) */
+};
+
 struct prb_rep_net {
   uint32_t asn, name, cc;           /* string ids; name "" when unknown */
+  uint8_t name_src;                 /* enum prb_rep_name_src */
   struct prb_rep_counts c;
   uint32_t sites, sites_blocked;
 };
@@ -155,6 +172,9 @@ struct prb_rep_totals {
   uint64_t blocked_measurements;  /* measurements saying blocked */
   uint32_t networks, networks_blocked;
   int32_t first_day, last_day;    /* the period shown */
+  int32_t data_first, data_last;  /* the days of every record read, in the
+                                     period or not (INT32_MAX/MIN: none):
+                                     what to suggest when it is empty */
 };
 
 struct prb_rep;
@@ -183,6 +203,12 @@ void prb_rep_note(struct prb_rep *r, uint64_t lines, uint64_t bytes,
 /* Sorts and derives every status and figure; call once, after the last
  * add. -1 when out of memory. */
 int prb_rep_finish(struct prb_rep *r);
+
+/* After prb_rep_finish: names network asn ("AS9198") name, from src,
+ * unless a source ranked above src named it already. 0, -1 out of memory;
+ * a network not in the report is left alone. */
+int prb_rep_name_network(struct prb_rep *r, const char *asn,
+                         const char *name, enum prb_rep_name_src src);
 
 /* Read access after prb_rep_finish. Returned pointers stay valid until
  * prb_rep_free. */

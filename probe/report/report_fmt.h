@@ -9,10 +9,15 @@
 
 #include "report/report_count.h"
 #include "report/report_i18n.h"
+#include "report/report_view.h"
 
-int prb_report_fmt_json(const struct prb_rep *r, FILE *f);
+/* prev: the previous period's report, or NULL (its summary is added). */
+int prb_report_fmt_json(const struct prb_rep *r, const struct prb_rep *prev,
+                        FILE *f);
 int prb_report_fmt_csv(const struct prb_rep *r, FILE *f);
-int prb_report_fmt_md(const struct prb_rep *r, enum prb_lang lang, FILE *f);
-int prb_report_fmt_html(const struct prb_rep *r, enum prb_lang lang, FILE *f);
+int prb_report_fmt_md(const struct prb_rep *r, const struct prb_report_view *v,
+                      FILE *f);
+int prb_report_fmt_html(const struct prb_rep *r,
+                        const struct prb_report_view *v, FILE *f);
 
 #endif

@@ -210,6 +210,7 @@ static json_t *site_json(const struct prb_rep *r, const struct prb_rep_site *s)
   rc |= set(o, "blocked_on", where);
   rc |= set(o, "first_blocked", day(s->first_blocked));
   rc |= set(o, "last_blocked", day(s->last_blocked));
+  rc |= set(o, "days_blocked", num(s->days_blocked));
   rc |= set(o, "measurements", num(total(&s->c)));
   rc |= set(o, "counts", counts(&s->c));
   rc |= set(o, "networks", list);
@@ -367,6 +368,9 @@ static json_t *input_json(const struct prb_rep_totals *t)
   rc |= set(x, "duplicates", num(t->duplicates));
   rc |= set(x, "failed_measurements", num(t->failed));
   rc |= set(x, "software", software_json(t));
+  /* the days the records read hold, in the period or not */
+  rc |= set(x, "first_day", day(t->data_first));
+  rc |= set(x, "last_day", day(t->data_last));
   if(rc) {
     json_decref(x);
     return NULL;
@@ -406,6 +410,31 @@ static json_t *summary_json(const struct prb_rep_totals *t)
   return sum;
 }
 
+static json_t *name_source(uint8_t src)
+{
+  switch(src) {
+  case PRB_REP_NAME_LIST: return json_string("list");
+  case PRB_REP_NAME_RECORDS: return json_string("records");
+  case PRB_REP_NAME_CONTROL: return json_string("control");
+  default: return json_null();
+  }
+}
+
+/* The previous period's figures, for the change against it; null when
+ * it has no measurement. */
+static json_t *previous_json(const struct prb_rep *prev)
+{
+  if(!prev)
+    return json_null();
+  json_t *o = json_object();
+  if(!o || set(o, "period", period_json(prb_rep_totals(prev))) ||
+     set(o, "summary", summary_json(prb_rep_totals(prev)))) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
 static json_t *networks_json(const struct prb_rep *r)
 {
   size_t nnets;
@@ -419,6 +448,7 @@ static json_t *networks_json(const struct prb_rep *r)
       break;
     rc |= set(n, "asn", text(prb_rep_str(r, nets[i].asn)));
     rc |= set(n, "name", text(prb_rep_str(r, nets[i].name)));
+    rc |= set(n, "name_source", name_source(nets[i].name_src));
     rc |= set(n, "cc", text(prb_rep_str(r, nets[i].cc)));
     rc |= set(n, "sites", num(nets[i].sites));
     rc |= set(n, "sites_blocked", num(nets[i].sites_blocked));
@@ -465,7 +495,8 @@ static json_t *skipped_json(const struct prb_rep *r)
   return o;
 }
 
-int prb_report_fmt_json(const struct prb_rep *r, FILE *f)
+int prb_report_fmt_json(const struct prb_rep *r, const struct prb_rep *prev,
+                        FILE *f)
 {
   const struct prb_rep_totals *t = prb_rep_totals(r);
   const struct prb_rep_opts *o = prb_rep_options(r);
@@ -479,6 +510,7 @@ int prb_report_fmt_json(const struct prb_rep *r, FILE *f)
      member(f, false, "rule", rule_json(o)) ||
      member(f, false, "input", input_json(t)) ||
      member(f, false, "summary", summary_json(t)) ||
+     member(f, false, "previous_period", previous_json(prev)) ||
      member(f, false, "networks", networks_json(r)))
     return -1;
   fputs(",\n \"sites\": [", f);

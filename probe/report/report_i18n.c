@@ -57,7 +57,7 @@ static const char *const nouns[PRB_LANG_COUNT][PRB_N_COUNT][4] = {
   [PRB_LANG_KK] = {
     [PRB_N_SITE] = {"сайт", NULL, NULL, "сайт"},
     [PRB_N_SITE_ACC] = {"сайтты", NULL, NULL, "сайтты"},
-    [PRB_N_MEASUREMENT] = {"өлшем", NULL, NULL, "өлшем"},
+    [PRB_N_MEASUREMENT] = {"өлшеу", NULL, NULL, "өлшеу"},
     [PRB_N_NETWORK_LOC] = {"желіде", NULL, NULL, "желіде"},
     [PRB_N_NETWORK] = {"желі", NULL, NULL, "желі"},
     [PRB_N_DAY] = {"күн", NULL, NULL, "күн"},
@@ -102,7 +102,7 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
   [PRB_M_MEASUREMENTS] = {
     [PRB_LANG_EN] = "Measurements",
     [PRB_LANG_RU] = "Измерения",
-    [PRB_LANG_KK] = "Өлшемдер",
+    [PRB_LANG_KK] = "Өлшеулер",
   },
   [PRB_M_MEASURED] = {
     [PRB_LANG_EN] = "Media websites measured",
@@ -192,12 +192,12 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
   [PRB_M_DAYS_BLOCKED] = {
     [PRB_LANG_EN] = "Days blocked",
     [PRB_LANG_RU] = "Дней блокировки",
-    [PRB_LANG_KK] = "Бұғатталған күндер",
+    [PRB_LANG_KK] = "Бұғатталған күн саны",
   },
   [PRB_M_WHERE] = {
     [PRB_LANG_EN] = "Blocked on",
     [PRB_LANG_RU] = "Где заблокирован",
-    [PRB_LANG_KK] = "Бұғатталған желілер",
+    [PRB_LANG_KK] = "Қай желілерде бұғатталған",
   },
   [PRB_M_STATUS] = {
     [PRB_LANG_EN] = "Status",
@@ -231,23 +231,24 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
   },
   [PRB_M_RULE] = {
     [PRB_LANG_EN] = "A website counts as blocked on a network on a day when "
-      "a strict majority of that day's conclusive measurements there say "
+      "more than half of that day's conclusive measurements there say "
       "blocked, and enough of them do (the number below) or one is "
       "confirmed by a fingerprint (blockpage, DNS answer or interception "
       "certificate). Days are UTC; a website is the URL's host without "
       "\"www.\". Measurements needed:",
     [PRB_LANG_RU] = "Сайт считается заблокированным в сети в данный день, "
-      "если строгое большинство результативных измерений этого дня в этой "
-      "сети показывают блокировку и таких измерений достаточно (число ниже) "
-      "либо одно из них подтверждено отпечатком (страница блокировки, ответ "
-      "DNS или сертификат перехвата). Дни считаются по UTC; сайт — это хост "
-      "URL без «www.». Нужно измерений:",
-    [PRB_LANG_KK] = "Егер сол күнгі сол желідегі нәтижелі өлшемдердің басым "
-      "көпшілігі бұғаттауды көрсетсе және ондай өлшемдер жеткілікті болса "
-      "(саны төменде) не біреуі белгі арқылы расталса (бұғаттау беті, DNS "
-      "жауабы немесе ұстап алу сертификаты), сайт сол күні сол желіде "
-      "бұғатталған деп саналады. Күндер UTC бойынша; сайт — URL хосты, "
-      "«www.» алынып тасталады. Қажетті өлшем саны:",
+      "если больше половины измерений с определённым результатом за этот "
+      "день в этой сети показывает блокировку и таких измерений достаточно "
+      "(число ниже) либо одно из них подтверждено сигнатурой блокировки "
+      "(страница блокировки, ответ DNS или сертификат перехвата). Дни "
+      "считаются по UTC; сайт — это хост URL без «www.». Нужно измерений:",
+    [PRB_LANG_KK] = "Егер сол күнгі сол желідегі нақты нәтиже берген "
+      "өлшеулердің жартысынан көбі бұғаттауды көрсетсе және ондай өлшеулер "
+      "жеткілікті болса (саны төменде) не біреуі бұғаттау сигнатурасы "
+      "арқылы расталса (бұғаттау беті, DNS жауабы немесе ұстап алу "
+      "сертификаты), сайт сол күні сол желіде бұғатталған деп саналады. "
+      "Күндер UTC бойынша; сайт — URL хосты, «www.» алынып тасталады. "
+      "Қажетті өлшеу саны:",
   },
   [PRB_M_S_NONE] = {
     [PRB_LANG_EN] = "not measured",
@@ -256,7 +257,7 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
   },
   [PRB_M_S_NOVERDICT] = {
     [PRB_LANG_EN] = "no verdict",
-    [PRB_LANG_RU] = "нет вывода",
+    [PRB_LANG_RU] = "нет заключения",
     [PRB_LANG_KK] = "қорытынды жоқ",
   },
   [PRB_M_S_OK] = {
@@ -267,7 +268,7 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
   [PRB_M_S_DOWN] = {
     [PRB_LANG_EN] = "down",
     [PRB_LANG_RU] = "не работает",
-    [PRB_LANG_KK] = "істемейді",
+    [PRB_LANG_KK] = "жұмыс істемейді",
   },
   [PRB_M_S_ANOMALY] = {
     [PRB_LANG_EN] = "anomaly",
@@ -326,7 +327,7 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
     [PRB_LANG_RU] = "Каждая цифра опирается на измерения, перечисленные "
       "в выводе JSON (--format json): файл и строка, report_id и input.",
     [PRB_LANG_KK] = "Әр көрсеткіш JSON шығысында (--format json) "
-      "көрсетілген өлшемдерге негізделеді: файл мен жол, report_id және "
+      "көрсетілген өлшеулерге негізделеді: файл мен жол, report_id және "
       "input.",
   },
   [PRB_M_GRID_PART] = {
@@ -336,6 +337,101 @@ static const char *const msgs[PRB_M_COUNT][PRB_LANG_COUNT] = {
       "цифры и таблицы охватывают весь период",
     [PRB_LANG_KK] = "Торда деректері бар соңғы күндер ғана көрсетілген; "
       "көрсеткіштер мен кестелер бүкіл кезеңді қамтиды",
+  },
+  [PRB_M_CATEGORIES] = {
+    [PRB_LANG_EN] = "By category",
+    [PRB_LANG_RU] = "По категориям",
+    [PRB_LANG_KK] = "Санаттар бойынша",
+  },
+  [PRB_M_OTHER_PROBLEMS] = {
+    [PRB_LANG_EN] = "Other access problems",
+    [PRB_LANG_RU] = "Другие проблемы с доступом",
+    [PRB_LANG_KK] = "Басқа қолжетімділік проблемалары",
+  },
+  [PRB_M_ACCESSIBLE] = {
+    [PRB_LANG_EN] = "Accessible",
+    [PRB_LANG_RU] = "Доступны",
+    [PRB_LANG_KK] = "Қолжетімді",
+  },
+  [PRB_M_CHANGE] = {
+    [PRB_LANG_EN] = "Change against the previous period",
+    [PRB_LANG_RU] = "Изменения по сравнению с предыдущим периодом",
+    [PRB_LANG_KK] = "Алдыңғы кезеңмен салыстырғандағы өзгеріс",
+  },
+  [PRB_M_THIS_PERIOD] = {
+    [PRB_LANG_EN] = "This period",
+    [PRB_LANG_RU] = "Этот период",
+    [PRB_LANG_KK] = "Осы кезең",
+  },
+  [PRB_M_PREV_PERIOD] = {
+    [PRB_LANG_EN] = "Previous period",
+    [PRB_LANG_RU] = "Предыдущий период",
+    [PRB_LANG_KK] = "Алдыңғы кезең",
+  },
+  [PRB_M_DIFF] = {
+    [PRB_LANG_EN] = "Change",
+    [PRB_LANG_RU] = "Изменение",
+    [PRB_LANG_KK] = "Өзгеріс",
+  },
+  [PRB_M_NEWLY_BLOCKED] = {
+    [PRB_LANG_EN] = "Blocked now, not in the previous period",
+    [PRB_LANG_RU] = "Заблокированы сейчас, но не в предыдущем периоде",
+    [PRB_LANG_KK] = "Қазір бұғатталған, алдыңғы кезеңде бұғатталмаған",
+  },
+  [PRB_M_NO_LONGER_BLOCKED] = {
+    [PRB_LANG_EN] = "Blocked in the previous period, not now",
+    [PRB_LANG_RU] = "Были заблокированы в предыдущем периоде, сейчас нет",
+    [PRB_LANG_KK] = "Алдыңғы кезеңде бұғатталған, қазір бұғатталмаған",
+  },
+  [PRB_M_NOT_MEASURED_NOW] = {
+    [PRB_LANG_EN] = "not measured in this period",
+    [PRB_LANG_RU] = "в этом периоде не проверялся",
+    [PRB_LANG_KK] = "бұл кезеңде тексерілмеген",
+  },
+  [PRB_M_NETS_BLOCKING] = {
+    [PRB_LANG_EN] = "Networks with blocking",
+    [PRB_LANG_RU] = "Сети с блокировками",
+    [PRB_LANG_KK] = "Бұғаттау бар желілер",
+  },
+  [PRB_M_CHART] = {
+    [PRB_LANG_EN] = "Blocked websites per network and day",
+    [PRB_LANG_RU] = "Заблокированные сайты по сетям и дням",
+    [PRB_LANG_KK] = "Желілер мен күндер бойынша бұғатталған сайттар",
+  },
+  [PRB_M_CHART_NOTE] = {
+    [PRB_LANG_EN] = "One bar per day (UTC): the websites blocked on the "
+      "network that day; the dark part, those confirmed.",
+    [PRB_LANG_RU] = "Один столбец — один день (UTC): сколько сайтов было "
+      "заблокировано в этой сети в этот день; тёмная часть — "
+      "подтверждённые блокировки.",
+    [PRB_LANG_KK] = "Бір баған — бір күн (UTC): сол күні сол желіде "
+      "бұғатталған сайттар саны; қою бөлігі — расталған бұғаттаулар.",
+  },
+  [PRB_M_UNKNOWN_NET] = {
+    [PRB_LANG_EN] = "unknown network",
+    [PRB_LANG_RU] = "неизвестная сеть",
+    [PRB_LANG_KK] = "белгісіз желі",
+  },
+  [PRB_M_NAMES_NOTE] = {
+    [PRB_LANG_EN] = "Network names marked * are those the control's IP "
+      "address database (MaxMind) gives; the others come from the records "
+      "or the monitor's list.",
+    [PRB_LANG_RU] = "Названия сетей со знаком * взяты из базы IP-адресов "
+      "контрольного сервера (MaxMind); остальные — из записей или из "
+      "списка мониторинга.",
+    [PRB_LANG_KK] = "* белгісі бар желі атаулары бақылау серверінің "
+      "IP-мекенжай дерекқорынан (MaxMind) алынған; қалғандары — "
+      "жазбалардан немесе мониторинг тізімінен.",
+  },
+  [PRB_M_CONFIRMED_HEAD] = {
+    [PRB_LANG_EN] = "Confirmed",
+    [PRB_LANG_RU] = "Подтверждено",
+    [PRB_LANG_KK] = "Расталған",
+  },
+  [PRB_M_NONE_THIS_NET] = {
+    [PRB_LANG_EN] = "No access problem on this network.",
+    [PRB_LANG_RU] = "В этой сети проблем с доступом нет.",
+    [PRB_LANG_KK] = "Бұл желіде қолжетімділік проблемасы жоқ.",
   },
 };
 
@@ -397,7 +493,7 @@ static void input_note(enum prb_lang lang, const struct prb_rep_totals *t,
       lang == PRB_LANG_RU ? " Неудавшиеся измерения (ничего не измерено, "
                             "сбой контроля или ошибка самой программы) "
                             "считаются неясными: %llu." :
-      lang == PRB_LANG_KK ? " Сәтсіз өлшемдер (ештеңе өлшенбеген, бақылау "
+      lang == PRB_LANG_KK ? " Сәтсіз өлшеулер (ештеңе өлшенбеген, бақылау "
                             "істен шыққан немесе бағдарламаның өз қатесі) "
                             "анық емес деп саналды: %llu." :
       " Failed measurements (nothing measured, the control failed or the "
@@ -418,7 +514,7 @@ void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
     snprintf(out, outlen,
              "С %s по %s (UTC) %s %s %llu %s в %lu %s "
              "(%llu %s). Проблемы с доступом: %llu %s; из них "
-             "заблокированы — %llu (подтверждено отпечатком — %llu), "
+             "заблокированы — %llu (подтверждено сигнатурой блокировки — %llu), "
              "замедлены — %llu, недоступны отовсюду (сбой или атака, не "
              "блокировка) — %llu, результат неясен — %llu.",
              from, to, names, several ? "проверили" : "проверил", U(n),
@@ -433,7 +529,7 @@ void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
     snprintf(out, outlen,
              "%s – %s (UTC) аралығында %s %lu %s %llu %s "
              "тексерді (%llu %s). Қолжетімділік проблемасы бар сайттар: "
-             "%llu; оның ішінде бұғатталғаны — %llu (белгімен расталғаны — "
+             "%llu; оның ішінде бұғатталғаны — %llu (сигнатурамен расталғаны — "
              "%llu), баяулатылғаны — %llu, барлық жерден қолжетімсізі "
              "(іркіліс немесе шабуыл, бұғаттау емес) — %llu, нәтижесі анық "
              "еместері — %llu.",

@@ -38,7 +38,11 @@ enum prb_msg {
   PRB_M_S_OK, PRB_M_S_DOWN, PRB_M_S_ANOMALY, PRB_M_S_THROTTLED,
   PRB_M_S_BLOCKED, PRB_M_S_CONFIRMED, PRB_M_S_INCONCLUSIVE, PRB_M_YES,
   PRB_M_NO, PRB_M_SKIPPED, PRB_M_NONE_BLOCKED, PRB_M_DAY, PRB_M_SOURCES,
-  PRB_M_GRID_PART,
+  PRB_M_GRID_PART, PRB_M_CATEGORIES, PRB_M_OTHER_PROBLEMS, PRB_M_ACCESSIBLE,
+  PRB_M_CHANGE, PRB_M_THIS_PERIOD, PRB_M_PREV_PERIOD, PRB_M_DIFF,
+  PRB_M_NEWLY_BLOCKED, PRB_M_NO_LONGER_BLOCKED, PRB_M_NOT_MEASURED_NOW,
+  PRB_M_NETS_BLOCKING, PRB_M_CHART, PRB_M_CHART_NOTE, PRB_M_UNKNOWN_NET,
+  PRB_M_NAMES_NOTE, PRB_M_NONE_THIS_NET, PRB_M_CONFIRMED_HEAD,
   PRB_M_COUNT
 };
 
@@ -54,9 +58,35 @@ const char *prb_i18n_noun(enum prb_lang lang, enum prb_noun noun, uint64_t n);
 const char *prb_i18n(enum prb_lang lang, enum prb_msg msg);
 
 /* The period summary as one paragraph of plain text into out (truncated to
- * outlen, always terminated). from/to are "YYYY-MM-DD". */
+ * outlen, always terminated). from/to are dates (prb_i18n_date). */
 void prb_i18n_summary(enum prb_lang lang, const struct prb_rep_totals *t,
                       const char *from, const char *to, char *out,
                       size_t outlen);
+
+/* ---- terms and dates (report_i18n_terms.c) ------------------------------ */
+
+/* A Citizen Lab category code in words ("POLR": "Political Criticism",
+ * "Политическая критика", "Саяси сын"); an unknown code as it is, "" as
+ * the words for "no category". */
+const char *prb_i18n_category(enum prb_lang lang, const char *code);
+
+/* How a site was blocked, in words ("TLS handshake"). */
+const char *prb_i18n_method(enum prb_lang lang, enum prb_method m);
+
+/* A day in the language's date form: 2024-02-05 (en, ISO 8601: no
+ * month/day ambiguity for an international reader), 05.02.2024 (ru, kk). */
+void prb_i18n_date(enum prb_lang lang, int32_t day, char *out, size_t outlen);
+
+/* The month of day with its year: "February 2024", "февраль 2024",
+ * "2024 ж. ақпан". */
+void prb_i18n_month(enum prb_lang lang, int32_t day, char *out,
+                    size_t outlen);
+
+/* Why a report has no website to show (t->measured.sites == 0), with a
+ * hint: nothing in the files, nothing in this period (the dates the files
+ * hold, and a --month for the last of them), nothing the filters kept, or
+ * only measurements made while the probe was offline. */
+void prb_i18n_no_data(enum prb_lang lang, const struct prb_rep_totals *t,
+                      char *out, size_t outlen);
 
 #endif

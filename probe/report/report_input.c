@@ -15,7 +15,8 @@ struct site_cat {
 };
 
 struct prb_rep_input {
-  struct prb_rep *rep;
+  struct prb_rep *rep, *also;
+  struct prb_rep_names *names;
   FILE *err;
   struct prb_scan_rec rec;
   struct prb_evidence ev;
@@ -88,6 +89,16 @@ struct prb_rep_input *prb_rep_input_new(struct prb_rep *rep, FILE *err)
   return in;
 }
 
+void prb_rep_input_also(struct prb_rep_input *in, struct prb_rep *also)
+{
+  in->also = also;
+}
+
+void prb_rep_input_names(struct prb_rep_input *in, struct prb_rep_names *names)
+{
+  in->names = names;
+}
+
 void prb_rep_input_free(struct prb_rep_input *in)
 {
   if(!in)
@@ -144,5 +155,14 @@ int prb_rep_input_line(struct prb_rep_input *in, const char *line,
     if(cat)
       snprintf(rec->category, sizeof(rec->category), "%s", cat);
   }
-  return prb_rep_add(in->rep, rec, file, lineno) ? -1 : PRB_SCAN_OK;
+  if(prb_rep_add(in->rep, rec, file, lineno) ||
+     (in->names && prb_rep_names_note(in->names, rec)))
+    return -1;
+  if(in->also) {
+    /* the same file under the other report's own string id */
+    uint32_t f = prb_rep_file(in->also, prb_rep_str(in->rep, file));
+    if(f == UINT32_MAX || prb_rep_add(in->also, rec, f, lineno))
+      return -1;
+  }
+  return PRB_SCAN_OK;
 }

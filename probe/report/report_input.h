@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "report/report_count.h"
+#include "report/report_names.h"
 
 struct prb_rep_input;
 
@@ -27,6 +28,15 @@ struct prb_rep_input;
  * named on err). NULL when out of memory. */
 struct prb_rep_input *prb_rep_input_new(struct prb_rep *rep, FILE *err);
 void prb_rep_input_free(struct prb_rep_input *in);
+
+/* Every record is counted into also (borrowed) as well, by its own
+ * period and filters: the previous period's report, read in the same
+ * pass. */
+void prb_rep_input_also(struct prb_rep_input *in, struct prb_rep *also);
+
+/* What each counted record says of networks' names goes to names too
+ * (borrowed; report_names.h). */
+void prb_rep_input_names(struct prb_rep_input *in, struct prb_rep_names *names);
 
 /* Counts one record line (no newline) read from file (an id from
  * prb_rep_file) at lineno. Returns PRB_SCAN_OK (counted or filtered),

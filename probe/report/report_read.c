@@ -394,14 +394,37 @@ static void read_dir(struct walk *w, const char *path, int depth)
   free(names);
 }
 
+/* A volunteer's state folder (volunteer/state.h: consent.json, runs.json,
+ * results/) holds records only under results/; its other JSON files are
+ * no records. True for one, with its results folder in out. */
+static bool state_folder(const char *dir, char *out, size_t outlen)
+{
+  static const char *const marks[] = {"runs.json", "consent.json"};
+  struct stat st;
+  for(size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+    int n = snprintf(out, outlen, "%s/%s", dir, marks[i]);
+    if(n > 0 && (size_t)n < outlen && !stat(out, &st) && S_ISREG(st.st_mode)) {
+      n = snprintf(out, outlen, "%s/results", dir);
+      return n > 0 && (size_t)n < outlen;
+    }
+  }
+  return false;
+}
+
 static void walk(struct walk *w, const char *path, int depth)
 {
   struct stat st;
+  char results[PATH_MAX_LEN];
   if(strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
     if(depth >= DIR_DEPTH_MAX) {
       fprintf(stderr, "%s: %s: directories nested too deeply\n", w->prog,
               path);
       w->rc = w->rc < 0 ? w->rc : 1;
+      return;
+    }
+    if(state_folder(path, results, sizeof(results))) {
+      if(!stat(results, &st) && S_ISDIR(st.st_mode))
+        read_dir(w, results, depth + 1);
       return;
     }
     read_dir(w, path, depth);

@@ -54,7 +54,9 @@ void prb_lines_close(struct prb_lines *r);
 
 /* Every input under path, in a stable order: a file as it is ("-" for
  * standard input), a directory searched (to 16 levels, names sorted) for
- * *.jsonl, *.jsonl.gz, *.json and *.json.gz. fn(ctx, file) is called for
+ * *.jsonl, *.jsonl.gz, *.json and *.json.gz; a volunteer's state folder
+ * (one holding runs.json or consent.json) only under its results/, where
+ * its records are. fn(ctx, file) is called for
  * each; problems (an unreadable directory, a path too long) are named on
  * standard error after prog and make the result nonzero. Returns 0, 1
  * when something could not be searched, -1 when out of memory (the walk

@@ -192,6 +192,37 @@ static int member_key(struct cur *c)
   return 0;
 }
 
+/* Iterates an array: call arr_next until it returns 0 (end) or -1; at 1
+ * the next element's value starts at c->l.p. */
+static int arr_open(struct cur *c, struct obj *o)
+{
+  if(++c->depth > PRB_SCAN_DEPTH)
+    return fail(c, "JSON nested too deeply");
+  c->l.p++;
+  o->first = true;
+  return 0;
+}
+
+static int arr_next(struct cur *c, struct obj *o)
+{
+  ws(c);
+  if(c->l.p >= c->l.e)
+    return fail(c, "invalid JSON: unterminated array");
+  if(*c->l.p == ']') {
+    c->l.p++;
+    c->depth--;
+    return 0;
+  }
+  if(!o->first) {
+    if(*c->l.p != ',')
+      return fail(c, "invalid JSON: expected ',' or ']'");
+    c->l.p++;
+    ws(c);
+  }
+  o->first = false;
+  return 1;
+}
+
 static int scalar(struct cur *c)
 {
   switch(*c->l.p) {
@@ -300,6 +331,152 @@ static int get_tri(struct cur *c, int *v, const char *why)
   case 'n': *v = -1; return literal(c, "null");
   default: return fail(c, why);
   }
+}
+
+/* A string that may be too long for buf: then "" (not an error); any
+ * other value is skipped and buf left "". */
+static int opt_str(struct cur *c, char *buf, size_t cap)
+{
+  buf[0] = '\0';
+  if(*c->l.p != '"')
+    return value(c);
+  struct sink s = {buf, cap, 0, false};
+  if(string(c, &s))
+    return -1;
+  if(s.overflow)
+    buf[0] = '\0';
+  return 0;
+}
+
+/* A whole number up to 2^32 - 1 into *v; any other value gives 0. */
+static int get_u32(struct cur *c, uint32_t *v)
+{
+  const unsigned char *start = c->l.p;
+  *v = 0;
+  if(*c->l.p < '0' || *c->l.p > '9')
+    return value(c);
+  if(number(c))
+    return -1;
+  uint64_t n = 0;
+  for(const unsigned char *q = start; q < c->l.p; q++) {
+    if(*q < '0' || *q > '9' || n > UINT32_MAX)
+      return 0;
+    n = n * 10 + (uint64_t)(*q - '0');
+  }
+  *v = n <= UINT32_MAX ? (uint32_t)n : 0;
+  return 0;
+}
+
+static void add_org(struct prb_scan_rec *rec, uint32_t asn, const char *name)
+{
+  if(!asn || !name[0] || rec->n_orgs == PRB_SCAN_ORGS_MAX)
+    return;
+  for(uint32_t i = 0; i < rec->n_orgs; i++)
+    if(rec->orgs[i].asn == asn)
+      return;
+  rec->orgs[rec->n_orgs].asn = asn;
+  memcpy(rec->orgs[rec->n_orgs].name, name, strlen(name) + 1);
+  rec->n_orgs++;
+}
+
+/* A DNS answer or an ip_info entry: {"asn": N, "as_org_name" or
+ * "x_as_org_name": "..."}, anything else skipped. */
+static int org_entry(struct cur *c, struct prb_scan_rec *rec)
+{
+  struct obj o;
+  char key[16], name[PRB_SCAN_SHORT_MAX] = "";
+  uint32_t asn = 0;
+  int r;
+  if(*c->l.p != '{')
+    return value(c);
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
+    int rc;
+    if(!strcmp(key, "asn"))
+      rc = get_u32(c, &asn);
+    else if(!strcmp(key, "as_org_name") || !strcmp(key, "x_as_org_name"))
+      rc = opt_str(c, name, sizeof(name));
+    else
+      rc = value(c);
+    if(rc)
+      return -1;
+  }
+  if(!r)
+    add_org(rec, asn, name);
+  return r;
+}
+
+/* test_keys.queries: the networks of their answers. */
+static int queries(struct cur *c, struct prb_scan_rec *rec)
+{
+  struct obj a, q, an;
+  char key[16];
+  int r, k, e;
+  if(*c->l.p != '[')
+    return value(c);
+  if(arr_open(c, &a))
+    return -1;
+  while((r = arr_next(c, &a)) == 1) {
+    if(*c->l.p != '{') {
+      if(value(c))
+        return -1;
+      continue;
+    }
+    if(obj_open(c, &q))
+      return -1;
+    while((k = obj_key(c, &q, key, sizeof(key))) == 1) {
+      if(strcmp(key, "answers") || *c->l.p != '[') {
+        if(value(c))
+          return -1;
+        continue;
+      }
+      if(arr_open(c, &an))
+        return -1;
+      while((e = arr_next(c, &an)) == 1)
+        if(org_entry(c, rec))
+          return -1;
+      if(e < 0)
+        return -1;
+    }
+    if(k < 0)
+      return -1;
+  }
+  return r;
+}
+
+/* test_keys.control: the control's word on the probe's network, and the
+ * networks of the addresses it looked up (ip_info). */
+static int control(struct cur *c, struct prb_scan_rec *rec)
+{
+  struct obj o, ii;
+  char key[24], ip[4];
+  int r, k;
+  if(*c->l.p != '{')
+    return value(c);
+  if(obj_open(c, &o))
+    return -1;
+  while((r = obj_key(c, &o, key, sizeof(key))) == 1) {
+    int rc = 0;
+    if(!strcmp(key, "x_probe_asn")) {
+      rc = opt_str(c, rec->control_asn, sizeof(rec->control_asn));
+    } else if(!strcmp(key, "x_probe_network_name")) {
+      rc = opt_str(c, rec->control_network_name,
+                   sizeof(rec->control_network_name));
+    } else if(!strcmp(key, "ip_info") && *c->l.p == '{') {
+      if(obj_open(c, &ii))
+        return -1;
+      while((k = obj_key(c, &ii, ip, sizeof(ip))) == 1)
+        if(org_entry(c, rec))
+          return -1;
+      rc = k < 0 ? -1 : 0;
+    } else {
+      rc = value(c);
+    }
+    if(rc)
+      return -1;
+  }
+  return r;
 }
 
 struct fields {
@@ -414,6 +591,12 @@ static int test_keys(struct cur *c, struct fields *f,
     } else if(!strcmp(key, "x_analysis")) {
       if(analysis(c, f))
         return -1;
+    } else if(!strcmp(key, "control")) {
+      if(control(c, rec))
+        return -1;
+    } else if(!strcmp(key, "queries")) {
+      if(queries(c, rec))
+        return -1;
     } else if(!strcmp(key, "x_category_code")) {
       if(get_str(c, rec->category, sizeof(rec->category), &present,
                  "x_category_code is not a short string or null"))
@@ -451,16 +634,8 @@ static int top(struct cur *c, struct fields *f, struct prb_scan_rec *rec)
       rc = get_str(c, rec->cc, sizeof(rec->cc), &f->has_cc,
                    "probe_cc is not a two-letter string");
     } else if(!strcmp(key, "probe_network_name")) {
-      /* A name too long for the table is cut, not an error. */
-      if(*c->l.p == '"') {
-        struct sink s = {rec->network_name, sizeof(rec->network_name), 0,
-                         false};
-        rc = string(c, &s);
-        if(!rc && s.overflow)
-          rec->network_name[0] = '\0';
-      } else {
-        rc = value(c);
-      }
+      /* A name too long for the table is dropped, not an error. */
+      rc = opt_str(c, rec->network_name, sizeof(rec->network_name));
     } else if(!strcmp(key, "software_name") ||
               !strcmp(key, "measurement_uid")) {
       /* Too long a name is cut (or, for an id, dropped), not an error. */

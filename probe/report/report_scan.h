@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #define PRB_SCAN_DEPTH 2048     /* = JSON_PARSER_MAX_DEPTH of jansson */
+#define PRB_SCAN_ORGS_MAX 4   /* networks named per record (below) */
 
 enum prb_scan_result {
   PRB_SCAN_OK = 0,      /* a web_connectivity record; fields filled */
@@ -55,6 +56,19 @@ struct prb_scan_rec {
    * error (an experiment failure "unknown_failure ..."). Counted as
    * failed when the verdict is inconclusive. */
   bool failure_facts;
+  /* Network names from the control's MaxMind database, for reports that
+   * name networks rather than print bare AS numbers: the control's word
+   * on the probe's network (test_keys.control.x_probe_asn and
+   * x_probe_network_name), and the first few networks of DNS answers
+   * (queries[].answers[].asn, as_org_name) and of the control's ip_info
+   * (asn, x_as_org_name). Names too long are dropped, not errors. */
+  char control_asn[16];
+  char control_network_name[PRB_SCAN_SHORT_MAX];
+  struct prb_scan_org {
+    uint32_t asn;
+    char name[PRB_SCAN_SHORT_MAX];
+  } orgs[PRB_SCAN_ORGS_MAX];
+  uint32_t n_orgs;
 };
 
 /* Scans line[0..len) (no newline) into *rec. Never reads past len. */

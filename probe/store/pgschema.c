@@ -13,13 +13,14 @@
 /* What `report --db` reads of a record: the keys report/report_scan.c
  * reads, kept exactly (a key the record lacks stays absent: null and
  * absent stay apart), and the small keys next to them a scanner may come
- * to read (identity, software, failures); never the observations (DNS
- * answers, handshakes, bodies, the control's reply), which make a record
- * a hundred times larger. A record without x_analysis (OONI Probe's own)
+ * to read (identity, software, failures), and of the observations only
+ * what names networks (the control's x_probe_asn, x_probe_network_name
+ * and ip_info, the DNS answers of each query); never the rest (handshakes,
+ * bodies, requests), which make a record a hundred times larger. A record without x_analysis (OONI Probe's own)
  * is kept whole: a report judges it again from its observations (an
  * absent x_analysis is SQL NULL, hence the coalesce). Raise
- * PRB_PG_PROJECTION when this changes (2: records without x_analysis
- * whole; 1 cut them down too). */
+ * PRB_PG_PROJECTION when this changes (3: the network names; 2: records
+ * without x_analysis whole; 1 cut them down too). */
 static const char scan_function[] =
   "CREATE OR REPLACE FUNCTION accessprobe_scan(r jsonb) RETURNS jsonb\n"
   "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n"
@@ -29,12 +30,24 @@ static const char scan_function[] =
   "SELECT coalesce(jsonb_object_agg(k, CASE\n"
   "  WHEN k = 'test_keys' THEN (\n"
   "    SELECT coalesce(jsonb_object_agg(k2, CASE\n"
-  "      WHEN k2 = 'x_analysis' THEN v2 - 'evidence' ELSE v2 END),\n"
+  "      WHEN k2 = 'x_analysis' THEN v2 - 'evidence'\n"
+  "      WHEN k2 = 'control' AND jsonb_typeof(v2) = 'object' THEN (\n"
+  "        SELECT coalesce(jsonb_object_agg(k3, v3), '{}'::jsonb)\n"
+  "        FROM jsonb_each(v2) AS e3(k3, v3)\n"
+  "        WHERE k3 IN ('x_probe_asn', 'x_probe_network_name', 'ip_info'))\n"
+  "      WHEN k2 = 'queries' AND jsonb_typeof(v2) = 'array' THEN (\n"
+  "        SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(q) = 'object'\n"
+  "          THEN (SELECT coalesce(jsonb_object_agg(k4, v4), '{}'::jsonb)\n"
+  "                FROM jsonb_each(q) AS e4(k4, v4) WHERE k4 = 'answers')\n"
+  "          ELSE q END ORDER BY n), '[]'::jsonb)\n"
+  "        FROM jsonb_array_elements(v2) WITH ORDINALITY AS a(q, n))\n"
+  "      ELSE v2 END),\n"
   "      '{}'::jsonb)\n"
   "    FROM jsonb_each(v) AS e2(k2, v2)\n"
   "    WHERE k2 IN ('blocking', 'accessible', 'x_analysis',\n"
   "                 'x_category_code', 'control_failure',\n"
-  "                 'dns_experiment_failure', 'http_experiment_failure'))\n"
+  "                 'dns_experiment_failure', 'http_experiment_failure',\n"
+  "                 'control', 'queries'))\n"
   "  ELSE v END), '{}'::jsonb)\n"
   "FROM jsonb_each(r) AS e(k, v)\n"
   "WHERE k IN ('input', 'measurement_start_time', 'measurement_uid',\n"

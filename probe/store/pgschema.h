@@ -36,7 +36,7 @@
 #include <time.h>
 
 #define PRB_PG_SCHEMA_VERSION 1
-#define PRB_PG_PROJECTION 2
+#define PRB_PG_PROJECTION 3
 #define PRB_PG_COLUMNS 13       /* values per row of prb_pg_insert_sql */
 
 /* The connection string as it may be shown: a URI without its password

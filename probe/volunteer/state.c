@@ -381,28 +381,21 @@ static void first_record_network(const char *path, struct prb_run_entry *e)
   fclose(f);
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* Recovered runs go where their day puts them. Stable on purpose: runs
+ * started in the same second keep the order the index recorded them in
+ * (their ids are random, so ordering by id would shuffle them). */
+static void sort_by_start(struct prb_index *ix)
 {
-  const struct prb_run_entry *x = a, *y = b;
-  int c = strcmp(x->started, y->started);
-  return c ? c : strcmp(x->id, y->id);
-}
-
-/* The runs found on disk (ix->runs[listed..n)) go among the listed ones
- * by start time. The listed runs keep their order: it is the order they
- * ran in, and two runs may start in the same second, when only their ids
- * (random letters at the end) would tell them apart. */
-static void place_found(struct prb_index *ix, size_t listed)
-{
-  qsort(ix->runs + listed, ix->n - listed, sizeof(ix->runs[0]), cmp_entry);
-  for(size_t i = listed; i < ix->n; i++) {
-    struct prb_run_entry e = ix->runs[i];
+  for(size_t i = 1; i < ix->n; i++) {
+    if(strcmp(ix->runs[i - 1].started, ix->runs[i].started) <= 0)
+      continue;
+    struct prb_run_entry moved = ix->runs[i];
     size_t j = i;
-    while(j > 0 && strcmp(ix->runs[j - 1].started, e.started) > 0) {
+    while(j > 0 && strcmp(ix->runs[j - 1].started, moved.started) > 0) {
       ix->runs[j] = ix->runs[j - 1];
       j--;
     }
-    ix->runs[j] = e;
+    ix->runs[j] = moved;
   }
 }
 
@@ -414,7 +407,6 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
   DIR *top = opendir(results);
   if(!top)
     return 0;
-  size_t listed = ix->n;
   long found = 0;
   struct dirent *d;
   while((d = readdir(top))) {
@@ -462,8 +454,8 @@ long prb_state_index_rebuild(const char *dir, struct prb_index *ix)
     closedir(sub);
   }
   closedir(top);
-  if(found)
-    place_found(ix, listed);
+  if(found > 0)
+    sort_by_start(ix);
   return found;
 }
 

@@ -598,7 +598,7 @@ def case_init_db(c):
                            capture_output=True, text=True, timeout=60)
         c.expect(p.returncode == 0 and want in p.stdout, "--init-db: %r in %r %r" %
                  (want, p.stdout, p.stderr))
-    c.eq(c.pg.sql("SELECT version, projection FROM accessprobe_schema"), [["1", "2"]],
+    c.eq(c.pg.sql("SELECT version, projection FROM accessprobe_schema"), [["1", "3"]],
          "the schema's version")
     # Rows made by the first projection (a record without x_analysis cut
     # down like ours): report --db refuses them until --init-db remakes
@@ -623,9 +623,31 @@ def case_init_db(c):
                        capture_output=True, text=True, timeout=60)
     c.expect(p.returncode == 0 and "created or migrated" in p.stdout,
              "--init-db migrates the projection: %r %r" % (p.stdout, p.stderr))
-    c.eq(c.pg.sql("SELECT projection FROM accessprobe_schema"), [["2"]], "projection now")
+    c.eq(c.pg.sql("SELECT projection FROM accessprobe_schema"), [["3"]], "projection now")
     c.eq(c.pg.sql("SELECT scan::jsonb = raw FROM measurements"), [["t"]],
          "a record without x_analysis is kept whole in scan")
+    # Ours (with x_analysis): what names networks stays, the rest goes.
+    ours = copy.deepcopy(ooni)
+    ours["test_keys"].update({
+        "x_analysis": {"verdict": "blocked", "method": "dns", "evidence": ["x" * 100]},
+        "control": {"x_probe_asn": "AS9198", "x_probe_network_name": "JSC Kazakhtelecom",
+                    "ip_info": {"203.0.113.7": {"asn": 21299, "x_as_org_name": "Kar-Tel"}},
+                    "http_request": {"body_length": 5}},
+        "queries": [{"hostname": "example.org", "answers": [{"asn": 13335,
+                                                           "as_org_name": "Cloudflare"}]}, 7],
+        "requests": [{"response": {"body": "y" * 1000}}]})
+    c.pg.sql("INSERT INTO measurements (measurement_uid, measurement_start_time, report_id, "
+             "probe_cc, probe_asn, test_name, raw, scan) VALUES ('uid-2', "
+             "'2024-02-03 04:05:06', 'r', 'KZ', 'AS9198', 'web_connectivity', $j$%s$j$, "
+             "accessprobe_scan($j$%s$j$)::text)" % (json.dumps(ours), json.dumps(ours)))
+    got = json.loads(c.pg.sql("SELECT scan FROM measurements WHERE measurement_uid = "
+                              "'uid-2'")[0][0])["test_keys"]
+    c.eq((got.get("control"), got.get("queries"), "requests" in got,
+          "evidence" in got.get("x_analysis", {})),
+         ({"x_probe_asn": "AS9198", "x_probe_network_name": "JSC Kazakhtelecom",
+           "ip_info": {"203.0.113.7": {"asn": 21299, "x_as_org_name": "Kar-Tel"}}},
+          [{"answers": [{"asn": 13335, "as_org_name": "Cloudflare"}]}, 7], False, False),
+         "our record's scan keeps what names networks, and only that")
     c.pg.sql("DELETE FROM measurements")
     idx = c.pg.sql("SELECT indexdef FROM pg_indexes WHERE tablename = 'measurements'")
     for col in ("report_id", "input", "domain", "probe_cc", "probe_asn", "test_name",

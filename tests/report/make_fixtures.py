@@ -6,7 +6,9 @@ feb/   February 2024 from two networks: a probe's JSONL, a gzip file, OONI
        the counts they must give are in test_report.py.
 edge/  a truncated gzip file; records with long Cyrillic header names; a
        time-zone offset; gzip with trailing data and with two members; a
-       stray record years before the rest (stray/, for the HTML grid).
+       stray record years before the rest (stray/, for the HTML grid);
+       networks named by the records, the control or nothing (names.jsonl).
+jan/   January 2024, the month before feb/: what changed (test_report.py).
 
 Records start from template.json (a record the probe wrote in the lab) and
 change only what a scenario needs, so every "ours" record stays valid
@@ -25,6 +27,7 @@ NETS = {
     "AS9198": "JSC Kazakhtelecom",
     "AS21299": "Kar-Tel LLP",
     "AS12389": "PJSC Rostelecom",
+    "AS65001": "", "AS65002": "", "AS65003": "", "AS65004": "", "AS0": "",
 }
 
 DETAIL = {"dns": "dns.nxdomain", "tcp": "tcp.timeout",
@@ -252,6 +255,60 @@ def main():
     with open(os.path.join(FIX, "edge", "truncated.jsonl.gz"), "wb") as f:
         f.write(data[:len(data) * 3 // 4])
     edge_more()
+    january()
+
+
+def january():
+    """jan/: the month before feb/. vlast.kz blocked then too; gone.kz
+    blocked then and not measured in February; disagree.kz and slow.kz
+    accessible then (disagree.kz is blocked in February)."""
+    K = "AS9198"
+    recs = []
+    for d in ("01-10", "01-11"):
+        recs += [ours("https://vlast.kz/", d, K, "blocked", "tls", hour=h)
+                 for h in (9, 15)]
+    recs += [ours("https://gone.kz/", "01-15", K, "blocked", "dns", hour=h)
+             for h in (9, 15)]
+    recs += [ours("https://disagree.kz/", "01-20", K, "ok", hour=h,
+                  cat="HUMR") for h in (9, 15)]
+    recs += [ours("https://slow.kz/", "01-21", "AS21299", "ok", hour=h)
+             for h in (9, 15)]
+    os.makedirs(os.path.join(FIX, "jan"), exist_ok=True)
+    with open(os.path.join(FIX, "jan", "probe-january.jsonl"), "w") as f:
+        for r in recs:
+            f.write(line(r))
+
+
+def names_records():
+    """edge/names.jsonl: who names a network. AS65001: only the control
+    (x_probe_network_name); AS65002: only a DNS answer's as_org_name;
+    AS65003: the control first, then a record's probe_network_name, which
+    wins; AS65004: nobody (a --network-names file can); AS0: unknown."""
+    def rec(asn, hour, name="", control=None, answer=None):
+        r = ours("https://names%d.kz/" % hour, "02-01", asn, "ok", hour=hour)
+        r["probe_network_name"] = name
+        if control is not None:
+            r["test_keys"]["control"] = control
+        if answer:
+            r["test_keys"]["queries"][0]["answers"][0].update(answer)
+        return r
+    ctl = {"x_probe_asn": "AS65001", "x_probe_cc": "KZ",
+           "x_probe_network_name": "Control Named Net"}
+    recs = [
+        rec("AS65001", 1, control=ctl),
+        rec("AS65002", 2, answer={"asn": 65002,
+                                  "as_org_name": "Answer Named Net"}),
+        rec("AS65003", 3, control=dict(ctl, x_probe_asn="AS65003",
+                                       x_probe_network_name="Other Name")),
+        rec("AS65003", 4, name="Records Named Net"),
+        rec("AS65004", 5),
+        rec("AS0", 6),
+        # the control naming another network than the record's: no name
+        rec("AS65004", 7, control=dict(ctl, x_probe_network_name="Wrong")),
+    ]
+    with open(os.path.join(FIX, "edge", "names.jsonl"), "w") as f:
+        for r in recs:
+            f.write(line(r))
 
 
 def gz_member(recs):
@@ -300,6 +357,7 @@ def edge_more():
     with open(os.path.join(edge, "stray", "stray.jsonl"), "w") as f:
         for r in recs:
             f.write(line(r))
+    names_records()
 
 
 if __name__ == "__main__":

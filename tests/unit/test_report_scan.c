@@ -152,6 +152,49 @@ static void test_deep(void)
   CHECK_INT(scan(REC("{\"a\":[{\"b\":"), &r, &why), PRB_SCAN_BAD);
 }
 
+/* The names the control's MaxMind database gives networks: its word on
+ * the probe's own, and the networks of answers and of ip_info; malformed
+ * JSON inside them is still malformed. */
+static void test_network_names(void)
+{
+  struct prb_scan_rec r;
+  const char *why;
+  CHECK_INT(scan(REC("{\"control\":{\"x_probe_asn\":\"AS9198\","
+                     "\"x_probe_network_name\":\"JSC Kazakhtelecom\","
+                     "\"ip_info\":{\"203.0.113.7\":{\"asn\":21299,"
+                     "\"flags\":9,\"x_as_org_name\":\"Kar-Tel LLP\"},"
+                     "\"2001:db8::1\":{\"asn\":0}}},"
+                     "\"queries\":[{\"answers\":[{\"asn\":13335,"
+                     "\"as_org_name\":\"Cloudflare\"},{\"asn\":21299,"
+                     "\"as_org_name\":\"dup\"},{\"asn\":1.5,"
+                     "\"as_org_name\":\"not a number\"},{\"asn\":7}]},"
+                     "{\"answers\":null},\"x\"]}"), &r, &why), PRB_SCAN_OK);
+  CHECK_STR(r.control_asn, "AS9198");
+  CHECK_STR(r.control_network_name, "JSC Kazakhtelecom");
+  CHECK_INT(r.n_orgs, 2);
+  CHECK_INT(r.orgs[0].asn, 21299);          /* the control came first */
+  CHECK_STR(r.orgs[0].name, "Kar-Tel LLP");
+  CHECK_INT(r.orgs[1].asn, 13335);
+  CHECK_STR(r.orgs[1].name, "Cloudflare");
+  /* at most PRB_SCAN_ORGS_MAX, the first ones */
+  CHECK_INT(scan(REC("{\"queries\":[{\"answers\":[{\"asn\":1,"
+                     "\"as_org_name\":\"a\"},{\"asn\":2,\"as_org_name\":"
+                     "\"b\"},{\"asn\":3,\"as_org_name\":\"c\"},{\"asn\":4,"
+                     "\"as_org_name\":\"d\"},{\"asn\":5,\"as_org_name\":"
+                     "\"e\"}]}]}"), &r, &why), PRB_SCAN_OK);
+  CHECK_INT(r.n_orgs, PRB_SCAN_ORGS_MAX);
+  CHECK_INT(r.orgs[PRB_SCAN_ORGS_MAX - 1].asn, PRB_SCAN_ORGS_MAX);
+  CHECK_INT(scan(REC("{\"queries\":[{\"answers\":[{\"asn\":1,}]}]}"), &r,
+                 &why), PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"queries\":[{\"answers\":[1 2]}]}"), &r, &why),
+            PRB_SCAN_BAD);
+  CHECK_INT(scan(REC("{\"control\":{\"ip_info\":{\"a\":{\"asn\":\"x\"}"
+                     "}}}"), &r, &why), PRB_SCAN_OK);
+  CHECK_INT(r.n_orgs, 0);
+  CHECK_INT(scan(REC("{\"control\":{\"ip_info\":{\"a\":}}}"), &r, &why),
+            PRB_SCAN_BAD);
+}
+
 static void test_sites_days(void)
 {
   char s[64], d[16];
@@ -214,7 +257,7 @@ static void test_plurals(void)
   CHECK_STR(prb_i18n_noun(PRB_LANG_EN, PRB_N_MEASUREMENT, 0), "measurements");
   CHECK_INT(prb_i18n_plural(PRB_LANG_KK, 1), PRB_PLURAL_ONE);
   CHECK_INT(prb_i18n_plural(PRB_LANG_KK, 21), PRB_PLURAL_OTHER);
-  CHECK_STR(prb_i18n_noun(PRB_LANG_KK, PRB_N_MEASUREMENT, 5), "өлшем");
+  CHECK_STR(prb_i18n_noun(PRB_LANG_KK, PRB_N_MEASUREMENT, 5), "өлшеу");
   CHECK_STR(prb_i18n_noun(PRB_LANG_RU, PRB_N_NETWORK_LOC, 1), "сети");
   CHECK_STR(prb_i18n_noun(PRB_LANG_RU, PRB_N_NETWORK_LOC, 3), "сетях");
 }
@@ -321,6 +364,7 @@ int main(void)
 {
   test_records();
   test_deep();
+  test_network_names();
   test_sites_days();
   test_plurals();
   test_day_rule();

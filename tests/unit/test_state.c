@@ -248,6 +248,47 @@ static void test_open_unlisted(void)
   prb_state_index_free(&ix);
 }
 
+/* Runs started in the same second keep the order they were recorded in
+ * through save and open, whatever their (random) ids; a recovered run
+ * still goes where its day puts it. */
+static void test_same_second_order(void)
+{
+  char p[4096], why[256];
+  snprintf(p, sizeof(p), "%s/samesecond", dir);
+  CHECK_INT(prb_state_prepare(p, why, sizeof(why)), 0);
+  const char *ids[] = {"zzz", "aaa", "mmm"};
+  struct prb_index ix;
+  memset(&ix, 0, sizeof(ix));
+  for(size_t i = 0; i < 3; i++) {
+    struct prb_run_entry e;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.id, sizeof(e.id), "%s", ids[i]);
+    snprintf(e.started, sizeof(e.started), "2030-05-05T10:00:00Z");
+    snprintf(e.status, sizeof(e.status), "complete");
+    snprintf(e.file, sizeof(e.file), "results/2030-05-05/%s.jsonl", ids[i]);
+    char f[4400];
+    snprintf(f, sizeof(f), "%s/results/2030-05-05", p);
+    mkdir(f, 0750);
+    snprintf(f, sizeof(f), "%s/%s", p, e.file);
+    write_file(f, "{\"input\":\"a\"}\n", 1);
+    CHECK(prb_state_index_put(&ix, &e));
+  }
+  CHECK_INT(prb_state_index_save(p, &ix, why, sizeof(why)), 0);
+  prb_state_index_free(&ix);
+  char f[4400];
+  snprintf(f, sizeof(f), "%s/results/2030-05-04", p);
+  mkdir(f, 0750);
+  snprintf(f, sizeof(f), "%s/results/2030-05-04/earlier.jsonl", p);
+  write_file(f, "{\"input\":\"a\"}\n", 1);
+  CHECK_INT(prb_state_index_open(p, &ix, NULL), 4);
+  if(ix.n == 4) {
+    CHECK_STR(ix.runs[0].id, "earlier");
+    for(size_t i = 0; i < 3; i++)
+      CHECK_STR(ix.runs[i + 1].id, ids[i]);
+  }
+  prb_state_index_free(&ix);
+}
+
 /* A network name cut inside a UTF-8 character (or with a stray byte) must
  * not make the index unsavable. */
 static void test_network_text(void)
@@ -495,6 +536,7 @@ int main(void)
   test_retention();
   test_rebuild();
   test_open_unlisted();
+  test_same_second_order();
   test_network_text();
   test_resumable();
   test_same_second();
