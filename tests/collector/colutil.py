@@ -172,6 +172,7 @@ class Collector:
         self.cmd = list(prefix) + [probe, "collector", "--archive", archive, "--listen", listen]
         if db:
             self.cmd += ["--db", db]
+        self.db = db
         self.cmd += list(extra)
         self.listen = listen
         self.base = "http://%s/" % listen
@@ -194,8 +195,10 @@ class Collector:
             if self.proc.poll() is not None:
                 raise RuntimeError("the collector exited with %s:\n%s" %
                                    (self.proc.returncode, self.log_text()))
-            st, _, _ = http("GET", self.base, timeout=2, prefix=probe_from)
-            if st == 200:
+            st, _, body = http("GET", self.base, timeout=2, prefix=probe_from)
+            # With a database, ready once it is connected and its schema in
+            # place ("ok"): it answers before that, with 503 to records.
+            if st == 200 and (not self.db or b'"status":"ok"' in body):
                 return
             time.sleep(0.1)
         raise RuntimeError("the collector did not answer within %d s:\n%s" %
