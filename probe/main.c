@@ -8,10 +8,12 @@
 #include "lists/lists_check.h"
 #include "report/analyze_cmd.h"
 #include "report/report.h"
+#include "servers/collector.h"
 #include "servers/helper.h"
 #include "volunteer/onboard.h"
 #include "volunteer/results_cmd.h"
 #include "volunteer/run_cmd.h"
+#include "volunteer/upload_cmd.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -24,10 +26,12 @@ static const struct command {
   {"run", prb_run_main},               /* volunteer/run_cmd.c */
   {"onboard", prb_onboard_main},       /* volunteer/onboard.c */
   {"results", prb_results_main},       /* volunteer/results_cmd.c */
+  {"upload", prb_upload_main},         /* volunteer/upload_cmd.c */
   {"lists", prb_lists_main},           /* lists/lists_check.c */
   {"report", prb_report_main},         /* report/report.c */
   {"analyze", prb_analyze_main},       /* report/analyze_cmd.c */
   {"helper", prb_helper_main},         /* servers/helper.c */
+  {"collector", prb_collector_main},   /* servers/collector.c */
 };
 
 int main(int argc, char **argv)

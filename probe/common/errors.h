@@ -16,7 +16,9 @@ enum prb_exit {
   PRB_EXIT_DISK_FULL = 8,   /* no space left for the results; records kept */
   PRB_EXIT_BUSY = 9,        /* another run holds the output folder's lock */
   PRB_EXIT_NO_CONSENT = 10, /* scheduled run without the volunteer's consent */
-  PRB_EXIT_CONFIG = 11      /* the configuration file is malformed */
+  PRB_EXIT_CONFIG = 11,     /* the configuration file is malformed */
+  PRB_EXIT_UPLOAD_WAITING = 12 /* `upload`: records still wait for a
+                                  collector; they go next time */
 };
 
 #endif

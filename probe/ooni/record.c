@@ -777,6 +777,13 @@ static bool random_bytes(unsigned char *p, size_t n)
 void prb_record_make_report_id(char *out, size_t outlen, const char *cc,
                                const char *asn)
 {
+  prb_record_report_id_for(out, outlen, "webconnectivity", cc, asn, 0);
+}
+
+void prb_record_report_id_for(char *out, size_t outlen, const char *test,
+                              const char *cc, const char *asn,
+                              unsigned collector)
+{
   static const char alnum[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   char stamp[20], ccs[3] = "ZZ", asns[12], rnd[17];
@@ -819,8 +826,8 @@ void prb_record_make_report_id(char *out, size_t outlen, const char *cc,
         rnd[k++] = alnum[buf[i] % 62];
   }
   rnd[16] = '\0';
-  snprintf(out, outlen, "%s_webconnectivity_%s_%s_n0_%s", stamp, ccs, asns,
-           rnd);
+  snprintf(out, outlen, "%s_%.29s_%s_%s_n%u_%s", stamp, test, ccs, asns,
+           collector, rnd);
 }
 
 void prb_record_time(char out[20], double t)

@@ -53,9 +53,17 @@ char *prb_record_dump(json_t *rec, const struct prb_scrub *scrub,
                       size_t *len);
 
 /* Writes the report_id OONI's backend would give:
- * YYYYmmddTHHMMSSZ_webconnectivity_CC_ASN_n0_<16 random letters/digits>. */
+ * YYYYmmddTHHMMSSZ_webconnectivity_CC_ASN_n0_<16 random letters/digits>
+ * (n0: made by the probe itself, no collector). */
 void prb_record_make_report_id(char *out, size_t outlen, const char *cc,
                                const char *asn);
+
+/* The same for any test (its name without underscores, at most 29
+ * letters and digits) and collector number: ..._<test>_CC_ASN_n<collector>_...
+ * A malformed cc or asn gives ZZ or 0, as OONI's backend does. */
+void prb_record_report_id_for(char *out, size_t outlen, const char *test,
+                              const char *cc, const char *asn,
+                              unsigned collector);
 
 /* "YYYY-MM-DD hh:mm:ss" in UTC for t (seconds since the epoch). */
 void prb_record_time(char out[20], double t);

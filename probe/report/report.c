@@ -3,6 +3,7 @@
 #include "report/report.h"
 #include "common/errors.h"
 #include "report/report_count.h"
+#include "report/report_db.h"
 #include "report/report_fmt.h"
 #include "report/report_input.h"
 #include "report/report_names.h"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 {
   fprintf(f,
 "Usage: accessprobe report [options] FILE|DIR...\n"
+"       accessprobe report [options] --db URL [FILE|DIR...]\n"
 "\n"
 "Access counts for a period from JSON Lines records (accessprobe's or OONI\n"
 "Probe's web_connectivity), plain or gzip-compressed. A DIR is searched\n"
@@ -60,6 +62,9 @@ static void usage(FILE *f)
 "                         confirmed (default 2)\n"
 "      --max-refs N       measurements listed per site and network in the\n"
 "                         JSON output (default %d; all are counted)\n"
+"      --db URL           also count the records of the collector's PostgreSQL\n"
+"                         database (postgresql://...); FILE|DIR may then be\n"
+"                         left out\n"
 "      --stats            print lines, bytes and MB/s read on standard error\n"
 "  -h, --help             this text\n"
 "\n"
@@ -158,11 +163,13 @@ static const char *skip_reason_too_long(void)
   return "line longer than 16 MiB: skipped";
 }
 
-static void read_file(struct ctx *c, const char *path)
+/* Counts the lines of path, or with db (path: its name) the rows of the
+ * collector's database, which are lines of the same records. */
+static void read_file(struct ctx *c, const char *path, struct prb_dbrows *db)
 {
   const char *err = NULL;
-  struct prb_lines *in = prb_lines_open(path, 0, &err);
-  if(!in) {
+  struct prb_lines *in = db ? NULL : prb_lines_open(path, 0, &err);
+  if(!in && !db) {
     fprintf(stderr, "accessprobe report: %s: %s: %s\n", path, err,
             strerror(errno));
     prb_rep_note(c->rep, 0, 0, 0, true);
@@ -173,6 +180,7 @@ static void read_file(struct ctx *c, const char *path)
   if(file == UINT32_MAX) {
     c->oom = 1;
     prb_lines_close(in);
+    prb_dbrows_close(db);
     return;
   }
   const char *line;
@@ -180,16 +188,17 @@ static void read_file(struct ctx *c, const char *path)
   uint64_t lineno = 0, other = 0;
   bool broken = false;
   for(;;) {
-    enum prb_lines_status st = prb_lines_next(in, &line, &len, &lineno);
+    enum prb_lines_status st = db ? prb_dbrows_next(db, &line, &len, &lineno)
+                               : prb_lines_next(in, &line, &len, &lineno);
     if(st == PRB_LINES_EOF)
       break;
     if(st == PRB_LINES_ERROR) {
-      if(prb_lines_error_at_end(in))
-        fprintf(stderr, "accessprobe report: %s: %s\n", path,
-                prb_lines_error(in));
+      const char *why = db ? prb_dbrows_error(db) : prb_lines_error(in);
+      if(!db && prb_lines_error_at_end(in))
+        fprintf(stderr, "accessprobe report: %s: %s\n", path, why);
       else
         fprintf(stderr, "accessprobe report: %s: %s after line %llu\n",
-                path, prb_lines_error(in), (unsigned long long)lineno);
+                path, why, (unsigned long long)lineno);
       broken = true;
       break;
     }
@@ -221,24 +230,39 @@ static void read_file(struct ctx *c, const char *path)
     if(c->oom)
       break;
   }
-  c->bytes += prb_lines_bytes(in);
+  uint64_t bytes = db ? prb_dbrows_bytes(db) : prb_lines_bytes(in);
+  c->bytes += bytes;
   c->lines += lineno;
-  prb_rep_note(c->rep, lineno, prb_lines_bytes(in), other, broken);
+  prb_rep_note(c->rep, lineno, bytes, other, broken);
   if(broken)
     c->unreadable = 1;
   prb_lines_close(in);
+  prb_dbrows_close(db);
+}
+
+static void read_db(struct ctx *c, const char *conninfo)
+{
+  char why[1024];
+  struct prb_dbrows *db = prb_dbrows_open(conninfo, why, sizeof(why));
+  if(!db) {
+    fprintf(stderr, "accessprobe report: %s\n", why);
+    prb_rep_note(c->rep, 0, 0, 0, true);
+    c->unreadable = 1;
+    return;
+  }
+  read_file(c, prb_dbrows_name(db), db);
 }
 
 static int read_one(void *ctx, const char *path)
 {
   struct ctx *c = ctx;
-  read_file(c, path);
+  read_file(c, path, NULL);
   return c->oom;
 }
 
 enum {
   OPT_FROM = 256, OPT_TO, OPT_MONTH, OPT_CC, OPT_ASN, OPT_CAT, OPT_MIN,
-  OPT_REFS, OPT_STATS, OPT_TITLE, OPT_NAMES
+  OPT_REFS, OPT_STATS, OPT_TITLE, OPT_NAMES, OPT_DB
 };
 
 #define TITLE_MAX 200   /* bytes */
@@ -302,6 +326,7 @@ enum prb_exit prb_report_main(int argc, char **argv)
     {"min-blocked", required_argument, NULL, OPT_MIN},
     {"max-refs", required_argument, NULL, OPT_REFS},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"db", required_argument, NULL, OPT_DB},
     {"title", required_argument, NULL, OPT_TITLE},
     {"network-names", required_argument, NULL, OPT_NAMES},
     {"help", no_argument, NULL, 'h'},
@@ -311,7 +336,7 @@ enum prb_exit prb_report_main(int argc, char **argv)
   memset(&o, 0, sizeof(o));
   o.from = INT32_MIN;
   o.to = INT32_MAX;
-  const char *out_path = NULL;
+  const char *out_path = NULL, *db = NULL;
   enum fmt fmt = FMT_MD;
   enum prb_lang lang = PRB_LANG_EN;
   bool stats = false;
@@ -408,6 +433,7 @@ enum prb_exit prb_report_main(int argc, char **argv)
         o.max_refs = (unsigned)v;
       break;
     case OPT_STATS: stats = true; break;
+    case OPT_DB: db = optarg; break;
     case 'h':
       usage(stdout);
       return PRB_EXIT_OK;
@@ -418,8 +444,8 @@ enum prb_exit prb_report_main(int argc, char **argv)
       return PRB_EXIT_USAGE;
     }
   }
-  if(optind >= argc) {
-    fprintf(stderr, "accessprobe report: no FILE or DIR given\n");
+  if(optind >= argc && !db) {
+    fprintf(stderr, "accessprobe report: no FILE or DIR given (nor --db)\n");
     usage(stderr);
     return PRB_EXIT_USAGE;
   }
@@ -472,6 +498,8 @@ enum prb_exit prb_report_main(int argc, char **argv)
     else if(w)
       c.unreadable = 1;
   }
+  if(db && !c.oom)
+    read_db(&c, db);
   double t1 = prb_now();
   int rc = PRB_EXIT_OK;
   if(c.oom || prb_rep_finish(c.rep) || (prev && prb_rep_finish(prev)) ||

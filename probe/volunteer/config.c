@@ -297,6 +297,18 @@ static void read_urls(struct ctx *x, const char *key, json_t *v, size_t max,
   }
 }
 
+/* Base URLs of collectors: http or https, nothing after the path (the
+ * protocol's paths are appended to it). */
+static void read_collectors(struct ctx *x, struct prb_config *c, json_t *v)
+{
+  read_urls(x, "collectors", v, PRB_MAX_COLLECTORS, true, c->collectors,
+            &c->n_collectors);
+  for(size_t i = 0; i < c->n_collectors; i++)
+    if(strchr(c->collectors[i], '?'))
+      bad(x, NULL, "collectors", "collectors: entry %zu: a collector's base "
+          "URL has no ?query", i + 1);
+}
+
 static void set_path(struct ctx *x, const char *key, json_t *v, char **out)
 {
   const char *s;
@@ -430,8 +442,7 @@ static void read_top(struct ctx *x, struct prb_config *c, json_t *root)
                 &c->n_controls);
       c->no_control = json_is_array(v) && !json_array_size(v);
     } else if(!strcmp(k, "collectors"))
-      read_urls(x, k, v, PRB_MAX_COLLECTORS, true, c->collectors,
-                &c->n_collectors);
+      read_collectors(x, c, v);
     else if(!strcmp(k, "ooni_upload")) {
       if(!json_is_boolean(v))
         bad(x, NULL, k, "ooni_upload: expected true or false");
@@ -622,6 +633,17 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err)
   json_decref(root);
   free(text);
   return x.ok;
+}
+
+const char *prb_config_arg(int argc, char **argv)
+{
+  const char *config = NULL;
+  for(int i = 1; i < argc; i++)
+    if(!strcmp(argv[i], "--config") && i + 1 < argc)
+      config = argv[i + 1];
+    else if(!strncmp(argv[i], "--config=", 9))
+      config = argv[i] + 9;
+  return config;
 }
 
 int prb_config_state_dir(int *argc, char **argv, char *dir, size_t dirlen)

@@ -84,6 +84,11 @@ bool prb_config_load(struct prb_config *c, const char *path, FILE *err);
  * out. */
 bool prb_config_parse_asn(const char *s, char *out, size_t outlen);
 
+/* The value of --config FILE (or --config=FILE) in argv, NULL when none:
+ * for a command that needs the file before prb_config_state_dir takes
+ * the option out. */
+const char *prb_config_arg(int argc, char **argv);
+
 /* For the commands that read a state folder (onboard, results): takes
  * --config FILE and --state-dir DIR out of argv (in place, *argc
  * updated) and finds the state folder the way runs do: --state-dir, else

@@ -467,12 +467,7 @@ enum prb_exit prb_onboard_main(int argc, char **argv)
 {
   prb_words_use(prb_words_env_lang());
   /* The configuration file is the one the servers are written to. */
-  const char *config = NULL;
-  for(int i = 1; i < argc; i++)
-    if(!strcmp(argv[i], "--config") && i + 1 < argc)
-      config = argv[i + 1];
-    else if(!strncmp(argv[i], "--config=", 9))
-      config = argv[i] + 9;
+  const char *config = prb_config_arg(argc, argv);
   char dir[4096];
   int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
   if(rc >= 0)

@@ -8,6 +8,7 @@
 #include "volunteer/lock.h"
 #include "volunteer/progress.h"
 #include "volunteer/state.h"
+#include "volunteer/upload.h"
 #include "volunteer/words.h"
 
 #include <errno.h>
@@ -72,7 +73,60 @@ static void offline_banner(const struct prb_index *ix, FILE *out)
           since ? since : prb_tr("none"));
 }
 
-static int list_json(const char *dir, struct prb_index *ix, FILE *out)
+/* Where the records went: the configured collectors. */
+struct uploads {
+  const char *urls[PRB_MAX_COLLECTORS + 1];
+  size_t n;
+};
+
+static uint64_t records_of(const struct prb_run_entry *e)
+{
+  uint64_t n = 0;
+  for(int v = 0; v < PRB_STATE_VERDICTS; v++)
+    n += e->counts[v];
+  return n;
+}
+
+/* One line per run: what each collector took and what waits. */
+static void upload_line(const char *dir, const struct prb_run_entry *e,
+                        const struct uploads *up, FILE *out)
+{
+  if(!up->n || !e->file[0])
+    return;
+  fprintf(out, "     %s", prb_tr("upload:"));
+  for(size_t i = 0; i < up->n; i++) {
+    struct prb_upload_result st;
+    prb_upload_status(dir, up->urls[i], e->file, records_of(e), &st);
+    fprintf(out, "%s %s ", i ? ";" : "", up->urls[i]);
+    fprintf(out, prb_tr("%llu stored"), (unsigned long long)st.acked);
+    if(st.refused || st.skipped)
+      fprintf(out, prb_tr(", %llu refused"),
+              (unsigned long long)(st.refused + st.skipped));
+    fprintf(out, prb_tr(", %llu waiting"), (unsigned long long)st.waiting);
+  }
+  fprintf(out, "\n");
+}
+
+static json_t *upload_json(const char *dir, const struct prb_run_entry *e,
+                           const struct uploads *up)
+{
+  json_t *a = json_array();
+  for(size_t i = 0; a && e->file[0] && i < up->n; i++) {
+    struct prb_upload_result st;
+    prb_upload_status(dir, up->urls[i], e->file, records_of(e), &st);
+    json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I, s:I}",
+                                       "collector", up->urls[i], "stored",
+                                       (json_int_t)st.acked, "refused",
+                                       (json_int_t)st.refused,
+                                       "not_uploadable",
+                                       (json_int_t)st.skipped, "waiting",
+                                       (json_int_t)st.waiting));
+  }
+  return a ? a : json_array();
+}
+
+static int list_json(const char *dir, struct prb_index *ix,
+                     const struct uploads *up, FILE *out)
 {
   int held = prb_lock_held(dir);
   for(size_t i = 0; i < ix->n; i++) {
@@ -86,7 +140,7 @@ static int list_json(const char *dir, struct prb_index *ix, FILE *out)
     /* The name came from a person or a file: never let one bad byte make
      * the whole listing fail. */
     json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, "
-                          "s:o, s:s?}", "n", (int)(i + 1), "id", e->id,
+                          "s:o, s:s?, s:o}", "n", (int)(i + 1), "id", e->id,
                           "started", e->started, "status", st,
                           "probe_asn", e->asn, "probe_cc", e->cc,
                           "probe_network_name",
@@ -94,7 +148,8 @@ static int list_json(const char *dir, struct prb_index *ix, FILE *out)
                           "file", prb_json_text(e->file, strlen(e->file)),
                           "left", (json_int_t)e->left,
                           "verdicts", c ? c : json_object(),
-                          "control", e->control[0] ? e->control : NULL);
+                          "control", e->control[0] ? e->control : NULL,
+                          "uploads", upload_json(dir, e, up));
     if(o && e->control_unreachable)
       json_object_set_new(o, "control_unreachable", json_pack(
         "{s:I, s:s}", "measurements", (json_int_t)e->control_unreachable,
@@ -124,7 +179,8 @@ static size_t max_size(size_t a, size_t b)
   return a > b ? a : b;
 }
 
-static void list_text(const char *dir, struct prb_index *ix, FILE *out)
+static void list_text(const char *dir, struct prb_index *ix,
+                      const struct uploads *up, FILE *out)
 {
   int held = prb_lock_held(dir);
   const char *head[C_COUNT] = {
@@ -195,6 +251,7 @@ static void list_text(const char *dir, struct prb_index *ix, FILE *out)
                            "unreachable for %zu measurements: %s)\n",
                            e->control_unreachable), e->control_unreachable,
               e->control_how[0] ? e->control_how : "other");
+    upload_line(dir, e, up, out);
   }
   if(without)
     fprintf(out, "\n%s", prb_tr("Runs without a control (\"no\" above) "
@@ -208,16 +265,16 @@ static void list_text(const char *dir, struct prb_index *ix, FILE *out)
 }
 
 static int list_runs(const char *dir, struct prb_index *ix, bool json,
-                     FILE *out)
+                     const struct uploads *up, FILE *out)
 {
   if(json)
-    return list_json(dir, ix, out);
+    return list_json(dir, ix, up, out);
   if(!ix->n) {
     fprintf(out, prb_tr("No runs yet in %s.\n"), dir);
     return PRB_EXIT_OK;
   }
   offline_banner(ix, out);
-  list_text(dir, ix, out);
+  list_text(dir, ix, up, out);
   return PRB_EXIT_OK;
 }
 
@@ -397,7 +454,7 @@ static int usage_error(const char *arg)
 
 /* The command once the folder is chosen. */
 static enum prb_exit results(const char *state_dir, int argc, char **argv,
-                             FILE *out)
+                             const struct uploads *up, FILE *out)
 {
   bool json = false;
   const char *show = NULL;
@@ -434,7 +491,7 @@ static enum prb_exit results(const char *state_dir, int argc, char **argv,
     return PRB_EXIT_INTERNAL;
   }
   int rc = show ? show_run(state_dir, &ix, show, out) :
-           list_runs(state_dir, &ix, json, out);
+           list_runs(state_dir, &ix, json, up, out);
   prb_state_index_free(&ix);
   return rc;
 }
@@ -442,10 +499,20 @@ static enum prb_exit results(const char *state_dir, int argc, char **argv,
 enum prb_exit prb_results_main(int argc, char **argv)
 {
   char dir[4096];
+  const char *config = prb_config_arg(argc, argv);
   prb_words_use(prb_words_env_lang());
   int rc = prb_config_state_dir(&argc, argv, dir, sizeof(dir));
   if(rc >= 0)
     return rc;
   prb_words_use_for(dir);
-  return results(dir, argc, argv, stdout);
+  struct prb_config cf;
+  struct uploads up;
+  prb_config_init(&cf);
+  /* Checked already by prb_config_state_dir when it mattered. */
+  if(!prb_config_load(&cf, config, NULL))
+    prb_config_free(&cf);
+  up.n = prb_upload_collectors(&cf, up.urls);
+  rc = results(dir, argc, argv, &up, stdout);
+  prb_config_free(&cf);
+  return rc;
 }

@@ -30,9 +30,11 @@ void prb_run_usage(FILE *f)
 "                           [--state-dir DIR] [--config FILE]\n"
 "       accessprobe results [show RUN] [--json] [--state-dir DIR]\n"
 "       accessprobe lists check FILE...\n"
+"       accessprobe upload [options] [FILE...]     (see upload --help)\n"
 "       accessprobe report [options] FILE|DIR...   (see report --help)\n"
 "       accessprobe analyze [options] FILE|DIR...  (see analyze --help)\n"
 "       accessprobe helper [options]               (see helper --help)\n"
+"       accessprobe collector [options]            (see collector --help)\n"
 "       accessprobe --help | --version\n"
 "\n"
 "Measures whether websites are reachable from this network, the way OONI\n"
@@ -96,7 +98,8 @@ void prb_run_usage(FILE *f)
 "went down during the run: records so far kept, later ones not made),\n"
 "6 interrupted (finished records kept), 7 lists check found bad rows,\n"
 "8 disk full (finished records kept), 9 another run holds the output\n"
-"folder, 10 no consent for a scheduled run, 11 malformed configuration.\n",
+"folder, 10 no consent for a scheduled run, 11 malformed configuration,\n"
+"12 (upload) records still wait for a collector.\n",
         f);
 }
 

@@ -6,6 +6,7 @@
 #include "volunteer/onboard.h"
 #include "volunteer/lock.h"
 #include "volunteer/state.h"
+#include "volunteer/upload.h"
 #include "volunteer/words.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #define SCHEDULED_BUDGET 7200   /* seconds, when none is configured */
+#define UPLOAD_BUDGET 600       /* seconds of uploading after a run */
 #define MIN_FREE_BYTES (1024 * 1024) /* below this, a run cannot start */
 /* 2025-01-01: a clock before this is wrong (a Raspberry Pi without a clock
  * battery boots in the past), and every TLS handshake would fail. */
@@ -82,6 +84,29 @@ static void offline_notice(const struct prb_index *ix)
                            "scripts/install-schedule allowed it; run `sudo "
                            "scripts/install-schedule` again (see "
                            "docs/volunteers.md)\n"), addr);
+}
+
+/* After measuring: every record not yet taken by a configured collector
+ * goes now (this run's and what earlier runs left); what cannot go waits
+ * for the next run. The run's exit status stays the measurement's. */
+static void upload_after(const char *dir, const struct prb_config *cf)
+{
+  struct prb_upload_opts o;
+  memset(&o, 0, sizeof(o));
+  o.n_collectors = prb_upload_collectors(cf, o.collectors);
+  if(!o.n_collectors)
+    return;
+  o.state_dir = dir;
+  o.budget = UPLOAD_BUDGET;
+  o.timeout = 60;
+  o.retry_base = 15;
+  o.parallel = PRB_UPLOAD_PARALLEL;
+  o.log = stderr;
+  enum prb_exit rc = prb_upload(&o, NULL);
+  if(rc != PRB_EXIT_OK && rc != PRB_EXIT_UPLOAD_WAITING &&
+     rc != PRB_EXIT_INTERRUPTED)
+    fprintf(stderr, "accessprobe: the upload failed (status %d); the records "
+            "stay in %s and go next time\n", (int)rc, dir);
 }
 
 static void save_index(const char *dir, const struct prb_index *ix)
@@ -202,9 +227,14 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
     rc = PRB_EXIT_INTERNAL;
     goto out;
   }
-  /* Old runs go first, so the SD card has room for this one. */
-  prb_state_retain(dir, &ix, cf->retention_days, cf->retention_max_mb, e.id,
-                   stderr);
+  /* Old runs go first, so the SD card has room for this one; runs whose
+   * records still wait for a collector stay unless room forces it. */
+  const char *urls[PRB_MAX_COLLECTORS + 1];
+  struct prb_upload_hold uh = {dir, urls, prb_upload_collectors(cf, urls)};
+  struct prb_retain_hold hold;
+  prb_upload_hold(&hold, &uh);
+  prb_state_retain_hold(dir, &ix, cf->retention_days, cf->retention_max_mb,
+                        e.id, &hold, stderr);
   save_index(dir, &ix);
   if(free_bytes(dir) < MIN_FREE_BYTES) {
     fprintf(stderr, prb_tr("accessprobe: the disk holding %s is full (less "
@@ -240,6 +270,9 @@ enum prb_exit prb_run_in_state(struct prb_run_cli *c, const struct prb_config *c
   }
   if(rc == PRB_EXIT_OFFLINE && c->scheduled)
     offline_notice(&ix);
+  /* Offline, nothing would get through: the next run uploads. */
+  if(rc != PRB_EXIT_INTERRUPTED && rc != PRB_EXIT_OFFLINE)
+    upload_after(dir, cf);
 out:
   prb_state_index_free(&ix);
   prb_lock_release(lock);

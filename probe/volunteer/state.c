@@ -587,7 +587,8 @@ static unsigned long long run_bytes(const char *dir,
 }
 
 static void delete_run(const char *dir, struct prb_index *ix, size_t i,
-                       const char *why, FILE *log)
+                       const char *why, const struct prb_retain_hold *hold,
+                       FILE *log)
 {
   struct prb_run_entry *e = &ix->runs[i];
   char p[4096], side[4200];
@@ -599,6 +600,8 @@ static void delete_run(const char *dir, struct prb_index *ix, size_t i,
     if(prb_dir_of(p, day, sizeof(day)))
       rmdir(day);               /* the dated folder, once empty */
   }
+  if(hold && hold->deleted)
+    hold->deleted(hold->arg, e);
   if(log)
     fprintf(log, "accessprobe: retention: deleted run %s (%s)\n", e->id,
             why);
@@ -607,10 +610,26 @@ static void delete_run(const char *dir, struct prb_index *ix, size_t i,
   ix->n--;
 }
 
+/* Records of run e still waiting for a collector (0 without a hold). */
+static size_t held(const struct prb_retain_hold *hold,
+                   const struct prb_run_entry *e, char *who, size_t wholen)
+{
+  who[0] = '\0';
+  return hold && hold->waiting ? hold->waiting(hold->arg, e, who, wholen) : 0;
+}
+
 size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
                         long max_mb, const char *keep_id, FILE *log)
 {
+  return prb_state_retain_hold(dir, ix, days, max_mb, keep_id, NULL, log);
+}
+
+size_t prb_state_retain_hold(const char *dir, struct prb_index *ix, long days,
+                             long max_mb, const char *keep_id,
+                             const struct prb_retain_hold *hold, FILE *log)
+{
   size_t deleted = 0;
+  char who[512];
   /* Ages count back from the newest earlier run, not from the wall clock
    * alone: a clock years ahead would otherwise delete every run. */
   time_t now = time(NULL), ref = (time_t)-1;
@@ -627,7 +646,15 @@ size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
     time_t t = parse_iso(e->started);
     bool keep = keep_id && !strcmp(e->id, keep_id);
     if(!keep && t != (time_t)-1 && ref - t > (time_t)days * 86400) {
-      delete_run(dir, ix, i, "older than the retention limit", log);
+      size_t w = held(hold, e, who, sizeof(who));
+      if(w) {
+        if(log)
+          fprintf(log, "accessprobe: retention: kept run %s past the age "
+                  "limit: %zu records still wait for %s\n", e->id, w, who);
+        i++;
+        continue;
+      }
+      delete_run(dir, ix, i, "older than the retention limit", hold, log);
       deleted++;
     } else
       i++;
@@ -635,15 +662,26 @@ size_t prb_state_retain(const char *dir, struct prb_index *ix, long days,
   unsigned long long total = 0, cap = (unsigned long long)max_mb << 20;
   for(size_t i = 0; i < ix->n; i++)
     total += run_bytes(dir, &ix->runs[i]);
-  /* The index is oldest first: delete from the front. */
-  for(size_t i = 0; i < ix->n && total > cap;) {
-    if(keep_id && !strcmp(ix->runs[i].id, keep_id)) {
-      i++;
-      continue;
+  /* The index is oldest first: delete from the front; runs still waiting
+   * for a collector only when the others were not enough. */
+  for(int pass = 0; pass < 2; pass++)
+    for(size_t i = 0; i < ix->n && total > cap;) {
+      struct prb_run_entry *e = &ix->runs[i];
+      size_t w = keep_id && !strcmp(e->id, keep_id) ? 0 :
+                 held(hold, e, who, sizeof(who));
+      if((keep_id && !strcmp(e->id, keep_id)) || (w && pass == 0)) {
+        i++;
+        continue;
+      }
+      char why[700];
+      if(w)
+        snprintf(why, sizeof(why), "results over the size limit; %zu of its "
+                 "records never reached %s and are lost", w, who);
+      else
+        snprintf(why, sizeof(why), "results over the size limit");
+      total -= run_bytes(dir, e);
+      delete_run(dir, ix, i, why, hold, log);
+      deleted++;
     }
-    total -= run_bytes(dir, &ix->runs[i]);
-    delete_run(dir, ix, i, "results over the size limit", log);
-    deleted++;
-  }
   return deleted;
 }

@@ -152,6 +152,24 @@ void prb_state_now(char out[24]);
 int prb_state_count(const char *path, size_t counts[PRB_STATE_VERDICTS],
                     size_t *total);
 
+/* What retention must know of uploads: how many records of a run still
+ * wait for a collector (and which, into who), and that a run is gone (its
+ * upload cursors go with it). */
+struct prb_retain_hold {
+  size_t (*waiting)(void *arg, const struct prb_run_entry *e, char *who,
+                    size_t wholen);
+  void (*deleted)(void *arg, const struct prb_run_entry *e);
+  void *arg;
+};
+
+/* prb_state_retain, keeping runs whose records still wait for a collector:
+ * never deleted for their age; for the size limit only when deleting
+ * every other run was not enough, and then said on log with what is
+ * lost. hold may be NULL. */
+size_t prb_state_retain_hold(const char *dir, struct prb_index *ix, long days,
+                             long max_mb, const char *keep_id,
+                             const struct prb_retain_hold *hold, FILE *log);
+
 /* Deletes runs older than days, then the oldest runs until the results
  * take at most max_mb MiB; keep_id (may be NULL) is never deleted. Ages
  * are counted from the start of the newest run other than keep_id (or

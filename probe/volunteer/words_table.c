@@ -687,6 +687,11 @@ const struct prb_words_entry prb_words_table[] = {
     "(accessprobe results показывает их).\n",
     "Жинағыш берілмеген: нәтижелер осы компьютерде қалады (accessprobe "
     "results оларды көрсетеді).\n"),
+  /* results: what each collector took of a run */
+  T("upload:", "отправка:", "жіберу:"),
+  T("%llu stored", "сохранено: %llu", "сақталды: %llu"),
+  T(", %llu refused", ", отклонено: %llu", ", қабылданбады: %llu"),
+  T(", %llu waiting", ", ждут отправки: %llu", ", жіберуді күтуде: %llu"),
   T("Sending to OONI: on (\"ooni_upload\": true); OONI publishes everything "
     "it receives, openly.\n",
     "Отправка в OONI: включена (\"ooni_upload\": true); OONI открыто "
@@ -742,6 +747,10 @@ const struct prb_words_entry prb_words_table[] = {
     "lists: элемент %zu: путь слишком длинный или не хватает памяти",
     "lists: %zu-элемент: жол тым ұзын не жады жетпеді"),
   T("%s: entry %zu: %s", "%s: элемент %zu: %s", "%s: %zu-элемент: %s"),
+  T("collectors: entry %zu: a collector's base URL has no ?query",
+    "collectors: элемент %zu: в базовом адресе сборщика не бывает ?запроса",
+    "collectors: %zu-элемент: жинағыштың негізгі мекенжайында ?сұраныс "
+    "болмайды"),
   T("%s: path too long or out of memory",
     "%s: путь слишком длинный или не хватает памяти",
     "%s: жол тым ұзын не жады жетпеді"),

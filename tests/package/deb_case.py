@@ -18,7 +18,8 @@
    `systemctl enable accessprobe.timer`; the lists found where installed
    (and, for the build tree's binary, in the source tree); a scheduled run
    as the service user in the censorship lab (tests/lab/lab.sh, its
-   control the installed binary); the helper as its unit starts it; then
+   control the installed binary); the helper and the collector as their
+   units start them; then
    apt-get purge, and every change left in the overlays' upper layers is
    judged: only Debian's bookkeeping and the system user and group (which
    Debian keeps) may remain.
@@ -207,15 +208,19 @@ def inspect(c, args, debs, work):
                  "/usr/share/doc/accessprobe/examples/cron.d/accessprobe"):
         c.expect(path in paths["accessprobe"], "accessprobe lacks %s" % path)
     for path in ("/lib/systemd/system/accessprobe-helper.service",
-                 "/etc/default/accessprobe-helper"):
+                 "/etc/default/accessprobe-helper",
+                 "/lib/systemd/system/accessprobe-collector.service",
+                 "/etc/default/accessprobe-collector",
+                 "/usr/share/doc/accessprobe-server/deploy.md.gz"):
         c.expect(path in paths["accessprobe-server"], "accessprobe-server lacks %s" % path)
     for name, ps in paths.items():
         c.expect(not any("install-schedule" in x or "/dist/" in x for x in ps),
                  "%s ships the source install's files (install-schedule, dist/)" % name)
-    for name, conf in (("accessprobe", "/etc/accessprobe/config.json"),
-                       ("accessprobe-server", "/etc/default/accessprobe-helper")):
+    for name, conf in (("accessprobe", ["/etc/accessprobe/config.json"]),
+                       ("accessprobe-server", ["/etc/default/accessprobe-collector",
+                                               "/etc/default/accessprobe-helper"])):
         p = run(["dpkg-deb", "--info", debs[name], "conffiles"])
-        c.eq(p.stdout.split(), [conf], "%s conffiles" % name)
+        c.eq(sorted(p.stdout.split()), conf, "%s conffiles" % name)
     # The packaged binary looks for its lists where they are installed only.
     x = os.path.join(work, "x")
     run(["dpkg-deb", "-x", debs["accessprobe"], x])
@@ -339,11 +344,12 @@ def check_installed(c, args):
     c.expect("accessprobe %s" % args.version in m.stdout, "the man page does not say version %s"
              % args.version)
     units = ["/lib/systemd/system/" + u for u in
-             ("accessprobe.service", "accessprobe.timer", "accessprobe-helper.service")]
+             ("accessprobe.service", "accessprobe.timer", "accessprobe-helper.service",
+              "accessprobe-collector.service")]
     p = run(["systemd-analyze", "verify"] + units, timeout=60)
     expect_run(c, p, 0, "systemd-analyze verify (installed units)")
     c.eq(p.stderr.strip(), "", "systemd-analyze verify messages")
-    for u in (units[0], units[2]):
+    for u in (units[0], units[2], units[3]):
         p = run(["systemd-analyze", "security", "--offline=true", u], timeout=60)
         m = re.search(r"Overall exposure level for \S+: ([\d.]+)", p.stdout + p.stderr)
         c.expect(m and float(m.group(1)) <= 2.0, "exposure level of %s: %s (want <= 2.0)"
@@ -362,11 +368,13 @@ def check_installed(c, args):
     except (KeyError, OSError) as e:
         c.expect(False, "system user or state folder: %s" % e)
     for pkg, conf in (("accessprobe", "/etc/accessprobe/config.json"),
-                      ("accessprobe-server", "/etc/default/accessprobe-helper")):
+                      ("accessprobe-server", "/etc/default/accessprobe-helper"),
+                      ("accessprobe-server", "/etc/default/accessprobe-collector")):
         p = run(["dpkg-query", "-W", "-f", "${Conffiles}", pkg])
         c.expect(conf in p.stdout, "%s is not a conffile of %s: %r" % (conf, pkg, p.stdout))
     # Installing enabled nothing.
-    for u in ("accessprobe.timer", "accessprobe-helper.service"):
+    for u in ("accessprobe.timer", "accessprobe-helper.service",
+              "accessprobe-collector.service"):
         p = run(["systemctl", "is-enabled", u])
         c.eq(p.stdout.strip(), "disabled", "systemctl is-enabled %s after installing" % u)
     links = [p for p in glob.glob("/etc/systemd/system/**", recursive=True) if "accessprobe" in p]
@@ -485,25 +493,28 @@ def check_measurement(c, args, env, work):
     c.eq([r.get("status") for r in runs], ["complete"], "runs listed by accessprobe results")
 
 
-def check_helper(c, args, env):
-    """The helper as its unit runs it: the options of its conffile."""
+def unit_command(unit, default_file, var):
+    """What the unit's ExecStart= runs, with the options of its conffile."""
     args_line = ""
-    with open("/etc/default/accessprobe-helper") as f:
+    with open(default_file) as f:
         for tok in shlex.split(f.read(), comments=True):
             k, _, v = tok.partition("=")
-            if k == "ACCESSPROBE_HELPER_ARGS":
+            if k == var:
                 args_line = v
-    cmd = [a for a in exec_start("accessprobe-helper.service")
-           if a != "$ACCESSPROBE_HELPER_ARGS"]
-    cmd += shlex.split(args_line)
-    c.eq(cmd[:2], ["/usr/bin/accessprobe", "helper"], "accessprobe-helper.service ExecStart")
+    return [a for a in exec_start(unit) if a != "$" + var] + shlex.split(args_line)
+
+
+def serve_as_unit(c, env, unit, cmd, url, use):
+    """Runs cmd in the lab's world namespace as the unit would, waits for
+    url to answer JSON, calls use(answer) and stops it with SIGTERM (it
+    must exit 0)."""
     ns = ["ip", "netns", "exec", env["NS_WORLD"]]
-    h = subprocess.Popen(ns + as_unit("accessprobe-helper.service") + cmd, stdout=subprocess.PIPE,
+    h = subprocess.Popen(ns + as_unit(unit) + cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
         body = ""
         for _ in range(50):
-            p = run(ns + ["curl", "-s", "--max-time", "2", "http://127.0.0.1:8080/"], timeout=10)
+            p = run(ns + ["curl", "-s", "--max-time", "2", url], timeout=10)
             if p.returncode == 0:
                 body = p.stdout
                 break
@@ -511,9 +522,8 @@ def check_helper(c, args, env):
         try:
             j = json.loads(body)
         except ValueError:
-            j = {}
-        c.eq((j.get("status"), j.get("software")), ("ok", "accessprobe " + args.version),
-             "the helper's health answer with its default options (%r)" % body)
+            j = {"answer": body}
+        use(j, ns)
     finally:
         h.send_signal(signal.SIGTERM)
         try:
@@ -521,7 +531,49 @@ def check_helper(c, args, env):
         except subprocess.TimeoutExpired:
             h.kill()
             h.communicate()
-    c.eq(h.returncode, 0, "the helper's exit status after SIGTERM")
+    c.eq(h.returncode, 0, "%s's exit status after SIGTERM" % unit)
+
+
+def check_helper(c, args, env):
+    """The helper as its unit runs it: the options of its conffile."""
+    cmd = unit_command("accessprobe-helper.service", "/etc/default/accessprobe-helper",
+                       "ACCESSPROBE_HELPER_ARGS")
+    c.eq(cmd[:2], ["/usr/bin/accessprobe", "helper"], "accessprobe-helper.service ExecStart")
+    serve_as_unit(c, env, "accessprobe-helper.service", cmd, "http://127.0.0.1:8080/",
+                  lambda j, ns: c.eq((j.get("status"), j.get("software")),
+                                     ("ok", "accessprobe " + args.version),
+                                     "the helper's health answer with its default options "
+                                     "(%r)" % j))
+
+
+def check_collector(c, args, env):
+    """The collector as its unit runs it: the options of its conffile, its
+    archive in its state folder; it answers a health check and opens a
+    report."""
+    unit = "accessprobe-collector.service"
+    cmd = unit_command(unit, "/etc/default/accessprobe-collector",
+                       "ACCESSPROBE_COLLECTOR_ARGS")
+    c.eq(cmd[:2], ["/usr/bin/accessprobe", "collector"], unit + " ExecStart")
+    state = "/var/lib/" + unit_keys(unit)["StateDirectory"]
+    os.makedirs(state, exist_ok=True)                 # systemd would make it
+    nobody = pwd.getpwnam("nobody")
+    os.chown(state, nobody.pw_uid, nobody.pw_gid)
+    tpl = json.dumps({"data_format_version": "0.2.0", "format": "json",
+                      "probe_asn": "AS65550", "probe_cc": "KZ", "software_name": "accessprobe",
+                      "software_version": args.version, "test_name": "web_connectivity",
+                      "test_start_time": "2026-01-01 00:00:00", "test_version": "0.4.3"})
+
+    def use(j, ns):
+        c.eq((j.get("status"), j.get("database")), ("ok", "none"),
+             "the collector's health answer with its default options (%r)" % j)
+        p = run(ns + ["curl", "-s", "--max-time", "5", "-H", "Content-Type: application/json",
+                      "--data-binary", tpl, "http://127.0.0.1:8081/report"], timeout=10)
+        c.expect("_webconnectivity_KZ_65550_n1_" in p.stdout,
+                 "the installed collector opens a report: %s" % shown(p))
+    serve_as_unit(c, env, unit, cmd, "http://127.0.0.1:8081/", use)
+    c.expect(os.path.isdir(os.path.join(state, "archive")), "the collector's archive in %s"
+             % state)
+    shutil.rmtree(state, ignore_errors=True)
 
 
 def lab(cmd, args):
@@ -572,6 +624,7 @@ def inside(args):
             check_consent(c, lab_env)
             check_measurement(c, args, lab_env, args.work)
             check_helper(c, args, lab_env)
+            check_collector(c, args, lab_env)
         lab(["down"], args)
         lab_up = False
         # Purge, then only what Debian keeps may remain.

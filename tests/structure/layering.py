@@ -23,8 +23,9 @@ FAMILIES = {
     "analysis": 2,
     "lists": 3,
     "engine": 4,
-    "report": 5, "volunteer": 5, "servers": 5,
-    "": 6,  # main.c, at the top of probe/
+    "store": 5,
+    "report": 6, "volunteer": 6, "servers": 6,
+    "": 7,  # main.c, at the top of probe/
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
