@@ -329,6 +329,13 @@ int prb_cp_store_form(const json_t *parsed, const char *rec, size_t len,
                       size_t whylen)
 {
   memset(out, 0, sizeof(*out));
+  /* Never JSON, but jansson lets a NUL right after a number pass
+   * ({"a":8<NUL>,...}); stored, it would cut the line for PostgreSQL and
+   * make it unreadable to the report. */
+  if(memchr(rec, '\0', len)) {
+    no(why, whylen, "the measurement holds a NUL byte: not JSON");
+    return -1;
+  }
   char *compact = malloc(len + 1);
   /* {"measurement_uid":"...","report_id":"..."} around the members */
   size_t cap = len + PRB_CP_UID_MAX + PRB_CP_RID_MAX + 64;

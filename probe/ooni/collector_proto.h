@@ -107,7 +107,8 @@ struct prb_cp_stored {
 
 /* From the record's text (valid JSON), its parse (already passed by
  * prb_cp_record_check) and the report it is submitted to (a report_id
- * prb_cp_rid_parse accepts). 0, or -1 with why (out of memory, or a
+ * prb_cp_rid_parse accepts). 0, or -1 with why (out of memory, a NUL
+ * byte in the text, which jansson lets pass after a number, or a
  * top-level key with an escape sequence, which could hide a second
  * report_id). */
 int prb_cp_store_form(const json_t *parsed, const char *rec, size_t len,

@@ -237,6 +237,17 @@ static void test_store_form(void)
                               sizeof(why)), -1);
   CHECK(strstr(why, "escape") != NULL);
   json_decref(sj);
+  /* jansson takes a NUL right after a number (fuzz.collector_proto): a
+   * stored line must never hold one. */
+  static const char nul[] = "{\"measurement_start_time\":\"2024-02-01 "
+    "10:14:45\",\"probe_cc\":\"KZ\",\"test_name\":\"web_connectivity\","
+    "\"x\":8\0,\"y\":1}";
+  json_t *nj = json_loadb(nul, sizeof(nul) - 1, 0, NULL);
+  CHECK(nj != NULL && json_object_get(nj, "y") != NULL);
+  CHECK_INT(prb_cp_store_form(nj, nul, sizeof(nul) - 1, rid1, &e, why,
+                              sizeof(why)), -1);
+  CHECK(strstr(why, "NUL") != NULL);
+  json_decref(nj);
   prb_cp_stored_free(&a);
   prb_cp_stored_free(&b);
   prb_cp_stored_free(&c);
