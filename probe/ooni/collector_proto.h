@@ -12,8 +12,10 @@
  * and test_name agreeing with it, a two-letter cc, AS<digits>, a lower-case
  * test_name of at most 30 bytes) and stricter where a monitor's collector
  * must be: AS0 and ZZ (unknown network) are refused with a reason rather
- * than silently dropped, probe_ip must be the placeholder 127.0.0.1, and
- * measurement_start_time must be a real time between 2012 and tomorrow.
+ * than silently dropped, probe_ip must be the placeholder 127.0.0.1,
+ * measurement_start_time must be a real time between 2012 and tomorrow,
+ * and test_name must have 2 to 29 letters and digits besides its '_' (what
+ * a report_id carries, so a report opened for it can take its records).
  *
  * A measurement_uid is "<YYYYmmddHHMMSS.ffffff>_<CC>_<testname>_<16 hex>"
  * like OONI's, but every part comes from the record itself (OONI uses the

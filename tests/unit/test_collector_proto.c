@@ -72,6 +72,27 @@ static void test_template(void)
   json_object_set_new(body, "probe_cc", json_string("KZ"));
   json_object_set_new(body, "test_name", json_string("Web-Connectivity"));
   CHECK(!prb_cp_template_read(body, false, &u, why, sizeof(why)));
+  /* Only names a report_id can carry (fuzz.collector_proto): the report
+   * opened for them must take their records. */
+  static const char *uncarried[] = {"a", "_", "a__", "abcdefghijabcdefghij"
+                                    "abcdefghij"};
+  for(size_t i = 0; i < sizeof(uncarried) / sizeof(uncarried[0]); i++) {
+    json_object_set_new(body, "test_name", json_string(uncarried[i]));
+    CHECK(!prb_cp_template_read(body, false, &u, why, sizeof(why)));
+    CHECK(strstr(why, "2 to 29") != NULL);
+  }
+  json_object_set_new(body, "test_name", json_string("abcdefghijabcdefghij"
+                                                     "abcdefghi_"));
+  CHECK(prb_cp_template_read(body, false, &u, why, sizeof(why)));
+  char rid[PRB_CP_RID_MAX];
+  struct prb_cp_rid r;
+  prb_cp_report_id(&u, 0, rid);
+  CHECK(prb_cp_rid_parse(rid, &r, why, sizeof(why)));
+  CHECK_STR(r.test, "abcdefghijabcdefghijabcdefghi");
+  json_object_set_new(body, "test_name", json_string("ab"));
+  CHECK(prb_cp_template_read(body, false, &u, why, sizeof(why)));
+  prb_cp_report_id(&u, 0, rid);
+  CHECK(prb_cp_rid_parse(rid, &r, why, sizeof(why)));
   json_object_set_new(body, "test_name", json_string("web_connectivity"));
   json_object_set_new(body, "test_start_time", json_string("2024-02-30 "
                                                            "00:00:00"));
