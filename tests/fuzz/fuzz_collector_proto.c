@@ -148,42 +148,41 @@ static void check_template(const json_t *o, bool from_record)
   check_rid_for(&t, 1, rid);
 }
 
-/* text with blanks put between its tokens (outside strings), chosen by
- * seed; *outlen gets the length. */
-static char *respace(const char *s, size_t n, unsigned seed, size_t *outlen)
+/* Some blanks, chosen by *seed, at out; returns how many. */
+static size_t put_blanks(char *out, unsigned *seed)
 {
   static const char *blanks[] = {" ", "\n", "\t", "\r\n", "  \n\t", ""};
+  *seed = *seed * 1103515245u + 12345u;
+  const char *b = blanks[(*seed >> 16) % 6];
+  memcpy(out, b, strlen(b));
+  return strlen(b);
+}
+
+/* text with blanks put around its punctuation (strings copied whole),
+ * chosen by seed; *outlen gets the length. */
+static char *respace(const char *s, size_t n, unsigned seed, size_t *outlen)
+{
   char *out = malloc(n * 5 + 8);
   if(!out)
     abort();
   size_t k = 0;
-  bool in_string = false, escaped = false;
-  for(size_t i = 0; i < n; i++) {
-    char c = s[i];
-    bool token_edge = !in_string && (c == '{' || c == '}' || c == '[' ||
-                                     c == ']' || c == ',' || c == ':');
-    if(token_edge && (c == '}' || c == ']')) {
-      seed = seed * 1103515245u + 12345u;
-      const char *b = blanks[(seed >> 16) % 6];
-      memcpy(out + k, b, strlen(b));
-      k += strlen(b);
+  for(size_t i = 0; i < n;) {
+    if(s[i] == '"') {
+      size_t e = i + 1;
+      while(e < n && s[e] != '"')
+        e += s[e] == '\\' ? 2 : 1;
+      e = e < n ? e + 1 : n;
+      memcpy(out + k, s + i, e - i);
+      k += e - i;
+      i = e;
+      continue;
     }
+    char c = s[i++];
+    if(c == '}' || c == ']')
+      k += put_blanks(out + k, &seed);
     out[k++] = c;
-    if(in_string) {
-      if(escaped)
-        escaped = false;
-      else if(c == '\\')
-        escaped = true;
-      else if(c == '"')
-        in_string = false;
-    } else if(c == '"') {
-      in_string = true;
-    } else if(token_edge && c != '}' && c != ']') {
-      seed = seed * 1103515245u + 12345u;
-      const char *b = blanks[(seed >> 16) % 6];
-      memcpy(out + k, b, strlen(b));
-      k += strlen(b);
-    }
+    if(c == '{' || c == '[' || c == ',' || c == ':')
+      k += put_blanks(out + k, &seed);
   }
   *outlen = k;
   return out;
