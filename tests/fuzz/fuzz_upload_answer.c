@@ -4,7 +4,7 @@
  *
  *   open|submit|close [cut]    (the request it answers, else submit;
  *                               "cut": the answer was over the cap)
- *   HTTP/1.1 NNN reason        (the status: the first three digits)
+ *   HTTP/1.1 NNN reason        (the status: digits after the blank)
  *   Header: value              (each line, CRLF or LF, handed over as
  *   ...                         libcurl would, in a buffer of its size)
  *                              (an empty line)
@@ -80,13 +80,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kind = PRB_UK_CLOSE;
   bool too_big = n >= 3 && !memcmp(p + n - 3, "cut", 3);
 
-  long status = 0;
+  long status = 0;                /* the digits after the first blank */
   n = fuzz_take(&in, '\n', &p);
-  for(size_t i = 0, d = 0; i < n && d < 3; i++)
-    if(p[i] >= '0' && p[i] <= '9') {
-      status = status * 10 + (p[i] - '0');
-      d++;
-    }
+  const uint8_t *sp = memchr(p, ' ', n);
+  for(size_t i = sp ? (size_t)(sp - p) + 1 : n, d = 0;
+      i < n && d < 3 && p[i] >= '0' && p[i] <= '9'; i++, d++)
+    status = status * 10 + (p[i] - '0');
 
   struct prb_uheaders h;
   memset(&h, 0, sizeof(h));
