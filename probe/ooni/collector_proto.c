@@ -45,17 +45,21 @@ static bool asn_valid(const char *s)
          (s[2] != '0' || n == 3);
 }
 
-/* OONI's rule: lower-case, at most 30 bytes; ours: letters, digits, '_'. */
+/* OONI's rule: lower-case, at most 30 bytes; ours: letters, digits, '_',
+ * and 2 to 29 of them without the '_' (what a report_id can carry, so
+ * that the report_id we make for it is one we take back). */
 static bool test_valid(const char *s)
 {
-  size_t n = strlen(s);
+  size_t n = strlen(s), bare = 0;
   if(!n || n >= PRB_CP_TEST_MAX)
     return false;
-  for(size_t i = 0; i < n; i++)
+  for(size_t i = 0; i < n; i++) {
     if(!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
          s[i] == '_'))
       return false;
-  return true;
+    bare += s[i] != '_';
+  }
+  return bare >= 2 && bare < PRB_CP_TEST_MAX - 1;
 }
 
 static void strip_underscores(const char *s, char *out, size_t outlen)
@@ -146,7 +150,7 @@ bool prb_cp_template_read(const json_t *o, bool from_record,
     return false;
   if(!test_valid(t->test_name))
     return no(why, whylen, "test_name must be lower-case letters, digits "
-              "and '_', at most 30 bytes");
+              "and '_', at most 30 bytes, 2 to 29 without the '_'");
   if(!get_str(o, "test_version", t->test_version, sizeof(t->test_version),
               why, whylen) ||
      !get_str(o, "software_name", t->software_name,
@@ -278,7 +282,7 @@ bool prb_cp_record_check(const json_t *rec, const struct prb_cp_rid *rid,
     return false;
   if(!test_valid(test))
     return no(why, whylen, "test_name must be lower-case letters, digits "
-              "and '_', at most 30 bytes");
+              "and '_', at most 30 bytes, 2 to 29 without the '_'");
   strip_underscores(test, bare, sizeof(bare));
   if(strcmp(cc, rid->cc))
     return no(why, whylen, "probe_cc %s differs from the report's %s", cc,
@@ -329,6 +333,13 @@ int prb_cp_store_form(const json_t *parsed, const char *rec, size_t len,
                       size_t whylen)
 {
   memset(out, 0, sizeof(*out));
+  /* Never JSON, but jansson lets a NUL right after a number pass
+   * ({"a":8<NUL>,...}); stored, it would cut the line for PostgreSQL and
+   * make it unreadable to the report. */
+  if(memchr(rec, '\0', len)) {
+    no(why, whylen, "the measurement holds a NUL byte: not JSON");
+    return -1;
+  }
   char *compact = malloc(len + 1);
   /* {"measurement_uid":"...","report_id":"..."} around the members */
   size_t cap = len + PRB_CP_UID_MAX + PRB_CP_RID_MAX + 64;

@@ -12,8 +12,10 @@
  * and test_name agreeing with it, a two-letter cc, AS<digits>, a lower-case
  * test_name of at most 30 bytes) and stricter where a monitor's collector
  * must be: AS0 and ZZ (unknown network) are refused with a reason rather
- * than silently dropped, probe_ip must be the placeholder 127.0.0.1, and
- * measurement_start_time must be a real time between 2012 and tomorrow.
+ * than silently dropped, probe_ip must be the placeholder 127.0.0.1,
+ * measurement_start_time must be a real time between 2012 and tomorrow,
+ * and test_name must have 2 to 29 letters and digits besides its '_' (what
+ * a report_id carries, so a report opened for it can take its records).
  *
  * A measurement_uid is "<YYYYmmddHHMMSS.ffffff>_<CC>_<testname>_<16 hex>"
  * like OONI's, but every part comes from the record itself (OONI uses the
@@ -107,7 +109,8 @@ struct prb_cp_stored {
 
 /* From the record's text (valid JSON), its parse (already passed by
  * prb_cp_record_check) and the report it is submitted to (a report_id
- * prb_cp_rid_parse accepts). 0, or -1 with why (out of memory, or a
+ * prb_cp_rid_parse accepts). 0, or -1 with why (out of memory, a NUL
+ * byte in the text, which jansson lets pass after a number, or a
  * top-level key with an escape sequence, which could hide a second
  * report_id). */
 int prb_cp_store_form(const json_t *parsed, const char *rec, size_t len,

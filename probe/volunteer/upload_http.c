@@ -2,7 +2,6 @@
  * their answers read (see upload_http.h). */
 #include "volunteer/upload_http.h"
 #include "common/buf.h"
-#include "common/textclean.h"
 #include "common/version.h"
 #include "engine/tlsctx.h"
 
@@ -12,17 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_OPEN, K_SUBMIT, K_CLOSE };
-
 struct req {
   struct prb_uhttp *h;
   CURL *easy;
-  enum kind kind;
+  enum prb_ukind kind;
   char *body;                   /* what is posted */
   struct prb_buf answer;
   bool too_big;
-  char location[256], content_type[64];
-  unsigned retry_after;
+  struct prb_uheaders hdr;
   struct curl_slist *headers;
   prb_uhttp_done done;
   void *arg;
@@ -53,18 +49,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
   struct req *r = arg;
-  size_t len = size * n;
-  /* The value without "Name: " and the CRLF. */
-  if(len > 11 && !strncasecmp(p, "location: ", 10))
-    prb_log_excerpt(r->location, sizeof(r->location), p + 10, len - 12);
-  if(len > 15 && !strncasecmp(p, "content-type: ", 14))
-    prb_log_excerpt(r->content_type, sizeof(r->content_type), p + 14,
-                    len - 16);
-  if(len > 12 && !strncasecmp(p, "retry-after:", 12)) {
-    long v = strtol(p + 12, NULL, 10);
-    r->retry_after = v > 0 && v < 86400 ? (unsigned)v : 0;
-  }
-  return len;
+  prb_uanswer_header(p, size * n, &r->hdr);
+  return size * n;
 }
 
 static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
@@ -121,7 +107,7 @@ void prb_uhttp_free(struct prb_uhttp *h)
 }
 
 /* Starts a POST of body (taken over) to base + path. */
-static bool post(struct prb_uhttp *h, enum kind kind, const char *base,
+static bool post(struct prb_uhttp *h, enum prb_ukind kind, const char *base,
                  const char *path, char *body, prb_uhttp_done done,
                  void *arg)
 {
@@ -188,7 +174,7 @@ bool prb_uhttp_open(struct prb_uhttp *h, const char *base,
   json_t *o = prb_cp_template_json(t);
   char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
   json_decref(o);
-  return body && post(h, K_OPEN, base, "/report", body, done, arg);
+  return body && post(h, PRB_UK_OPEN, base, "/report", body, done, arg);
 }
 
 bool prb_uhttp_submit(struct prb_uhttp *h, const char *base, const char *rid,
@@ -204,7 +190,7 @@ bool prb_uhttp_submit(struct prb_uhttp *h, const char *base, const char *rid,
   memcpy(body + sizeof(head) - 1, record, len);
   memcpy(body + sizeof(head) - 1 + len, "}", 2);
   snprintf(path, sizeof(path), "/report/%s", rid);
-  return post(h, K_SUBMIT, base, path, body, done, arg);
+  return post(h, PRB_UK_SUBMIT, base, path, body, done, arg);
 }
 
 bool prb_uhttp_close(struct prb_uhttp *h, const char *base, const char *rid)
@@ -212,42 +198,16 @@ bool prb_uhttp_close(struct prb_uhttp *h, const char *base, const char *rid)
   char path[PRB_CP_RID_MAX + 16];
   char *body = strdup("{}");
   snprintf(path, sizeof(path), "/report/%s/close", rid);
-  return body && post(h, K_CLOSE, base, path, body, NULL, NULL);
-}
-
-/* What the answer's body looks like, for a log line. */
-static void describe(const struct req *r, char *out, size_t outlen)
-{
-  const char *ct = r->content_type;
-  char excerpt[160];
-  prb_log_excerpt(excerpt, sizeof(excerpt), r->answer.p ? r->answer.p : "",
-                  r->answer.len);
-  json_t *j = json_loadb(r->answer.p ? r->answer.p : "", r->answer.len, 0,
-                         NULL);
-  const char *err = json_string_value(json_object_get(j, "error"));
-  if(err)
-    prb_log_excerpt(out, outlen, err, strlen(err));
-  else if(!r->answer.len)
-    snprintf(out, outlen, "an empty answer");
-  else if(strstr(ct, "html") || strstr(excerpt, "<html") ||
-          strstr(excerpt, "<!DOCTYPE") || strstr(excerpt, "<!doctype"))
-    snprintf(out, outlen, "an HTML page, not the collector's JSON (a "
-             "captive portal or a proxy?): %s", excerpt);
-  else if(!j)
-    snprintf(out, outlen, "malformed JSON: %s", excerpt);
-  else
-    snprintf(out, outlen, "%s", excerpt);
-  json_decref(j);
+  return body && post(h, PRB_UK_CLOSE, base, path, body, NULL, NULL);
 }
 
 /* Reads a finished request's answer into *res. */
 static void judge(struct req *r, CURLcode code, struct prb_ures *res)
 {
-  memset(res, 0, sizeof(*res));
-  res->answer = PRB_UA_RETRY;
-  res->retry_after = r->retry_after;
-  char what[400];
   if(code != CURLE_OK && !(code == CURLE_WRITE_ERROR && r->too_big)) {
+    memset(res, 0, sizeof(*res));
+    res->answer = PRB_UA_RETRY;
+    res->retry_after = r->hdr.retry_after;
     res->network = true;
     if(code == CURLE_OPERATION_TIMEDOUT)
       snprintf(res->reason, sizeof(res->reason), "no complete answer within "
@@ -257,51 +217,10 @@ static void judge(struct req *r, CURLcode code, struct prb_ures *res)
                curl_easy_strerror(code), r->err[0] ? ": " : "", r->err);
     return;
   }
-  curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res->status);
-  long st = res->status;
-  if(r->too_big) {
-    snprintf(res->reason, sizeof(res->reason), "HTTP %ld with an answer "
-             "over %d bytes: not the collector's", st, PRB_UHTTP_ANSWER_MAX);
-    return;
-  }
-  describe(r, what, sizeof(what));
-  if(st >= 300 && st < 400) {
-    snprintf(res->reason, sizeof(res->reason), "HTTP %ld redirect to %s, not "
-             "followed: configure the collector's own URL", st,
-             r->location[0] ? r->location : "(no Location)");
-    return;
-  }
-  if(st != 200) {
-    bool record = r->kind != K_CLOSE && (st == 400 || st == 413 ||
-                                         st == 415 || st == 422);
-    res->answer = record ? PRB_UA_REFUSED : PRB_UA_RETRY;
-    snprintf(res->reason, sizeof(res->reason), "HTTP %ld: %s", st, what);
-    return;
-  }
-  json_t *j = json_loadb(r->answer.p ? r->answer.p : "", r->answer.len, 0,
-                         NULL);
-  const char *id = json_string_value(json_object_get(j,
-    r->kind == K_OPEN ? "report_id" : "measurement_uid"));
-  struct prb_cp_rid rid;
-  char why[128];
-  if(r->kind == K_CLOSE) {
-    res->answer = PRB_UA_OK;
-  } else if(id && (r->kind == K_OPEN ?
-                   prb_cp_rid_parse(id, &rid, why, sizeof(why)) :
-                   prb_cp_uid_valid(id))) {
-    res->answer = PRB_UA_OK;
-    snprintf(res->id, sizeof(res->id), "%s", id);
-  } else if(r->kind == K_SUBMIT && json_is_object(j) && !json_object_size(j)) {
-    res->answer = PRB_UA_REFUSED;
-    snprintf(res->reason, sizeof(res->reason), "the collector discarded it "
-             "(answered {}, as OONI's does for a network it does not "
-             "collect)");
-  } else {
-    snprintf(res->reason, sizeof(res->reason), "HTTP 200 without a %s: %s",
-             r->kind == K_OPEN ? "valid report_id" : "valid measurement_uid",
-             what);
-  }
-  json_decref(j);
+  long status = 0;
+  curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+  prb_uanswer_read(r->kind, status, r->answer.p, r->answer.len, r->too_big,
+                   &r->hdr, res);
 }
 
 int prb_uhttp_run(struct prb_uhttp *h, double max_wait, int wake_fd)

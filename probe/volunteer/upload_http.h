@@ -1,39 +1,19 @@
 /* upload_http.h: the requests `accessprobe upload` makes to a collector
- * (libcurl multi), and what their answers mean.
+ * (libcurl multi); what their answers mean is upload_answer.h's.
  *
  * Every request is bounded: a whole-request deadline (a collector that
  * drips its answer is cut off), an answer of at most 64 KiB, redirects
  * never followed (said, with where they point), http and https only, TLS
  * checked against the pristine Mozilla roots (or --ca-file), never the
- * system's store. An answer is
- *   OK       the collector took it (a report_id, or a measurement_uid);
- *   REFUSED  the collector refused this record (400, 413, 415, 422, or
- *            OONI's {} for a record it discards): not sent again;
- *   RETRY    anything else: no answer (network), 5xx, 429, a redirect, an
- *            HTML page or malformed JSON where the collector's JSON should
- *            be (a captive portal, a proxy): the record is kept for later.
- * with a reason for the log.
+ * system's store. A request without any HTTP answer (network) is RETRY.
  */
 #ifndef PRB_UPLOAD_HTTP_H
 #define PRB_UPLOAD_HTTP_H
 
-#include "ooni/collector_proto.h"
+#include "volunteer/upload_answer.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#define PRB_UHTTP_ANSWER_MAX (64 * 1024)
-
-enum prb_uanswer { PRB_UA_OK, PRB_UA_REFUSED, PRB_UA_RETRY };
-
-struct prb_ures {
-  enum prb_uanswer answer;
-  bool network;                 /* no HTTP answer at all */
-  long status;                  /* HTTP status, 0 when none */
-  unsigned retry_after;         /* seconds the collector asked for, or 0 */
-  char reason[512];             /* for the log, when not OK */
-  char id[PRB_CP_RID_MAX];      /* the report_id or measurement_uid */
-};
 
 typedef void (*prb_uhttp_done)(void *arg, const struct prb_ures *r);
 

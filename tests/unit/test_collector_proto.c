@@ -72,6 +72,27 @@ static void test_template(void)
   json_object_set_new(body, "probe_cc", json_string("KZ"));
   json_object_set_new(body, "test_name", json_string("Web-Connectivity"));
   CHECK(!prb_cp_template_read(body, false, &u, why, sizeof(why)));
+  /* Only names a report_id can carry (fuzz.collector_proto): the report
+   * opened for them must take their records. */
+  static const char *uncarried[] = {"a", "_", "a__", "abcdefghijabcdefghij"
+                                    "abcdefghij"};
+  for(size_t i = 0; i < sizeof(uncarried) / sizeof(uncarried[0]); i++) {
+    json_object_set_new(body, "test_name", json_string(uncarried[i]));
+    CHECK(!prb_cp_template_read(body, false, &u, why, sizeof(why)));
+    CHECK(strstr(why, "2 to 29") != NULL);
+  }
+  json_object_set_new(body, "test_name", json_string("abcdefghijabcdefghij"
+                                                     "abcdefghi_"));
+  CHECK(prb_cp_template_read(body, false, &u, why, sizeof(why)));
+  char rid[PRB_CP_RID_MAX];
+  struct prb_cp_rid r;
+  prb_cp_report_id(&u, 0, rid);
+  CHECK(prb_cp_rid_parse(rid, &r, why, sizeof(why)));
+  CHECK_STR(r.test, "abcdefghijabcdefghijabcdefghi");
+  json_object_set_new(body, "test_name", json_string("ab"));
+  CHECK(prb_cp_template_read(body, false, &u, why, sizeof(why)));
+  prb_cp_report_id(&u, 0, rid);
+  CHECK(prb_cp_rid_parse(rid, &r, why, sizeof(why)));
   json_object_set_new(body, "test_name", json_string("web_connectivity"));
   json_object_set_new(body, "test_start_time", json_string("2024-02-30 "
                                                            "00:00:00"));
@@ -237,6 +258,17 @@ static void test_store_form(void)
                               sizeof(why)), -1);
   CHECK(strstr(why, "escape") != NULL);
   json_decref(sj);
+  /* jansson takes a NUL right after a number (fuzz.collector_proto): a
+   * stored line must never hold one. */
+  static const char nul[] = "{\"measurement_start_time\":\"2024-02-01 "
+    "10:14:45\",\"probe_cc\":\"KZ\",\"test_name\":\"web_connectivity\","
+    "\"x\":8\0,\"y\":1}";
+  json_t *nj = json_loadb(nul, sizeof(nul) - 1, 0, NULL);
+  CHECK(nj != NULL && json_object_get(nj, "y") != NULL);
+  CHECK_INT(prb_cp_store_form(nj, nul, sizeof(nul) - 1, rid1, &e, why,
+                              sizeof(why)), -1);
+  CHECK(strstr(why, "NUL") != NULL);
+  json_decref(nj);
   prb_cp_stored_free(&a);
   prb_cp_stored_free(&b);
   prb_cp_stored_free(&c);
